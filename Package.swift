@@ -1,0 +1,107 @@
+// swift-tools-version:6.0
+// Gatehouse: a Layer-7 access gateway for AI coding agents. See README.md and docs/.
+import PackageDescription
+
+let package = Package(
+    name: "gatehouse",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "gatehouse", targets: ["gatehouse"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        // Vocabulary shared by every other module: principals, requests, decisions, events.
+        .target(name: "GatehouseCore"),
+
+        // The YAML configuration file: typed model, loading, validation with line numbers.
+        .target(name: "GatehouseConfig", dependencies: [
+            "GatehouseCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
+        // OIDC token validation (discovery, JWKS cache) and the built-in dev issuer.
+        .target(name: "GatehouseIdentity", dependencies: [
+            "GatehouseCore",
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Pure decisions: who may reach which connection, what needs approval, what is masked.
+        .target(name: "GatehousePolicy", dependencies: ["GatehouseCore"]),
+
+        // PostgreSQL's own parser (Debian's libpg-query-dev), linked as a system library.
+        .systemLibrary(name: "CPGQuery", path: "Sources/CPGQuery"),
+
+        // Statement analysis on top of libpg_query: kinds, relations, columns, lineage.
+        .target(name: "GatehouseSQL", dependencies: ["GatehouseCore", "CPGQuery"]),
+
+        // Durable state: the write-ahead event log (SQLite by default).
+        .target(name: "GatehouseStore", dependencies: [
+            "GatehouseCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // PostgreSQL protocol 3.0 as pure values and state machines: no sockets here.
+        .target(name: "GatehousePostgresWire", dependencies: [
+            "GatehouseCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+
+        // The PostgreSQL listener, upstream connector and relay (SwiftNIO).
+        .target(name: "GatehousePostgres", dependencies: [
+            "GatehouseCore", "GatehousePostgresWire", "GatehouseIdentity", "GatehousePolicy",
+            "GatehouseSQL", "GatehouseStore", "GatehouseConfig",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // HTTP endpoints: the dev issuer's discovery document and JWKS, health.
+        .target(name: "GatehouseWeb", dependencies: [
+            "GatehouseCore", "GatehouseIdentity",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // The `gatehouse` command: serve, demo, token, check-config.
+        .executableTarget(name: "gatehouse", dependencies: [
+            "GatehouseCore", "GatehouseConfig", "GatehouseIdentity", "GatehousePostgres",
+            "GatehouseStore", "GatehouseWeb",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], resources: [.copy("Demo/demo-seed.sql")]),
+
+        .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig"]),
+        .testTarget(name: "GatehouseIdentityTests", dependencies: ["GatehouseIdentity"]),
+        .testTarget(name: "GatehousePolicyTests", dependencies: ["GatehousePolicy"]),
+        .testTarget(name: "GatehouseSQLTests", dependencies: ["GatehouseSQL"]),
+        .testTarget(name: "GatehouseStoreTests", dependencies: ["GatehouseStore"]),
+        .testTarget(name: "GatehousePostgresWireTests", dependencies: ["GatehousePostgresWire"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

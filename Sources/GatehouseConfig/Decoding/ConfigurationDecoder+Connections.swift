@@ -1,0 +1,81 @@
+extension ConfigurationDecoder {
+    private static let connectionKeys = ["name", "type", "upstream", "allowed_groups", "personal_data"]
+    private static let upstreamKeys = ["host", "port", "database", "user", "password_env", "password_file", "sslmode", "ca_file"]
+
+    func decodeConnections(_ value: ConfigValue) throws -> [ConnectionConfiguration] {
+        var connections: [ConnectionConfiguration] = []
+        var nameLines: [String: Int] = [:]
+        for item in try value.nonEmptyList(of: "connection") {
+            let entry = try item.mapping(allowedKeys: Self.connectionKeys)
+            let nameValue = try entry.required("name")
+            let name = try connectionName(nameValue)
+            if let firstLine = nameLines[name] {
+                throw nameValue.error("connection name '\(name)' is already used on line \(firstLine)")
+            }
+            nameLines[name] = nameValue.mark?.line ?? 0
+            connections.append(
+                ConnectionConfiguration(
+                    name: name,
+                    type: try entry.required("type").oneOf(ConnectionType.self),
+                    upstream: try decodeUpstream(entry.required("upstream")),
+                    allowedGroups: try entry.required("allowed_groups").nonEmptyStringList(of: "group"),
+                    personalData: try decodePersonalData(entry.optional("personal_data"))))
+        }
+        return connections
+    }
+
+    /// Clients send the name as the PostgreSQL database, so keep it to characters every
+    /// client passes through unchanged.
+    private func connectionName(_ value: ConfigValue) throws -> String {
+        let name = try value.string()
+        guard !name.isEmpty else { throw value.error("must not be empty") }
+        let allowed = name.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_.-".unicodeScalars.contains(scalar))
+        }
+        guard allowed else { throw value.error("'\(name)' must match [A-Za-z0-9_.-]+") }
+        return name
+    }
+
+    private func decodeUpstream(_ value: ConfigValue) throws -> PostgresUpstream {
+        let section = try value.mapping(allowedKeys: Self.upstreamKeys)
+        var upstream = PostgresUpstream(
+            host: try section.required("host").nonEmptyString(),
+            database: try section.required("database").nonEmptyString(),
+            user: try section.required("user").nonEmptyString())
+        if let port = try section.optional("port") { upstream.port = try port.integer(in: 1...65535) }
+        upstream.password = try decodePasswordSource(section)
+        if let mode = try section.optional("sslmode") { upstream.sslMode = try mode.oneOf(UpstreamTLSMode.self) }
+        if let caFile = try section.optional("ca_file") {
+            // A CA that is silently ignored would look like verification that is not happening.
+            guard upstream.sslMode == .verifyFull else { throw caFile.error("is only used with sslmode verify-full") }
+            upstream.caFile = try existingFile(caFile)
+        }
+        return upstream
+    }
+
+    private func decodePasswordSource(_ upstream: ConfigMapping) throws -> SecretSource? {
+        let environment = try upstream.optional("password_env")
+        let file = try upstream.optional("password_file")
+        if let environment, let file {
+            let later = (file.mark?.line ?? 0) >= (environment.mark?.line ?? 0) ? file : environment
+            throw later.error("password_env and password_file are mutually exclusive")
+        }
+        if let environment {
+            let name = try environment.string()
+            // Never echo it: a value that is not a variable name may be the password itself.
+            guard Self.isEnvironmentVariableName(name) else {
+                throw environment.error("must be the name of an environment variable (letters, digits, _), not the password itself")
+            }
+            return .environment(name)
+        }
+        if let file { return .file(try absolutePath(file)) }
+        return nil
+    }
+
+    private static func isEnvironmentVariableName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_")
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// Walks the YAML node tree and builds the typed configuration, applying defaults and the
+/// validation rules of docs/configuration.md. Each section lives in its own extension file.
+struct ConfigurationDecoder {
+    let paths: PathResolver
+
+    func decodeConfiguration(_ root: ConfigValue, sourcePath: String) throws -> GatehouseConfiguration {
+        let document = try root.mapping(allowedKeys: ["data_dir", "listeners", "identity", "connections"])
+        let dataDirectory = try absolutePath(document.required("data_dir"))
+        let (postgresListener, httpListener) = try decodeListeners(document.optional("listeners"))
+        let (issuers, devIssuer) = try decodeIdentity(document.optional("identity"), in: document)
+        let connections = try decodeConnections(document.required("connections"))
+        return GatehouseConfiguration(
+            sourcePath: sourcePath, dataDirectory: dataDirectory, postgresListener: postgresListener,
+            httpListener: httpListener, issuers: issuers, devIssuer: devIssuer, connections: connections)
+    }
+
+    func absolutePath(_ value: ConfigValue) throws -> String {
+        paths.absolute(try value.nonEmptyString())
+    }
+
+    /// An absolute path to a readable regular file (certificates, keys, CA bundles are
+    /// checked now, so a typo fails `check-config` rather than the first TLS handshake).
+    func existingFile(_ value: ConfigValue) throws -> String {
+        let path = try absolutePath(value)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw value.error("file \(path) does not exist")
+        }
+        guard !isDirectory.boolValue else { throw value.error("\(path) is a directory, not a file") }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw value.error("file \(path) cannot be read") }
+        return path
+    }
+}

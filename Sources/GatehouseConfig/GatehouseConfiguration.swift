@@ -1,0 +1,59 @@
+import Foundation
+
+/// The whole configuration file (docs/configuration.md), validated, with every path absolute.
+public struct GatehouseConfiguration: Sendable {
+    /// The file it was read from, as given (error messages use the same spelling).
+    public var sourcePath: String
+    /// Absolute.
+    public var dataDirectory: String
+    public var postgresListener: PostgresListenerConfiguration
+    public var httpListener: HTTPListenerConfiguration
+    public var issuers: [IssuerSettings]
+    /// nil unless enabled.
+    public var devIssuer: DevIssuerSettings?
+    public var connections: [ConnectionConfiguration]
+
+    public init(
+        sourcePath: String, dataDirectory: String,
+        postgresListener: PostgresListenerConfiguration = PostgresListenerConfiguration(),
+        httpListener: HTTPListenerConfiguration = HTTPListenerConfiguration(),
+        issuers: [IssuerSettings] = [], devIssuer: DevIssuerSettings? = nil,
+        connections: [ConnectionConfiguration] = []
+    ) {
+        self.sourcePath = sourcePath
+        self.dataDirectory = dataDirectory
+        self.postgresListener = postgresListener
+        self.httpListener = httpListener
+        self.issuers = issuers
+        self.devIssuer = devIssuer
+        self.connections = connections
+    }
+
+    /// Reads and validates a configuration file. Every failure, including an unreadable
+    /// file, is a `ConfigurationError`.
+    public static func load(path: String) throws -> GatehouseConfiguration {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file"
+            throw ConfigurationError(file: path, line: nil, column: nil, keyPath: "", problem: reason)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(file: path, line: nil, column: nil, keyPath: "", problem: "the file is not UTF-8 text")
+        }
+        return try parse(yaml: text, sourcePath: path)
+    }
+
+    /// Validates configuration text. Relative paths resolve against the directory of
+    /// `sourcePath`, and the TLS files it names must exist.
+    public static func parse(yaml: String, sourcePath: String) throws -> GatehouseConfiguration {
+        let root = try YAMLDocument.root(of: yaml, file: sourcePath)
+        let decoder = ConfigurationDecoder(paths: PathResolver(configurationFile: sourcePath))
+        return try decoder.decodeConfiguration(root, sourcePath: sourcePath)
+    }
+
+    public func connection(named name: String) -> ConnectionConfiguration? {
+        connections.first { $0.name == name }
+    }
+}

@@ -1,0 +1,62 @@
+import GatehouseCore
+
+/// The protocol family of a connection.
+public enum ConnectionType: String, Sendable, CaseIterable {
+    case postgres
+}
+
+/// One entry of `connections`: a named upstream that clients reach through the gateway.
+public struct ConnectionConfiguration: Sendable {
+    /// Clients name it as the PostgreSQL database; matches `[A-Za-z0-9_.-]+`, unique.
+    public var name: String
+    public var type: ConnectionType
+    public var upstream: PostgresUpstream
+    /// Principals need at least one of these groups; never empty.
+    public var allowedGroups: [String]
+    public var personalData: DataClassification
+
+    public init(
+        name: String, type: ConnectionType = .postgres, upstream: PostgresUpstream, allowedGroups: [String],
+        personalData: DataClassification = DataClassification()
+    ) {
+        self.name = name
+        self.type = type
+        self.upstream = upstream
+        self.allowedGroups = allowedGroups
+        self.personalData = personalData
+    }
+}
+
+/// How the gateway itself reaches PostgreSQL, with credentials agents never see.
+public struct PostgresUpstream: Sendable {
+    public static let defaultPort = 5432
+
+    public var host: String
+    public var port: Int
+    public var database: String
+    public var user: String
+    /// nil for trust authentication.
+    public var password: SecretSource?
+    public var sslMode: UpstreamTLSMode
+    /// Absolute; only with `verifyFull` (nil there means the system trust store).
+    public var caFile: String?
+
+    public init(
+        host: String, port: Int = Self.defaultPort, database: String, user: String, password: SecretSource? = nil,
+        sslMode: UpstreamTLSMode = .disable, caFile: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.user = user
+        self.password = password
+        self.sslMode = sslMode
+        self.caFile = caFile
+    }
+}
+
+/// TLS towards the upstream server, named as libpq's `sslmode`.
+public enum UpstreamTLSMode: String, Sendable, CaseIterable {
+    case disable, require
+    case verifyFull = "verify-full"
+}

@@ -1,0 +1,36 @@
+/// Which tables and columns hold personal data, and of which category (e.g. `contact`,
+/// `national-id`, `financial`). Configured per connection; the policy and the masking engine
+/// read it.
+public struct DataClassification: Sendable, Codable, Hashable {
+    public struct Table: Sendable, Codable, Hashable {
+        /// Always schema-qualified (an unqualified name in the configuration means `public`).
+        public var relation: RelationName
+        /// Set when the whole table is personal data.
+        public var category: String?
+        /// Column name to category.
+        public var columns: [String: String]
+
+        public init(relation: RelationName, category: String?, columns: [String: String]) {
+            self.relation = RelationName(schema: relation.effectiveSchema, name: relation.name)
+            self.category = category
+            self.columns = columns
+        }
+    }
+
+    public var tables: [Table]
+
+    public init(tables: [Table] = []) { self.tables = tables }
+
+    public var isEmpty: Bool { tables.isEmpty }
+
+    /// The classification entry of a relation, if it is classified at all.
+    public func table(_ relation: RelationName) -> Table? {
+        tables.first { $0.relation.name == relation.name && $0.relation.schema == relation.effectiveSchema }
+    }
+
+    /// The personal-data category of one column, if any (table-wide categories included).
+    public func category(of column: ColumnReference) -> String? {
+        guard let relation = column.relation, let table = table(relation) else { return nil }
+        return table.columns[column.column] ?? table.category
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// One entry of the evidence record. Every authentication, statement and outcome is an event,
+/// committed durably before the thing it describes is allowed to happen.
+public struct GatehouseEvent: Sendable, Codable, Equatable {
+    public var time: Date
+    /// The gateway session (one client connection) the event belongs to.
+    public var sessionID: String
+    /// The Gatehouse connection name, when known.
+    public var connection: String?
+    /// Who acted, when known (absent for failed authentication).
+    public var principal: Principal?
+    public var payload: EventPayload
+
+    public init(time: Date = Date(), sessionID: String, connection: String?, principal: Principal?, payload: EventPayload) {
+        self.time = time
+        self.sessionID = sessionID
+        self.connection = connection
+        self.principal = principal
+        self.payload = payload
+    }
+
+    /// A short stable name of the payload kind, used as a column in stores.
+    public var kind: String { payload.kind }
+}
+
+/// What happened.
+public enum EventPayload: Sendable, Codable, Equatable {
+    /// A client presented a token for a connection: accepted or refused, and why.
+    case authentication(Authentication)
+    /// The session ended (client closed, error, upstream closed).
+    case sessionEnd(SessionEnd)
+    /// A statement about to be forwarded upstream.
+    case statement(Statement)
+    /// How a recorded statement ended.
+    case outcome(Outcome)
+
+    public var kind: String {
+        switch self {
+        case .authentication: return "authentication"
+        case .sessionEnd: return "session_end"
+        case .statement: return "statement"
+        case .outcome: return "outcome"
+        }
+    }
+
+    // Encoded flat, `{"kind": "statement", "statementID": 1, ...}`, so stored JSON is easy to
+    // query (SQLite's json_extract, jq) and stable across Swift versions.
+    private enum KindKey: String, CodingKey { case kind }
+
+    public init(from decoder: Decoder) throws {
+        let kind = try decoder.container(keyedBy: KindKey.self).decode(String.self, forKey: .kind)
+        switch kind {
+        case "authentication": self = .authentication(try Authentication(from: decoder))
+        case "session_end": self = .sessionEnd(try SessionEnd(from: decoder))
+        case "statement": self = .statement(try Statement(from: decoder))
+        case "outcome": self = .outcome(try Outcome(from: decoder))
+        default:
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown event kind '\(kind)'"))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: KindKey.self)
+        try container.encode(kind, forKey: .kind)
+        switch self {
+        case .authentication(let value): try value.encode(to: encoder)
+        case .sessionEnd(let value): try value.encode(to: encoder)
+        case .statement(let value): try value.encode(to: encoder)
+        case .outcome(let value): try value.encode(to: encoder)
+        }
+    }
+
+    public struct Authentication: Sendable, Codable, Equatable {
+        public var accepted: Bool
+        /// Why it was refused; nil when accepted. Never contains the token.
+        public var reason: String?
+        public var clientAddress: String?
+        public var clientApplication: String?
+        public init(accepted: Bool, reason: String?, clientAddress: String?, clientApplication: String?) {
+            self.accepted = accepted
+            self.reason = reason
+            self.clientAddress = clientAddress
+            self.clientApplication = clientApplication
+        }
+    }
+
+    public struct SessionEnd: Sendable, Codable, Equatable {
+        public var reason: String
+        public var statements: Int
+        public init(reason: String, statements: Int) {
+            self.reason = reason
+            self.statements = statements
+        }
+    }
+
+    public struct Statement: Sendable, Codable, Equatable {
+        /// Sequence number of the statement within its session, starting at 1.
+        public var statementID: Int
+        /// `simple` (Query message) or `extended` (Parse/Bind/Execute).
+        public var protocolMode: String
+        public var text: String
+        /// Bind parameter values in text form; binary values as `\x` hex; nil for SQL NULL.
+        public var parameters: [String?]
+        public var analysis: StatementAnalysis
+        public init(statementID: Int, protocolMode: String, text: String, parameters: [String?], analysis: StatementAnalysis) {
+            self.statementID = statementID
+            self.protocolMode = protocolMode
+            self.text = text
+            self.parameters = parameters
+            self.analysis = analysis
+        }
+    }
+
+    public struct Outcome: Sendable, Codable, Equatable {
+        public enum Status: String, Sendable, Codable { case completed, failed, notExecuted = "not_executed" }
+        public var statementID: Int
+        public var status: Status
+        /// The server's command tag, e.g. `SELECT 5`.
+        public var commandTag: String?
+        /// Rows affected or returned, from the command tag.
+        public var rows: Int?
+        /// SQLSTATE when the statement failed.
+        public var errorCode: String?
+        public var durationMicroseconds: Int
+        public init(statementID: Int, status: Status, commandTag: String?, rows: Int?, errorCode: String?, durationMicroseconds: Int) {
+            self.statementID = statementID
+            self.status = status
+            self.commandTag = commandTag
+            self.rows = rows
+            self.errorCode = errorCode
+            self.durationMicroseconds = durationMicroseconds
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/// A schema-qualified relation (table or view). `schema` is nil when the statement did not
+/// qualify the name; policy treats an unqualified name as `public` (the default search path).
+public struct RelationName: Sendable, Codable, Hashable, Comparable, CustomStringConvertible {
+    public var schema: String?
+    public var name: String
+
+    public init(schema: String? = nil, name: String) {
+        self.schema = schema
+        self.name = name
+    }
+
+    /// The schema the name resolves to under the default search path.
+    public var effectiveSchema: String { schema ?? "public" }
+
+    public var description: String { "\(effectiveSchema).\(name)" }
+
+    public static func < (lhs: RelationName, rhs: RelationName) -> Bool {
+        lhs.description < rhs.description
+    }
+}
+
+/// A column of a relation. `relation` is nil when the statement did not say (or the
+/// analysis could not tell) which relation the column belongs to.
+public struct ColumnReference: Sendable, Codable, Hashable, CustomStringConvertible {
+    public var relation: RelationName?
+    public var column: String
+
+    public init(relation: RelationName?, column: String) {
+        self.relation = relation
+        self.column = column
+    }
+
+    public var description: String {
+        if let relation { return "\(relation).\(column)" }
+        return column
+    }
+}
+
+/// One column of a statement's result and the source columns its value derives from.
+public struct OutputColumn: Sendable, Codable, Hashable {
+    public var name: String
+    /// Source columns. A `*` column with a relation means "every column of that relation".
+    public var sources: [ColumnReference]
+
+    public init(name: String, sources: [ColumnReference]) {
+        self.name = name
+        self.sources = sources
+    }
+}
+
+/// What kind of statement this is, as PostgreSQL's parser sees it.
+public enum StatementKind: String, Sendable, Codable, CaseIterable {
+    case select, insert, update, delete, merge, copy, ddl, transaction, set, show
+    case explain, call, doBlock = "do", prepare, execute, deallocate, listen, notify, utility
+    case empty
+    case unknown
+}
+
+/// The description of one SQL statement that the policy decides on and the recording keeps.
+public struct StatementAnalysis: Sendable, Codable, Hashable {
+    /// This statement's own text (one statement of a multi-statement string).
+    public var text: String
+    public var kind: StatementKind
+    /// Relations the statement reads from.
+    public var reads: [RelationName]
+    /// Relations the statement writes to (INSERT/UPDATE/DELETE/MERGE/COPY FROM targets, DDL targets).
+    public var writes: [RelationName]
+    /// Every column the statement references, wherever it appears.
+    public var columns: [ColumnReference]
+    /// Each output column and the columns it derives from.
+    public var outputs: [OutputColumn]
+    /// False when the parser could not analyse it fully; policy must then assume it touches
+    /// personal data (fail safe).
+    public var analysable: Bool
+    /// Why the analysis is incomplete, when `analysable` is false.
+    public var limitation: String?
+
+    public init(
+        text: String, kind: StatementKind, reads: [RelationName] = [], writes: [RelationName] = [],
+        columns: [ColumnReference] = [], outputs: [OutputColumn] = [], analysable: Bool = true,
+        limitation: String? = nil
+    ) {
+        self.text = text
+        self.kind = kind
+        self.reads = reads
+        self.writes = writes
+        self.columns = columns
+        self.outputs = outputs
+        self.analysable = analysable
+        self.limitation = limitation
+    }
+
+    /// Every relation the statement touches, read or written.
+    public var relations: [RelationName] { Array(Set(reads + writes)).sorted() }
+}

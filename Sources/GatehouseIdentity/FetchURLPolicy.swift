@@ -1,0 +1,48 @@
+import Foundation
+
+/// Where discovery documents and key sets may be fetched from: https anywhere, plain http
+/// only from a loopback host (127.0.0.0/8, ::1, localhost), where there is no network path
+/// for an attacker to tamper with the keys.
+enum FetchURLPolicy {
+    /// The URL, or why it is refused (a client-safe phrase).
+    static func check(_ string: String) -> Result<URL, Refusal> {
+        guard let url = URL(string: string), let scheme = url.scheme?.lowercased(),
+            let host = url.host, !host.isEmpty
+        else {
+            return .failure(Refusal("'\(ClientSafeText.echo(string))' is not an absolute URL"))
+        }
+        switch scheme {
+        case "https":
+            return .success(url)
+        case "http" where isLoopback(host: host):
+            return .success(url)
+        default:
+            return .failure(Refusal("'\(ClientSafeText.echo(string))' must use https (plain http is only allowed on loopback)"))
+        }
+    }
+
+    static func isLoopback(host: String) -> Bool {
+        var host = host.lowercased()
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
+        // Dotted-quad only: "127.1" or "0x7f.0.0.1" might resolve to loopback or not,
+        // depending on the resolver, so they are not trusted.
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4 else { return false }
+        for octet in octets {
+            guard (1...3).contains(octet.count), octet.allSatisfy(\.isASCIIDigit), let value = Int(octet), value <= 255 else {
+                return false
+            }
+        }
+        return octets[0] == "127"
+    }
+
+    struct Refusal: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}

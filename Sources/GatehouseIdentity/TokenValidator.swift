@@ -1,0 +1,76 @@
+import AsyncHTTPClient
+import Foundation
+import GatehouseCore
+import Logging
+
+/// Validates OIDC bearer tokens from any number of issuers and turns them into principals.
+///
+/// Order of checks: the token's shape; its algorithm (never `none` or HMAC); its issuer, by
+/// the unverified `iss`, before any network use; the issuer's algorithm allow-list; the key
+/// (from the issuer's JWKS, matched on `kid` and checked against the algorithm); the
+/// signature; then `iss`, `aud`, `exp`, `nbf` and `iat` with the issuer's leeway.
+public final class TokenValidator: Sendable {
+    private let stores: [String: IssuerKeyStore]
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+
+    public convenience init(
+        issuers: [IssuerConfiguration], httpClient: HTTPClient, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.init(
+            issuers: issuers, fetcher: HTTPDocumentFetcher(client: httpClient, logger: logger),
+            refreshPolicy: KeyRefreshPolicy(), logger: logger, now: now)
+    }
+
+    /// For tests: any document source and refresh timing.
+    init(
+        issuers: [IssuerConfiguration], fetcher: any DocumentFetcher, refreshPolicy: KeyRefreshPolicy,
+        logger: Logger, now: @escaping @Sendable () -> Date
+    ) {
+        var stores: [String: IssuerKeyStore] = [:]
+        for configuration in issuers {
+            guard stores[configuration.issuer] == nil else {
+                logger.warning("issuer configured twice; using the first", metadata: ["issuer": "\(configuration.issuer)"])
+                continue
+            }
+            let ignored = configuration.algorithms.filter { SigningAlgorithm(rawValue: $0) == nil }
+            if !ignored.isEmpty {
+                logger.warning(
+                    "ignoring unsupported algorithms", metadata: ["issuer": "\(configuration.issuer)", "algorithms": "\(ignored)"])
+            }
+            stores[configuration.issuer] = IssuerKeyStore(
+                configuration: configuration, fetcher: fetcher, policy: refreshPolicy, logger: logger, now: now)
+        }
+        self.stores = stores
+        self.logger = logger
+        self.now = now
+    }
+
+    /// The principal behind a valid token; throws ``TokenValidationError`` otherwise.
+    public func validate(_ token: String) async throws -> Principal {
+        do {
+            let principal = try await principal(for: token)
+            logger.debug("token accepted", metadata: ["issuer": "\(principal.issuer)", "subject": "\(principal.subject)"])
+            return principal
+        } catch {
+            logger.debug("token refused", metadata: ["reason": "\(error.description)"])
+            throw error
+        }
+    }
+
+    private func principal(for token: String) async throws(TokenValidationError) -> Principal {
+        let jws = try CompactJWS(parsing: token)
+        guard let algorithm = SigningAlgorithm(rawValue: jws.header.algorithm) else {
+            throw .algorithmNotAllowed(ClientSafeText.echo(jws.header.algorithm))
+        }
+        let issuer = try jws.claims.requiredString("iss")
+        guard let store = stores[issuer] else { throw .unknownIssuer(ClientSafeText.echo(issuer)) }
+        let configuration = store.configuration
+        guard configuration.allowedAlgorithms.contains(algorithm) else { throw .algorithmNotAllowed(algorithm.rawValue) }
+        let key = try await store.key(for: jws.header.keyID, algorithm: algorithm)
+        try await key.verifySignature(of: token)
+        try ClaimChecks(configuration: configuration, now: now()).check(jws.claims)
+        return try PrincipalMapping.principal(from: jws.claims, groupsClaim: configuration.groupsClaim)
+    }
+}

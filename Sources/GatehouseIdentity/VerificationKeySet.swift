@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+
+/// An issuer's published keys, with the rules for picking the one that verifies a token.
+struct VerificationKeySet: Sendable {
+    struct Entry: Sendable {
+        let published: JSONWebKey
+        /// Nil when JWTKit refused the key material or the key fits no supported algorithm.
+        let key: VerificationKey?
+    }
+
+    enum Selection {
+        case found(VerificationKey)
+        /// No key with this `kid` (or, without a `kid`, no key for the algorithm): a refetch may help.
+        case notFound
+        /// The `kid` exists but cannot verify this algorithm.
+        case unsuitable
+        /// No `kid`, and several keys would fit.
+        case ambiguous
+    }
+
+    let entries: [Entry]
+
+    init(entries: [Entry]) { self.entries = entries }
+
+    /// Decodes a JWKS document and prepares every key that fits a supported algorithm.
+    init(jwks bytes: [UInt8], logger: Logger) async throws {
+        let document = try JSONDecoder().decode(JSONWebKeySet.self, from: Data(bytes))
+        var entries: [Entry] = []
+        for published in document.keys {
+            var key: VerificationKey?
+            if let algorithm = published.impliedAlgorithm, published.unsuitability(for: algorithm) == nil {
+                do {
+                    key = try await VerificationKey(published, algorithm: algorithm)
+                } catch {
+                    logger.warning(
+                        "ignoring unusable key in JWKS",
+                        metadata: ["kid": "\(ClientSafeText.echo(published.kid ?? ""))", "error": "\(error)"])
+                }
+            }
+            entries.append(Entry(published: published, key: key))
+        }
+        self.entries = entries
+    }
+
+    var usableKeyCount: Int { entries.filter { $0.key != nil }.count }
+
+    func select(keyID: String?, algorithm: SigningAlgorithm) -> Selection {
+        if let keyID {
+            let candidates = entries.filter { $0.published.kid == keyID }
+            if candidates.isEmpty { return .notFound }
+            if let match = candidates.first(where: { $0.key?.algorithm == algorithm && $0.published.unsuitability(for: algorithm) == nil }),
+                let key = match.key
+            {
+                return .found(key)
+            }
+            return .unsuitable
+        }
+        let fitting = entries.compactMap { $0.key?.algorithm == algorithm ? $0.key : nil }
+        switch fitting.count {
+        case 0: return .notFound
+        case 1: return .found(fitting[0])
+        default: return .ambiguous
+        }
+    }
+}

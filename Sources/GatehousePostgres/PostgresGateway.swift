@@ -1,0 +1,114 @@
+import Foundation
+import GatehouseConfig
+import GatehouseCore
+import GatehouseIdentity
+import GatehousePolicy
+import GatehousePostgresWire
+import GatehouseSQL
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// The PostgreSQL side of Gatehouse: what every client session shares (connections, identity,
+/// recorder, analyser), and the listener that accepts clients.
+public final class PostgresGateway: Sendable {
+    /// One configured connection, ready to use: its policy and how to reach its upstream.
+    struct Connection: Sendable {
+        let name: String
+        let policy: AccessPolicy
+        let connector: UpstreamConnector
+    }
+
+    let connections: [String: Connection]
+    let validator: TokenValidator
+    let recorder: EventRecorder
+    let analyzer: StatementAnalyzer
+    let serverTLS: NIOSSLContext?
+    let listener: PostgresListenerConfiguration
+    let cancels = CancelRegistry()
+    let logger: Logger
+    private let serverChannel = NIOLockedValueBox<Channel?>(nil)
+
+    /// Resolves every upstream secret and TLS setting now, so a broken configuration stops the
+    /// gateway at start rather than failing a client later.
+    public init(
+        configuration: GatehouseConfiguration, validator: TokenValidator, recorder: EventRecorder,
+        analyzer: StatementAnalyzer, serverTLS: NIOSSLContext?, logger: Logger
+    ) throws {
+        var connections: [String: Connection] = [:]
+        for connection in configuration.connections {
+            let password: String?
+            do {
+                password = try connection.upstream.password?.resolve()
+            } catch {
+                throw GatewayStartError("connection '\(connection.name)': cannot read the upstream password: \(error)")
+            }
+            let tls: UpstreamTLS?
+            do {
+                tls = try UpstreamTLS.make(for: connection.upstream)
+            } catch {
+                throw GatewayStartError("connection '\(connection.name)': cannot set up upstream TLS: \(error)")
+            }
+            connections[connection.name] = Connection(
+                name: connection.name,
+                policy: AccessPolicy(connection: connection.name, allowedGroups: connection.allowedGroups, classification: connection.personalData),
+                connector: UpstreamConnector(upstream: connection.upstream, password: password, tls: tls))
+        }
+        self.connections = connections
+        self.validator = validator
+        self.recorder = recorder
+        self.analyzer = analyzer
+        self.serverTLS = serverTLS
+        self.listener = configuration.postgresListener
+        self.logger = logger
+    }
+
+    /// Whether a token may arrive without TLS: only on a loopback listener that allows it.
+    var acceptsCleartextToken: Bool {
+        guard listener.allowCleartextTokenOnLoopback else { return false }
+        return Self.isLoopback(listener.address)
+    }
+
+    static func isLoopback(_ address: String) -> Bool {
+        address == "localhost" || address == "::1" || address.hasPrefix("127.")
+    }
+
+    /// Binds the listener; returns the address it listens on.
+    public func start(group: EventLoopGroup) async throws -> SocketAddress {
+        let maxMessageBytes = listener.maxMessageBytes
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrontendPacketDecoder(maxMessageBytes: maxMessageBytes)))
+                    try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(gateway: self))
+                }
+            }
+            .bind(host: listener.address, port: listener.port)
+            .get()
+        serverChannel.withLockedValue { $0 = channel }
+        return channel.localAddress!
+    }
+
+    public func stop() async {
+        let channel = serverChannel.withLockedValue { $0 }
+        try? await channel?.close()
+    }
+
+    /// Commits events durably, from an event loop.
+    func record(_ events: [GatehouseEvent], on eventLoop: EventLoop) -> EventLoopFuture<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        let recorder = self.recorder
+        promise.completeWithTask { try await recorder.record(events) }
+        return promise.futureResult
+    }
+}
+
+public struct GatewayStartError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

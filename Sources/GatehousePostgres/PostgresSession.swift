@@ -1,0 +1,313 @@
+import Foundation
+import GatehouseCore
+import GatehousePostgresWire
+import Logging
+import NIOCore
+
+/// A relayed session: client and upstream are both logged in, and every frame passes through
+/// here. Runs entirely on the client channel's event loop (the upstream channel shares it).
+///
+/// Client to upstream, a statement is forwarded only after its event is durably recorded
+/// (write-ahead); while a record is in flight, later frames wait in order and the client is not
+/// read from. Upstream to client, frames are relayed as they come, and the ones that settle a
+/// statement (CommandComplete, ErrorResponse, ReadyForQuery...) produce its outcome event.
+final class PostgresSession {
+    let id: String
+    let principal: Principal
+    let connection: PostgresGateway.Connection
+    private let gateway: PostgresGateway
+    private let client: Channel
+    private let upstream: Channel
+    private let logger: Logger
+    var cancelKey: BackendKey?
+
+    private var tracker = StatementTracker()
+    private var extended = ExtendedQueryState()
+    private var nextStatementID = 1
+    /// Gateway-made errors to show the client in place of the server's next ReadyForQuery
+    /// answer, aligned one to one with the sync points forwarded (nil: nothing to add).
+    private var syncInjections = CircularBuffer<ErrorFields?>()
+    /// After the gateway refused an extended-protocol message, the rest up to Sync is dropped,
+    /// exactly as the server would after an error.
+    private var discardingUntilSync: ErrorFields?
+    private var heldFrames = CircularBuffer<PostgresFrame>()
+    private var waitingForRecorder = false
+    private var pendingOutcomes: [GatehouseEvent] = []
+    private var toUpstream: ByteBuffer
+    private var toClient: ByteBuffer
+    private var ended = false
+
+    /// Output is written out once this much is buffered, even mid-read.
+    private static let writeThreshold = 64 * 1024
+
+    init(id: String, principal: Principal, connection: PostgresGateway.Connection, gateway: PostgresGateway, client: Channel, upstream: Channel, logger: Logger) {
+        self.id = id
+        self.principal = principal
+        self.connection = connection
+        self.gateway = gateway
+        self.client = client
+        self.upstream = upstream
+        self.logger = logger
+        self.toUpstream = client.allocator.buffer(capacity: 4096)
+        self.toClient = client.allocator.buffer(capacity: 4096)
+    }
+
+    /// Replaces the login handler's role on the upstream channel with framing and relaying.
+    func attachToUpstream() throws {
+        let operations = upstream.pipeline.syncOperations
+        try operations.addHandler(ByteToMessageHandler(PostgresFrameDecoder(maxMessageBytes: 1 << 30)))
+        try operations.addHandler(UpstreamRelayHandler(session: self))
+    }
+
+    // MARK: - Client to upstream
+
+    func clientFrame(_ frame: PostgresFrame) {
+        guard !ended else { return }
+        if waitingForRecorder || !heldFrames.isEmpty {
+            heldFrames.append(frame)
+            return
+        }
+        handleClientFrame(frame)
+    }
+
+    func clientReadComplete() {
+        flushUpstream()
+    }
+
+    private func handleClientFrame(_ frame: PostgresFrame) {
+        if let refusal = discardingUntilSync {
+            guard frame.type == FrontendMessage.syncType else { return }
+            discardingUntilSync = nil
+            forwardSyncPoint(frame, injecting: refusal)
+            return
+        }
+        do {
+            switch frame.type {
+            case FrontendMessage.queryType:
+                try simpleQuery(frame)
+            case FrontendMessage.parseType:
+                extended.parsed(try FrontendMessage.readParse(frame.body))
+                forward(frame)
+            case FrontendMessage.bindType:
+                extended.bound(try FrontendMessage.readBind(frame.body))
+                forward(frame)
+            case FrontendMessage.executeType:
+                try execute(frame)
+            case FrontendMessage.closeType:
+                extended.closed(try FrontendMessage.readClose(frame.body))
+                forward(frame)
+            case FrontendMessage.syncType:
+                forwardSyncPoint(frame, injecting: nil)
+            case FrontendMessage.functionCallType:
+                // The fast-path interface calls functions by OID, out of sight of SQL analysis.
+                refuseInPlaceOfSync(ErrorFields(code: SQLState.featureNotSupported,
+                                                message: "gatehouse: the fast-path function call interface is not allowed"))
+            case FrontendMessage.terminateType:
+                forward(frame)
+                flushUpstream()
+                end(reason: "client terminated the session")
+            default:
+                forward(frame)
+            }
+        } catch {
+            protocolViolation("\(error)")
+        }
+    }
+
+    private func simpleQuery(_ frame: PostgresFrame) throws {
+        let text = try FrontendMessage.readQuery(frame.body)
+        let analyses = gateway.analyzer.analyze(text)
+        let statements = analyses.map { analysis in
+            statementEvent(text: analysis.text, mode: "simple", parameters: [], analysis: analysis)
+        }
+        gate(statements, analyses: analyses, frame: frame, isSimpleQuery: true)
+    }
+
+    private func execute(_ frame: PostgresFrame) throws {
+        let execute = try FrontendMessage.readExecute(frame.body)
+        let portal = extended.portal(named: execute.portalName)
+        let text = portal?.statementText ?? ""
+        // A Parse text holds one statement (the server refuses more), so the first analysis is it.
+        var analysis = gateway.analyzer.analyze(text).first ?? StatementAnalysis(text: text, kind: .empty)
+        if portal == nil {
+            analysis = StatementAnalysis(text: "", kind: .unknown, analysable: false, limitation: "unknown portal '\(execute.portalName)'")
+        }
+        let statement = statementEvent(text: text, mode: "extended", parameters: portal?.parameters ?? [], analysis: analysis)
+        gate([statement], analyses: [analysis], frame: frame, isSimpleQuery: false)
+    }
+
+    /// Decide, record, then forward: the one path every statement takes.
+    private func gate(_ statements: [GatehouseEvent], analyses: [StatementAnalysis], frame: PostgresFrame, isSimpleQuery: Bool) {
+        let request = AccessRequest(principal: principal, connection: connection.name, accessProtocol: .postgres, statements: analyses)
+        switch connection.policy.decide(request) {
+        case .allow:
+            break
+        case .deny(let reason), .needsApproval(let reason):
+            refuse(ErrorFields(code: SQLState.insufficientPrivilege, message: "gatehouse: \(reason)"), isSimpleQuery: isSimpleQuery)
+            return
+        }
+        waitingForRecorder = true
+        client.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        gateway.record(statements, on: client.eventLoop).whenComplete { [self] result in
+            waitingForRecorder = false
+            guard !ended else { return }
+            switch result {
+            case .success:
+                let now = DispatchTime.now().uptimeNanoseconds
+                for statement in statements {
+                    if case .statement(let payload) = statement.payload { tracker.statementForwarded(id: payload.statementID, at: now) }
+                }
+                if isSimpleQuery {
+                    forwardSyncPoint(frame, injecting: nil)
+                } else {
+                    forward(frame)
+                }
+            case .failure(let error):
+                logger.error("cannot record a statement; refusing it", metadata: ["error": "\(error)"])
+                refuse(ErrorFields(code: SQLState.internalError, message: "gatehouse: the statement could not be recorded, so it was not run"),
+                       isSimpleQuery: isSimpleQuery)
+            }
+            drainHeldFrames()
+        }
+    }
+
+    private func drainHeldFrames() {
+        while !waitingForRecorder, !ended, let frame = heldFrames.popFirst() {
+            handleClientFrame(frame)
+        }
+        flushUpstream()
+        if !waitingForRecorder && heldFrames.isEmpty && upstream.isWritable {
+            client.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        }
+    }
+
+    /// Refuses a statement with an error the client sees where the server's answer would be.
+    private func refuse(_ error: ErrorFields, isSimpleQuery: Bool) {
+        if isSimpleQuery {
+            refuseInPlaceOfSync(error)
+        } else {
+            discardingUntilSync = error
+        }
+    }
+
+    /// Sends the server a Sync instead of the refused message: its ReadyForQuery answer keeps
+    /// responses in order, and the error is shown just before it.
+    private func refuseInPlaceOfSync(_ error: ErrorFields) {
+        var sync = PostgresFrame(type: FrontendMessage.syncType, body: ByteBuffer())
+        sync.body = ByteBuffer()
+        forwardSyncPoint(sync, injecting: error)
+    }
+
+    private func forwardSyncPoint(_ frame: PostgresFrame, injecting error: ErrorFields?) {
+        tracker.syncForwarded()
+        syncInjections.append(error)
+        forward(frame)
+    }
+
+    private func forward(_ frame: PostgresFrame) {
+        frame.write(into: &toUpstream)
+        if toUpstream.readableBytes >= Self.writeThreshold { flushUpstream() }
+    }
+
+    private func flushUpstream() {
+        guard toUpstream.readableBytes > 0 else { return }
+        upstream.writeAndFlush(toUpstream, promise: nil)
+        toUpstream = upstream.allocator.buffer(capacity: 4096)
+        if !upstream.isWritable { client.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
+    }
+
+    private func statementEvent(text: String, mode: String, parameters: [String?], analysis: StatementAnalysis) -> GatehouseEvent {
+        defer { nextStatementID += 1 }
+        return event(.statement(.init(statementID: nextStatementID, protocolMode: mode, text: text, parameters: parameters, analysis: analysis)))
+    }
+
+    private func event(_ payload: EventPayload) -> GatehouseEvent {
+        GatehouseEvent(sessionID: id, connection: connection.name, principal: principal, payload: payload)
+    }
+
+    // MARK: - Upstream to client
+
+    func upstreamFrame(_ frame: PostgresFrame) {
+        guard !ended else { return }
+        switch frame.type {
+        case BackendMessage.readyForQueryType:
+            if let injection = syncInjections.popFirst(), let error = injection {
+                BackendMessage.error(error).write(into: &toClient)
+            }
+            settle(frame)
+        case BackendMessage.commandCompleteType, BackendMessage.errorType, BackendMessage.emptyQueryType, BackendMessage.portalSuspendedType:
+            settle(frame)
+        default:
+            break
+        }
+        frame.write(into: &toClient)
+        if toClient.readableBytes >= Self.writeThreshold { flushClient() }
+    }
+
+    private func settle(_ frame: PostgresFrame) {
+        let outcomes = tracker.received(type: frame.type, body: frame.body, at: DispatchTime.now().uptimeNanoseconds)
+        pendingOutcomes.append(contentsOf: outcomes.map { event(.outcome($0)) })
+    }
+
+    func upstreamReadComplete() {
+        flushClient()
+        if !pendingOutcomes.isEmpty {
+            let outcomes = pendingOutcomes
+            pendingOutcomes = []
+            recordInBackground(outcomes)
+        }
+    }
+
+    private func flushClient() {
+        guard toClient.readableBytes > 0 else { return }
+        client.writeAndFlush(toClient, promise: nil)
+        toClient = client.allocator.buffer(capacity: 4096)
+        // Backpressure: a slow client stops us reading from the server, so memory stays bounded.
+        if !client.isWritable { upstream.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
+    }
+
+    func clientWritabilityChanged() {
+        if client.isWritable { upstream.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in } }
+    }
+
+    func upstreamWritabilityChanged() {
+        if upstream.isWritable && !waitingForRecorder && heldFrames.isEmpty {
+            client.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        }
+    }
+
+    // MARK: - Ending
+
+    func upstreamClosed() {
+        flushClient()
+        end(reason: "upstream server closed the connection")
+    }
+
+    func protocolViolation(_ message: String) {
+        var out = client.allocator.buffer(capacity: 128)
+        BackendMessage.error(.fatal(code: SQLState.protocolViolation, message: "gatehouse: protocol violation: \(message)")).write(into: &out)
+        client.writeAndFlush(out, promise: nil)
+        end(reason: "protocol violation: \(message)")
+    }
+
+    /// Ends the session once: both sides closed, unanswered statements and the end on record.
+    func end(reason: String) {
+        guard !ended else { return }
+        ended = true
+        if let cancelKey { gateway.cancels.unregister(cancelKey) }
+        var events = pendingOutcomes
+        pendingOutcomes = []
+        events += tracker.abandonAll().map { event(.outcome($0)) }
+        events.append(event(.sessionEnd(.init(reason: reason, statements: nextStatementID - 1))))
+        recordInBackground(events)
+        upstream.close(promise: nil)
+        client.close(promise: nil)
+        logger.info("session ended", metadata: ["reason": "\(reason)"])
+    }
+
+    private func recordInBackground(_ events: [GatehouseEvent]) {
+        gateway.record(events, on: client.eventLoop).whenFailure { [logger] error in
+            logger.error("cannot record session events", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import GatehouseConfig
+import GatehousePostgresWire
+import NIOCore
+import NIOPosix
+
+/// Opens a logged-in connection to one upstream PostgreSQL server, on the caller's event loop
+/// (the client's), so the relay never crosses threads.
+struct UpstreamConnector: Sendable {
+    let upstream: PostgresUpstream
+    let password: String?
+    let tls: UpstreamTLS?
+
+    func connect(on eventLoop: EventLoop, applicationName: String) -> EventLoopFuture<(Channel, UpstreamSession)> {
+        let loggedIn = eventLoop.makePromise(of: UpstreamSession.self)
+        let machine = UpstreamLoginStateMachine(user: upstream.user, database: upstream.database, password: password, applicationName: applicationName)
+        let tls = self.tls
+        let channel = ClientBootstrap(group: eventLoop)
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(10))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(UpstreamLoginHandler(machine: machine, tls: tls, loggedIn: loggedIn))
+                }
+            }
+            .connect(host: upstream.host, port: upstream.port)
+        channel.whenFailure { error in
+            loggedIn.fail(UpstreamLoginError("cannot reach the upstream server \(upstream.host):\(upstream.port): \(error)"))
+        }
+        return channel.and(loggedIn.futureResult)
+    }
+
+    /// Forwards a client's CancelRequest to the upstream server with the upstream's own key.
+    func cancel(_ key: BackendKey, on eventLoop: EventLoop) -> EventLoopFuture<Void> {
+        ClientBootstrap(group: eventLoop)
+            .connectTimeout(.seconds(5))
+            .connect(host: upstream.host, port: upstream.port)
+            .flatMap { channel in
+                var out = channel.allocator.buffer(capacity: 16)
+                StartupPacket.cancel(key).encode(into: &out)
+                return channel.writeAndFlush(out).flatMap { channel.close() }
+            }
+    }
+}

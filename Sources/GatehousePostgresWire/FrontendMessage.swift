@@ -1,0 +1,145 @@
+import NIOCore
+
+/// Readers for the client-to-server messages the gateway must understand, and builders for the
+/// ones it sends upstream itself.
+public enum FrontendMessage {
+    public static let queryType = UInt8(ascii: "Q")
+    public static let parseType = UInt8(ascii: "P")
+    public static let bindType = UInt8(ascii: "B")
+    public static let executeType = UInt8(ascii: "E")
+    public static let closeType = UInt8(ascii: "C")
+    public static let describeType = UInt8(ascii: "D")
+    public static let syncType = UInt8(ascii: "S")
+    public static let flushType = UInt8(ascii: "H")
+    public static let terminateType = UInt8(ascii: "X")
+    public static let passwordType = UInt8(ascii: "p")
+    public static let functionCallType = UInt8(ascii: "F")
+    public static let copyDataType = UInt8(ascii: "d")
+    public static let copyDoneType = UInt8(ascii: "c")
+    public static let copyFailType = UInt8(ascii: "f")
+
+    /// Bind parameter values longer than this are recorded truncated (with their full length).
+    public static let recordedParameterLimit = 4096
+
+    public struct Parse: Equatable, Sendable {
+        public var statementName: String
+        public var query: String
+    }
+
+    public struct Bind: Equatable, Sendable {
+        public var portalName: String
+        public var statementName: String
+        /// Values rendered for the record: text as is, binary as `\x` hex, nil for NULL.
+        public var parameters: [String?]
+    }
+
+    public struct Execute: Equatable, Sendable {
+        public var portalName: String
+        public var maxRows: Int32
+    }
+
+    public struct Close: Equatable, Sendable {
+        public var isPortal: Bool
+        public var name: String
+    }
+
+    public static func readQuery(_ body: ByteBuffer) throws -> String {
+        var body = body
+        guard let text = body.readNullTerminatedString() else { throw ProtocolViolation("malformed Query message") }
+        return text
+    }
+
+    public static func readParse(_ body: ByteBuffer) throws -> Parse {
+        var body = body
+        guard let name = body.readNullTerminatedString(), let query = body.readNullTerminatedString(),
+              let count: Int16 = body.readInteger(), count >= 0, body.readableBytes >= Int(count) * 4
+        else { throw ProtocolViolation("malformed Parse message") }
+        return Parse(statementName: name, query: query)
+    }
+
+    public static func readBind(_ body: ByteBuffer) throws -> Bind {
+        var body = body
+        let malformed = ProtocolViolation("malformed Bind message")
+        guard let portal = body.readNullTerminatedString(), let statement = body.readNullTerminatedString(),
+              let formatCount: Int16 = body.readInteger(), formatCount >= 0
+        else { throw malformed }
+        var formats: [Int16] = []
+        for _ in 0..<formatCount {
+            guard let format: Int16 = body.readInteger() else { throw malformed }
+            formats.append(format)
+        }
+        guard let parameterCount: Int16 = body.readInteger(), parameterCount >= 0 else { throw malformed }
+        guard formats.count <= 1 || formats.count == Int(parameterCount) else { throw malformed }
+        var parameters: [String?] = []
+        parameters.reserveCapacity(Int(parameterCount))
+        for index in 0..<Int(parameterCount) {
+            guard let length: Int32 = body.readInteger() else { throw malformed }
+            if length == -1 { parameters.append(nil); continue }
+            guard length >= 0, var value = body.readSlice(length: Int(length)) else { throw malformed }
+            let format = formats.isEmpty ? 0 : (formats.count == 1 ? formats[0] : formats[index])
+            parameters.append(renderParameter(&value, binary: format == 1))
+        }
+        return Bind(portalName: portal, statementName: statement, parameters: parameters)
+    }
+
+    private static func renderParameter(_ value: inout ByteBuffer, binary: Bool) -> String {
+        let total = value.readableBytes
+        let kept = value.readSlice(length: min(total, recordedParameterLimit))!
+        var rendered: String
+        if binary {
+            rendered = "\\x" + kept.readableBytesView.map { byte in
+                let hex = String(byte, radix: 16)
+                return hex.count == 1 ? "0" + hex : hex
+            }.joined()
+        } else {
+            rendered = String(decoding: kept.readableBytesView, as: UTF8.self)
+        }
+        if total > recordedParameterLimit { rendered += "…(\(total) bytes)" }
+        return rendered
+    }
+
+    public static func readExecute(_ body: ByteBuffer) throws -> Execute {
+        var body = body
+        guard let portal = body.readNullTerminatedString(), let maxRows: Int32 = body.readInteger() else {
+            throw ProtocolViolation("malformed Execute message")
+        }
+        return Execute(portalName: portal, maxRows: maxRows)
+    }
+
+    public static func readClose(_ body: ByteBuffer) throws -> Close {
+        var body = body
+        guard let kind: UInt8 = body.readInteger(), kind == UInt8(ascii: "S") || kind == UInt8(ascii: "P"),
+              let name = body.readNullTerminatedString()
+        else { throw ProtocolViolation("malformed Close message") }
+        return Close(isPortal: kind == UInt8(ascii: "P"), name: name)
+    }
+
+    /// The token a client sent in answer to AuthenticationCleartextPassword.
+    public static func readPassword(_ body: ByteBuffer) throws -> String {
+        var body = body
+        guard let password = body.readNullTerminatedString() else { throw ProtocolViolation("malformed password message") }
+        return password
+    }
+
+    public static func password(_ password: String) -> PostgresFrame {
+        var body = ByteBuffer()
+        body.writeNullTerminatedString(password)
+        return PostgresFrame(type: passwordType, body: body)
+    }
+
+    public static func saslInitialResponse(mechanism: String, data: [UInt8]) -> PostgresFrame {
+        var body = ByteBuffer()
+        body.writeNullTerminatedString(mechanism)
+        body.writeInteger(Int32(data.count))
+        body.writeBytes(data)
+        return PostgresFrame(type: passwordType, body: body)
+    }
+
+    public static func saslResponse(_ data: [UInt8]) -> PostgresFrame {
+        PostgresFrame(type: passwordType, body: ByteBuffer(bytes: data))
+    }
+
+    public static func terminate() -> PostgresFrame {
+        PostgresFrame(type: terminateType, body: ByteBuffer())
+    }
+}

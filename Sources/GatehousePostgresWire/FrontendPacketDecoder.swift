@@ -1,0 +1,47 @@
+import NIOCore
+
+/// What the client side of the gateway reads: startup packets first, then regular frames.
+public enum FrontendPacket: Sendable, Equatable {
+    case startup(StartupPacket)
+    case frame(PostgresFrame)
+}
+
+/// Decodes the client's byte stream. It expects startup packets until a StartupMessage (or a
+/// CancelRequest) arrives, then regular messages. SSLRequest and GSSENCRequest keep it in the
+/// startup phase; bytes pipelined behind an SSLRequest are refused, because they arrived in
+/// clear before the TLS handshake (the CVE-2021-23214 class of bug).
+public struct FrontendPacketDecoder: ByteToMessageDecoder {
+    public typealias InboundOut = FrontendPacket
+    public let maxMessageBytes: Int
+    private var inStartupPhase = true
+
+    public init(maxMessageBytes: Int) { self.maxMessageBytes = maxMessageBytes }
+
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let packet = try next(from: &buffer) else { return .needMoreData }
+        context.fireChannelRead(wrapInboundOut(packet))
+        return .continue
+    }
+
+    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        return .needMoreData
+    }
+
+    /// Pure decoding step, tested without a channel.
+    public mutating func next(from buffer: inout ByteBuffer) throws -> FrontendPacket? {
+        if inStartupPhase {
+            guard let packet = try StartupPacket.decode(from: &buffer) else { return nil }
+            switch packet {
+            case .sslRequest, .gssEncryptionRequest:
+                if buffer.readableBytes > 0 {
+                    throw ProtocolViolation("unexpected data after an encryption request")
+                }
+            case .startup, .cancel:
+                inStartupPhase = false
+            }
+            return .startup(packet)
+        }
+        return try PostgresFrameDecoder.decodeFrame(from: &buffer, maxMessageBytes: maxMessageBytes).map(FrontendPacket.frame)
+    }
+}

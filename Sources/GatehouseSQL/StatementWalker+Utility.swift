@@ -1,0 +1,101 @@
+import GatehouseCore
+
+extension StatementWalker {
+    /// COPY table FROM writes the table; COPY table TO and COPY (query) TO read.
+    func copy(_ fields: ParseNode) -> [OutputColumn] {
+        let isFrom = fields["is_from"]?.isTrue ?? false
+        if fields["is_program"]?.isTrue ?? false {
+            limitations.append("COPY runs a program on the database server")
+        } else if let file = fields["filename"]?.stringValue {
+            limitations.append("COPY \(isFrom ? "reads" : "writes") the server file \(file)")
+        }
+        if let query = fields["query"] { return statement(query, parent: nil) }
+        guard let target = fields["relation"] else { return [] }
+        let relation = Self.relationName(target)
+        let named = (fields["attlist"]?.nameList ?? []).map { ColumnReference(relation: relation, column: $0) }
+        let copied = named.isEmpty ? [ColumnReference(relation: relation, column: "*")] : named
+        columns.append(contentsOf: copied)
+        if isFrom {
+            writes.append(relation)
+            let scope = QueryScope(parent: nil)
+            scope.entries = [.table(relation, alias: nil)]
+            walk(fields["whereClause"], in: scope)
+            return []
+        }
+        reads.append(relation)
+        return copied.map { OutputColumn(name: $0.column, sources: [$0]) }
+    }
+
+    /// DROP TABLE / VIEW / SEQUENCE ...: the dropped relations are written.
+    func dropTargets(_ fields: ParseNode) {
+        let relationTypes: Set<String> = [
+            "OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE", "OBJECT_SEQUENCE",
+        ]
+        guard let type = fields["removeType"]?.stringValue, relationTypes.contains(type) else { return }
+        for object in fields["objects"]?.items ?? [] {
+            let names = object.nameList
+            guard let name = names.last else { continue }
+            writes.append(RelationName(schema: names.count >= 2 ? names[names.count - 2] : nil, name: name))
+        }
+    }
+
+    /// Any other statement (DDL, maintenance): the relations it names are its targets and
+    /// are written, except those it only refers to (a foreign key's table, INHERITS, LIKE),
+    /// which are read; nested queries are described; expressions are walked with the
+    /// statement's own table in scope.
+    func genericStatement(type: String, fields: ParseNode, parent: QueryScope?) {
+        var scope = QueryScope(parent: parent)
+        if let target = fields["relation"] ?? fields["table"], target["relname"] != nil {
+            let relation = Self.relationName(target)
+            if type == "RuleStmt" || type == "CreateTrigStmt" {
+                // Rules and triggers call the old and new row versions OLD and NEW; they sit
+                // one level out so that unqualified names still resolve to the table.
+                scope.entries = ["new", "old"].map { RangeEntry(name: $0, schema: nil, source: .table(relation)) }
+                scope = QueryScope(parent: scope)
+            }
+            scope.entries = [.table(relation, alias: nil)]
+        }
+        walkDefinition(fields, in: scope, referenceOnly: false)
+    }
+
+    private static let referenceFields: Set<String> = ["pktable", "inhRelations"]
+
+    private func walkDefinition(_ node: ParseNode, in scope: QueryScope, referenceOnly: Bool) {
+        guard enter() else { return }
+        defer { leave() }
+        if let (type, fields) = node.tagged {
+            switch type {
+            case "RangeVar":
+                recordTarget(fields, referenceOnly: referenceOnly)
+            case _ where Self.queryNodeTypes.contains(type):
+                _ = statement(type: type, fields: fields, parent: scope)
+            case "ColumnRef", "FuncCall", "SubLink", "A_Indirection":
+                walk(node, in: scope)
+            case "TableLikeClause":
+                walkDefinition(fields, in: scope, referenceOnly: true)
+            default:
+                walkDefinition(fields, in: scope, referenceOnly: referenceOnly)
+            }
+            return
+        }
+        switch node {
+        case .object(let fields):
+            if fields["relname"] != nil {
+                recordTarget(node, referenceOnly: referenceOnly)
+                return
+            }
+            for key in fields.keys.sorted() {
+                walkDefinition(fields[key]!, in: scope, referenceOnly: referenceOnly || Self.referenceFields.contains(key))
+            }
+        case .array(let elements):
+            for element in elements { walkDefinition(element, in: scope, referenceOnly: referenceOnly) }
+        default:
+            break
+        }
+    }
+
+    private func recordTarget(_ rangeVar: ParseNode, referenceOnly: Bool) {
+        let relation = Self.relationName(rangeVar)
+        if referenceOnly { reads.append(relation) } else { writes.append(relation) }
+    }
+}

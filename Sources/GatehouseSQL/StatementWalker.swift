@@ -1,0 +1,108 @@
+import GatehouseCore
+
+/// Walks one statement's parse tree and collects what it reads, writes and references.
+///
+/// The walk is split by concern over several files: statements (here), queries, FROM
+/// lists, expressions, data-modifying statements and utility statements.
+final class StatementWalker {
+    var reads = UniqueList<RelationName>()
+    var writes = UniqueList<RelationName>()
+    var columns = UniqueList<ColumnReference>()
+    var limitations = UniqueList<String>()
+
+    /// Recursion guard. Foundation already refuses JSON nested deeper than 512 levels; this
+    /// keeps the walk's own recursion bounded whatever reaches it.
+    private var depth = 0
+    static let maximumDepth = 600
+
+    static func analyze(_ node: ParseNode, text: String) -> StatementAnalysis {
+        guard let (type, fields) = node.tagged else {
+            return .unanalysable(text, because: "the parser returned an unrecognised tree")
+        }
+        let walker = StatementWalker()
+        let outputs = walker.statement(type: type, fields: fields, parent: nil)
+        return StatementAnalysis(
+            text: text, kind: StatementKindClassifier.kind(ofNodeType: type),
+            reads: walker.reads.elements, writes: walker.writes.elements,
+            columns: walker.columns.elements, outputs: outputs,
+            analysable: walker.limitations.isEmpty,
+            limitation: walker.limitations.isEmpty ? nil : walker.limitations.elements.joined(separator: "; "))
+    }
+
+    /// Describes a statement node (top-level or nested, such as a CTE's query or EXPLAIN's
+    /// statement) and returns the columns it produces.
+    func statement(type: String, fields: ParseNode, parent: QueryScope?, hidesParentEntries: Bool = false) -> [OutputColumn] {
+        guard enter() else { return [] }
+        defer { leave() }
+        switch type {
+        case "SelectStmt":
+            let outputs = select(fields, parent: parent, hidesParentEntries: hidesParentEntries)
+            // SELECT INTO stores its rows instead of returning them.
+            return fields["intoClause"] == nil ? outputs : []
+        case "InsertStmt": return insert(fields, parent: parent)
+        case "UpdateStmt": return update(fields, parent: parent)
+        case "DeleteStmt": return delete(fields, parent: parent)
+        case "MergeStmt": return merge(fields, parent: parent)
+        case "CopyStmt": return copy(fields)
+        case "ExplainStmt":
+            _ = statement(fields["query"], parent: parent)
+            return [OutputColumn(name: "QUERY PLAN", sources: [])]
+        case "PrepareStmt": return statement(fields["query"], parent: parent)
+        case "DeclareCursorStmt":
+            _ = statement(fields["query"], parent: parent)
+            return []
+        case "CreateTableAsStmt", "ViewStmt":
+            // CREATE TABLE AS, CREATE MATERIALIZED VIEW, CREATE VIEW: the new relation is
+            // written, the query's relations are read.
+            if let created = fields["into"]?["rel"] ?? fields["view"] { writes.append(Self.relationName(created)) }
+            _ = statement(fields["query"], parent: parent)
+            return []
+        case "ExecuteStmt":
+            let name = fields["name"]?.stringValue ?? ""
+            limitations.append("EXECUTE runs prepared statement \(name), analysed when it was prepared")
+            for parameter in fields["params"]?.items ?? [] { _ = lineage(of: parameter, in: QueryScope(parent: parent)) }
+            return []
+        case "DoStmt":
+            limitations.append("DO block body is not visible")
+            return []
+        case "CallStmt":
+            if let call = fields["funccall"] { _ = functionCall(call, in: QueryScope(parent: parent)) }
+            return []
+        case "DropStmt":
+            dropTargets(fields)
+            return []
+        default:
+            genericStatement(type: type, fields: fields, parent: parent)
+            return []
+        }
+    }
+
+    /// Describes a tagged statement node; anything else contributes nothing.
+    func statement(_ node: ParseNode?, parent: QueryScope?, hidesParentEntries: Bool = false) -> [OutputColumn] {
+        guard let (type, fields) = node?.tagged else { return [] }
+        return statement(type: type, fields: fields, parent: parent, hidesParentEntries: hidesParentEntries)
+    }
+
+    /// Counts one level of recursion; false (and the statement marked unanalysable) when
+    /// the tree is too deep to walk.
+    func enter() -> Bool {
+        depth += 1
+        if depth > Self.maximumDepth {
+            limitations.append("statement nests too deeply to analyse")
+            depth -= 1
+            return false
+        }
+        return true
+    }
+
+    func leave() { depth -= 1 }
+
+    /// The relation a `RangeVar` names, as written (schema nil when unqualified).
+    static func relationName(_ rangeVar: ParseNode) -> RelationName {
+        RelationName(schema: rangeVar["schemaname"]?.stringValue, name: rangeVar["relname"]?.stringValue ?? "")
+    }
+
+    static func alias(of node: ParseNode) -> String? { node["alias"]?["aliasname"]?.stringValue }
+
+    static func aliasColumnNames(of node: ParseNode) -> [String] { node["alias"]?["colnames"]?.nameList ?? [] }
+}

@@ -1,0 +1,81 @@
+import GatehouseCore
+
+/// Replaces views in an analysis's reads, columns and outputs by what they are defined over.
+///
+/// - `views` maps a view to the relations its definition reads (views among them are
+///   resolved in turn; cycles are cut).
+/// - `viewColumns` maps a view's columns to the columns they derive from. A view column with
+///   no known mapping is taken to derive from every column of the view's base relations
+///   (`base.*`): the safe assumption for policy.
+///
+/// Views stay in `reads` next to their base relations (both are touched). Names match by
+/// schema and name, an unqualified name meaning `public`. `writes` is left as it is.
+public func resolveViews(
+    _ analysis: StatementAnalysis, views: [RelationName: [RelationName]],
+    viewColumns: [RelationName: [String: [ColumnReference]]] = [:]
+) -> StatementAnalysis {
+    let resolver = ViewResolver(views: views, viewColumns: viewColumns)
+    var resolved = analysis
+    resolved.reads = analysis.reads.flatMap { [$0] + resolver.underlyingRelations(of: $0) }.uniqued
+    resolved.columns = analysis.columns.flatMap { resolver.baseColumns(of: $0) }.uniqued
+    resolved.outputs = analysis.outputs.map {
+        OutputColumn(name: $0.name, sources: $0.sources.flatMap { resolver.baseColumns(of: $0) }.uniqued)
+    }
+    return resolved
+}
+
+/// View definitions keyed by effective (schema-qualified) name.
+struct ViewResolver {
+    private let views: [RelationName: [RelationName]]
+    private let viewColumns: [RelationName: [String: [ColumnReference]]]
+
+    init(views: [RelationName: [RelationName]], viewColumns: [RelationName: [String: [ColumnReference]]]) {
+        self.views = Dictionary(views.map { (Self.key($0.key), $0.value) }, uniquingKeysWith: +)
+        self.viewColumns = Dictionary(viewColumns.map { (Self.key($0.key), $0.value) }, uniquingKeysWith: { $0.merging($1) { $0 + $1 } })
+    }
+
+    private static func key(_ relation: RelationName) -> RelationName {
+        RelationName(schema: relation.effectiveSchema, name: relation.name)
+    }
+
+    private func isView(_ relation: RelationName) -> Bool {
+        views[Self.key(relation)] != nil || viewColumns[Self.key(relation)] != nil
+    }
+
+    /// The relations a view's definition reads directly.
+    private func directBases(of view: RelationName) -> [RelationName] {
+        let key = Self.key(view)
+        let fromColumns = (viewColumns[key] ?? [:]).sorted { $0.key < $1.key }.flatMap(\.value).compactMap(\.relation)
+        return ((views[key] ?? []) + fromColumns).uniqued
+    }
+
+    /// Everything under a view, intermediate views included; nothing for a base relation.
+    func underlyingRelations(of relation: RelationName) -> [RelationName] {
+        var found = UniqueList<RelationName>()
+        var visited: Set<RelationName> = [Self.key(relation)]
+        var pending = directBases(of: relation)
+        while !pending.isEmpty {
+            let next = pending.removeFirst()
+            guard visited.insert(Self.key(next)).inserted else { continue }
+            found.append(next)
+            pending += directBases(of: next)
+        }
+        return found.elements
+    }
+
+    /// The base columns a column derives from, following views down to base relations.
+    func baseColumns(of column: ColumnReference, visiting: Set<RelationName> = []) -> [ColumnReference] {
+        guard let view = column.relation, isView(view), !visiting.contains(Self.key(view)) else { return [column] }
+        let mapped: [ColumnReference]
+        let mapping = viewColumns[Self.key(view)]
+        if column.column == "*", let mapping {
+            mapped = mapping.keys.sorted().flatMap { mapping[$0] ?? [] }
+        } else if let known = mapping?[column.column] {
+            mapped = known
+        } else {
+            mapped = directBases(of: view).map { ColumnReference(relation: $0, column: "*") }
+        }
+        let inside = visiting.union([Self.key(view)])
+        return mapped.flatMap { baseColumns(of: $0, visiting: inside) }
+    }
+}

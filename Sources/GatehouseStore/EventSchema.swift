@@ -1,0 +1,40 @@
+import GRDB
+
+/// The event log's table. Tests and operators query it directly (`sqlite3 events.sqlite`),
+/// so it is kept exactly as documented here:
+///
+/// ```sql
+/// CREATE TABLE IF NOT EXISTS events (
+///   seq INTEGER PRIMARY KEY,          -- append order, from 1
+///   time TEXT NOT NULL,               -- ISO 8601 UTC with milliseconds, e.g. 2026-11-26T07:30:00.123Z
+///   session_id TEXT NOT NULL,
+///   connection TEXT,
+///   subject TEXT,                     -- principal.subject, NULL when unknown
+///   kind TEXT NOT NULL,               -- GatehouseEvent.kind: authentication | session_end | statement | outcome
+///   event TEXT NOT NULL               -- the whole GatehouseEvent as JSON (JSONEncoder, sortedKeys, ISO 8601 dates)
+/// );
+/// CREATE INDEX IF NOT EXISTS events_session ON events(session_id, seq);
+/// ```
+///
+/// Dates in the JSON use the same millisecond ISO 8601 form as `time`, so an event read
+/// back equals the recorded one up to millisecond precision.
+enum EventSchema {
+    static let createStatements = """
+        CREATE TABLE IF NOT EXISTS events (
+          seq INTEGER PRIMARY KEY,
+          time TEXT NOT NULL,
+          session_id TEXT NOT NULL,
+          connection TEXT,
+          subject TEXT,
+          kind TEXT NOT NULL,
+          event TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS events_session ON events(session_id, seq);
+        """
+
+    static let insert = "INSERT INTO events (time, session_id, connection, subject, kind, event) VALUES (?, ?, ?, ?, ?, ?)"
+
+    static func create(in db: Database) throws {
+        try db.execute(sql: createStatements)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import GatehouseCore
+
+/// Group commit: callers queue their rows and wait; a single writer takes everything queued,
+/// commits it in one transaction, resumes all of those callers, and repeats while more
+/// arrived meanwhile. One fsync then covers many callers, and while it runs the next batch
+/// gathers.
+///
+/// A batch succeeds or fails as a whole: when its commit throws, every caller in it gets a
+/// `RecordingError` (fail closed), and the next batch starts a fresh transaction.
+final class GroupCommitQueue: @unchecked Sendable {
+    /// Writes rows in one transaction and returns their sequence numbers, in order.
+    typealias Commit = @Sendable (_ rows: [EventRow]) throws -> [Int64]
+
+    private struct Waiter {
+        var rows: [EventRow]
+        var continuation: CheckedContinuation<[Int64], Error>
+    }
+
+    private enum Admission { case refused, queued, startWriter }
+
+    // Everything below `lock` is guarded by it. (NSLock rather than Mutex: Mutex needs
+    // macOS 15 and the package supports 14.)
+    private let lock = NSLock()
+    private var waiting: [Waiter] = []
+    private var writerActive = false
+    private var closed = false
+    private var committedTransactions = 0
+    private var failedTransactions = 0
+
+    private let writerQueue = DispatchQueue(label: "gatehouse.event-store.writer")
+    private let commit: Commit
+    private let reportFailure: @Sendable (_ error: Error, _ callers: Int, _ events: Int) -> Void
+
+    init(commit: @escaping Commit, reportFailure: @escaping @Sendable (Error, Int, Int) -> Void) {
+        self.commit = commit
+        self.reportFailure = reportFailure
+    }
+
+    /// Returns once the rows are committed (or throws `RecordingError` if they are not).
+    func submit(_ rows: [EventRow]) async throws -> [Int64] {
+        try await withCheckedThrowingContinuation { continuation in
+            let admission = lock.withLock { () -> Admission in
+                guard !closed else { return .refused }
+                waiting.append(Waiter(rows: rows, continuation: continuation))
+                guard !writerActive else { return .queued }
+                writerActive = true
+                // Dispatched under the lock so `close()` cannot slip in between.
+                writerQueue.async { self.drain() }
+                return .startWriter
+            }
+            if admission == .refused {
+                continuation.resume(throwing: RecordingError("the event store is closed"))
+            }
+        }
+    }
+
+    /// Refuses new rows and waits until everything already queued is committed or failed.
+    func close() {
+        lock.withLock { closed = true }
+        writerQueue.sync {}
+    }
+
+    var isClosed: Bool { lock.withLock { closed } }
+
+    /// Transactions committed so far (tests check that batching happens).
+    var committedTransactionCount: Int { lock.withLock { committedTransactions } }
+    var failedTransactionCount: Int { lock.withLock { failedTransactions } }
+    /// Callers queued behind the running commit.
+    var waitingCallerCount: Int { lock.withLock { waiting.count } }
+
+    private func drain() {
+        while true {
+            let batch = lock.withLock { () -> [Waiter] in
+                let batch = waiting
+                waiting.removeAll(keepingCapacity: true)
+                if batch.isEmpty { writerActive = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            commitBatch(batch)
+        }
+    }
+
+    private func commitBatch(_ batch: [Waiter]) {
+        let rows = batch.flatMap(\.rows)
+        let sequences: [Int64]
+        do {
+            sequences = try commit(rows)
+            guard sequences.count == rows.count else { throw RecordingError("commit returned \(sequences.count) sequence numbers for \(rows.count) events") }
+        } catch {
+            lock.withLock { failedTransactions += 1 }
+            reportFailure(error, batch.count, rows.count)
+            let failure = RecordingError("events were not recorded: \(EventStoreFailure.describe(error))")
+            for waiter in batch { waiter.continuation.resume(throwing: failure) }
+            return
+        }
+        lock.withLock { committedTransactions += 1 }
+        var offset = 0
+        for waiter in batch {
+            waiter.continuation.resume(returning: Array(sequences[offset..<offset + waiter.rows.count]))
+            offset += waiter.rows.count
+        }
+    }
+}

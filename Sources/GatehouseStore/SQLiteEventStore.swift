@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import GatehouseCore
+import Logging
+
+/// The write-ahead event log in SQLite (schema: `EventSchema`).
+///
+/// The gateway records each statement before forwarding it, from many connections at once,
+/// so `record` must be durable and fast: the database runs in WAL mode with
+/// `synchronous=FULL` (a returned `record` survives power loss), and concurrent calls are
+/// group-committed (`GroupCommitQueue`), one transaction and one fsync per batch.
+public final class SQLiteEventStore: EventRecorder, Sendable {
+    private let database: DatabasePool
+    private let queue: GroupCommitQueue
+    private let logger: Logger
+
+    /// Opens (creating if needed) the database at `path`, its parent directories and the schema.
+    public convenience init(path: String, logger: Logger) throws {
+        try self.init(path: path, logger: logger, beforeCommit: nil)
+    }
+
+    /// `beforeCommit` runs on the writer before each transaction, with the 1-based batch
+    /// number; tests use it to hold the writer so callers pile up.
+    init(path: String, logger: Logger, beforeCommit: (@Sendable (Int) -> Void)?) throws {
+        let database = try Self.open(path: path)
+        self.database = database
+        self.logger = logger
+        let batchCounter = BatchCounter()
+        queue = GroupCommitQueue(
+            commit: { rows in
+                beforeCommit?(batchCounter.next())
+                return try Self.insert(rows, into: database)
+            },
+            reportFailure: { error, callers, events in
+                logger.error(
+                    "event commit failed; the statements it covered are refused",
+                    metadata: ["error": "\(EventStoreFailure.describe(error))", "callers": "\(callers)", "events": "\(events)"])
+            })
+        logger.info("event store open", metadata: ["path": "\(path)"])
+    }
+
+    /// Durably appends the events, in order, and returns their sequence numbers. Throws
+    /// `RecordingError` when they were not committed; the caller must then not act.
+    @discardableResult
+    public func record(_ events: [GatehouseEvent]) async throws -> [Int64] {
+        guard !events.isEmpty else { return [] }
+        let rows = try events.map(EventRow.init)
+        return try await queue.submit(rows)
+    }
+
+    /// Events in append order with `seq > afterSequence`, optionally of one session only.
+    public func events(sessionID: String? = nil, afterSequence: Int64 = 0, limit: Int = 1000) throws -> [StoredEvent] {
+        guard !queue.isClosed else { throw EventStoreError("the event store is closed") }
+        guard limit > 0 else { return [] }
+        let rows: [(Int64, String)]
+        do {
+            rows = try database.read { db in
+                let statement = try db.cachedStatement(
+                    sql: sessionID == nil
+                        ? "SELECT seq, event FROM events WHERE seq > ? ORDER BY seq LIMIT ?"
+                        : "SELECT seq, event FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+                let arguments: StatementArguments = sessionID.map { [$0, afterSequence, limit] } ?? [afterSequence, limit]
+                return try Row.fetchAll(statement, arguments: arguments).map { ($0["seq"], $0["event"]) }
+            }
+        } catch {
+            throw EventStoreError("cannot read events: \(EventStoreFailure.describe(error))")
+        }
+        return try rows.map { sequence, json in
+            do {
+                return StoredEvent(sequence: sequence, event: try EventJSON.decode(json))
+            } catch {
+                throw EventStoreError("event \(sequence) cannot be decoded")
+            }
+        }
+    }
+
+    /// Lets queued events finish committing, then closes the database. Later `record` calls
+    /// throw `RecordingError`, later reads `EventStoreError`.
+    public func close() {
+        queue.close()
+        do {
+            try database.close()
+        } catch {
+            logger.error("closing the event store failed", metadata: ["error": "\(EventStoreFailure.describe(error))"])
+        }
+    }
+
+    /// Transactions committed so far.
+    var committedTransactionCount: Int { queue.committedTransactionCount }
+    var waitingCallerCount: Int { queue.waitingCallerCount }
+
+    /// The writer connection, for tests that inspect its settings or break the schema.
+    func withWriterConnection<T>(_ body: (Database) throws -> T) throws -> T {
+        try database.writeWithoutTransaction(body)
+    }
+
+    private static func open(path: String) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.label = "gatehouse.events"
+        // Operators may hold a write lock briefly (sqlite3 shell); wait rather than fail.
+        configuration.busyMode = .timeout(5)
+        do {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            let database = try DatabasePool(path: path, configuration: configuration)  // WAL mode
+            try database.writeWithoutTransaction { db in
+                try makeCommitsDurable(db)
+                try EventSchema.create(in: db)
+            }
+            return database
+        } catch {
+            throw EventStoreError("cannot open the event store at \(path): \(EventStoreFailure.describe(error))")
+        }
+    }
+
+    /// Set on the pool's single writer connection, after GRDB's own WAL set-up (which
+    /// chooses synchronous=NORMAL: fast, but the last commits may be lost on power failure).
+    private static func makeCommitsDurable(_ db: Database) throws {
+        // FULL in WAL mode syncs the log on every commit: a commit that returned is on disk.
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        // On Darwin fsync alone does not reach stable storage; no effect elsewhere.
+        try db.execute(sql: "PRAGMA fullfsync = ON")
+        guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
+            throw EventStoreError("SQLite refused synchronous=FULL")
+        }
+    }
+
+    private static func insert(_ rows: [EventRow], into database: DatabasePool) throws -> [Int64] {
+        try database.writeWithoutTransaction { db in
+            var sequences: [Int64] = []
+            sequences.reserveCapacity(rows.count)
+            try db.inTransaction(.immediate) {
+                let statement = try db.cachedStatement(sql: EventSchema.insert)
+                for row in rows {
+                    try statement.execute(arguments: row.insertArguments)
+                    sequences.append(db.lastInsertedRowID)
+                }
+                return .commit
+            }
+            return sequences
+        }
+    }
+}
+
+/// Numbers the writer's batches (only the writer thread touches it, the lock is for Sendable).
+private final class BatchCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func next() -> Int { lock.withLock { count += 1; return count } }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import GatehouseConfig
+
+struct CheckConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate a configuration file without starting anything.",
+        discussion: "Prints a summary when the file is valid; otherwise prints file:line:column: key: problem and exits 1. Never prints secrets.")
+
+    @Argument(help: "The YAML configuration file.")
+    var file: String
+
+    func run() throws {
+        let configuration = try loadConfiguration(file)
+        print(configuration.renderedSummary())
+        // Secrets are resolved too, so a missing environment variable is caught here, not at the first client.
+        var problems: [String] = []
+        for connection in configuration.connections {
+            do { _ = try connection.upstream.password?.resolve() } catch {
+                problems.append("connection '\(connection.name)': \(error)")
+            }
+        }
+        if !problems.isEmpty {
+            printError(problems.map { "\(file): \($0)" }.joined(separator: "\n"))
+            throw ExitCode(1)
+        }
+        print("\(file): OK")
+    }
+}
+
+/// Loads a configuration or exits with its located error message.
+func loadConfiguration(_ path: String) throws -> GatehouseConfiguration {
+    do {
+        return try GatehouseConfiguration.load(path: path)
+    } catch let error as ConfigurationError {
+        printError(error.description)
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import GatehouseConfig
+import GatehouseIdentity
+import Logging
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run Gatehouse on its embedded defaults with a demo PostgreSQL holding sample personal data.",
+        discussion: """
+            Starts a throwaway PostgreSQL (initdb into <data-dir>/postgres, a free loopback port) \
+            seeded with customers and orders, the gateway with SQLite state and the built-in dev \
+            token issuer, writes <data-dir>/gatehouse.yaml, and prints a token and a psql command. \
+            Ctrl-C stops everything.
+            """)
+
+    static let defaultDataDirectory = "gatehouse-demo"
+
+    @Option(help: "Where the demo keeps its state (configuration, keys, event store, PostgreSQL).")
+    var dataDir: String = DemoCommand.defaultDataDirectory
+
+    @Option(help: "The gateway's PostgreSQL port.")
+    var port: Int = 6432
+
+    @Option(help: "The gateway's HTTP port (dev issuer discovery and JWKS).")
+    var httpPort: Int = 8080
+
+    func run() async throws {
+        let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
+        let postgresDirectory = dataDirectory + "/postgres"
+        try? FileManager.default.removeItem(atPath: postgresDirectory)
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+
+        guard let seedURL = Bundle.module.url(forResource: "demo-seed", withExtension: "sql"),
+              let seed = try? String(contentsOf: seedURL, encoding: .utf8)
+        else { throw ValidationFailure("the demo seed (demo-seed.sql) is missing from the gatehouse bundle") }
+
+        announce("gatehouse demo: starting PostgreSQL in \(postgresDirectory) ...")
+        let postgres = try DemoPostgres.start(directory: postgresDirectory, seedSQL: seed)
+        defer { postgres.stop() }
+
+        let tls = try SelfSignedCertificate.ensure(in: dataDirectory + "/tls")
+        let passwordVariable = "GATEHOUSE_DEMO_PG_PASSWORD"
+        setenv(passwordVariable, postgres.password, 1)
+        let configPath = dataDirectory + "/gatehouse.yaml"
+        try demoConfiguration(postgres: postgres, tls: tls, passwordVariable: passwordVariable)
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+
+        let configuration = try loadConfiguration(configPath)
+        var logger = Logger(label: "gatehouse")
+        logger.logLevel = .warning
+        do {
+            try await GatewayRuntime(configuration: configuration, logger: logger).run { postgresPort, _ in
+                printInstructions(configuration: configuration, configPath: configPath, postgresPort: postgresPort)
+            }
+        } catch {
+            printError("gatehouse demo: \(error)")
+            throw ExitCode(1)
+        }
+        announce("gatehouse demo: stopped")
+    }
+
+    private func printInstructions(configuration: GatehouseConfiguration, configPath: String, postgresPort: Int) {
+        let token: String
+        do {
+            let settings = configuration.devIssuer!
+            let issuer = try DevIssuer.loadOrCreate(directory: configuration.dataDirectory, issuerURL: devIssuerURL(configuration), audience: settings.audience)
+            token = try issuer.mintToken(subject: "alice@example.com", groups: ["engineers"], ttlSeconds: settings.tokenTTLSeconds,
+                                         username: "alice", agentApplication: "demo-agent")
+        } catch {
+            printError("gatehouse demo: cannot mint the demo token: \(error)")
+            return
+        }
+        announce("""
+
+            Gatehouse demo is running. Connect as alice (group engineers) through the gateway:
+
+              psql "host=127.0.0.1 port=\(postgresPort) dbname=shop user=alice sslmode=require password=\(token)"
+
+            Try: SELECT full_name, email, city FROM customers LIMIT 5;
+            Every statement is recorded in \(configuration.dataDirectory)/gatehouse.sqlite before it runs.
+            Mint more tokens:  gatehouse token --config \(configPath) --sub bob@example.com --groups engineers
+            Stop with Ctrl-C.
+            """)
+    }
+
+    private func demoConfiguration(postgres: DemoPostgres, tls: (certificate: String, key: String), passwordVariable: String) -> String {
+        """
+        # Written by `gatehouse demo`; see docs/configuration.md.
+        data_dir: .
+        listeners:
+          postgres:
+            address: 127.0.0.1
+            port: \(port)
+            tls:
+              cert: \(tls.certificate)
+              key: \(tls.key)
+          http:
+            address: 127.0.0.1
+            port: \(httpPort)
+        identity:
+          dev_issuer:
+            enabled: true
+            audience: gatehouse
+            token_ttl_seconds: 3600
+        connections:
+          - name: shop
+            type: postgres
+            upstream:
+              host: 127.0.0.1
+              port: \(postgres.port)
+              database: \(postgres.database)
+              user: \(postgres.user)
+              password_env: \(passwordVariable)
+              sslmode: disable
+            allowed_groups: [engineers]
+            personal_data:
+              - table: public.customers
+                columns:
+                  full_name: name
+                  email: contact
+                  phone: contact
+                  national_id: national-id
+                  card_number: financial
+                  iban: financial
+                  birth_date: demographic
+              - table: public.support_tickets
+                category: free-text
+        """
+    }
+}

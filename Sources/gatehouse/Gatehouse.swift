@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `gatehouse` command.
+@main
+struct Gatehouse: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gatehouse",
+        abstract: "An access gateway for AI coding agents: authenticated, recorded, policy-checked access to PostgreSQL.",
+        discussion: """
+            Start with `gatehouse demo`: it runs Gatehouse on its embedded defaults with a demo \
+            PostgreSQL holding sample personal data, and prints a token and a psql command.
+            """,
+        subcommands: [ServeCommand.self, DemoCommand.self, TokenCommand.self, CheckConfigCommand.self])
+}

@@ -1,0 +1,96 @@
+import AsyncHTTPClient
+import Foundation
+import GatehouseConfig
+import GatehouseIdentity
+import GatehousePostgres
+import GatehouseSQL
+import GatehouseStore
+import GatehouseWeb
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// Everything `serve` and `demo` run: the event store, identity, the PostgreSQL listener and the
+/// HTTP listener, built from one configuration.
+struct GatewayRuntime {
+    let configuration: GatehouseConfiguration
+    let logger: Logger
+
+    /// Starts everything, announces the listeners and `gatehouse: ready`, then runs until
+    /// SIGINT or SIGTERM; `onReady` runs once both listeners are up.
+    func run(onReady: (_ postgresPort: Int, _ httpPort: Int) -> Void = { _, _ in }) async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let store = try SQLiteEventStore(path: configuration.dataDirectory + "/gatehouse.sqlite", logger: logger)
+        defer { store.close() }
+
+        var issuers = configuration.issuers.map {
+            IssuerConfiguration(issuer: $0.issuer, audiences: $0.audiences, discoveryURL: $0.discoveryURL,
+                                groupsClaim: $0.groupsClaim, algorithms: $0.algorithms, leewaySeconds: $0.leewaySeconds)
+        }
+        var devIssuer: DevIssuer?
+        if let settings = configuration.devIssuer {
+            guard configuration.httpListener.port != 0 else {
+                throw ValidationFailure("\(configuration.sourcePath): listeners.http.port must be set (not 0) when the dev issuer is enabled: its issuer URL names the port")
+            }
+            let issuer = try DevIssuer.loadOrCreate(directory: configuration.dataDirectory, issuerURL: devIssuerURL(configuration), audience: settings.audience)
+            issuers.append(issuer.issuerConfiguration)
+            devIssuer = issuer
+        }
+
+        let httpClient = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(10))))
+        let validator = TokenValidator(issuers: issuers, httpClient: httpClient, logger: logger)
+
+        let postgresTLS = try configuration.postgresListener.tls.map { try NIOSSLContext(configuration: serverTLSConfiguration($0)) }
+        let gateway = try PostgresGateway(configuration: configuration, validator: validator, recorder: store,
+                                          analyzer: StatementAnalyzer(), serverTLS: postgresTLS, logger: logger)
+        let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,
+                            tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger)
+
+        let postgresAddress = try await gateway.start(group: group)
+        announce("gatehouse: postgres listener on \(configuration.postgresListener.address):\(postgresAddress.port ?? 0)")
+
+        let httpPort = AsyncStream<Int>.makeStream()
+        let webTask = Task {
+            do {
+                try await web.run { port in httpPort.continuation.yield(port) }
+            } catch {
+                logger.error("HTTP listener failed", metadata: ["error": "\(error)"])
+                httpPort.continuation.finish()
+            }
+        }
+        var boundHTTPPort: Int?
+        for await port in httpPort.stream { boundHTTPPort = port; break }
+        guard let boundHTTPPort else {
+            await gateway.stop()
+            throw ValidationFailure("the HTTP listener could not start on \(configuration.httpListener.address):\(configuration.httpListener.port)")
+        }
+        announce("gatehouse: http listener on \(configuration.httpListener.address):\(boundHTTPPort)")
+        announce("gatehouse: ready")
+        onReady(postgresAddress.port ?? 0, boundHTTPPort)
+
+        let signal = await waitForTerminationSignal()
+        logger.info("stopping", metadata: ["signal": "\(signal)"])
+        await gateway.stop()
+        webTask.cancel()
+        _ = await webTask.result
+        try? await httpClient.shutdown()
+    }
+}
+
+/// The TLS server settings from a certificate chain and key in PEM files.
+func serverTLSConfiguration(_ files: TLSFiles) throws -> TLSConfiguration {
+    do {
+        let chain = try NIOSSLCertificate.fromPEMFile(files.certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: files.keyPath, format: .pem)
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+    } catch {
+        throw ValidationFailure("cannot load the TLS certificate \(files.certificatePath) or key \(files.keyPath): \(error)")
+    }
+}
+
+/// An operator-facing failure: the message is the whole story.
+struct ValidationFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway from a configuration file.",
+        discussion: """
+            Prints `gatehouse: postgres listener on HOST:PORT`, `gatehouse: http listener on HOST:PORT` \
+            and `gatehouse: ready` once it accepts clients. SIGINT or SIGTERM stop it. \
+            See docs/configuration.md for the file format.
+            """)
+
+    @Option(help: "The YAML configuration file.")
+    var config: String
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        let configuration = try loadConfiguration(config)
+        var logger = Logger(label: "gatehouse")
+        logger.logLevel = logLevel
+        do {
+            try await GatewayRuntime(configuration: configuration, logger: logger).run()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            // Start-up failures (ports in use, unreadable secrets, bad certificates) end here.
+            printError("gatehouse: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

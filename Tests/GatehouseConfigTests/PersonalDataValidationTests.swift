@@ -1,0 +1,68 @@
+import GatehouseCore
+import Testing
+
+@testable import GatehouseConfig
+
+@Suite struct PersonalDataValidationTests {
+    let fixture: ConfigFixture
+    init() throws { fixture = try ConfigFixture() }
+
+    /// MinimalConfig with a `personal_data:` section on line 13, entries from line 14 on.
+    func withPersonalData(_ entries: String) -> String {
+        MinimalConfig.text + "    personal_data:\n" + entries
+    }
+
+    @Test func entryNeedsColumnsOrCategory() {
+        fixture.expectError(
+            withPersonalData("      - table: public.customers\n      - table: orders\n"), line: 14, column: 9,
+            keyPath: "connections[0].personal_data[0]", problem: "needs 'columns' or 'category' (or both)")
+    }
+
+    @Test func columnsAndCategoryMayBeCombined() throws {
+        let yaml = withPersonalData("      - table: crm.Contacts\n        category: contact\n        columns: {Notes: free-text, '\"Email\"': contact}\n")
+        let table = try #require(try fixture.parse(yaml).connections[0].personalData.tables.first)
+        #expect(table.relation == RelationName(schema: "crm", name: "contacts"))
+        #expect(table.category == "contact")
+        #expect(table.columns == ["notes": "free-text", "Email": "contact"])
+    }
+
+    @Test func quotedTableNamesKeepTheirCase() throws {
+        let yaml = withPersonalData("      - table: '\"Sales\".\"Leads\"'\n        category: contact\n")
+        let table = try #require(try fixture.parse(yaml).connections[0].personalData.tables.first)
+        #expect(table.relation == RelationName(schema: "Sales", name: "Leads"))
+    }
+
+    @Test func unqualifiedTableMeansPublic() throws {
+        let yaml = withPersonalData("      - table: customers\n        columns: {email: contact}\n")
+        let table = try #require(try fixture.parse(yaml).connections[0].personalData.tables.first)
+        #expect(table.relation == RelationName(schema: "public", name: "customers"))
+    }
+
+    @Test func tableNameMustBeSchemaDotTable() {
+        fixture.expectError(
+            withPersonalData("      - table: db.public.customers\n        category: contact\n"), line: 14,
+            keyPath: "connections[0].personal_data[0].table", problem: "is not a table name")
+        fixture.expectError(
+            withPersonalData("      - table: public.\n        category: contact\n"), line: 14,
+            keyPath: "connections[0].personal_data[0].table", problem: "is not a table name")
+    }
+
+    @Test func tableIsClassifiedOnce() {
+        let entries = "      - table: customers\n        category: contact\n      - table: public.CUSTOMERS\n        category: name\n"
+        fixture.expectError(
+            withPersonalData(entries), line: 16, keyPath: "connections[0].personal_data[1].table",
+            problem: "table public.customers is already classified on line 14")
+    }
+
+    @Test func columnsMustNotBeEmptyOrRepeated() {
+        fixture.expectError(
+            withPersonalData("      - table: t\n        columns: {}\n"), line: 15,
+            keyPath: "connections[0].personal_data[0].columns", problem: "must list at least one column")
+        fixture.expectError(
+            withPersonalData("      - table: t\n        columns:\n          email: contact\n          EMAIL: contact\n"), line: 17,
+            keyPath: "connections[0].personal_data[0].columns.EMAIL", problem: "column email is classified twice")
+        fixture.expectError(
+            withPersonalData("      - table: t\n        columns:\n          email:\n"), line: 16,
+            keyPath: "connections[0].personal_data[0].columns.email", problem: "must be a single value, not empty")
+    }
+}
