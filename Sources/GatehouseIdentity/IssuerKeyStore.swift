@@ -16,7 +16,7 @@ actor IssuerKeyStore {
     private var fetchedAt: Date?
     private var lastAttempt: Date?
     private var lastFailure: TokenValidationError?
-    private var inFlight: Task<Result<KeySetLoader.Loaded, TokenValidationError>, Never>?
+    private var inFlight: Task<KeySetLoader.Outcome, Never>?
 
     init(
         configuration: IssuerConfiguration, fetcher: any DocumentFetcher, policy: KeyRefreshPolicy,
@@ -73,25 +73,25 @@ actor IssuerKeyStore {
 
     /// Joins the running fetch, or starts one if the rate limit allows; nil when it doesn't.
     private func fetchIfAllowed(reason: String) async -> Result<VerificationKeySet, TokenValidationError>? {
-        if let inFlight { return await inFlight.value.map(\.keySet) }
+        if let inFlight { return await inFlight.value.keySet }
         guard policy.mayFetch(now: now(), lastAttempt: lastAttempt) else { return nil }
         logger.debug("fetching issuer keys", metadata: ["reason": "\(reason)"])
         lastAttempt = now()
         // An unstructured task: a caller that is cancelled must not cancel the fetch others wait on.
         let task = Task { [loader, jwksURL] in await loader.load(knownJWKSURL: jwksURL) }
         inFlight = task
-        let result = await task.value
+        let outcome = await task.value
         inFlight = nil
-        switch result {
-        case .success(let loaded):
-            jwksURL = loaded.jwksURL
-            keySet = loaded.keySet
+        jwksURL = outcome.jwksURL ?? jwksURL
+        switch outcome.keySet {
+        case .success(let fetched):
+            keySet = fetched
             fetchedAt = now()
             lastFailure = nil
         case .failure(let error):
             lastFailure = error
         }
-        return result.map(\.keySet)
+        return outcome.keySet
     }
 
     /// The cached keys unless they are older than the policy's maximum age (fail closed).

@@ -8,21 +8,27 @@ struct KeySetLoader: Sendable {
     let fetcher: any DocumentFetcher
     let logger: Logger
 
-    struct Loaded: Sendable {
-        let jwksURL: URL
-        let keySet: VerificationKeySet
+    struct Outcome: Sendable {
+        /// Known once discovery succeeded, even if the JWKS fetch then failed: discovery is
+        /// done once per issuer, not again on every retry.
+        let jwksURL: URL?
+        let keySet: Result<VerificationKeySet, TokenValidationError>
     }
 
-    func load(knownJWKSURL: URL?) async -> Result<Loaded, TokenValidationError> {
+    func load(knownJWKSURL: URL?) async -> Outcome {
         let jwksURL: URL
         if let knownJWKSURL {
             jwksURL = knownJWKSURL
         } else {
             switch await discoverJWKSURL() {
             case .success(let url): jwksURL = url
-            case .failure(let error): return .failure(error)
+            case .failure(let error): return Outcome(jwksURL: nil, keySet: .failure(error))
             }
         }
+        return Outcome(jwksURL: jwksURL, keySet: await loadKeySet(from: jwksURL))
+    }
+
+    private func loadKeySet(from jwksURL: URL) async -> Result<VerificationKeySet, TokenValidationError> {
         let bytes: [UInt8]
         do {
             bytes = try await fetcher.fetchDocument(from: jwksURL)
@@ -33,7 +39,7 @@ struct KeySetLoader: Sendable {
         do {
             let keySet = try await VerificationKeySet(jwks: bytes, logger: logger)
             logger.info("fetched JWKS", metadata: ["url": "\(jwksURL)", "usable_keys": "\(keySet.usableKeyCount)"])
-            return .success(Loaded(jwksURL: jwksURL, keySet: keySet))
+            return .success(keySet)
         } catch {
             logger.warning("JWKS is not a key set", metadata: ["url": "\(jwksURL)"])
             return .failure(.keysUnavailable("the document at \(jwksURL.absoluteString) is not a JWKS (a JSON object with a keys array)"))

@@ -185,6 +185,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         let accepted = authenticationEvent(principal: principal, connection: connectionName, parameters: parameters, reason: nil)
         gateway.record([accepted], on: context.eventLoop).flatMap { [self] () -> EventLoopFuture<(Channel, UpstreamSession)> in
             connection.connector.connect(on: context.eventLoop, applicationName: "gatehouse session \(sessionID)")
+        }.flatMap { upstream in
+            // Views are resolved from a catalog snapshot no older than a minute.
+            connection.views.fresh(on: context.eventLoop).map { views in (upstream.0, upstream.1, views) }
         }.whenComplete { [self] result in
             switch result {
             case .failure(let error):
@@ -194,20 +197,20 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                                          payload: .sessionEnd(.init(reason: message, statements: 0)))
                 _ = gateway.record([end], on: context.eventLoop)
                 refuse(.fatal(code: SQLState.sqlClientUnableToEstablishConnection, message: message), context: context)
-            case .success(let (upstream, upstreamSession)):
+            case .success(let (upstream, upstreamSession, views)):
                 guard case .authenticating = phase else {
                     upstream.close(promise: nil)
                     return
                 }
-                startRelay(principal: principal, connection: connection, upstream: upstream, upstreamSession: upstreamSession, context: context)
+                startRelay(principal: principal, connection: connection, upstream: upstream, upstreamSession: upstreamSession, views: views, context: context)
             }
         }
     }
 
-    private func startRelay(principal: Principal, connection: PostgresGateway.Connection, upstream: Channel, upstreamSession: UpstreamSession, context: ChannelHandlerContext) {
+    private func startRelay(principal: Principal, connection: PostgresGateway.Connection, upstream: Channel, upstreamSession: UpstreamSession, views: ViewCatalog, context: ChannelHandlerContext) {
         let session = PostgresSession(
             id: sessionID, principal: principal, connection: connection, gateway: gateway,
-            client: context.channel, upstream: upstream, logger: logger)
+            client: context.channel, upstream: upstream, views: views, logger: logger)
         do {
             try session.attachToUpstream()
         } catch {

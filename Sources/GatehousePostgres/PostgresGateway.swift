@@ -19,6 +19,7 @@ public final class PostgresGateway: Sendable {
         let name: String
         let policy: AccessPolicy
         let connector: UpstreamConnector
+        let views: ViewCatalogCache
     }
 
     let connections: [String: Connection]
@@ -51,10 +52,12 @@ public final class PostgresGateway: Sendable {
             } catch {
                 throw GatewayStartError("connection '\(connection.name)': cannot set up upstream TLS: \(error)")
             }
+            let connector = UpstreamConnector(upstream: connection.upstream, password: password, tls: tls)
             connections[connection.name] = Connection(
                 name: connection.name,
                 policy: AccessPolicy(connection: connection.name, allowedGroups: connection.allowedGroups, classification: connection.personalData),
-                connector: UpstreamConnector(upstream: connection.upstream, password: password, tls: tls))
+                connector: connector,
+                views: ViewCatalogCache(connector: connector, analyzer: analyzer, logger: logger))
         }
         self.connections = connections
         self.validator = validator

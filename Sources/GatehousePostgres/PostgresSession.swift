@@ -20,6 +20,10 @@ final class PostgresSession {
     private let upstream: Channel
     private let logger: Logger
     var cancelKey: BackendKey?
+    /// The connection's views, to record statements over views by their base tables.
+    private var views: ViewCatalog
+    /// DDL went upstream: views may have changed, reload the catalog at the next ReadyForQuery.
+    private var ranDDL = false
 
     private var tracker = StatementTracker()
     private var extended = ExtendedQueryState()
@@ -32,6 +36,9 @@ final class PostgresSession {
     private var discardingUntilSync: ErrorFields?
     private var heldFrames = CircularBuffer<PostgresFrame>()
     private var waitingForRecorder = false
+    private var reloadingViews = false
+    /// Client frames wait, in order, while a record or a view reload is in flight.
+    private var holding: Bool { waitingForRecorder || reloadingViews }
     private var pendingOutcomes: [GatehouseEvent] = []
     private var toUpstream: ByteBuffer
     private var toClient: ByteBuffer
@@ -40,8 +47,9 @@ final class PostgresSession {
     /// Output is written out once this much is buffered, even mid-read.
     private static let writeThreshold = 64 * 1024
 
-    init(id: String, principal: Principal, connection: PostgresGateway.Connection, gateway: PostgresGateway, client: Channel, upstream: Channel, logger: Logger) {
+    init(id: String, principal: Principal, connection: PostgresGateway.Connection, gateway: PostgresGateway, client: Channel, upstream: Channel, views: ViewCatalog, logger: Logger) {
         self.id = id
+        self.views = views
         self.principal = principal
         self.connection = connection
         self.gateway = gateway
@@ -63,7 +71,7 @@ final class PostgresSession {
 
     func clientFrame(_ frame: PostgresFrame) {
         guard !ended else { return }
-        if waitingForRecorder || !heldFrames.isEmpty {
+        if holding || !heldFrames.isEmpty {
             heldFrames.append(frame)
             return
         }
@@ -116,7 +124,7 @@ final class PostgresSession {
 
     private func simpleQuery(_ frame: PostgresFrame) throws {
         let text = try FrontendMessage.readQuery(frame.body)
-        let analyses = gateway.analyzer.analyze(text)
+        let analyses = gateway.analyzer.analyze(text).map(views.resolve)
         let statements = analyses.map { analysis in
             statementEvent(text: analysis.text, mode: "simple", parameters: [], analysis: analysis)
         }
@@ -128,7 +136,7 @@ final class PostgresSession {
         let portal = extended.portal(named: execute.portalName)
         let text = portal?.statementText ?? ""
         // A Parse text holds one statement (the server refuses more), so the first analysis is it.
-        var analysis = gateway.analyzer.analyze(text).first ?? StatementAnalysis(text: text, kind: .empty)
+        var analysis = views.resolve(gateway.analyzer.analyze(text).first ?? StatementAnalysis(text: text, kind: .empty))
         if portal == nil {
             analysis = StatementAnalysis(text: "", kind: .unknown, analysable: false, limitation: "unknown portal '\(execute.portalName)'")
         }
@@ -153,6 +161,7 @@ final class PostgresSession {
             guard !ended else { return }
             switch result {
             case .success:
+                if analyses.contains(where: { $0.kind == .ddl || !$0.analysable }) { ranDDL = true }
                 let now = DispatchTime.now().uptimeNanoseconds
                 for statement in statements {
                     if case .statement(let payload) = statement.payload { tracker.statementForwarded(id: payload.statementID, at: now) }
@@ -172,11 +181,11 @@ final class PostgresSession {
     }
 
     private func drainHeldFrames() {
-        while !waitingForRecorder, !ended, let frame = heldFrames.popFirst() {
+        while !holding, !ended, let frame = heldFrames.popFirst() {
             handleClientFrame(frame)
         }
         flushUpstream()
-        if !waitingForRecorder && heldFrames.isEmpty && upstream.isWritable {
+        if !holding && heldFrames.isEmpty && upstream.isWritable {
             client.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
         }
     }
@@ -235,6 +244,7 @@ final class PostgresSession {
                 BackendMessage.error(error).write(into: &toClient)
             }
             settle(frame)
+            if ranDDL { reloadViews() }
         case BackendMessage.commandCompleteType, BackendMessage.errorType, BackendMessage.emptyQueryType, BackendMessage.portalSuspendedType:
             settle(frame)
         default:
@@ -247,6 +257,19 @@ final class PostgresSession {
     private func settle(_ frame: PostgresFrame) {
         let outcomes = tracker.received(type: frame.type, body: frame.body, at: DispatchTime.now().uptimeNanoseconds)
         pendingOutcomes.append(contentsOf: outcomes.map { event(.outcome($0)) })
+    }
+
+    /// Statements after DDL wait for the reload, so a view created a moment ago is resolved.
+    private func reloadViews() {
+        ranDDL = false
+        reloadingViews = true
+        client.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        connection.views.invalidate()
+        connection.views.fresh(on: client.eventLoop).whenComplete { [self] result in
+            if case .success(let catalog) = result { views = catalog }
+            reloadingViews = false
+            drainHeldFrames()
+        }
     }
 
     func upstreamReadComplete() {
@@ -271,7 +294,7 @@ final class PostgresSession {
     }
 
     func upstreamWritabilityChanged() {
-        if upstream.isWritable && !waitingForRecorder && heldFrames.isEmpty {
+        if upstream.isWritable && !holding && heldFrames.isEmpty {
             client.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
         }
     }

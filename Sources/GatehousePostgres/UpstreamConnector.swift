@@ -29,6 +29,21 @@ struct UpstreamConnector: Sendable {
         return channel.and(loggedIn.futureResult)
     }
 
+    /// Runs one query on a connection of the gateway's own and returns the rows as text.
+    func query(_ sql: String, on eventLoop: EventLoop) -> EventLoopFuture<[[String?]]> {
+        connect(on: eventLoop, applicationName: "gatehouse catalog").flatMap { channel, _ in
+            let result = eventLoop.makePromise(of: [[String?]].self)
+            do {
+                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(PostgresFrameDecoder(maxMessageBytes: 64 << 20)))
+                try channel.pipeline.syncOperations.addHandler(CatalogQueryHandler(sql: sql, result: result))
+            } catch {
+                channel.close(promise: nil)
+                result.fail(error)
+            }
+            return result.futureResult
+        }
+    }
+
     /// Forwards a client's CancelRequest to the upstream server with the upstream's own key.
     func cancel(_ key: BackendKey, on eventLoop: EventLoop) -> EventLoopFuture<Void> {
         ClientBootstrap(group: eventLoop)

@@ -144,9 +144,15 @@ public final class SQLiteEventStore: EventRecorder, Sendable {
     }
 }
 
-/// Numbers the writer's batches (only the writer thread touches it, the lock is for Sendable).
+/// Numbers the writer's batches for `beforeCommit` (used by the writer only; locked so it
+/// is safely Sendable).
 private final class BatchCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    func next() -> Int { lock.withLock { count += 1; return count } }
+    func next() -> Int {
+        lock.withLock {
+            count += 1
+            return count
+        }
+    }
 }

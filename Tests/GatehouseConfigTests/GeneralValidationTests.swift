@@ -87,6 +87,14 @@ import Testing
         fixture.expectError(yaml, line: 4, keyPath: "listeners.postgres.max_message_bytes", problem: "out of range")
     }
 
+    @Test func aliasesAreFollowedButMergeKeysAreRefused() throws {
+        let shared = MinimalConfig.text.replacingOccurrences(of: "allowed_groups: [engineers]", with: "allowed_groups: &groups [engineers, dba]")
+            + "  - name: reporting\n    type: postgres\n    upstream: {host: db2, database: bi, user: app}\n    allowed_groups: *groups\n"
+        #expect(try fixture.parse(shared).connection(named: "reporting")?.allowedGroups == ["engineers", "dba"])
+        let merged = MinimalConfig.text + "  - <<: {type: postgres}\n    name: other\n"
+        fixture.expectError(merged, line: 13, keyPath: "connections[1].<<", problem: "unknown key")
+    }
+
     @Test func descriptionHasFileLineColumnKeyPathAndProblem() {
         let error = ConfigurationError(file: "gatehouse.yaml", line: 14, column: 7, keyPath: "connections[0].upstream.sslmode", problem: "bad")
         #expect(error.description == "gatehouse.yaml:14:7: connections[0].upstream.sslmode: bad")

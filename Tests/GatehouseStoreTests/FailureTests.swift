@@ -49,13 +49,15 @@ import Testing
     @Test func everyCallerOfAFailedBatchIsRefusedAndNoneOfItsRowsRemain() async throws {
         let holder = WriterHolder()
         let store = try fixture.openStore(beforeCommit: { batch in
-            if batch == 1 { holder.waitUntilReleased() }
+            if batch == 1 { holder.holdWriter() }
         })
         defer { store.close() }
         try Self.installPoisonTrigger(store)
+        // Batch 1 is "first" alone, held in its commit while the next four callers queue up
+        // behind it; they form batch 2, which the poisoned event makes fail.
+        async let first = store.record([SampleEvents.authentication(session: "first")])
+        try await holder.waitUntilWriterIsHeld()
         let results = try await withThrowingTaskGroup(of: (String, Bool).self) { group in
-            group.addTask { _ = try? await store.record([SampleEvents.authentication(session: "first")]); return ("first", true) }
-            while store.waitingCallerCount > 0 { try await Task.sleep(for: .milliseconds(1)) }  // first batch is in commit
             for session in ["a", "b", "poison", "c"] {
                 group.addTask {
                     do {
@@ -70,7 +72,8 @@ import Testing
             holder.release()
             return try await group.reduce(into: [String: Bool]()) { $0[$1.0] = $1.1 }
         }
-        #expect(results == ["first": true, "a": false, "b": false, "poison": false, "c": false])
+        #expect(try await first == [1])
+        #expect(results == ["a": false, "b": false, "poison": false, "c": false])
         #expect(try store.events().map(\.event.sessionID) == ["first"])
         #expect(try await store.record([SampleEvents.outcome(session: "a")]).count == 1)
     }

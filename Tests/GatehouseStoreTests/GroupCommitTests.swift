@@ -38,20 +38,23 @@ import Testing
     }
 
     @Test func callersQueuedBehindACommitShareTheNextTransaction() async throws {
-        // Hold the first commit until every other caller is queued: the rest must then go
-        // in exactly one more transaction.
+        // Hold the writer inside a first, single-caller commit while 200 more callers queue:
+        // they must all go in exactly one more transaction.
         let calls = 200
         let holder = WriterHolder()
         let store = try fixture.openStore(beforeCommit: { batch in
-            if batch == 1 { holder.waitUntilReleased() }
+            if batch == 1 { holder.holdWriter() }
         })
         defer { store.close() }
+        async let first = store.record([SampleEvents.authentication()])
+        try await holder.waitUntilWriterIsHeld()
         async let results = Self.recordConcurrently(store, calls: calls)
-        while store.waitingCallerCount < calls - 1 { try await Task.sleep(for: .milliseconds(2)) }
+        while store.waitingCallerCount < calls { try await Task.sleep(for: .milliseconds(2)) }
         holder.release()
+        #expect(try await first == [1])
         #expect(try await results.count == calls)
         #expect(store.committedTransactionCount == 2)
-        #expect(try store.events(limit: 1000).count == calls)
+        #expect(try store.events(limit: 1000).count == calls + 1)
     }
 
     @Test func throughputUnderSustainedConcurrency() async throws {
@@ -77,9 +80,21 @@ import Testing
     }
 }
 
-/// Blocks the writer thread until the test releases it.
+/// Holds the store's writer thread inside a commit until the test releases it.
 final class WriterHolder: @unchecked Sendable {
-    private let semaphore = DispatchSemaphore(value: 0)
-    func waitUntilReleased() { _ = semaphore.wait(timeout: .now() + 30) }
-    func release() { semaphore.signal() }
+    private let released = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var held = false
+
+    /// Called on the writer thread (from `beforeCommit`).
+    func holdWriter() {
+        lock.withLock { held = true }
+        _ = released.wait(timeout: .now() + 30)  // never hang a test run for good
+    }
+
+    func waitUntilWriterIsHeld() async throws {
+        while !lock.withLock({ held }) { try await Task.sleep(for: .milliseconds(1)) }
+    }
+
+    func release() { released.signal() }
 }

@@ -33,7 +33,12 @@ final class StoreFixture {
 
 /// Events with whole-millisecond times, since that is what the log keeps.
 enum SampleEvents {
-    static let time = Date(timeIntervalSince1970: 1_795_678_200.123)  // 2026-11-26T07:30:00.123Z
+    static let time = at(millisecondsAfter: 0)  // 2026-11-26T07:30:00.123Z
+
+    /// Built from whole milliseconds (adding fractions to a Date drifts below them).
+    static func at(millisecondsAfter offset: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(1_795_678_200_123 + offset) / 1000)
+    }
     static let principal = Principal(
         subject: "00000000-0000-0000-0000-00000000a11c", issuer: "https://issuer.example", username: "alice@example.com",
         objectID: "oid-1", tenantID: "tid-1", agentApplication: "claude-code", groups: ["engineers"])
@@ -50,19 +55,19 @@ enum SampleEvents {
             columns: [ColumnReference(relation: RelationName(name: "customers"), column: "email")],
             outputs: [OutputColumn(name: "email", sources: [ColumnReference(relation: RelationName(name: "customers"), column: "email")])])
         return GatehouseEvent(
-            time: time.addingTimeInterval(Double(id) / 1000), sessionID: session, connection: "demo", principal: principal,
+            time: at(millisecondsAfter: Int64(id)), sessionID: session, connection: "demo", principal: principal,
             payload: .statement(.init(statementID: id, protocolMode: "extended", text: text, parameters: ["42", nil, "\\x00ff"], analysis: analysis)))
     }
 
     static func outcome(session: String = "s1", id: Int = 1) -> GatehouseEvent {
         GatehouseEvent(
-            time: time.addingTimeInterval(1), sessionID: session, connection: "demo", principal: principal,
+            time: at(millisecondsAfter: 1000), sessionID: session, connection: "demo", principal: principal,
             payload: .outcome(.init(statementID: id, status: .completed, commandTag: "SELECT 1", rows: 1, errorCode: nil, durationMicroseconds: 1234)))
     }
 
     static func sessionEnd(session: String = "s1") -> GatehouseEvent {
         GatehouseEvent(
-            time: time.addingTimeInterval(2), sessionID: session, connection: nil, principal: principal,
+            time: at(millisecondsAfter: 2000), sessionID: session, connection: nil, principal: principal,
             payload: .sessionEnd(.init(reason: "client closed", statements: 1)))
     }
 }

@@ -30,15 +30,15 @@ enum YAMLDocument {
             return ConfigurationError(file: file, line: mark.line, column: mark.column, keyPath: "", problem: text)
         }
         switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-            let .composer(context, problem, mark, _):
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             return syntaxError(problem, context, mark)
-        case let .reader(problem, offset, _, _):
+        case .reader(let problem, let offset, _, _):
             let location = offset.map { lineAndColumn(ofUTF8Offset: $0, in: yaml) }
             return ConfigurationError(
                 file: file, line: location?.line, column: location?.column, keyPath: "",
                 problem: "unreadable YAML: \(problem)")
-        case let .duplicatedKeysInMapping(duplicates, context):
+        case .duplicatedKeysInMapping(let duplicates, let context):
             let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             return ConfigurationError(
                 file: file, line: context.mark.line, column: context.mark.column, keyPath: "",

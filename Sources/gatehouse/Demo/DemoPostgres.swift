@@ -233,7 +233,9 @@ extension DemoPostgres {
             let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
             for directory in path.split(separator: ":").map(String.init)
             where fileManager.isExecutableFile(atPath: directory + "/initdb") {
-                return directory
+                // Often a symlink into Debian's directory, which also holds pg_ctl and psql.
+                let initdb = URL(fileURLWithPath: directory + "/initdb").resolvingSymlinksInPath()
+                return initdb.deletingLastPathComponent().path
             }
             let versions = (try? fileManager.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
             let ordered = versions.sorted { lhs, rhs in
@@ -247,7 +249,13 @@ extension DemoPostgres {
             return nil
         }
 
-        func path(_ tool: String) -> String { binDirectory + "/" + tool }
+        /// A tool from the server's directory, else from PATH (psql is on PATH on Debian).
+        func path(_ tool: String) -> String {
+            let fileManager = FileManager.default
+            let candidates = [binDirectory] + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+            return candidates.map { $0 + "/" + tool }.first { fileManager.isExecutableFile(atPath: $0) }
+                ?? binDirectory + "/" + tool
+        }
 
         /// Gives the directory tree to the server account (nothing to do when not root).
         func handOver(_ root: String) throws {
@@ -275,41 +283,92 @@ extension DemoPostgres {
             return try run(path(tool), arguments, environment: [:], in: directory)
         }
 
+        /// Runs a tool to completion with its output in files: a pipe would stay open for as
+        /// long as any daemon the tool leaves behind (pg_ctl's postmaster), and so would the
+        /// exit-detection socket that Foundation's Process hands its children.
         func run(_ executable: String, _ arguments: [String], environment: [String: String],
                  in directory: String) throws -> ToolResult {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            // The server account may not be allowed into our working directory.
-            process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            process.standardInput = FileHandle.nullDevice
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            do {
-                try process.run()
-            } catch {
-                throw StartError(step: "running \(executable)", detail: "\(error)")
+            let outputPath = directory + "/.tool-stdout"
+            let errorPath = directory + "/.tool-stderr"
+            defer {
+                try? FileManager.default.removeItem(atPath: outputPath)
+                try? FileManager.default.removeItem(atPath: errorPath)
             }
-            // Drain stderr on another thread so neither pipe can fill up and block the tool.
-            let collected = CollectedData()
-            let done = DispatchSemaphore(value: 0)
-            DispatchQueue.global().async {
-                collected.data = errors.fileHandleForReading.readDataToEndOfFile()
-                done.signal()
+            let pid = try Self.spawn(
+                executable, arguments,
+                environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+                directory: directory, stdout: outputPath, stderr: errorPath)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 {
+                guard errno == EINTR else { throw StartError(step: "waiting for \(executable)", detail: "errno \(errno)") }
             }
-            let stdout = output.fileHandleForReading.readDataToEndOfFile()
-            done.wait()
-            process.waitUntilExit()
-            return ToolResult(status: process.terminationStatus,
-                              stdout: String(decoding: stdout, as: UTF8.self),
-                              stderr: String(decoding: collected.data, as: UTF8.self))
+            let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            func read(_ path: String) -> String {
+                FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            }
+            return ToolResult(status: exitStatus, stdout: read(outputPath), stderr: read(errorPath))
+        }
+
+        private static func spawn(_ executable: String, _ arguments: [String], environment: [String: String],
+                                  directory: String, stdout: String, stderr: String) throws -> pid_t {
+            #if os(Linux)
+            var actions = posix_spawn_file_actions_t()
+            var attributes = posix_spawnattr_t()
+            #else
+            var actions: posix_spawn_file_actions_t?
+            var attributes: posix_spawnattr_t?
+            #endif
+            posix_spawn_file_actions_init(&actions)
+            posix_spawnattr_init(&attributes)
+            defer {
+                posix_spawn_file_actions_destroy(&actions)
+                posix_spawnattr_destroy(&attributes)
+            }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            // The server account may not be allowed into our working directory, and nothing of
+            // ours (listening sockets, the event store) may leak into a long-lived server.
+            #if os(Linux)
+            guard let addChdir = GlibcSpawnExtras.addChdir, let addCloseFrom = GlibcSpawnExtras.addCloseFrom else {
+                throw StartError(step: "running \(executable)", detail: "glibc 2.34 or newer is needed (posix_spawn_file_actions_addclosefrom_np)")
+            }
+            _ = addChdir(&actions, directory)
+            _ = addCloseFrom(&actions, 3)
+            #else
+            posix_spawn_file_actions_addchdir_np(&actions, directory)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_CLOEXEC_DEFAULT))
+            #endif
+
+            let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+            let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer {
+                argv.forEach { free($0) }
+                envp.forEach { free($0) }
+            }
+            var pid = pid_t()
+            let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+            guard result == 0 else {
+                throw StartError(step: "running \(executable)", detail: String(cString: strerror(result)))
+            }
+            return pid
         }
     }
+}
 
-    private final class CollectedData: @unchecked Sendable {
-        var data = Data()
+#if os(Linux)
+/// glibc's non-portable posix_spawn file actions, which Swift's Glibc module does not import:
+/// looked up by name in the running process.
+private enum GlibcSpawnExtras {
+    typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    static let addChdir: AddChdir? = symbol("posix_spawn_file_actions_addchdir_np")
+    static let addCloseFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
+
+    private static func symbol<T>(_ name: String) -> T? {
+        guard let handle = dlopen(nil, RTLD_NOW), let pointer = dlsym(handle, name) else { return nil }
+        return unsafeBitCast(pointer, to: T.self)
     }
 }
+#endif

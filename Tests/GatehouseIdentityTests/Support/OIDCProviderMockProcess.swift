@@ -49,11 +49,15 @@ final class OIDCProviderMockProcess {
         self.output = output
     }
 
+    /// SIGTERM, then SIGKILL after two seconds: uvicorn's graceful shutdown waits for idle
+    /// keep-alive connections, which a pooled HTTP client may hold open indefinitely.
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date() + 2
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     deinit { stop() }

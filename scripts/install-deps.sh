@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what building Gatehouse, its demo and its integration tests need: Debian packages
+# (PostgreSQL server and clients, libpg_query, SQLite headers, pgbouncer, openssl) and the
+# Python clients and tools. Idempotent: when everything is present it does nothing, quietly.
+set -euo pipefail
+
+APT_PACKAGES=(postgresql postgresql-contrib libpg-query-dev libsqlite3-dev pgbouncer openssl)
+# pip requirement -> the module that proves it is installed
+declare -A PIP_PACKAGES=(
+  ["psycopg[binary]"]="psycopg_binary"
+  ["asyncpg"]="asyncpg"
+  ["oidc-provider-mock"]="oidc_provider_mock"
+  ["pytest"]="pytest"
+  ["pytest-timeout"]="pytest_timeout"
+  ["cryptography"]="cryptography"
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing_apt=()
+for package in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing_apt+=("$package")
+  fi
+done
+if ! command -v python3 >/dev/null || ! python3 -m pip --version >/dev/null 2>&1; then
+  missing_apt+=(python3 python3-pip)
+fi
+
+if [ "${#missing_apt[@]}" -gt 0 ]; then
+  echo "install-deps: apt-get install ${missing_apt[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_apt[@]}" >/dev/null
+fi
+
+missing_pip=()
+for requirement in "${!PIP_PACKAGES[@]}"; do
+  if ! python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('${PIP_PACKAGES[$requirement]}') is None)" 2>/dev/null; then
+    missing_pip+=("$requirement")
+  fi
+done
+
+if [ "${#missing_pip[@]}" -gt 0 ]; then
+  echo "install-deps: pip install ${missing_pip[*]}"
+  pip_flags=(--quiet --disable-pip-version-check)
+  # Debian's own python3 is "externally managed" (PEP 668); a pyenv or venv python is not.
+  if python3 -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))'; then
+    pip_flags+=(--break-system-packages)
+  fi
+  python3 -m pip install "${pip_flags[@]}" "${missing_pip[@]}"
+fi

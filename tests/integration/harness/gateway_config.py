@@ -1,0 +1,75 @@
+"""Writing a Gatehouse YAML configuration (docs/configuration.md) from plain Python values.
+
+Strings are emitted as JSON strings, which YAML reads as double-quoted scalars, so no YAML
+library is needed and nothing is left to YAML's implicit typing.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Upstream:
+    host: str
+    port: int
+    database: str
+    user: str
+    password_env: str | None = None
+    sslmode: str = "disable"
+
+
+@dataclass
+class Connection:
+    name: str
+    upstream: Upstream
+    allowed_groups: list = field(default_factory=lambda: ["engineers"])
+
+
+@dataclass
+class Issuer:
+    issuer: str
+    audiences: list
+    algorithms: list = field(default_factory=lambda: ["RS256", "ES256"])
+
+
+@dataclass
+class GatewayConfig:
+    data_dir: str
+    postgres_address: str
+    postgres_port: int
+    http_port: int
+    connections: list
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    allow_cleartext_token_on_loopback: bool = False
+    max_message_bytes: int | None = None
+    issuers: list = field(default_factory=list)
+    dev_issuer_audience: str = "gatehouse"
+
+    def yaml(self) -> str:
+        q = json.dumps
+        lines = [f"data_dir: {q(self.data_dir)}", "", "listeners:", "  postgres:",
+                 f"    address: {q(self.postgres_address)}", f"    port: {self.postgres_port}"]
+        if self.tls_cert:
+            lines += ["    tls:", f"      cert: {q(self.tls_cert)}", f"      key: {q(self.tls_key)}"]
+        lines.append(f"    allow_cleartext_token_on_loopback: {'true' if self.allow_cleartext_token_on_loopback else 'false'}")
+        if self.max_message_bytes is not None:
+            lines.append(f"    max_message_bytes: {self.max_message_bytes}")
+        lines += ["  http:", '    address: "127.0.0.1"', f"    port: {self.http_port}", "", "identity:"]
+        if self.issuers:
+            lines.append("  issuers:")
+            for issuer in self.issuers:
+                lines += [f"    - issuer: {q(issuer.issuer)}",
+                          f"      audiences: [{', '.join(q(a) for a in issuer.audiences)}]",
+                          f"      algorithms: [{', '.join(issuer.algorithms)}]"]
+        lines += ["  dev_issuer:", "    enabled: true", f"    audience: {q(self.dev_issuer_audience)}", "", "connections:"]
+        for connection in self.connections:
+            upstream = connection.upstream
+            lines += [f"  - name: {q(connection.name)}", "    type: postgres", "    upstream:",
+                      f"      host: {q(upstream.host)}", f"      port: {upstream.port}",
+                      f"      database: {q(upstream.database)}", f"      user: {q(upstream.user)}"]
+            if upstream.password_env:
+                lines.append(f"      password_env: {q(upstream.password_env)}")
+            lines += [f"      sslmode: {upstream.sslmode}",
+                      f"    allowed_groups: [{', '.join(q(g) for g in connection.allowed_groups)}]"]
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,69 @@
+"""Forging JWTs with arbitrary headers and claims, including the ones a validator must refuse.
+
+Deliberately hand-rolled on `cryptography` (no JWT library): libraries refuse to produce
+`alg: none` or HS256 keyed with a public key, which are exactly the attacks to test.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def decode(token: str) -> tuple[dict, dict]:
+    """(header, claims) without verifying anything."""
+    header, claims, _ = token.split(".")
+    return json.loads(b64url_decode(header)), json.loads(b64url_decode(claims))
+
+
+def _signing_input(header: dict, claims: dict) -> bytes:
+    compact = lambda value: b64url(json.dumps(value, separators=(",", ":")).encode())  # noqa: E731
+    return f"{compact(header)}.{compact(claims)}".encode()
+
+
+def load_private_key(pem_path: str):
+    with open(pem_path, "rb") as f:
+        return serialization.load_pem_private_key(f.read(), password=None)
+
+
+def public_key_pem(private_key) -> bytes:
+    return private_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def sign_es256(header: dict, claims: dict, private_key: ec.EllipticCurvePrivateKey) -> str:
+    header = {**header, "alg": "ES256"}
+    signing_input = _signing_input(header, claims)
+    r, s = decode_dss_signature(private_key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
+    # JWS wants the raw 64-byte r||s, not DER.
+    return f"{signing_input.decode()}.{b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+
+
+def sign_hs256(header: dict, claims: dict, secret: bytes) -> str:
+    header = {**header, "alg": "HS256"}
+    signing_input = _signing_input(header, claims)
+    return f"{signing_input.decode()}.{b64url(hmac.new(secret, signing_input, hashlib.sha256).digest())}"
+
+
+def unsigned(header: dict, claims: dict) -> str:
+    header = {**header, "alg": "none"}
+    return f"{_signing_input(header, claims).decode()}."
+
+
+def tamper_signature(token: str) -> str:
+    head, body, signature = token.split(".")
+    raw = bytearray(b64url_decode(signature))
+    raw[len(raw) // 2] ^= 0x01
+    return f"{head}.{body}.{b64url(bytes(raw))}"

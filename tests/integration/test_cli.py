@@ -1,0 +1,74 @@
+"""The command line: check-config's verdicts and the dev issuer's published keys."""
+
+import json
+import os
+import re
+import subprocess
+import urllib.request
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+from harness import jwt_forge
+from harness.gateway import binary
+
+
+def _check_config(path, env):
+    # The environment carries the upstream password variables the file names.
+    return subprocess.run([binary(), "check-config", path], capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_check_config_accepts_the_test_configuration(gateway):
+    result = _check_config(gateway.gateway.config_path, gateway.gateway.env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip()
+
+
+def test_check_config_names_file_line_and_key(gateway, tmp_path):
+    text = open(gateway.gateway.config_path).read()
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith("sslmode:"))
+    lines[index] = lines[index].split(":")[0] + ": maybe"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("\n".join(lines) + "\n")
+    result = _check_config(str(bad), gateway.gateway.env)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    match = re.search(rf"{re.escape(str(bad))}:(\d+):(\d+): (\S+): ", output)
+    assert match, output
+    assert int(match.group(1)) == index + 1
+    assert "sslmode" in match.group(3)
+
+
+def test_check_config_rejects_unknown_keys(gateway, tmp_path):
+    bad = tmp_path / "typo.yaml"
+    bad.write_text(open(gateway.gateway.config_path).read().replace("allowed_groups:", "allowed_group:", 1))
+    result = _check_config(str(bad), gateway.gateway.env)
+    assert result.returncode != 0
+    assert re.search(r"typo\.yaml:\d+:\d+: .*allowed_group", result.stdout + result.stderr)
+
+
+def test_dev_issuer_publishes_discovery_and_jwks(gateway):
+    token = gateway.token("alice", username="alice.a", agent="cursor")
+    header, claims = jwt_forge.decode(token)
+    issuer = f"http://127.0.0.1:{gateway.http_port}/dev-issuer"
+    assert claims["iss"] == issuer
+    assert claims["aud"] in ("gatehouse", ["gatehouse"])
+    assert {"sub", "iss", "aud", "exp", "iat", "nbf", "groups", "preferred_username", "azp"} <= set(claims)
+    assert (claims["preferred_username"], claims["azp"], claims["groups"]) == ("alice.a", "cursor", ["engineers"])
+    with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=10) as response:
+        discovery = json.load(response)
+    assert discovery["issuer"] == issuer
+    with urllib.request.urlopen(discovery["jwks_uri"], timeout=10) as response:
+        keys = json.load(response)["keys"]
+    key = next(k for k in keys if k.get("kid") == header.get("kid")) if header.get("kid") else keys[0]
+    assert key["kty"] == "EC" and key["crv"] == "P-256"
+    public = ec.EllipticCurvePublicNumbers(
+        int.from_bytes(jwt_forge.b64url_decode(key["x"]), "big"),
+        int.from_bytes(jwt_forge.b64url_decode(key["y"]), "big"), ec.SECP256R1()).public_key()
+    signing_input, signature = token.rsplit(".", 1)
+    raw = jwt_forge.b64url_decode(signature)
+    der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
+    public.verify(der, signing_input.encode(), ec.ECDSA(hashes.SHA256()))  # raises if invalid
+    assert os.path.exists(gateway.issuer_key_path)

@@ -1,0 +1,129 @@
+"""Refused logins: each gets the right SQLSTATE and a clear message, is recorded, and opens
+no upstream connection at all."""
+
+import time
+
+import psycopg
+import pytest
+
+from harness import jwt_forge, postgres_server
+from harness.wire import RawClient, first_error
+
+HOUR = 3600
+
+
+@pytest.fixture(scope="module")
+def forge(gateway):
+    """A valid dev token's header and claims, and the issuer's key, to derive bad tokens from."""
+    header, claims = jwt_forge.decode(gateway.token("alice"))
+    key = jwt_forge.load_private_key(gateway.issuer_key_path)
+    return header, claims, key
+
+
+def _attempt(gateway, upstream, database, password, tls=True):
+    """Logs in with a raw client; returns (error fields, upstream connections opened)."""
+    before = postgres_server.connections_received(upstream.server.read_log())
+    client = RawClient("127.0.0.1", gateway.port)
+    try:
+        messages = client.login(database, password, tls=tls)
+    finally:
+        client.close()
+    time.sleep(0.5)  # an upstream connection started asynchronously would show up by now
+    after = postgres_server.connections_received(upstream.server.read_log())
+    return first_error(messages), after - before
+
+
+def _token_cases(header, claims, key):
+    now = int(time.time())
+    es256 = lambda **changes: jwt_forge.sign_es256(header, {**claims, **changes}, key)  # noqa: E731
+    valid = jwt_forge.sign_es256(header, {**claims, "iat": now, "nbf": now, "exp": now + HOUR}, key)
+    return {
+        "missing": "",
+        "garbage": "not-a-jwt",
+        "expired": es256(iat=now - 3 * HOUR, nbf=now - 3 * HOUR, exp=now - 2 * HOUR),
+        "not_yet_valid": es256(iat=now, nbf=now + 2 * HOUR, exp=now + 3 * HOUR),
+        "wrong_issuer": es256(iss="https://evil.example.com/dev-issuer"),
+        "wrong_audience": es256(aud="someone-else"),
+        "bad_signature": jwt_forge.tamper_signature(valid),
+        "alg_none": jwt_forge.unsigned(header, claims),
+        "hs256_with_public_key": jwt_forge.sign_hs256(header, claims, jwt_forge.public_key_pem(key)),
+        "foreign_key": jwt_forge.sign_es256(header, claims, _other_key()),
+    }
+
+
+def _other_key():
+    from cryptography.hazmat.primitives.asymmetric import ec
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+TOKEN_CASES = ["missing", "garbage", "expired", "not_yet_valid", "wrong_issuer", "wrong_audience",
+               "bad_signature", "alg_none", "hs256_with_public_key", "foreign_key"]
+
+
+def test_forged_valid_token_is_accepted(gateway, upstream, forge):
+    # Control: the forging itself is right, so the refusals below are about the defect.
+    header, claims, key = forge
+    now = int(time.time())
+    token = jwt_forge.sign_es256(header, {**claims, "iat": now, "nbf": now, "exp": now + HOUR}, key)
+    error, upstream_connections = _attempt(gateway, upstream, "shop", token)
+    assert error is None
+    # ...and the measurement used below does see an upstream login when there is one.
+    assert upstream_connections == 1
+
+
+@pytest.mark.parametrize("case", TOKEN_CASES)
+def test_bad_token_refused(gateway, upstream, forge, case):
+    token = _token_cases(*forge)[case]
+    before = gateway.events.last_seq()
+    error, upstream_connections = _attempt(gateway, upstream, "shop", token)
+    assert error is not None, "login succeeded"
+    assert error["C"] == "28P01", error
+    assert error["M"].startswith("gatehouse: token rejected: "), error
+    assert upstream_connections == 0
+    refused = [e for e in gateway.events.since(before) if e.kind == "authentication"]
+    assert refused and refused[-1].payload["accepted"] is False and refused[-1].payload.get("reason")
+    if token:
+        assert token not in str(refused[-1].body), "the token itself must not be recorded"
+
+
+def test_unknown_connection(gateway, upstream):
+    error, upstream_connections = _attempt(gateway, upstream, "no_such_connection", gateway.token("alice"))
+    assert error and error["C"] == "3D000", error
+    assert "no_such_connection" in error["M"]
+    assert upstream_connections == 0
+
+
+def test_group_not_allowed(gateway, upstream):
+    token = gateway.token("mallory", groups=("marketing",))
+    before = gateway.events.last_seq()
+    error, upstream_connections = _attempt(gateway, upstream, "shop", token)
+    assert error and error["C"] == "28000", error
+    assert upstream_connections == 0
+    refused = [e for e in gateway.events.since(before) if e.kind == "authentication"]
+    assert refused and refused[-1].payload["accepted"] is False
+
+
+def test_cleartext_token_refused_on_non_loopback_listener(gateway, upstream):
+    # The main listener binds 0.0.0.0, so the loopback allowance does not apply to it.
+    error, upstream_connections = _attempt(gateway, upstream, "shop", gateway.token("alice"), tls=False)
+    assert error and error["C"] == "28000", error
+    assert "TLS" in error["M"], error
+    assert upstream_connections == 0
+
+
+def test_cleartext_token_refused_via_libpq(gateway):
+    with pytest.raises(psycopg.OperationalError) as failure:
+        psycopg.connect(gateway.dsn("shop", sslmode="disable"), connect_timeout=10).close()
+    assert "TLS" in str(failure.value)
+
+
+def test_libpq_shows_token_rejection_message(gateway):
+    with pytest.raises(psycopg.OperationalError) as failure:
+        psycopg.connect(gateway.dsn("shop", token="not-a-jwt"), connect_timeout=10).close()
+    assert "gatehouse: token rejected: " in str(failure.value)
+
+
+def test_cleartext_token_accepted_on_loopback_listener_with_flag(loopback_gateway):
+    with psycopg.connect(loopback_gateway.dsn("shop", sslmode="disable"), connect_timeout=10) as conn:
+        assert conn.execute("SELECT count(*) FROM products").fetchone()[0] == 60
+        assert conn.pgconn.ssl_in_use is False
