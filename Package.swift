@@ -96,12 +96,26 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Demo/demo-seed.sql")]),
 
-        .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig"]),
-        .testTarget(name: "GatehouseIdentityTests", dependencies: ["GatehouseIdentity"]),
-        .testTarget(name: "GatehousePolicyTests", dependencies: ["GatehousePolicy"]),
-        .testTarget(name: "GatehouseSQLTests", dependencies: ["GatehouseSQL"]),
-        .testTarget(name: "GatehouseStoreTests", dependencies: ["GatehouseStore"]),
-        .testTarget(name: "GatehousePostgresWireTests", dependencies: ["GatehousePostgresWire"]),
+        .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig", "GatehouseCore"]),
+        .testTarget(name: "GatehouseIdentityTests", dependencies: [
+            "GatehouseIdentity", "GatehouseCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "GatehousePolicyTests", dependencies: ["GatehousePolicy", "GatehouseCore"]),
+        .testTarget(name: "GatehouseSQLTests", dependencies: ["GatehouseSQL", "GatehouseCore"]),
+        .testTarget(name: "GatehouseStoreTests", dependencies: [
+            "GatehouseStore", "GatehouseCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "GatehousePostgresWireTests", dependencies: [
+            "GatehousePostgresWire",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -39,9 +39,4 @@ enum JSONValue: Sendable, Equatable, Decodable {
         if case .string(let value) = self { return value }
         return nil
     }
-
-    var numberValue: Double? {
-        if case .number(let value) = self { return value }
-        return nil
-    }
 }

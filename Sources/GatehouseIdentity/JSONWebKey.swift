@@ -28,14 +28,14 @@ struct JSONWebKey: Sendable, Decodable {
         }
     }
 
-    /// Why this key must not verify `algorithm`, or nil when it may: its type and curve must
-    /// imply the algorithm, and its own `alg`, `use` and `key_ops`, when present, must agree.
-    func unsuitability(for algorithm: SigningAlgorithm) -> String? {
-        guard impliedAlgorithm == algorithm else { return "key type \(kty)\(crv.map { "/" + $0 } ?? "") does not fit" }
-        if let alg, alg != algorithm.rawValue { return "key is for \(alg)" }
-        if let use, use != "sig" { return "key use is \(use)" }
-        if let keyOperations, !keyOperations.contains("verify") { return "key_ops lacks verify" }
-        return nil
+    /// Whether this key may verify `algorithm`: its type and curve must imply the algorithm,
+    /// and its own `alg`, `use` and `key_ops`, when present, must agree.
+    func canVerify(_ algorithm: SigningAlgorithm) -> Bool {
+        guard impliedAlgorithm == algorithm else { return false }
+        if let alg, alg != algorithm.rawValue { return false }
+        if let use, use != "sig" { return false }
+        if let keyOperations, !keyOperations.contains("verify") { return false }
+        return true
     }
 }
 

@@ -21,15 +21,13 @@ struct VerificationKeySet: Sendable {
 
     let entries: [Entry]
 
-    init(entries: [Entry]) { self.entries = entries }
-
     /// Decodes a JWKS document and prepares every key that fits a supported algorithm.
     init(jwks bytes: [UInt8], logger: Logger) async throws {
         let document = try JSONDecoder().decode(JSONWebKeySet.self, from: Data(bytes))
         var entries: [Entry] = []
         for published in document.keys {
             var key: VerificationKey?
-            if let algorithm = published.impliedAlgorithm, published.unsuitability(for: algorithm) == nil {
+            if let algorithm = published.impliedAlgorithm, published.canVerify(algorithm) {
                 do {
                     key = try await VerificationKey(published, algorithm: algorithm)
                 } catch {
@@ -49,11 +47,8 @@ struct VerificationKeySet: Sendable {
         if let keyID {
             let candidates = entries.filter { $0.published.kid == keyID }
             if candidates.isEmpty { return .notFound }
-            if let match = candidates.first(where: { $0.key?.algorithm == algorithm && $0.published.unsuitability(for: algorithm) == nil }),
-                let key = match.key
-            {
-                return .found(key)
-            }
+            // A key is only prepared for the algorithm its published members allow.
+            if let key = candidates.compactMap(\.key).first(where: { $0.algorithm == algorithm }) { return .found(key) }
             return .unsuitable
         }
         let fitting = entries.compactMap { $0.key?.algorithm == algorithm ? $0.key : nil }

@@ -7,11 +7,12 @@ import GatehouseCore
 public final class StatementAnalyzer: Sendable {
     /// Texts longer than this are not parsed: see `LargeStackThread` for why length matters.
     static let maximumTextBytes = 1 << 20
-    /// Texts up to this length parse on the caller's thread; longer ones get their own stack.
-    static let inlineTextBytes = 2048
-    /// Stack needed per byte of text, with a wide margin over the measured 45 bytes.
-    static let stackBytesPerTextByte = 128
-    static let baseStackBytes = 16 << 20
+    /// Stack the parser needs per byte of text: a wide margin over the 45 bytes measured
+    /// for the worst case found (a left-deep `1+1+...` chain).
+    static let parserStackBytesPerTextByte = 96
+    /// Stack the tree walk needs at most (its depth is bounded by the JSON reader's limit
+    /// of 512 levels; a debug build was measured using under 1 MiB).
+    static let walkStackBytes = 2 << 20
 
     private let cache: LockedAnalysisCache
 
@@ -44,9 +45,13 @@ public final class StatementAnalyzer: Sendable {
             return [.unanalysable(sql, because: "statement text is longer than \(Self.maximumTextBytes) bytes")]
         }
         cache.countParserInvocation()
-        if byteCount <= Self.inlineTextBytes { return StatementDescriber.describe(sql) }
-        let stackSize = Self.baseStackBytes + byteCount * Self.stackBytesPerTextByte
-        return LargeStackThread.run(stackSize: stackSize) { StatementDescriber.describe(sql) }
+        // Analyse on the caller's thread when its stack has room; otherwise (a long text,
+        // or a caller with a small stack) on a thread with a stack large enough.
+        let stackNeeded = Self.walkStackBytes + byteCount * Self.parserStackBytesPerTextByte
+        if let remaining = CallerStack.remainingBytes(), remaining > stackNeeded {
+            return StatementDescriber.describe(sql)
+        }
+        return LargeStackThread.run(stackSize: stackNeeded + (1 << 20)) { StatementDescriber.describe(sql) }
     }
 }
 

@@ -42,21 +42,28 @@ struct RobustnessTests {
         #expect(!analyses[0].analysable)
     }
 
-    @Test func analysisFitsInASmallThreadStack() {
-        // Short texts are analysed on the caller's thread: the deepest ones that are still
-        // short enough must fit in a small (512 KiB, macOS-sized) stack.
-        let chain = "SELECT " + String(repeating: "1+", count: (StatementAnalyzer.inlineTextBytes - 8) / 2) + "1"
-        let subqueries = (1...80).map { depth in
+    @Test func callersWithSmallStacksAreSafe() {
+        // A macOS-sized (512 KiB) thread stack is too small to walk the deepest statements
+        // the parser accepts: the analyzer must notice and use a thread of its own.
+        let chain = "SELECT " + String(repeating: "1+", count: 1_000) + "1"
+        let subqueries = (1...160).map { depth in
             "SELECT " + String(repeating: "(SELECT a FROM t WHERE ", count: depth) + "b" + String(repeating: ")", count: depth)
         }
         let analyzer = StatementAnalyzer()
-        let analysable = LargeStackThread.run(stackSize: 24 << 10) {
+        let analysable = LargeStackThread.run(stackSize: 512 << 10) {
             _ = analyzer.analyze(chain)
             return subqueries.filter { analyzer.analyze($0).allSatisfy(\.analysable) }.count
         }
-        // The deepest of them are refused (too deeply nested), the others fully walked.
-        #expect(analysable > 20)
+        // The deepest are refused as too deeply nested; the others are fully walked.
+        #expect(analysable > 60)
         #expect(analysable < subqueries.count)
+    }
+
+    @Test func callerStackIsMeasured() {
+        let remaining = LargeStackThread.run(stackSize: 4 << 20) { CallerStack.remainingBytes() }
+        // At least what was asked for, less what the thread has used so far (glibc may
+        // hand out a larger cached stack).
+        #expect((remaining ?? 0) > 3 << 20)
     }
 
     @Test func garbledInputNeverCrashes() {
