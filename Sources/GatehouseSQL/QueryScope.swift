@@ -48,7 +48,8 @@ struct RangeEntry {
     /// The output columns `name.*` expands to.
     var starExpansion: [OutputColumn] {
         switch source {
-        case .table(let relation): return [OutputColumn(name: "*", sources: [ColumnReference(relation: relation, column: "*")])]
+        case .table(let relation):
+            return [OutputColumn(name: "*", sources: [ColumnReference(relation: relation, column: "*")])]
         case .derived(let table): return table.starExpansion(named: name)
         }
     }
@@ -89,7 +90,9 @@ final class QueryScope {
     /// The entry a qualified reference `[schema.]name.column` names, searching outwards.
     func entry(named name: String, schema: String?) -> RangeEntry? {
         for level in visibleLevels {
-            if let match = level.last(where: { $0.name == name && (schema == nil || $0.schema == nil || $0.schema == schema) }) {
+            if let match = level.last(where: {
+                $0.name == name && (schema == nil || $0.schema == nil || $0.schema == schema)
+            }) {
                 return match
             }
         }

@@ -10,9 +10,10 @@ public final class StatementAnalyzer: Sendable {
     /// Stack the parser needs per byte of text: a wide margin over the 45 bytes measured
     /// for the worst case found (a left-deep `1+1+...` chain).
     static let parserStackBytesPerTextByte = 96
-    /// Stack the tree walk needs at most (its depth is bounded by the JSON reader's limit
-    /// of 512 levels; a debug build was measured using under 1 MiB).
-    static let walkStackBytes = 2 << 20
+    /// Stack the tree walk needs at most: its depth is bounded (by the JSON reader's limit
+    /// of 512 levels and `StatementWalker.maximumDepth`), and the deepest statements
+    /// accepted were measured to need under 1.5 MiB in a debug build.
+    static let walkStackBytes = 4 << 20
 
     private let cache: LockedAnalysisCache
 

@@ -86,7 +86,9 @@ extension StatementWalker {
     private func assignments(_ list: ParseNode?, to relation: RelationName, in scope: QueryScope) {
         for item in list?.items ?? [] {
             guard let target = item["ResTarget"] else { continue }
-            if let name = target["name"]?.stringValue { columns.append(ColumnReference(relation: relation, column: name)) }
+            if let name = target["name"]?.stringValue {
+                columns.append(ColumnReference(relation: relation, column: name))
+            }
             walk(target["indirection"], in: scope)
             walk(target["val"], in: scope)
         }

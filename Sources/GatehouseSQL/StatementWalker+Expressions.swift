@@ -76,7 +76,10 @@ extension StatementWalker {
         let table = names[names.count - 2]
         let schema = names.count >= 3 ? names[names.count - 3] : nil
         if let entry = scope.entry(named: table, schema: schema) { return entry.sources(of: column) }
-        if names.count >= 3, let entry = scope.entry(named: names[names.count - 3], schema: names.count >= 4 ? names[names.count - 4] : nil) {
+        if names.count >= 3,
+            let entry = scope.entry(
+                named: names[names.count - 3], schema: names.count >= 4 ? names[names.count - 4] : nil)
+        {
             return entry.sources(of: table)
         }
         let hasEntries = scope.visibleLevels.contains { !$0.isEmpty }
@@ -93,7 +96,8 @@ extension StatementWalker {
         guard let reference = fields["arg"]?["ColumnRef"], !Self.isStar(reference),
             let field = steps.first?.stringNodeValue
         else {
-            return (fields["arg"].map { lineage(of: $0, in: scope) } ?? []) + steps.flatMap { lineage(of: $0, in: scope) }
+            return (fields["arg"].map { lineage(of: $0, in: scope) } ?? [])
+                + steps.flatMap { lineage(of: $0, in: scope) }
         }
         let sources = resolve((reference["fields"]?.nameList ?? []) + [field], in: scope)
         columns.append(contentsOf: sources)

@@ -46,40 +46,37 @@ extension StatementWalker {
 
     /// A function in FROM (or ROWS FROM(...)): its columns derive from its arguments.
     private func addFunctionTable(_ fields: ParseNode, to scope: QueryScope) {
-        var sources: [ColumnReference] = []
-        var functionNames: [String] = []
-        var definedColumns: [String] = []
-        var allKnown = true
         let functions = fields["functions"]?.items ?? []
-        for function in functions {
-            // Each item is a list: the call, then its column definition list (possibly empty).
-            let parts = function.items
-            guard let call = parts.first else { continue }
-            // Functions in FROM may refer to the entries before them, as if LATERAL.
-            sources += lineage(of: call, in: scope)
-            if let name = call["FuncCall"]?["funcname"]?.nameList {
-                functionNames.append(name.last ?? "")
-                allKnown = allKnown && BuiltinFunctions.isKnown(name)
-            }
-            if parts.count > 1 {
-                definedColumns += parts[1].items.compactMap { $0["ColumnDef"]?["colname"]?.stringValue }
+        let calls = functions.compactMap { $0.items.first }
+        let functionNames = calls.map { $0["FuncCall"]?["funcname"]?.nameList ?? [] }
+        let entryName = Self.alias(of: fields) ?? functionNames.first?.last ?? ""
+        // Functions in FROM may refer to the entries before them, as if LATERAL.
+        let sources = calls.flatMap { lineage(of: $0, in: scope) }.uniqued
+
+        var columnNames: [String] = []
+        var columnsKnown = true
+        for (function, name) in zip(functions, functionNames) {
+            // Each item is a list: the call, then its column definition list (possibly empty);
+            // a lone function keeps its column definitions on the RangeFunction itself.
+            var definitions = function.items.dropFirst().first?.items ?? []
+            if functions.count == 1 { definitions += fields["coldeflist"]?.items ?? [] }
+            let defined = definitions.compactMap { $0["ColumnDef"]?["colname"]?.stringValue }
+            if !defined.isEmpty {
+                columnNames += defined
+            } else if BuiltinFunctions.isKnown(name), let last = name.last {
+                // A built-in returns a known record, or one column named like the entry.
+                columnNames += Self.recordColumns[last] ?? [functions.count == 1 ? entryName : last]
+            } else {
+                // Anything else may return a record of any shape.
+                columnsKnown = false
             }
         }
-        let name = Self.alias(of: fields) ?? functionNames.first ?? ""
-        var columnNames: [String]?
-        if !definedColumns.isEmpty {
-            columnNames = definedColumns
-        } else if functions.count == 1, allKnown, let function = functionNames.first {
-            // A built-in returns either a known record or one column named like the entry.
-            columnNames = Self.recordColumns[function] ?? [name]
-        }
-        if columnNames != nil, fields["ordinality"]?.isTrue ?? false { columnNames?.append("ordinality") }
-        let uniqueSources = sources.uniqued
+        if fields["ordinality"]?.isTrue ?? false { columnNames.append("ordinality") }
         let table = DerivedTable(
-            columns: (columnNames ?? []).map { OutputColumn(name: $0, sources: uniqueSources) },
-            anyColumnSources: columnNames == nil ? uniqueSources : nil
+            columns: columnNames.map { OutputColumn(name: $0, sources: sources) },
+            anyColumnSources: columnsKnown ? nil : sources
         ).renamed(Self.aliasColumnNames(of: fields))
-        scope.entries.append(RangeEntry(name: name, schema: nil, source: .derived(table)))
+        scope.entries.append(RangeEntry(name: entryName, schema: nil, source: .derived(table)))
     }
 
     /// Built-in set-returning functions whose result has several named columns.

@@ -85,7 +85,8 @@ extension StatementWalker {
                 return
             }
             for key in fields.keys.sorted() {
-                walkDefinition(fields[key]!, in: scope, referenceOnly: referenceOnly || Self.referenceFields.contains(key))
+                walkDefinition(
+                    fields[key]!, in: scope, referenceOnly: referenceOnly || Self.referenceFields.contains(key))
             }
         case .array(let elements):
             for element in elements { walkDefinition(element, in: scope, referenceOnly: referenceOnly) }

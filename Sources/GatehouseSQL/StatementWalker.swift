@@ -13,7 +13,7 @@ final class StatementWalker {
     /// Recursion guard. Foundation already refuses JSON nested deeper than 512 levels; this
     /// keeps the walk's own recursion bounded whatever reaches it.
     private var depth = 0
-    static let maximumDepth = 600
+    static let maximumDepth = 400
 
     static func analyze(_ node: ParseNode, text: String) -> StatementAnalysis {
         guard let (type, fields) = node.tagged else {
@@ -31,7 +31,9 @@ final class StatementWalker {
 
     /// Describes a statement node (top-level or nested, such as a CTE's query or EXPLAIN's
     /// statement) and returns the columns it produces.
-    func statement(type: String, fields: ParseNode, parent: QueryScope?, hidesParentEntries: Bool = false) -> [OutputColumn] {
+    func statement(type: String, fields: ParseNode, parent: QueryScope?, hidesParentEntries: Bool = false)
+        -> [OutputColumn]
+    {
         guard enter() else { return [] }
         defer { leave() }
         switch type {
@@ -60,7 +62,9 @@ final class StatementWalker {
         case "ExecuteStmt":
             let name = fields["name"]?.stringValue ?? ""
             limitations.append("EXECUTE runs prepared statement \(name), analysed when it was prepared")
-            for parameter in fields["params"]?.items ?? [] { _ = lineage(of: parameter, in: QueryScope(parent: parent)) }
+            for parameter in fields["params"]?.items ?? [] {
+                _ = lineage(of: parameter, in: QueryScope(parent: parent))
+            }
             return []
         case "DoStmt":
             limitations.append("DO block body is not visible")

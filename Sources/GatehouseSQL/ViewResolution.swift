@@ -31,7 +31,8 @@ struct ViewResolver {
 
     init(views: [RelationName: [RelationName]], viewColumns: [RelationName: [String: [ColumnReference]]]) {
         self.views = Dictionary(views.map { (Self.key($0.key), $0.value) }, uniquingKeysWith: +)
-        self.viewColumns = Dictionary(viewColumns.map { (Self.key($0.key), $0.value) }, uniquingKeysWith: { $0.merging($1) { $0 + $1 } })
+        self.viewColumns = Dictionary(
+            viewColumns.map { (Self.key($0.key), $0.value) }, uniquingKeysWith: { $0.merging($1) { $0 + $1 } })
     }
 
     private static func key(_ relation: RelationName) -> RelationName {

@@ -35,7 +35,8 @@ struct CacheTests {
         DispatchQueue.concurrentPerform(iterations: 400) { iteration in
             let text = texts[iteration % texts.count]
             let result = analyzer.analyze(text)
-            precondition(result.count == 1 && result[0].reads == [RelationName(name: "t\(iteration % texts.count % 5)")])
+            precondition(
+                result.count == 1 && result[0].reads == [RelationName(name: "t\(iteration % texts.count % 5)")])
         }
     }
 

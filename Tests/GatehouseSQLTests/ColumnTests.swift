@@ -7,15 +7,19 @@ import Testing
 struct ColumnTests {
     @Test func qualifiedByTableOrAlias() {
         let result = analysis("SELECT c.email, orders.total FROM customers c JOIN orders ON orders.customer_id = c.id")
-        #expect(Set(result.columns) == [
-            column("customers", "email"), column("orders", "total"),
-            column("orders", "customer_id"), column("customers", "id"),
-        ])
+        #expect(
+            Set(result.columns) == [
+                column("customers", "email"), column("orders", "total"),
+                column("orders", "customer_id"), column("customers", "id"),
+            ])
     }
 
     @Test func unqualifiedWithOneRelationInScope() {
         let result = analysis("SELECT email FROM customers WHERE id = $1 ORDER BY name")
-        #expect(Set(result.columns) == [column("customers", "email"), column("customers", "id"), column("customers", "name")])
+        #expect(
+            Set(result.columns) == [
+                column("customers", "email"), column("customers", "id"), column("customers", "name"),
+            ])
     }
 
     @Test func unqualifiedWithSeveralRelationsIsAmbiguous() {
@@ -36,17 +40,22 @@ struct ColumnTests {
     }
 
     @Test func subqueriesSeeTheirOwnAndOuterRelations() {
-        let result = analysis("SELECT name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND total > 10)")
-        #expect(Set(result.columns) == [
-            column("customers", "name"), column("orders", "customer_id"), column("customers", "id"), column("orders", "total"),
-        ])
+        let result = analysis(
+            "SELECT name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND total > 10)"
+        )
+        #expect(
+            Set(result.columns) == [
+                column("customers", "name"), column("orders", "customer_id"), column("customers", "id"),
+                column("orders", "total"),
+            ])
     }
 
     @Test func updateAndInsertTargetColumns() {
         let update = analysis("UPDATE customers SET email = lower(email) WHERE id = 3")
         #expect(Set(update.columns) == [column("customers", "email"), column("customers", "id")])
 
-        let insert = analysis("INSERT INTO customers (id, email) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET email = excluded.email")
+        let insert = analysis(
+            "INSERT INTO customers (id, email) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET email = excluded.email")
         #expect(Set(insert.columns) == [column("customers", "id"), column("customers", "email")])
     }
 

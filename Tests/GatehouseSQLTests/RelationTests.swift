@@ -6,7 +6,8 @@ import Testing
 @Suite("Relations read and written")
 struct RelationTests {
     @Test func namesAreKeptAsWritten() {
-        let result = analysis(#"SELECT * FROM app.customers c JOIN "Orders" o ON o.cid = c.id JOIN "Sales"."Items" i ON true"#)
+        let result = analysis(
+            #"SELECT * FROM app.customers c JOIN "Orders" o ON o.cid = c.id JOIN "Sales"."Items" i ON true"#)
         #expect(result.reads == [table("customers", schema: "app"), table("Orders"), table("Items", schema: "Sales")])
         #expect(result.writes.isEmpty)
     }
@@ -16,7 +17,8 @@ struct RelationTests {
     }
 
     @Test func joinsSubqueriesAndSetOperations() {
-        let result = analysis("""
+        let result = analysis(
+            """
             SELECT a.x FROM a LEFT JOIN (SELECT y FROM b WHERE y IN (SELECT z FROM c)) s ON true
             WHERE EXISTS (SELECT 1 FROM d) UNION SELECT w FROM e EXCEPT SELECT v FROM f
             """)
@@ -24,7 +26,8 @@ struct RelationTests {
     }
 
     @Test func commonTableExpressionsAreNotRelations() {
-        let result = analysis("""
+        let result = analysis(
+            """
             WITH recent AS (SELECT * FROM orders WHERE placed > now() - interval '1 day'),
                  big AS (SELECT * FROM recent WHERE total > 100)
             SELECT * FROM big JOIN customers ON customers.id = big.customer_id
@@ -38,7 +41,8 @@ struct RelationTests {
     }
 
     @Test func recursiveCommonTableExpressions() {
-        let result = analysis("""
+        let result = analysis(
+            """
             WITH RECURSIVE chain(id, manager) AS (
               SELECT id, manager_id FROM employees WHERE id = 1
               UNION ALL SELECT e.id, e.manager_id FROM employees e JOIN chain ON e.id = chain.manager)
@@ -49,7 +53,8 @@ struct RelationTests {
     }
 
     @Test func insertSelect() {
-        let result = analysis("INSERT INTO archive.orders (id, total) SELECT id, total FROM orders WHERE placed < '2020-01-01'")
+        let result = analysis(
+            "INSERT INTO archive.orders (id, total) SELECT id, total FROM orders WHERE placed < '2020-01-01'")
         #expect(result.writes == [table("orders", schema: "archive")])
         #expect(result.reads == [table("orders")])
     }
@@ -61,7 +66,8 @@ struct RelationTests {
     }
 
     @Test func deleteUsing() {
-        let result = analysis("DELETE FROM orders USING customers WHERE orders.customer_id = customers.id AND customers.gone")
+        let result = analysis(
+            "DELETE FROM orders USING customers WHERE orders.customer_id = customers.id AND customers.gone")
         #expect(result.writes == [table("orders")])
         #expect(result.reads == [table("customers")])
     }
@@ -74,7 +80,8 @@ struct RelationTests {
     }
 
     @Test func merge() {
-        let result = analysis("""
+        let result = analysis(
+            """
             MERGE INTO customers c USING staging.customers s ON c.id = s.id
             WHEN MATCHED THEN UPDATE SET email = s.email
             WHEN NOT MATCHED THEN INSERT (id, email) VALUES (s.id, s.email)
@@ -147,13 +154,15 @@ struct RelationTests {
     }
 
     @Test func dataModifyingCommonTableExpressions() {
-        let result = analysis("WITH gone AS (DELETE FROM customers WHERE inactive RETURNING *) INSERT INTO archive SELECT * FROM gone")
+        let result = analysis(
+            "WITH gone AS (DELETE FROM customers WHERE inactive RETURNING *) INSERT INTO archive SELECT * FROM gone")
         #expect(Set(result.writes) == [table("customers"), table("archive")])
         #expect(result.reads == [table("customers")])
     }
 
     @Test func lateralAndFunctionsInFrom() {
-        let result = analysis("""
+        let result = analysis(
+            """
             SELECT c.id, o.total FROM customers c,
               LATERAL (SELECT total FROM orders WHERE orders.customer_id = c.id LIMIT 1) o,
               generate_series(1, 3) g

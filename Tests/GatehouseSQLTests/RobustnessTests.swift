@@ -23,7 +23,8 @@ struct RobustnessTests {
         #expect(!analyses[0].analysable)
         #expect(analyses[0].limitation == "statement nests too deeply to analyse")
 
-        let parentheses = "SELECT " + String(repeating: "(", count: 20_000) + "1" + String(repeating: ")", count: 20_000)
+        let parentheses =
+            "SELECT " + String(repeating: "(", count: 20_000) + "1" + String(repeating: ")", count: 20_000)
         #expect(!sharedAnalyzer.analyze(parentheses)[0].analysable)
     }
 
@@ -47,7 +48,8 @@ struct RobustnessTests {
         // the parser accepts: the analyzer must notice and use a thread of its own.
         let chain = "SELECT " + String(repeating: "1+", count: 1_000) + "1"
         let subqueries = (1...160).map { depth in
-            "SELECT " + String(repeating: "(SELECT a FROM t WHERE ", count: depth) + "b" + String(repeating: ")", count: depth)
+            "SELECT " + String(repeating: "(SELECT a FROM t WHERE ", count: depth) + "b"
+                + String(repeating: ")", count: depth)
         }
         let analyzer = StatementAnalyzer()
         let analysable = LargeStackThread.run(stackSize: 512 << 10) {
@@ -72,7 +74,9 @@ struct RobustnessTests {
         var inputs: [String] = []
         for _ in 0..<150 { inputs.append(Self.randomBytes(&random)) }
         for _ in 0..<150 { inputs.append(Self.tokenSoup(&random)) }
-        for _ in 0..<150 { inputs.append(Self.mutated(Self.seeds[Int(random.next() % UInt64(Self.seeds.count))], &random)) }
+        for _ in 0..<150 {
+            inputs.append(Self.mutated(Self.seeds[Int(random.next() % UInt64(Self.seeds.count))], &random))
+        }
         inputs += [
             "'unterminated", "\"unterminated", "/* unterminated", "$$ unterminated", "$a$ x $b$",
             String(repeating: "SELECT 1;", count: 2_000), String(repeating: "ARRAY[", count: 5_000),

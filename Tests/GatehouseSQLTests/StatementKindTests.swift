@@ -56,7 +56,8 @@ struct StatementKindTests {
     }
 
     @Test func explainDescribesTheInnerStatement() {
-        let explained = analysis("EXPLAIN ANALYZE UPDATE orders SET status = 'x' WHERE customer_id IN (SELECT id FROM customers)")
+        let explained = analysis(
+            "EXPLAIN ANALYZE UPDATE orders SET status = 'x' WHERE customer_id IN (SELECT id FROM customers)")
         #expect(explained.kind == .explain)
         #expect(explained.writes == [table("orders")])
         #expect(explained.reads == [table("customers")])

@@ -14,17 +14,19 @@ struct StatementTextTests {
     }
 
     @Test func splittingCopesWithSemicolonsInStringsCommentsAndMultibyteText() {
-        let analyses = sharedAnalyzer.analyze("""
+        let analyses = sharedAnalyzer.analyze(
+            """
             -- leading comment
             SELECT 'a;b' AS "naïve;" FROM "Kundén";
               /* c; */ INSERT INTO t VALUES ('ø;');;
             BEGIN
             """)
-        #expect(analyses.map(\.text) == [
-            "-- leading comment\nSELECT 'a;b' AS \"naïve;\" FROM \"Kundén\"",
-            "/* c; */ INSERT INTO t VALUES ('ø;')",
-            "BEGIN",
-        ])
+        #expect(
+            analyses.map(\.text) == [
+                "-- leading comment\nSELECT 'a;b' AS \"naïve;\" FROM \"Kundén\"",
+                "/* c; */ INSERT INTO t VALUES ('ø;')",
+                "BEGIN",
+            ])
         #expect(analyses[0].reads == [table("Kundén")])
         #expect(analyses[0].outputs.map(\.name) == ["naïve;"])
     }

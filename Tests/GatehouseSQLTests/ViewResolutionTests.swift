@@ -15,10 +15,11 @@ struct ViewResolutionTests {
             viewColumns: [contacts: ["mail": [column(customers, "email")], "id": [column(customers, "id")]]])
         #expect(resolved.reads == [table("contacts"), customers])
         #expect(Set(resolved.columns) == [column(customers, "email"), column(customers, "id")])
-        #expect(resolved.outputs == [
-            OutputColumn(name: "m", sources: [column(customers, "email")]),
-            OutputColumn(name: "id", sources: [column(customers, "id")]),
-        ])
+        #expect(
+            resolved.outputs == [
+                OutputColumn(name: "m", sources: [column(customers, "email")]),
+                OutputColumn(name: "id", sources: [column(customers, "id")]),
+            ])
     }
 
     @Test func withoutColumnMappingsEveryBaseColumnIsAssumed() {

@@ -3,14 +3,19 @@
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import urllib.request
+
+import psycopg
+import pytest
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from harness import jwt_forge
+from harness import jwt_forge, stack
 from harness.gateway import binary
 
 
@@ -72,3 +77,18 @@ def test_dev_issuer_publishes_discovery_and_jwks(gateway):
     der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
     public.verify(der, signing_input.encode(), ec.ECDSA(hashes.SHA256()))  # raises if invalid
     assert os.path.exists(gateway.issuer_key_path)
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
+def test_serve_stops_on_signal(upstream, signal_number, tmp_path):
+    under_test = stack.start_loopback_gateway(str(tmp_path), upstream)
+    process = under_test.gateway.process
+    with psycopg.connect(under_test.dsn("shop", sslmode="disable")) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+    process.send_signal(signal_number)
+    try:
+        process.wait(10)
+    finally:
+        under_test.gateway.stop()
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", under_test.port), timeout=2).close()

@@ -1,6 +1,7 @@
 """Building libpq connection strings and running the real command-line clients."""
 
 import os
+import re
 import subprocess
 
 from . import pgbin
@@ -41,8 +42,6 @@ def pgbench(args: list[str], *, host: str, port: int, user: str, dbname: str, pa
 
 def transactions_processed(pgbench_output: str) -> tuple[int, int] | None:
     """'number of transactions actually processed: 200/200' -> (200, 200)."""
-    import re
-
     match = re.search(r"number of transactions actually processed: (\d+)(?:/(\d+))?", pgbench_output)
     if not match:
         return None

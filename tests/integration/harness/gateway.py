@@ -10,7 +10,9 @@ REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", 
 
 
 def binary() -> str:
-    return os.environ.get("GATEHOUSE_BIN") or os.path.join(REPO_ROOT, ".build", "debug", "gatehouse")
+    # Absolute, because the gateway runs with its work directory as the current directory.
+    override = os.environ.get("GATEHOUSE_BIN")
+    return os.path.abspath(override) if override else os.path.join(REPO_ROOT, ".build", "debug", "gatehouse")
 
 
 class GatewayStartError(RuntimeError):
