@@ -91,8 +91,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         default: message = "gatehouse: connection error"
         }
         logger.info("closing client connection", metadata: ["reason": "\(message)"])
-        if case .relaying(let session) = phase { session.end(reason: message) }
-        refuse(ErrorFields.fatal(code: SQLState.protocolViolation, message: message), context: context)
+        if case .relaying(let session) = phase {
+            phase = .closed
+            session.failClient(ErrorFields.fatal(code: SQLState.protocolViolation, message: message), reason: message)
+        } else {
+            refuse(ErrorFields.fatal(code: SQLState.protocolViolation, message: message), context: context)
+        }
     }
 
     // MARK: - Startup
@@ -122,7 +126,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         case .startup(let parameters):
             guard isEncrypted || gateway.acceptsCleartextToken else {
                 refuse(.fatal(code: SQLState.invalidAuthorizationSpecification,
-                              message: "gatehouse: refusing to accept a token over an unencrypted connection",
+                              message: "gatehouse: refusing to accept a token over a connection without TLS",
                               hint: "Connect with sslmode=require (or stronger)."), context: context)
                 return
             }

@@ -114,8 +114,15 @@ final class PostgresSession {
                 forward(frame)
                 flushUpstream()
                 end(reason: "client terminated the session")
-            default:
+            case FrontendMessage.describeType:
+                extended.described(statementName: try FrontendMessage.readDescribedStatement(frame.body))
                 forward(frame)
+            case FrontendMessage.flushType, FrontendMessage.copyDataType,
+                 FrontendMessage.copyDoneType, FrontendMessage.copyFailType:
+                forward(frame)
+            default:
+                // Only messages the gateway understands reach the server.
+                throw ProtocolViolation("unexpected message type \(frame.type) ('\(frame.typeCharacter)')")
             }
         } catch {
             protocolViolation("\(error)")
@@ -244,7 +251,10 @@ final class PostgresSession {
                 BackendMessage.error(error).write(into: &toClient)
             }
             settle(frame)
+            extended.synced()
             if ranDDL { reloadViews() }
+        case BackendMessage.parameterDescriptionType:
+            extended.received(parameterDescription: frame.body)
         case BackendMessage.commandCompleteType, BackendMessage.errorType, BackendMessage.emptyQueryType, BackendMessage.portalSuspendedType:
             settle(frame)
         default:
@@ -307,14 +317,23 @@ final class PostgresSession {
     }
 
     func protocolViolation(_ message: String) {
+        failClient(.fatal(code: SQLState.protocolViolation, message: "gatehouse: protocol violation: \(message)"),
+                   reason: "protocol violation: \(message)")
+    }
+
+    /// Tells the client why, then ends the session; the client is closed once the error is out.
+    func failClient(_ error: ErrorFields, reason: String) {
+        guard !ended else { return }
+        flushClient()
         var out = client.allocator.buffer(capacity: 128)
-        BackendMessage.error(.fatal(code: SQLState.protocolViolation, message: "gatehouse: protocol violation: \(message)")).write(into: &out)
-        client.writeAndFlush(out, promise: nil)
-        end(reason: "protocol violation: \(message)")
+        BackendMessage.error(error).write(into: &out)
+        let client = self.client
+        client.writeAndFlush(out).whenComplete { _ in client.close(promise: nil) }
+        end(reason: reason, closeClient: false)
     }
 
     /// Ends the session once: both sides closed, unanswered statements and the end on record.
-    func end(reason: String) {
+    func end(reason: String, closeClient: Bool = true) {
         guard !ended else { return }
         ended = true
         if let cancelKey { gateway.cancels.unregister(cancelKey) }
@@ -324,7 +343,7 @@ final class PostgresSession {
         events.append(event(.sessionEnd(.init(reason: reason, statements: nextStatementID - 1))))
         recordInBackground(events)
         upstream.close(promise: nil)
-        client.close(promise: nil)
+        if closeClient { client.close(promise: nil) }
         logger.info("session ended", metadata: ["reason": "\(reason)"])
     }
 

@@ -13,6 +13,7 @@ public enum BackendMessage {
     public static let emptyQueryType: UInt8 = UInt8(ascii: "I")
     public static let portalSuspendedType: UInt8 = UInt8(ascii: "s")
     public static let negotiateProtocolVersionType: UInt8 = UInt8(ascii: "v")
+    public static let parameterDescriptionType: UInt8 = UInt8(ascii: "t")
 
     public static func authenticationOk() -> PostgresFrame { authentication(code: 0) }
     public static func authenticationCleartextPassword() -> PostgresFrame { authentication(code: 3) }

@@ -18,19 +18,41 @@ public enum FrontendMessage {
     public static let copyDoneType = UInt8(ascii: "c")
     public static let copyFailType = UInt8(ascii: "f")
 
-    /// Bind parameter values longer than this are recorded truncated (with their full length).
-    public static let recordedParameterLimit = 4096
-
     public struct Parse: Equatable, Sendable {
         public var statementName: String
         public var query: String
+        /// Type OIDs the client specified (0: let the server infer).
+        public var parameterTypes: [UInt32]
+
+        public init(statementName: String, query: String, parameterTypes: [UInt32] = []) {
+            self.statementName = statementName
+            self.query = query
+            self.parameterTypes = parameterTypes
+        }
     }
 
     public struct Bind: Equatable, Sendable {
         public var portalName: String
         public var statementName: String
-        /// Values rendered for the record: text as is, binary as `\x` hex, nil for NULL.
-        public var parameters: [String?]
+        /// Raw values (nil for NULL) and whether each is in binary format.
+        public var values: [ByteBuffer?]
+        public var binary: [Bool]
+
+        public init(portalName: String, statementName: String, values: [ByteBuffer?], binary: [Bool]) {
+            self.portalName = portalName
+            self.statementName = statementName
+            self.values = values
+            self.binary = binary
+        }
+
+        /// Values rendered for the record, decoded by their type where known.
+        public func renderedParameters(types: [UInt32]) -> [String?] {
+            values.indices.map { index in
+                let type = index < types.count ? types[index] : 0
+                let isBinary = binary[index] && !ParameterRenderer.isTextual(type)
+                return ParameterRenderer.render(values[index], binary: isBinary, typeOID: type)
+            }
+        }
     }
 
     public struct Execute: Equatable, Sendable {
@@ -54,7 +76,8 @@ public enum FrontendMessage {
         guard let name = body.readNullTerminatedString(), let query = body.readNullTerminatedString(),
               let count: Int16 = body.readInteger(), count >= 0, body.readableBytes >= Int(count) * 4
         else { throw ProtocolViolation("malformed Parse message") }
-        return Parse(statementName: name, query: query)
+        let types = (0..<Int(count)).map { _ in body.readInteger(as: UInt32.self)! }
+        return Parse(statementName: name, query: query, parameterTypes: types)
     }
 
     public static func readBind(_ body: ByteBuffer) throws -> Bind {
@@ -70,32 +93,27 @@ public enum FrontendMessage {
         }
         guard let parameterCount: Int16 = body.readInteger(), parameterCount >= 0 else { throw malformed }
         guard formats.count <= 1 || formats.count == Int(parameterCount) else { throw malformed }
-        var parameters: [String?] = []
-        parameters.reserveCapacity(Int(parameterCount))
+        var values: [ByteBuffer?] = []
+        var binary: [Bool] = []
+        values.reserveCapacity(Int(parameterCount))
         for index in 0..<Int(parameterCount) {
             guard let length: Int32 = body.readInteger() else { throw malformed }
-            if length == -1 { parameters.append(nil); continue }
-            guard length >= 0, var value = body.readSlice(length: Int(length)) else { throw malformed }
             let format = formats.isEmpty ? 0 : (formats.count == 1 ? formats[0] : formats[index])
-            parameters.append(renderParameter(&value, binary: format == 1))
+            binary.append(format == 1)
+            if length == -1 { values.append(nil); continue }
+            guard length >= 0, let value = body.readSlice(length: Int(length)) else { throw malformed }
+            values.append(value)
         }
-        return Bind(portalName: portal, statementName: statement, parameters: parameters)
+        return Bind(portalName: portal, statementName: statement, values: values, binary: binary)
     }
 
-    private static func renderParameter(_ value: inout ByteBuffer, binary: Bool) -> String {
-        let total = value.readableBytes
-        let kept = value.readSlice(length: min(total, recordedParameterLimit))!
-        var rendered: String
-        if binary {
-            rendered = "\\x" + kept.readableBytesView.map { byte in
-                let hex = String(byte, radix: 16)
-                return hex.count == 1 ? "0" + hex : hex
-            }.joined()
-        } else {
-            rendered = String(decoding: kept.readableBytesView, as: UTF8.self)
-        }
-        if total > recordedParameterLimit { rendered += "…(\(total) bytes)" }
-        return rendered
+    /// The statement name of a Describe of a prepared statement; nil for a Describe of a portal.
+    public static func readDescribedStatement(_ body: ByteBuffer) throws -> String? {
+        var body = body
+        guard let kind: UInt8 = body.readInteger(), kind == UInt8(ascii: "S") || kind == UInt8(ascii: "P"),
+              let name = body.readNullTerminatedString()
+        else { throw ProtocolViolation("malformed Describe message") }
+        return kind == UInt8(ascii: "S") ? name : nil
     }
 
     public static func readExecute(_ body: ByteBuffer) throws -> Execute {

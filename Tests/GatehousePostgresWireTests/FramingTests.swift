@@ -73,7 +73,7 @@ import Testing
         body.writeInteger(Int16(0))
         let bind = try FrontendMessage.readBind(body)
         #expect(bind.portalName == "portal" && bind.statementName == "stmt")
-        #expect(bind.parameters == ["hello", "\\xde0a", nil])
+        #expect(bind.renderedParameters(types: []) == ["hello", "\\xde0a", nil])
     }
 
     @Test func malformedBindIsAViolation() {

@@ -51,6 +51,16 @@ def pids_of_users(entries: list[LogEntry], users: set[str]) -> set[int]:
     return pids
 
 
+def application_names(entries: list[LogEntry]) -> dict[int, str]:
+    """pid -> application_name, from `connection authorized: ... application_name=X[ SSL enabled (...)]`."""
+    names = {}
+    for entry in entries:
+        match = re.match(r"connection authorized: .*?application_name=(.*?)(?: SSL enabled \(.*\))?$", entry.message)
+        if match:
+            names[entry.pid] = match.group(1)
+    return names
+
+
 _STATEMENT = re.compile(r"^(?:statement|execute [^:]*): ", re.S)
 
 
