@@ -18,6 +18,7 @@ def _session_facts(gateway, connection):
     ("shop", "gh_scram", "scram-sha-256", False),
     ("shop_md5", "gh_md5", "md5", False),
     ("shop_tls", "gh_tls", "scram-sha-256", True),
+    ("shop_verified", "gh_tls", "scram-sha-256", True),
 ])
 def test_upstream_login(gateway, upstream, connection, role, method, ssl):
     offset = upstream.server.log_size()
@@ -36,3 +37,16 @@ def test_client_never_learns_upstream_password(gateway, upstream):
     output = gateway.gateway.output(limit=10**7)
     for password in upstream.passwords.values():
         assert password not in output
+
+
+def test_verify_full_with_the_wrong_ca_fails_closed(gateway, upstream):
+    # The server's certificate does not chain to the configured CA: the gateway must refuse the
+    # session rather than talk to an unverified server, and say why.
+    offset = upstream.server.log_size()
+    with pytest.raises(psycopg.OperationalError) as failure:
+        psycopg.connect(gateway.dsn("shop_wrong_ca"), autocommit=True)
+    message = str(failure.value)
+    assert "08001" in message or "TLS" in message, message
+    assert "TLS handshake with the upstream server failed" in message, message
+    # No statement ran and no session was authorized for the client.
+    assert "connection authorized" not in upstream.server.log_since(offset)

@@ -16,6 +16,7 @@ class Upstream:
     user: str
     password_env: str | None = None
     sslmode: str = "disable"
+    ca_file: str | None = None
 
 
 @dataclass
@@ -70,6 +71,8 @@ class GatewayConfig:
                       f"      database: {q(upstream.database)}", f"      user: {q(upstream.user)}"]
             if upstream.password_env:
                 lines.append(f"      password_env: {q(upstream.password_env)}")
+            if upstream.ca_file:
+                lines.append(f"      ca_file: {q(upstream.ca_file)}")
             lines += [f"      sslmode: {upstream.sslmode}",
                       f"    allowed_groups: [{', '.join(q(g) for g in connection.allowed_groups)}]"]
         return "\n".join(lines) + "\n"

@@ -40,6 +40,16 @@ class UpstreamCluster:
     def env(self) -> dict:
         return {var: self.passwords[role] for role, var in UPSTREAM_ROLES.items()}
 
+    @property
+    def wrong_ca_file(self) -> str:
+        """A self-signed certificate that did not sign the server's (made on first use)."""
+        directory = os.path.join(self.server.root, "wrong-ca")
+        path = os.path.join(directory, "wrong-ca.pem")
+        if not os.path.exists(path):
+            os.makedirs(directory, exist_ok=True)
+            certs.write_self_signed(directory, "wrong-ca")
+        return path
+
     def admin_dsn(self, dbname: str = "shop") -> str:
         return self.server.dsn(dbname)
 
@@ -103,6 +113,12 @@ def connections_for(upstream: UpstreamCluster) -> list:
         Connection("shop", Upstream(host, port, "shop", "gh_scram", "GH_SCRAM_PASSWORD")),
         Connection("shop_md5", Upstream(host, port, "shop", "gh_md5", "GH_MD5_PASSWORD")),
         Connection("shop_tls", Upstream(host, port, "shop", "gh_tls", "GH_TLS_PASSWORD", sslmode="require")),
+        # verify-full: the server's self-signed certificate is its own CA and names 127.0.0.1.
+        Connection("shop_verified", Upstream(host, port, "shop", "gh_tls", "GH_TLS_PASSWORD", sslmode="verify-full",
+                                             ca_file=os.path.join(upstream.server.data_dir, "server.pem"))),
+        # verify-full against a CA that did not sign the server's certificate: must fail closed.
+        Connection("shop_wrong_ca", Upstream(host, port, "shop", "gh_tls", "GH_TLS_PASSWORD", sslmode="verify-full",
+                                             ca_file=upstream.wrong_ca_file)),
         Connection("bench", Upstream(host, port, "bench", "gh_scram", "GH_SCRAM_PASSWORD")),
     ]
 
