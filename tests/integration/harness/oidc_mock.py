@@ -12,6 +12,7 @@ import sys
 import urllib.parse
 
 from .ports import free_port, wait_for_port
+from .processes import stop_process
 
 CLIENT_ID = "gatehouse-tests"
 REDIRECT_URI = "http://127.0.0.1/callback"
@@ -37,12 +38,7 @@ class OidcMock:
         return self
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
 
     def _request(self, method: str, path: str, form: dict) -> http.client.HTTPResponse:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)

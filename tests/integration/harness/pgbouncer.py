@@ -11,6 +11,7 @@ import tempfile
 
 from . import pgbin
 from .ports import free_port, wait_for_port
+from .processes import stop_process
 
 
 class PgBouncer:
@@ -60,12 +61,7 @@ ignore_startup_parameters = extra_float_digits
         return self
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
 
     def cleanup(self) -> None:
         self.stop()
