@@ -39,7 +39,12 @@ final class PostgresSession {
     private var reloadingViews = false
     /// Client frames wait, in order, while a record or a view reload is in flight.
     private var holding: Bool { waitingForRecorder || reloadingViews }
+    /// Outcomes not yet committed. They ride along with the next statement's write-ahead commit
+    /// (one durable commit per statement instead of two), or go on their own after
+    /// `outcomeFlushDelay` when the session is idle.
     private var pendingOutcomes: [GatehouseEvent] = []
+    private var outcomeFlush: Scheduled<Void>?
+    private static let outcomeFlushDelay = TimeAmount.milliseconds(20)
     private var toUpstream: ByteBuffer
     private var toClient: ByteBuffer
     private var ended = false
@@ -163,7 +168,7 @@ final class PostgresSession {
         }
         waitingForRecorder = true
         client.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
-        gateway.record(statements, on: client.eventLoop).whenComplete { [self] result in
+        gateway.record(takePendingOutcomes() + statements, on: client.eventLoop).whenComplete { [self] result in
             waitingForRecorder = false
             guard !ended else { return }
             switch result {
@@ -284,10 +289,12 @@ final class PostgresSession {
 
     func upstreamReadComplete() {
         flushClient()
-        if !pendingOutcomes.isEmpty {
-            let outcomes = pendingOutcomes
-            pendingOutcomes = []
-            recordInBackground(outcomes)
+        if !pendingOutcomes.isEmpty && outcomeFlush == nil {
+            outcomeFlush = client.eventLoop.scheduleTask(in: Self.outcomeFlushDelay) { [self] in
+                outcomeFlush = nil
+                let outcomes = takePendingOutcomes()
+                if !outcomes.isEmpty { recordInBackground(outcomes) }
+            }
         }
     }
 
@@ -337,14 +344,20 @@ final class PostgresSession {
         guard !ended else { return }
         ended = true
         if let cancelKey { gateway.cancels.unregister(cancelKey) }
-        var events = pendingOutcomes
-        pendingOutcomes = []
+        var events = takePendingOutcomes()
         events += tracker.abandonAll().map { event(.outcome($0)) }
         events.append(event(.sessionEnd(.init(reason: reason, statements: nextStatementID - 1))))
         recordInBackground(events)
         upstream.close(promise: nil)
         if closeClient { client.close(promise: nil) }
         logger.info("session ended", metadata: ["reason": "\(reason)"])
+    }
+
+    private func takePendingOutcomes() -> [GatehouseEvent] {
+        outcomeFlush?.cancel()
+        outcomeFlush = nil
+        defer { pendingOutcomes = [] }
+        return pendingOutcomes
     }
 
     private func recordInBackground(_ events: [GatehouseEvent]) {
