@@ -41,6 +41,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Pure masking of personal identifiers: detectors, strategies, subject hits. No I/O.
+        .target(name: "GatehouseMasking", dependencies: [
+            "GatehouseCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
+        // Prints the masking engine's throughput (a benchmark, not a test): bench/masking_throughput.sh.
+        .executableTarget(name: "masking-benchmark", dependencies: ["GatehouseMasking"]),
+
         // Pure decisions: who may reach which connection, what needs approval, what is masked.
         .target(name: "GatehousePolicy", dependencies: ["GatehouseCore"]),
 
@@ -105,6 +114,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "GatehouseMaskingTests", dependencies: ["GatehouseMasking", "GatehouseCore"]),
         .testTarget(name: "GatehousePolicyTests", dependencies: ["GatehousePolicy", "GatehouseCore"]),
         .testTarget(name: "GatehouseSQLTests", dependencies: ["GatehouseSQL", "GatehouseCore"]),
         .testTarget(name: "GatehouseStoreTests", dependencies: [

@@ -105,8 +105,7 @@ public final class PostgresGateway: Sendable {
     /// Commits events durably, from an event loop.
     func record(_ events: [GatehouseEvent], on eventLoop: EventLoop) -> EventLoopFuture<Void> {
         let promise = eventLoop.makePromise(of: Void.self)
-        let recorder = self.recorder
-        promise.completeWithTask { try await recorder.record(events) }
+        recorder.record(events) { result in promise.completeWith(result.map { _ in () }) }
         return promise.futureResult
     }
 }

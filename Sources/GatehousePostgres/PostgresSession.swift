@@ -35,6 +35,8 @@ final class PostgresSession {
     /// exactly as the server would after an error.
     private var discardingUntilSync: ErrorFields?
     private var heldFrames = CircularBuffer<PostgresFrame>()
+    private static let heldFramesLimit = 256
+    private var clientReadsPaused = false
     private var waitingForRecorder = false
     private var reloadingViews = false
     /// Client frames wait, in order, while a record or a view reload is in flight.
@@ -78,6 +80,7 @@ final class PostgresSession {
         guard !ended else { return }
         if holding || !heldFrames.isEmpty {
             heldFrames.append(frame)
+            updateClientReads()
             return
         }
         handleClientFrame(frame)
@@ -167,7 +170,6 @@ final class PostgresSession {
             return
         }
         waitingForRecorder = true
-        client.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
         gateway.record(takePendingOutcomes() + statements, on: client.eventLoop).whenComplete { [self] result in
             waitingForRecorder = false
             guard !ended else { return }
@@ -197,9 +199,17 @@ final class PostgresSession {
             handleClientFrame(frame)
         }
         flushUpstream()
-        if !holding && heldFrames.isEmpty && upstream.isWritable {
-            client.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
-        }
+        updateClientReads()
+    }
+
+    /// Reading from the client pauses while held frames pile up (a client flooding a held
+    /// session) or the server is not keeping up, so memory stays bounded either way. Toggled only
+    /// on change: each toggle is a system call.
+    private func updateClientReads() {
+        let pause = heldFrames.count >= Self.heldFramesLimit || !upstream.isWritable
+        guard pause != clientReadsPaused else { return }
+        clientReadsPaused = pause
+        client.setOption(ChannelOptions.autoRead, value: !pause).whenComplete { _ in }
     }
 
     /// Refuses a statement with an error the client sees where the server's answer would be.
@@ -234,7 +244,7 @@ final class PostgresSession {
         guard toUpstream.readableBytes > 0 else { return }
         upstream.writeAndFlush(toUpstream, promise: nil)
         toUpstream = upstream.allocator.buffer(capacity: 4096)
-        if !upstream.isWritable { client.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
+        if !upstream.isWritable { updateClientReads() }
     }
 
     private func statementEvent(text: String, mode: String, parameters: [String?], analysis: StatementAnalysis) -> GatehouseEvent {
@@ -278,7 +288,6 @@ final class PostgresSession {
     private func reloadViews() {
         ranDDL = false
         reloadingViews = true
-        client.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
         connection.views.invalidate()
         connection.views.fresh(on: client.eventLoop).whenComplete { [self] result in
             if case .success(let catalog) = result { views = catalog }
@@ -311,9 +320,7 @@ final class PostgresSession {
     }
 
     func upstreamWritabilityChanged() {
-        if upstream.isWritable && !holding && heldFrames.isEmpty {
-            client.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
-        }
+        updateClientReads()
     }
 
     // MARK: - Ending

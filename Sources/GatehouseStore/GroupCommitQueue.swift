@@ -14,7 +14,7 @@ final class GroupCommitQueue: @unchecked Sendable {
 
     private struct Waiter {
         var rows: [EventRow]
-        var continuation: CheckedContinuation<[Int64], Error>
+        var completion: @Sendable (Result<[Int64], Error>) -> Void
     }
 
     private enum Admission { case refused, queued, startWriter }
@@ -37,21 +37,19 @@ final class GroupCommitQueue: @unchecked Sendable {
         self.reportFailure = reportFailure
     }
 
-    /// Returns once the rows are committed (or throws `RecordingError` if they are not).
-    func submit(_ rows: [EventRow]) async throws -> [Int64] {
-        try await withCheckedThrowingContinuation { continuation in
-            let admission = lock.withLock { () -> Admission in
-                guard !closed else { return .refused }
-                waiting.append(Waiter(rows: rows, continuation: continuation))
-                guard !writerActive else { return .queued }
-                writerActive = true
-                // Dispatched under the lock so `close()` cannot slip in between.
-                writerQueue.async { self.drain() }
-                return .startWriter
-            }
-            if admission == .refused {
-                continuation.resume(throwing: RecordingError("the event store is closed"))
-            }
+    /// Calls `completion` once the rows are committed (or with `RecordingError` if they are not).
+    func submit(_ rows: [EventRow], completion: @escaping @Sendable (Result<[Int64], Error>) -> Void) {
+        let admission = lock.withLock { () -> Admission in
+            guard !closed else { return .refused }
+            waiting.append(Waiter(rows: rows, completion: completion))
+            guard !writerActive else { return .queued }
+            writerActive = true
+            // Dispatched under the lock so `close()` cannot slip in between.
+            writerQueue.async { self.drain() }
+            return .startWriter
+        }
+        if admission == .refused {
+            completion(.failure(RecordingError("the event store is closed")))
         }
     }
 
@@ -92,13 +90,13 @@ final class GroupCommitQueue: @unchecked Sendable {
             lock.withLock { failedTransactions += 1 }
             reportFailure(error, batch.count, rows.count)
             let failure = RecordingError("events were not recorded: \(EventStoreFailure.describe(error))")
-            for waiter in batch { waiter.continuation.resume(throwing: failure) }
+            for waiter in batch { waiter.completion(.failure(failure)) }
             return
         }
         lock.withLock { committedTransactions += 1 }
         var offset = 0
         for waiter in batch {
-            waiter.continuation.resume(returning: Array(sequences[offset..<offset + waiter.rows.count]))
+            waiter.completion(.success(Array(sequences[offset..<offset + waiter.rows.count])))
             offset += waiter.rows.count
         }
     }

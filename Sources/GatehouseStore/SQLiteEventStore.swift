@@ -39,13 +39,18 @@ public final class SQLiteEventStore: EventRecorder, Sendable {
         logger.info("event store open", metadata: ["path": "\(path)"])
     }
 
-    /// Durably appends the events, in order, and returns their sequence numbers. Throws
-    /// `RecordingError` when they were not committed; the caller must then not act.
-    @discardableResult
-    public func record(_ events: [GatehouseEvent]) async throws -> [Int64] {
-        guard !events.isEmpty else { return [] }
-        let rows = try events.map(EventRow.init)
-        return try await queue.submit(rows)
+    /// Durably appends the events, in order (group commit: concurrent callers share one
+    /// transaction). Completes with `RecordingError` when they were not committed; the caller
+    /// must then not act. JSON encoding happens on the caller's thread.
+    public func record(_ events: [GatehouseEvent], completion: @escaping @Sendable (Result<[Int64], Error>) -> Void) {
+        guard !events.isEmpty else { return completion(.success([])) }
+        let rows: [EventRow]
+        do {
+            rows = try events.map(EventRow.init)
+        } catch {
+            return completion(.failure(error))
+        }
+        queue.submit(rows, completion: completion)
     }
 
     /// Events in append order with `seq > afterSequence`, optionally of one session only.

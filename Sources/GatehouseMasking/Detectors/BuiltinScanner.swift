@@ -1,0 +1,63 @@
+/// The single pass over the bytes: jump from trigger to trigger, run the enabled validating
+/// matchers there, keep the longest match (ties go to the earlier, stricter matcher), and resume
+/// after it. Matches never overlap: look-behind stops at the end of the previous match (`floor`).
+struct BuiltinScanner: Sendable {
+    var email = false, paymentCard = false, iban = false, usSSN = false, phone = false
+    var ipv4 = false, ipv6 = false, germanTaxID = false, dutchBSN = false, spanishDNI = false
+
+    init(kinds: Set<IdentifierKind>) {
+        email = kinds.contains(.email)
+        paymentCard = kinds.contains(.paymentCard)
+        iban = kinds.contains(.iban)
+        usSSN = kinds.contains(.usSSN)
+        phone = kinds.contains(.phone)
+        ipv4 = kinds.contains(.ipv4)
+        ipv6 = kinds.contains(.ipv6)
+        germanTaxID = kinds.contains(.germanTaxID)
+        dutchBSN = kinds.contains(.dutchBSN)
+        spanishDNI = kinds.contains(.spanishDNI)
+    }
+
+    func scan(_ b: UnsafeRawBufferPointer) -> [Detection] {
+        var found: [Detection] = []
+        var floor = 0
+        var i = 0
+        let n = b.count
+        while true {
+            i = TriggerScanner.next(in: b, from: i)
+            guard i < n else { break }
+            let c = b[i]
+            var best: Range<Int>? = nil
+            var bestKind = IdentifierKind.custom
+            @inline(__always) func consider(_ range: Range<Int>?, _ kind: IdentifierKind) {
+                if let range, range.count > (best?.count ?? 0) { best = range; bestKind = kind }
+            }
+            if c == ASCII.at {
+                if email { consider(EmailMatcher.match(b, at: i, floor: floor), .email) }
+            } else if c == ASCII.colon {
+                if ipv6 { consider(IPv6Matcher.match(b, at: i, floor: floor), .ipv6) }
+            } else {
+                // Stricter, check-digit validated matchers first: they win ties.
+                if iban { consider(IBANMatcher.match(b, at: i, floor: floor), .iban) }
+                if paymentCard { consider(PaymentCardMatcher.match(b, at: i, floor: floor), .paymentCard) }
+                if germanTaxID { consider(GermanTaxIDMatcher.match(b, at: i, floor: floor), .germanTaxID) }
+                if dutchBSN { consider(DutchBSNMatcher.match(b, at: i, floor: floor), .dutchBSN) }
+                if spanishDNI { consider(SpanishDNIMatcher.match(b, at: i, floor: floor), .spanishDNI) }
+                if usSSN { consider(USSocialSecurityMatcher.match(b, at: i, floor: floor), .usSSN) }
+                if ipv4 { consider(IPv4Matcher.match(b, at: i, floor: floor), .ipv4) }
+                if phone { consider(PhoneMatcher.match(b, at: i, floor: floor), .phone) }
+            }
+            if let best {
+                found.append(Detection(range: best, kind: bestKind))
+                floor = best.upperBound
+                i = max(i + 1, best.upperBound)
+            } else if ASCII.isDigit(c) {
+                // No identifier starts inside a digit run that failed at its first digit.
+                i = b.digitRunEnd(from: i)
+            } else {
+                i += 1
+            }
+        }
+        return found
+    }
+}

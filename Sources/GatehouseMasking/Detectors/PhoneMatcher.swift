@@ -1,0 +1,88 @@
+/// Phone numbers: E.164 (`+` and 8–15 digits) and common national formats with separators
+/// (`(555) 123-4567`, `555-123-4567`, `030 1234567`, `020 7946 0958`). Separators are single
+/// spaces, hyphens, dots or a parenthesised group. To stay clear of dates, amounts, card and
+/// IBAN fragments, a national number needs 9–12 digits in at least two groups and must look
+/// like a phone number: a parenthesised area code, a leading trunk `0`, or the 3-3-4 shape.
+enum PhoneMatcher {
+    static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
+        var start = p
+        var international = false
+        if b.byte(p - 1) == ASCII.plus { start = p - 1; international = true }
+        else if b.byte(p - 1) == ASCII.openParen {
+            start = p - 1
+            if b.byte(p - 2) == ASCII.plus { start = p - 2; international = true }
+        }
+        guard start >= floor, !b.continuesToken(before: start), !followsPrintedIBANGroups(b, start) else { return nil }
+
+        var i = international ? start + 1 : start
+        var digits = 0
+        var groups = 0
+        var groupLengths: (Int, Int, Int) = (0, 0, 0)
+        var firstSeparator: UInt8 = 0
+        var parenthesised = false
+        var firstDigit: UInt8 = 0
+        while true {
+            var inParens = false
+            if b.byte(i) == ASCII.openParen { inParens = true; i += 1 }
+            let groupStart = i
+            while i < b.count && ASCII.isDigit(b[i]) { i += 1 }
+            let length = i - groupStart
+            guard length > 0 else { return nil }
+            if inParens {
+                guard b.byte(i) == ASCII.closeParen, length <= 5 else { return nil }
+                i += 1
+                parenthesised = true
+            }
+            if digits == 0 { firstDigit = b[groupStart] }
+            digits += length
+            if digits > 15 { return nil }
+            switch groups {
+            case 0: groupLengths.0 = length
+            case 1: groupLengths.1 = length
+            case 2: groupLengths.2 = length
+            default: break
+            }
+            groups += 1
+            // One separator, then another group; `) ` and `)-` count as a single separator.
+            let next = b.byte(i)
+            let isSeparator = next == ASCII.space || next == ASCII.hyphen || next == ASCII.dot
+            let following = b.byte(i + 1)
+            if isSeparator && (ASCII.isDigit(following) || following == ASCII.openParen) {
+                if firstSeparator == 0 { firstSeparator = next }
+                i += 1
+            } else if inParens && (ASCII.isDigit(next) || next == ASCII.openParen) {
+                continue
+            } else {
+                break
+            }
+        }
+        guard !b.continuesToken(after: i), b.byte(i) != ASCII.openParen else { return nil }
+
+        if international {
+            guard (8...15).contains(digits) else { return nil }
+        } else {
+            guard (9...12).contains(digits), groups >= 2 || parenthesised else { return nil }
+            let usShape = groups == 3 && groupLengths == (3, 3, 4)
+            guard parenthesised || firstDigit == ASCII.zero || usShape else { return nil }
+            // dd.mm.yyyy / yyyy-mm-dd followed by more digits is a date, not a phone number.
+            let dateShape = groupLengths == (2, 2, 4) || groupLengths == (4, 2, 2)
+            if dateShape && !parenthesised && firstSeparator != ASCII.space { return nil }
+        }
+        return start..<i
+    }
+
+    /// True after two space-separated four-character upper-case/digit groups (`NL91 ABNA 0417…`):
+    /// the digits are the tail of a printed IBAN that failed validation, not a phone number.
+    static func followsPrintedIBANGroups(_ b: UnsafeRawBufferPointer, _ start: Int) -> Bool {
+        var end = start
+        for _ in 0..<2 {
+            guard b.byte(end - 1) == ASCII.space else { return false }
+            for k in 2...5 {
+                let c = b.byte(end - k)
+                guard ASCII.isUpper(c) || ASCII.isDigit(c) else { return false }
+            }
+            end -= 5
+        }
+        return !ASCII.isAlnum(b.byte(end - 1))
+    }
+}

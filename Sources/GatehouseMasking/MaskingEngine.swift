@@ -1,0 +1,126 @@
+import Crypto
+
+/// Replaces personal identifiers in bytes (UTF-8 text) according to per-kind strategies, and
+/// reports a keyed digest of every identifier it masked. Pure: no I/O, no shared state.
+public struct MaskingEngine: Sendable {
+    public let detectors: DetectorSet
+    public let strategies: [IdentifierKind: MaskingStrategy]
+    public let defaultStrategy: MaskingStrategy
+    /// Strategy per classification category for `maskClassifiedValue` (else `defaultStrategy`).
+    public let categoryStrategies: [String: MaskingStrategy]
+    let pseudonym: Pseudonym
+    let subjectKey: SymmetricKey
+
+    public init(
+        detectors: DetectorSet,
+        strategies: [IdentifierKind: MaskingStrategy] = [:],
+        defaultStrategy: MaskingStrategy = .redact,
+        categoryStrategies: [String: MaskingStrategy] = [:],
+        pseudonymKey: SymmetricKey,
+        subjectKey: SymmetricKey
+    ) {
+        self.detectors = detectors
+        self.strategies = strategies
+        self.defaultStrategy = defaultStrategy
+        self.categoryStrategies = categoryStrategies
+        self.pseudonym = Pseudonym(key: pseudonymKey)
+        self.subjectKey = subjectKey
+    }
+
+    public func strategy(for kind: IdentifierKind) -> MaskingStrategy { strategies[kind] ?? defaultStrategy }
+
+    /// Masks every detection in `bytes`. Returns nil output when nothing was found (the caller
+    /// forwards the original bytes untouched, zero copies).
+    public func mask(_ bytes: UnsafeRawBufferPointer) -> MaskResult {
+        let detections = detectors.detect(in: bytes)
+        guard !detections.isEmpty else { return MaskResult(output: nil, hits: []) }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + detections.count * 16)
+        var hits = SubjectHitCollector()
+        var cursor = 0
+        for detection in detections {
+            output.append(contentsOf: bytes[cursor..<detection.range.lowerBound])
+            let value = Array(bytes[detection.range])
+            output.append(contentsOf: replacement(
+                for: value, kind: detection.kind, name: detection.name,
+                strategy: strategy(for: detection.kind), hits: &hits))
+            cursor = detection.range.upperBound
+        }
+        output.append(contentsOf: bytes[cursor...])
+        return MaskResult(output: output, hits: hits.hits)
+    }
+
+    public func mask(_ bytes: [UInt8]) -> MaskResult {
+        bytes.withUnsafeBytes { mask($0) }
+    }
+
+    public func mask(_ text: String) -> (text: String, hits: [SubjectHit]) {
+        var text = text
+        let result = text.withUTF8 { mask(UnsafeRawBufferPointer($0)) }
+        guard let output = result.output else { return (text, []) }
+        return (String(decoding: output, as: UTF8.self), result.hits)
+    }
+
+    /// Masks a whole value known to be personal data by classification (e.g. a classified
+    /// column), whatever its content. `category` is the classification category (contact,
+    /// national-id, financial, name, free-text...). A value that is exactly one recognised
+    /// identifier (surrounding whitespace aside) is masked as that identifier; anything else is
+    /// masked as a whole with the category's strategy (`[CONTACT]`, `N***`, `name_<hex>`).
+    /// Only an empty value comes back with nil output.
+    public func maskClassifiedValue(_ bytes: UnsafeRawBufferPointer, category: String) -> MaskResult {
+        guard !bytes.isEmpty else { return MaskResult(output: nil, hits: []) }
+        var hits = SubjectHitCollector()
+        let value = Array(bytes)
+        let content = ClassifiedValue.trimmedRange(of: value)
+        let detections = detectors.detect(in: bytes)
+        if detections.count == 1, detections[0].range == content, detections[0].kind != .custom {
+            let kind = detections[0].kind
+            var output = Array(value[..<content.lowerBound])
+            output += replacement(for: Array(value[content]), kind: kind, name: kind.rawValue,
+                                  strategy: strategy(for: kind), hits: &hits)
+            output += value[content.upperBound...]
+            return MaskResult(output: output, hits: hits.hits)
+        }
+        let output = replacement(for: value, kind: .custom, name: category,
+                                 strategy: categoryStrategies[category] ?? defaultStrategy, hits: &hits)
+        return MaskResult(output: output, hits: hits.hits)
+    }
+
+    public func maskClassifiedValue(_ bytes: [UInt8], category: String) -> MaskResult {
+        bytes.withUnsafeBytes { maskClassifiedValue($0, category: category) }
+    }
+
+    private func replacement(
+        for value: [UInt8], kind: IdentifierKind, name: String, strategy: MaskingStrategy,
+        hits: inout SubjectHitCollector
+    ) -> [UInt8] {
+        let normalised = normalisedIdentifier(String(decoding: value, as: UTF8.self), kind: kind)
+        let digest = HMAC<SHA256>.authenticationCode(for: Array(normalised.utf8), using: subjectKey)
+        hits.add(SubjectHit(kind: kind, digest: hex(digest)))
+        switch strategy {
+        case .redact: return Redaction.render(kind: kind, name: name)
+        case .partial: return PartialMask.render(value, kind: kind)
+        case .pseudonym: return pseudonym.render(value, kind: kind, name: name, normalised: normalised)
+        }
+    }
+}
+
+/// Keeps the first occurrence of each subject, in order.
+struct SubjectHitCollector {
+    private(set) var hits: [SubjectHit] = []
+    private var seen: Set<SubjectHit> = []
+
+    mutating func add(_ hit: SubjectHit) {
+        if seen.insert(hit).inserted { hits.append(hit) }
+    }
+}
+
+enum ClassifiedValue {
+    /// The value without leading and trailing ASCII whitespace (the whole range if all blank).
+    static func trimmedRange(of value: [UInt8]) -> Range<Int> {
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        guard let first = value.firstIndex(where: { !isSpace($0) }),
+              let last = value.lastIndex(where: { !isSpace($0) }) else { return 0..<value.count }
+        return first..<(last + 1)
+    }
+}
