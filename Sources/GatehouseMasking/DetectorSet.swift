@@ -27,7 +27,7 @@ public struct DetectorSet: Sendable {
         for dictionary in dictionaries {
             all += dictionary.ranges(in: bytes).map { Detection(range: $0, kind: .custom, name: dictionary.name) }
         }
-        if !customPatterns.isEmpty, let text = String(validating: bytes, as: UTF8.self) {
+        if !customPatterns.isEmpty, let text = Self.validUTF8String(bytes) {
             for pattern in customPatterns {
                 all += pattern.ranges(in: text).map { Detection(range: $0, kind: .custom, name: pattern.name) }
             }
@@ -37,5 +37,12 @@ public struct DetectorSet: Sendable {
 
     public func detect(in bytes: [UInt8]) -> [Detection] {
         bytes.withUnsafeBytes { detect(in: $0) }
+    }
+
+    /// The text when `bytes` is valid UTF-8 (decoding repairs invalid input, which changes the bytes).
+    /// Written this way because `String(validating:as:)` needs macOS 15.
+    static func validUTF8String(_ bytes: UnsafeRawBufferPointer) -> String? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.utf8.elementsEqual(bytes) ? text : nil
     }
 }

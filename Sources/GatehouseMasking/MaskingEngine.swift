@@ -9,7 +9,7 @@ public struct MaskingEngine: Sendable {
     /// Strategy per classification category for `maskClassifiedValue` (else `defaultStrategy`).
     public let categoryStrategies: [String: MaskingStrategy]
     let pseudonym: Pseudonym
-    let subjectKey: SymmetricKey
+    let subjectHash: KeyedHash
 
     public init(
         detectors: DetectorSet,
@@ -24,7 +24,7 @@ public struct MaskingEngine: Sendable {
         self.defaultStrategy = defaultStrategy
         self.categoryStrategies = categoryStrategies
         self.pseudonym = Pseudonym(key: pseudonymKey)
-        self.subjectKey = subjectKey
+        self.subjectHash = KeyedHash(key: subjectKey)
     }
 
     public func strategy(for kind: IdentifierKind) -> MaskingStrategy { strategies[kind] ?? defaultStrategy }
@@ -94,9 +94,8 @@ public struct MaskingEngine: Sendable {
         for value: [UInt8], kind: IdentifierKind, name: String, strategy: MaskingStrategy,
         hits: inout SubjectHitCollector
     ) -> [UInt8] {
-        let normalised = normalisedIdentifier(String(decoding: value, as: UTF8.self), kind: kind)
-        let digest = HMAC<SHA256>.authenticationCode(for: Array(normalised.utf8), using: subjectKey)
-        hits.add(SubjectHit(kind: kind, digest: hex(digest)))
+        let normalised = normalisedIdentifier(value, kind: kind)
+        hits.add(SubjectHit(kind: kind, digest: hex(subjectHash.mac(normalised))))
         switch strategy {
         case .redact: return Redaction.render(kind: kind, name: name)
         case .partial: return PartialMask.render(value, kind: kind)
@@ -118,9 +117,7 @@ struct SubjectHitCollector {
 enum ClassifiedValue {
     /// The value without leading and trailing ASCII whitespace (the whole range if all blank).
     static func trimmedRange(of value: [UInt8]) -> Range<Int> {
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        guard let first = value.firstIndex(where: { !isSpace($0) }),
-              let last = value.lastIndex(where: { !isSpace($0) }) else { return 0..<value.count }
-        return first..<(last + 1)
+        let trimmed = trimmedASCIIWhitespace(value)
+        return trimmed.isEmpty ? 0..<value.count : trimmed.startIndex..<trimmed.endIndex
     }
 }

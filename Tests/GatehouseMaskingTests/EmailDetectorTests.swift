@@ -22,4 +22,8 @@ import Testing
     func rejectsNearMisses(text: String) {
         #expect(values(text, of: .email).isEmpty)
     }
+
+    @Test func findsTheAddressInAPostgresErrorDetail() {
+        #expect(values("Key (email)=(alice@example.com) already exists.", of: .email) == ["alice@example.com"])
+    }
 }

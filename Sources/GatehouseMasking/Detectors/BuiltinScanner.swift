@@ -36,6 +36,8 @@ struct BuiltinScanner: Sendable {
                 if email { consider(EmailMatcher.match(b, at: i, floor: floor), .email) }
             } else if c == ASCII.colon {
                 if ipv6 { consider(IPv6Matcher.match(b, at: i, floor: floor), .ipv6) }
+            } else if Self.isLoneShortNumber(b, at: i) {
+                // Most numbers in prose ("42 items", "10:30"): no matcher can accept them.
             } else {
                 // Stricter, check-digit validated matchers first: they win ties.
                 if iban { consider(IBANMatcher.match(b, at: i, floor: floor), .iban) }
@@ -59,5 +61,21 @@ struct BuiltinScanner: Sendable {
             }
         }
         return found
+    }
+
+    /// A run of fewer than 7 digits with no separator-and-digit after it and no `+`, `(` or
+    /// letter before it: too short for any identifier and not the start of a grouped one.
+    @inline(__always) static func isLoneShortNumber(_ b: UnsafeRawBufferPointer, at p: Int) -> Bool {
+        let end = b.digitRunEnd(from: p)
+        guard end - p < 7 else { return false }
+        let previous = b.byte(p - 1)
+        if previous == ASCII.plus || previous == ASCII.openParen || ASCII.isLetter(previous) { return false }
+        let next = b.byte(end)
+        let groupedNext = next == ASCII.space || next == ASCII.hyphen || next == ASCII.dot || next == ASCII.closeParen
+        if groupedNext {
+            let after = b.byte(end + 1)
+            return !(ASCII.isDigit(after) || after == ASCII.openParen)
+        }
+        return true
     }
 }

@@ -2,13 +2,16 @@
 /// (`(555) 123-4567`, `555-123-4567`, `030 1234567`, `020 7946 0958`). Separators are single
 /// spaces, hyphens, dots or a parenthesised group. To stay clear of dates, amounts, card and
 /// IBAN fragments, a national number needs 9–12 digits in at least two groups and must look
-/// like a phone number: a parenthesised area code, a leading trunk `0`, or the 3-3-4 shape.
+/// like a phone number: a parenthesised area code, a leading trunk `0` (`030`, not `0 …`), or
+/// the US 3-3-4 shape (optionally after a country code `1`); no date (4-2-2, 2-2-4) inside.
 enum PhoneMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
         var start = p
         var international = false
-        if b.byte(p - 1) == ASCII.plus { start = p - 1; international = true }
-        else if b.byte(p - 1) == ASCII.openParen {
+        if b.byte(p - 1) == ASCII.plus {
+            start = p - 1
+            international = true
+        } else if b.byte(p - 1) == ASCII.openParen {
             start = p - 1
             if b.byte(p - 2) == ASCII.plus { start = p - 2; international = true }
         }
@@ -18,7 +21,10 @@ enum PhoneMatcher {
         var digits = 0
         var groups = 0
         var groupLengths: (Int, Int, Int) = (0, 0, 0)
-        var firstSeparator: UInt8 = 0
+        // The last two groups and the separators after them, to spot an embedded date.
+        var previousLengths = (0, 0)
+        var previousSeparators: (UInt8, UInt8) = (0, 0)
+        var containsDate = false
         var parenthesised = false
         var firstDigit: UInt8 = 0
         while true {
@@ -43,14 +49,21 @@ enum PhoneMatcher {
             default: break
             }
             groups += 1
+            let triple = (previousLengths.0, previousLengths.1, length)
+            if (triple == (4, 2, 2) || triple == (2, 2, 4)) && previousSeparators.0 == previousSeparators.1
+                && previousSeparators.0 != ASCII.space && !inParens {
+                containsDate = true
+            }
+            previousLengths = (previousLengths.1, length)
             // One separator, then another group; `) ` and `)-` count as a single separator.
             let next = b.byte(i)
             let isSeparator = next == ASCII.space || next == ASCII.hyphen || next == ASCII.dot
             let following = b.byte(i + 1)
             if isSeparator && (ASCII.isDigit(following) || following == ASCII.openParen) {
-                if firstSeparator == 0 { firstSeparator = next }
+                previousSeparators = (previousSeparators.1, next)
                 i += 1
             } else if inParens && (ASCII.isDigit(next) || next == ASCII.openParen) {
+                previousSeparators = (previousSeparators.1, ASCII.closeParen)
                 continue
             } else {
                 break
@@ -62,12 +75,14 @@ enum PhoneMatcher {
             guard (8...15).contains(digits) else { return nil }
         } else {
             guard (9...12).contains(digits), groups >= 2 || parenthesised else { return nil }
-            let usShape = groups == 3 && groupLengths == (3, 3, 4)
-            guard parenthesised || firstDigit == ASCII.zero || usShape else { return nil }
-            // dd.mm.yyyy / yyyy-mm-dd followed by more digits is a date, not a phone number.
-            let dateShape = groupLengths == (2, 2, 4) || groupLengths == (4, 2, 2)
-            if dateShape && !parenthesised && firstSeparator != ASCII.space { return nil }
+            // 555-123-4567, or with the country code 1-555-123-4567 / 1 800 555 1234.
+            let usShape = (groups == 3 && groupLengths == (3, 3, 4))
+                || (groups == 4 && firstDigit == 0x31 && groupLengths == (1, 3, 3) && digits == 11)
+            let trunkPrefix = firstDigit == ASCII.zero && groupLengths.0 >= 2
+            guard parenthesised || trunkPrefix || usShape else { return nil }
         }
+        // dd.mm.yyyy / yyyy-mm-dd next to other digits is a date, not a phone number.
+        if containsDate { return nil }
         return start..<i
     }
 

@@ -14,17 +14,19 @@ import Crypto
 /// | IPv6 | `2001:db8:…` (RFC 3849 documentation prefix), eight groups |
 /// | phone, tax ID, BSN, DNI | digits for digits, letters for letters, separators kept |
 /// | custom, classified values | `<name>_<12 hex>` |
-struct Pseudonym {
-    let key: SymmetricKey
+struct Pseudonym: Sendable {
+    let hash: KeyedHash
+
+    init(key: SymmetricKey) { hash = KeyedHash(key: key) }
 
     /// 64 pseudo-random bytes derived from the normalised value.
-    func stream(for normalised: String) -> [UInt8] {
-        let first = Array(HMAC<SHA256>.authenticationCode(for: Array(normalised.utf8), using: key))
-        let second = Array(HMAC<SHA256>.authenticationCode(for: first, using: key))
+    func stream(for normalised: [UInt8]) -> [UInt8] {
+        let first = hash.mac(normalised)
+        let second = hash.mac(first)
         return first + second
     }
 
-    func render(_ value: [UInt8], kind: IdentifierKind, name: String, normalised: String) -> [UInt8] {
+    func render(_ value: [UInt8], kind: IdentifierKind, name: String, normalised: [UInt8]) -> [UInt8] {
         let random = stream(for: normalised)
         switch kind {
         case .email:

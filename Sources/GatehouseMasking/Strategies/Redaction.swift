@@ -6,6 +6,11 @@ enum Redaction {
     }
 
     static func render(kind: IdentifierKind, name: String) -> [UInt8] {
-        Array("[\(label(kind: kind, name: name))]".utf8)
+        if kind != .custom, let bytes = builtinLabels[kind] { return bytes }
+        return Array("[\(label(kind: kind, name: name))]".utf8)
     }
+
+    /// Built once: redaction runs for every identifier in every row.
+    private static let builtinLabels: [IdentifierKind: [UInt8]] = Dictionary(
+        uniqueKeysWithValues: IdentifierKind.allCases.map { ($0, Array("[\($0.label)]".utf8)) })
 }

@@ -3,45 +3,53 @@ import Crypto
 /// The canonical form of an identifier, so that `Alice@Example.com ` and `alice@example.com`, or
 /// `4111 1111 1111 1111` and `4111-1111-1111-1111`, are the same subject (and pseudonym).
 public func normalisedIdentifier(_ value: String, kind: IdentifierKind) -> String {
+    String(decoding: normalisedIdentifier(Array(value.utf8), kind: kind), as: UTF8.self)
+}
+
+/// Byte form of `normalisedIdentifier`: the engine calls this once per detection.
+func normalisedIdentifier(_ value: [UInt8], kind: IdentifierKind) -> [UInt8] {
     switch kind {
-    case .email, .ipv6:
-        return value.trimmingASCIIWhitespace().lowercased()
     case .paymentCard, .usSSN, .phone, .germanTaxID, .dutchBSN:
-        return String(value.unicodeScalars.filter { $0.isASCII && $0.properties.numericType != nil })
+        return value.filter(ASCII.isDigit)
     case .iban, .spanishDNI:
-        return String(value.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil) })
-            .uppercased()
+        return value.filter(ASCII.isAlnum).map(ASCII.upper)
+    case .email:
+        return trimmedASCIIWhitespace(value).map(ASCII.lower)
+    case .ipv6:
+        let trimmed = Array(trimmedASCIIWhitespace(value))
+        return IPv6Canonical.expand(trimmed) ?? trimmed.map(ASCII.lower)
     case .ipv4:
-        return value.trimmingASCIIWhitespace()
+        return Array(trimmedASCIIWhitespace(value))
     case .custom:
-        return value.trimmingASCIIWhitespace().lowercased()
+        return Array(String(decoding: trimmedASCIIWhitespace(value), as: UTF8.self).lowercased().utf8)
     }
+}
+
+func trimmedASCIIWhitespace(_ value: [UInt8]) -> ArraySlice<UInt8> {
+    let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+    guard let first = value.firstIndex(where: { !isSpace($0) }),
+          let last = value.lastIndex(where: { !isSpace($0) }) else { return [] }
+    return value[first...last]
 }
 
 /// Hex HMAC-SHA256(key, normalised value): identifies a data subject in the ledger without
 /// storing the identifier. Normalisation: emails lower-cased and trimmed, numbers digits only,
-/// IBAN and DNI upper-case without separators, custom values trimmed and lower-cased.
+/// IBAN and DNI upper-case without separators, IPv6 expanded to eight lower-case groups,
+/// custom values trimmed and lower-cased.
 public func subjectDigest(of value: String, kind: IdentifierKind, key: SymmetricKey) -> String {
-    let mac = HMAC<SHA256>.authenticationCode(for: Array(normalisedIdentifier(value, kind: kind).utf8), using: key)
-    return hex(mac)
+    let mac = HMAC<SHA256>.authenticationCode(for: normalisedIdentifier(Array(value.utf8), kind: kind), using: key)
+    return hex(Array(mac))
 }
 
-func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for byte in bytes {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0F)])
-    }
-    return String(decoding: out, as: UTF8.self)
-}
-
-extension String {
-    func trimmingASCIIWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
+func hex<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    let digits: StaticString = "0123456789abcdef"
+    return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+        var i = 0
+        for byte in bytes {
+            out[i] = digits.utf8Start[Int(byte >> 4)]
+            out[i + 1] = digits.utf8Start[Int(byte & 0x0F)]
+            i += 2
         }
-        return String(self[first...last])
+        return i
     }
 }

@@ -1,0 +1,30 @@
+import Crypto
+
+/// HMAC-SHA256 (RFC 2104) with the key schedule done once: the inner and outer hash states after
+/// absorbing `key ⊕ ipad` and `key ⊕ opad` are kept and copied per message. Gives the same MACs as
+/// `HMAC<SHA256>` at roughly half the cost, which matters with one MAC per masked identifier.
+struct KeyedHash: @unchecked Sendable {
+    private let inner: SHA256
+    private let outer: SHA256
+
+    init(key: SymmetricKey) {
+        var block = key.withUnsafeBytes { Array($0) }
+        if block.count > 64 { block = Array(SHA256.hash(data: block)) }
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        var inner = SHA256()
+        inner.update(data: block.map { $0 ^ 0x36 })
+        var outer = SHA256()
+        outer.update(data: block.map { $0 ^ 0x5C })
+        self.inner = inner
+        self.outer = outer
+    }
+
+    func mac(_ message: [UInt8]) -> [UInt8] {
+        var inner = self.inner
+        message.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        let innerDigest = inner.finalize()
+        var outer = self.outer
+        innerDigest.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        return outer.finalize().withUnsafeBytes { Array($0) }
+    }
+}
