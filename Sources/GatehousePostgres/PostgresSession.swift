@@ -224,9 +224,7 @@ final class PostgresSession {
     /// Sends the server a Sync instead of the refused message: its ReadyForQuery answer keeps
     /// responses in order, and the error is shown just before it.
     private func refuseInPlaceOfSync(_ error: ErrorFields) {
-        var sync = PostgresFrame(type: FrontendMessage.syncType, body: ByteBuffer())
-        sync.body = ByteBuffer()
-        forwardSyncPoint(sync, injecting: error)
+        forwardSyncPoint(PostgresFrame(type: FrontendMessage.syncType, body: ByteBuffer()), injecting: error)
     }
 
     private func forwardSyncPoint(_ frame: PostgresFrame, injecting error: ErrorFields?) {

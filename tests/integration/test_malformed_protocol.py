@@ -7,7 +7,7 @@ import struct
 import psycopg
 import pytest
 
-from harness.wire import PROTOCOL_3_0, RawClient, error_fields, message, startup_packet
+from harness.wire import PROTOCOL_3_0, RawClient, error_fields, message, query_message, startup_packet
 
 MAX_MESSAGE_BYTES = 1024 * 1024  # the main gateway's configured max_message_bytes
 
@@ -112,3 +112,28 @@ def test_truncated_message_then_close(gateway, bystander):
     client.send(b"Q" + struct.pack("!I", 100) + b"SELECT")
     client.close()
     _others_still_work(gateway, bystander)
+
+
+def test_fast_path_function_call_is_refused_and_session_continues(gateway, upstream):
+    # FunctionCall ('F') calls a function by OID, out of sight of SQL analysis: the gateway answers
+    # it with an error of its own and the server never sees it; the session stays usable.
+    client = _logged_in(gateway)
+    offset = upstream.server.log_size()
+    oid_of_version = 89  # pg_catalog.version()
+    # function OID, no argument formats, no arguments, text result
+    client.send(message(b"F", struct.pack("!Ihhh", oid_of_version, 0, 0, 0)))
+    replies = [client.read_message(), client.read_message()]
+    assert replies[0][0] == b"E", replies
+    fields = error_fields(replies[0][1])
+    assert fields["C"] == "0A000" and "fast-path" in fields["M"], fields
+    assert replies[1][0] == b"Z", replies
+    client.send(query_message("SELECT 41 + 1"))
+    answer = []
+    while True:
+        reply = client.read_message()
+        answer.append(reply)
+        if reply is None or reply[0] == b"Z":
+            break
+    assert any(kind == b"D" and b"42" in body for kind, body in answer if kind), answer
+    assert "function call" not in upstream.server.log_since(offset).lower()
+    client.close()
