@@ -197,13 +197,13 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             case .failure(let error):
                 let message = error is RecordingError ? "gatehouse: cannot record the session, so it is refused" : "gatehouse: \(error)"
                 logger.warning("session refused after authentication", metadata: ["connection": "\(connectionName)", "error": "\(error)"])
-                let end = GatehouseEvent(sessionID: sessionID, connection: connectionName, principal: principal,
-                                         payload: .sessionEnd(.init(reason: message, statements: 0)))
-                _ = gateway.record([end], on: context.eventLoop)
+                recordSessionEnd(reason: message, principal: principal, connection: connectionName, context: context)
                 refuse(.fatal(code: SQLState.sqlClientUnableToEstablishConnection, message: message), context: context)
             case .success(let (upstream, upstreamSession, views)):
                 guard case .authenticating = phase else {
+                    // The client left while we logged in upstream: close that, and end the record.
                     upstream.close(promise: nil)
+                    recordSessionEnd(reason: "client disconnected during login", principal: principal, connection: connectionName, context: context)
                     return
                 }
                 startRelay(principal: principal, connection: connection, upstream: upstream, upstreamSession: upstreamSession, views: views, context: context)
@@ -239,6 +239,15 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         earlyFrames = []
         for frame in early { session.clientFrame(frame) }
         if !early.isEmpty { session.clientReadComplete() }
+    }
+
+    /// The end of a session that never reached the relay (the relay records its own end).
+    private func recordSessionEnd(reason: String, principal: Principal, connection: String, context: ChannelHandlerContext) {
+        let end = GatehouseEvent(sessionID: sessionID, connection: connection, principal: principal,
+                                 payload: .sessionEnd(.init(reason: reason, statements: 0)))
+        gateway.record([end], on: context.eventLoop).whenFailure { [logger] error in
+            logger.error("cannot record a session end", metadata: ["error": "\(error)"])
+        }
     }
 
     // MARK: - Refusals
