@@ -39,6 +39,20 @@ struct GatewayRuntime {
         }
 
         let httpClient = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(10))))
+        do {
+            try await serve(store: store, issuers: issuers, devIssuer: devIssuer, httpClient: httpClient, group: group, onReady: onReady)
+        } catch {
+            // The HTTP client must be shut down on every path, failures included.
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try? await httpClient.shutdown()
+    }
+
+    private func serve(
+        store: SQLiteEventStore, issuers: [IssuerConfiguration], devIssuer: DevIssuer?, httpClient: HTTPClient,
+        group: EventLoopGroup, onReady: (_ postgresPort: Int, _ httpPort: Int) -> Void
+    ) async throws {
         let validator = TokenValidator(issuers: issuers, httpClient: httpClient, logger: logger)
 
         let postgresTLS = try configuration.postgresListener.tls.map { try NIOSSLContext(configuration: serverTLSConfiguration($0)) }
@@ -47,8 +61,14 @@ struct GatewayRuntime {
         let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,
                             tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger)
 
-        let postgresAddress = try await gateway.start(group: group)
-        announce("gatehouse: postgres listener on \(configuration.postgresListener.address):\(postgresAddress.port ?? 0)")
+        let listener = configuration.postgresListener
+        let postgresAddress: SocketAddress
+        do {
+            postgresAddress = try await gateway.start(group: group)
+        } catch {
+            throw ValidationFailure("cannot listen for PostgreSQL clients on \(listener.address):\(listener.port): \(error)")
+        }
+        announce("gatehouse: postgres listener on \(listener.address):\(postgresAddress.port ?? 0)")
 
         let httpPort = AsyncStream<Int>.makeStream()
         let webTask = Task {
@@ -74,7 +94,6 @@ struct GatewayRuntime {
         await gateway.stop()
         webTask.cancel()
         _ = await webTask.result
-        try? await httpClient.shutdown()
     }
 }
 

@@ -92,3 +92,16 @@ def test_serve_stops_on_signal(upstream, signal_number, tmp_path):
         under_test.gateway.stop()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", under_test.port), timeout=2).close()
+
+
+def test_serve_on_a_port_in_use_fails_cleanly(gateway):
+    # A second gateway with the same configuration cannot bind: it must say so and exit 1,
+    # not crash, and the running gateway keeps serving.
+    env = dict(gateway.gateway.env, SWIFT_BACKTRACE="enable=no")
+    result = subprocess.run([binary(), "serve", "--config", gateway.gateway.config_path],
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "cannot listen for PostgreSQL clients on 0.0.0.0:" in result.stderr, result.stderr
+    assert "Fatal error" not in result.stderr, result.stderr
+    with psycopg.connect(gateway.dsn("shop"), autocommit=True) as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
