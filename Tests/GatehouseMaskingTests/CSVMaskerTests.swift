@@ -111,6 +111,6 @@ import Testing
 
     @Test(arguments: ["a\nx\"y\n", "a\n\"abc\n", "a\n\"abc\"d\n", "a,b\n\"x\" ,y\n"])
     func malformedInputThrows(_ csv: String) {
-        #expect(throws: CSVMaskingError.self) { try CSVMasker(engine: engine).mask(Array(csv.utf8)) }
+        #expect(throws: MalformedInputError.self) { try CSVMasker(engine: engine).mask(Array(csv.utf8)) }
     }
 }

@@ -138,16 +138,16 @@ import Testing
         "[1] [2]", "{\"a\":1}}", "\"tab\there\"", "[\"a\" \"b\"]", "{\"a\":}", "+1", "[NaN]",
     ])
     func malformedInputThrows(_ json: String) {
-        #expect(throws: JSONMaskingError.self) { try JSONMasker(engine: engine).mask(Array(json.utf8)) }
+        #expect(throws: MalformedInputError.self) { try JSONMasker(engine: engine).mask(Array(json.utf8)) }
     }
 
     @Test func invalidUTF8AndDeepNestingThrow() {
         let masker = JSONMasker(engine: engine)
-        #expect(throws: JSONMaskingError.self) { try masker.mask([0x22, 0xFF, 0x22]) }
-        #expect(throws: JSONMaskingError.self) { try masker.mask([0x22, 0xC3, 0x22]) }
-        #expect(throws: JSONMaskingError.self) { try masker.mask([0x22, 0xED, 0xA0, 0x80, 0x22]) }   // encoded surrogate
+        #expect(throws: MalformedInputError.self) { try masker.mask([0x22, 0xFF, 0x22]) }
+        #expect(throws: MalformedInputError.self) { try masker.mask([0x22, 0xC3, 0x22]) }
+        #expect(throws: MalformedInputError.self) { try masker.mask([0x22, 0xED, 0xA0, 0x80, 0x22]) }   // encoded surrogate
         let deep = String(repeating: "[", count: JSONMasker.maxDepth + 1) + String(repeating: "]", count: JSONMasker.maxDepth + 1)
-        #expect(throws: JSONMaskingError.self) { try masker.mask(Array(deep.utf8)) }
+        #expect(throws: MalformedInputError.self) { try masker.mask(Array(deep.utf8)) }
         let ok = String(repeating: "[", count: JSONMasker.maxDepth) + String(repeating: "]", count: JSONMasker.maxDepth)
         #expect(throws: Never.self) { try masker.mask(Array(ok.utf8)) }
     }

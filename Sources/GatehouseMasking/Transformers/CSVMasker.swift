@@ -9,7 +9,7 @@
 ///   a quote or a line break is quoted, with quotes doubled.
 /// - Quoted cells may contain delimiters, doubled quotes and line breaks.
 /// - Malformed input (a quote inside an unquoted cell, text after a closing quote, an
-///   unterminated quoted cell) throws `CSVMaskingError`: no partial output, callers fail closed.
+///   unterminated quoted cell) throws `MalformedInputError`: no partial output, callers fail closed.
 public struct CSVMasker: Sendable {
     public let engine: MaskingEngine
     public let options: CSVMaskingOptions
@@ -49,18 +49,4 @@ public struct CSVMaskingOptions: Sendable {
         self.columnCategories = columnCategories
         self.indexCategories = indexCategories
     }
-}
-
-/// Why `CSVMasker` refused its input.
-public struct CSVMaskingError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Byte offset in the input where the problem was found.
-    public var offset: Int
-    public var reason: String
-
-    public init(offset: Int, reason: String) {
-        self.offset = offset
-        self.reason = reason
-    }
-
-    public var description: String { "invalid CSV at byte \(offset): \(reason)" }
 }

@@ -69,7 +69,7 @@ struct CSVMaskingPass {
             while i < input.count {
                 let c = input[i]
                 if c == delimiter || c == Self.cr || c == Self.lf { break }
-                if c == Self.quote { throw CSVMaskingError(offset: i, reason: "quote inside an unquoted cell") }
+                if c == Self.quote { throw MalformedInputError(.csv, offset: i, reason: "quote inside an unquoted cell") }
                 i += 1
             }
             return Cell(token: start..<i, quoted: false, content: Array(input[start..<i]))
@@ -78,7 +78,7 @@ struct CSVMaskingPass {
         var content: [UInt8] = []
         var runStart = i
         while true {
-            guard i < input.count else { throw CSVMaskingError(offset: start, reason: "unterminated quoted cell") }
+            guard i < input.count else { throw MalformedInputError(.csv, offset: start, reason: "unterminated quoted cell") }
             if input[i] == Self.quote {
                 content.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[runStart..<i]))
                 if i + 1 < input.count && input[i + 1] == Self.quote {
@@ -93,7 +93,7 @@ struct CSVMaskingPass {
             i += 1
         }
         if i < input.count, input[i] != delimiter, input[i] != Self.cr, input[i] != Self.lf {
-            throw CSVMaskingError(offset: i, reason: "text after a closing quote")
+            throw MalformedInputError(.csv, offset: i, reason: "text after a closing quote")
         }
         return Cell(token: start..<i, quoted: true, content: content)
     }

@@ -14,7 +14,7 @@
 /// Formatting is preserved byte for byte: only masked values are rewritten (as freshly escaped
 /// JSON strings); whitespace, key order, escapes in untouched strings and number spellings stay
 /// as they were. The whole input is validated (RFC 8259, well-formed UTF-8, no lone surrogate
-/// escapes, nesting at most `maxDepth`); anything invalid throws `JSONMaskingError` and no output
+/// escapes, nesting at most `maxDepth`); anything invalid throws `MalformedInputError` and no output
 /// is produced, so callers fail closed.
 public struct JSONMasker: Sendable {
     public static let maxDepth = 512

@@ -142,7 +142,7 @@ struct JSONMaskingPass {
             if c == UInt8(ascii: "\"") { i += 1; return start..<(i - 1) }
             i += c == UInt8(ascii: "\\") ? 2 : 1
         }
-        throw JSONMaskingError(offset: start - 1, reason: "unterminated string")
+        throw MalformedInputError(.json, offset: start - 1, reason: "unterminated string")
     }
 
     private mutating func literal(_ word: StaticString) throws {
@@ -166,5 +166,5 @@ struct JSONMaskingPass {
         }
     }
 
-    private func fail(_ reason: String) -> JSONMaskingError { JSONMaskingError(offset: i, reason: reason) }
+    private func fail(_ reason: String) -> MalformedInputError { MalformedInputError(.json, offset: i, reason: reason) }
 }

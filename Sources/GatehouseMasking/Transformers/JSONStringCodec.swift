@@ -13,7 +13,7 @@ enum JSONStringCodec {
             if c == UInt8(ascii: "\\") {
                 out.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[runStart..<i]))
                 i += 1
-                guard i < end else { throw JSONMaskingError(offset: i, reason: "unterminated escape") }
+                guard i < end else { throw MalformedInputError(.json, offset: i, reason: "unterminated escape") }
                 switch input[i] {
                 case UInt8(ascii: "\""): out.append(0x22)
                 case UInt8(ascii: "\\"): out.append(0x5C)
@@ -28,23 +28,23 @@ enum JSONStringCodec {
                     i += 4
                     if scalar >= 0xD800 && scalar < 0xDC00 {
                         guard i + 2 < end, input[i + 1] == UInt8(ascii: "\\"), input[i + 2] == UInt8(ascii: "u") else {
-                            throw JSONMaskingError(offset: i, reason: "lone high surrogate")
+                            throw MalformedInputError(.json, offset: i, reason: "lone high surrogate")
                         }
                         let low = try hex4(input, i + 3, end)
-                        guard low >= 0xDC00 && low < 0xE000 else { throw JSONMaskingError(offset: i, reason: "lone high surrogate") }
+                        guard low >= 0xDC00 && low < 0xE000 else { throw MalformedInputError(.json, offset: i, reason: "lone high surrogate") }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                         i += 6
                     } else if scalar >= 0xDC00 && scalar < 0xE000 {
-                        throw JSONMaskingError(offset: i, reason: "lone low surrogate")
+                        throw MalformedInputError(.json, offset: i, reason: "lone low surrogate")
                     }
                     appendUTF8(UInt32(scalar), to: &out)
                 default:
-                    throw JSONMaskingError(offset: i, reason: "invalid escape")
+                    throw MalformedInputError(.json, offset: i, reason: "invalid escape")
                 }
                 i += 1
                 runStart = i
             } else if c < 0x20 {
-                throw JSONMaskingError(offset: i, reason: "control character in string")
+                throw MalformedInputError(.json, offset: i, reason: "control character in string")
             } else if c < 0x80 {
                 i += 1
             } else {
@@ -74,14 +74,14 @@ enum JSONStringCodec {
     }
 
     private static func hex4(_ input: UnsafeRawBufferPointer, _ start: Int, _ end: Int) throws -> Int {
-        guard start + 4 <= end else { throw JSONMaskingError(offset: start, reason: "short \\u escape") }
+        guard start + 4 <= end else { throw MalformedInputError(.json, offset: start, reason: "short \\u escape") }
         var value = 0
         for j in start..<start + 4 {
             let c = input[j]
             let digit: Int
             if ASCII.isDigit(c) { digit = Int(c - 0x30) }
             else if (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "f") { digit = Int((c | 0x20) - UInt8(ascii: "a") + 10) }
-            else { throw JSONMaskingError(offset: j, reason: "invalid hex digit in \\u escape") }
+            else { throw MalformedInputError(.json, offset: j, reason: "invalid hex digit in \\u escape") }
             value = value << 4 | digit
         }
         return value
@@ -101,12 +101,12 @@ enum JSONStringCodec {
         case 0xF0: length = 4; low = 0x90
         case 0xF1...0xF3: length = 4
         case 0xF4: length = 4; high = 0x8F
-        default: throw JSONMaskingError(offset: i, reason: "invalid UTF-8")
+        default: throw MalformedInputError(.json, offset: i, reason: "invalid UTF-8")
         }
-        guard i + length <= end else { throw JSONMaskingError(offset: i, reason: "truncated UTF-8") }
-        guard b[i + 1] >= low && b[i + 1] <= high else { throw JSONMaskingError(offset: i, reason: "invalid UTF-8") }
+        guard i + length <= end else { throw MalformedInputError(.json, offset: i, reason: "truncated UTF-8") }
+        guard b[i + 1] >= low && b[i + 1] <= high else { throw MalformedInputError(.json, offset: i, reason: "invalid UTF-8") }
         for j in i + 2 ..< i + length where b[j] & 0xC0 != 0x80 {
-            throw JSONMaskingError(offset: j, reason: "invalid UTF-8")
+            throw MalformedInputError(.json, offset: j, reason: "invalid UTF-8")
         }
         return i + length
     }
