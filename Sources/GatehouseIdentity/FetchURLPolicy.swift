@@ -1,3 +1,4 @@
+import GatehouseCore
 import Foundation
 
 /// Where discovery documents and key sets may be fetched from: https anywhere, plain http
@@ -14,27 +15,11 @@ enum FetchURLPolicy {
         switch scheme {
         case "https":
             return .success(url)
-        case "http" where isLoopback(host: host):
+        case "http" where isLoopbackHost(host):
             return .success(url)
         default:
             return .failure(Refusal("'\(ClientSafeText.echo(string))' must use https (plain http is only allowed on loopback)"))
         }
-    }
-
-    static func isLoopback(host: String) -> Bool {
-        var host = host.lowercased()
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
-        // Dotted-quad only: "127.1" or "0x7f.0.0.1" might resolve to loopback or not,
-        // depending on the resolver, so they are not trusted.
-        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4 else { return false }
-        for octet in octets {
-            guard (1...3).contains(octet.count), octet.allSatisfy(\.isASCIIDigit), let value = Int(octet), value <= 255 else {
-                return false
-            }
-        }
-        return octets[0] == "127"
     }
 
     struct Refusal: Error, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import GatehouseCore
 import Crypto
 
 /// Replaces personal identifiers in bytes (UTF-8 text) according to per-kind strategies, and
@@ -95,7 +96,7 @@ public struct MaskingEngine: Sendable {
         hits: inout SubjectHitCollector
     ) -> [UInt8] {
         let normalised = normalisedIdentifier(value, kind: kind)
-        hits.add(SubjectHit(kind: kind, digest: hex(subjectHash.mac(normalised))))
+        hits.add(SubjectHit(kind: kind, digest: hexString(subjectHash.mac(normalised))))
         switch strategy {
         case .redact: return Redaction.render(kind: kind, name: name)
         case .partial: return PartialMask.render(value, kind: kind)

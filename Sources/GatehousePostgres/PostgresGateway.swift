@@ -71,11 +71,7 @@ public final class PostgresGateway: Sendable {
     /// Whether a token may arrive without TLS: only on a loopback listener that allows it.
     var acceptsCleartextToken: Bool {
         guard listener.allowCleartextTokenOnLoopback else { return false }
-        return Self.isLoopback(listener.address)
-    }
-
-    static func isLoopback(_ address: String) -> Bool {
-        address == "localhost" || address == "::1" || address.hasPrefix("127.")
+        return isLoopbackHost(listener.address)
     }
 
     /// Binds the listener; returns the address it listens on.

@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 import NIOCore
 
 /// Renders a bind parameter for the record the way psql would show it: text-format values as
@@ -23,7 +24,7 @@ public enum ParameterRenderer {
         if let decoded {
             rendered = decoded
         } else if binary {
-            rendered = "\\x" + hex(value.readSlice(length: min(total, limit))!)
+            rendered = "\\x" + hexString(value.readSlice(length: min(total, limit))!.readableBytesView)
         } else {
             rendered = String(decoding: value.readSlice(length: min(total, limit))!.readableBytesView, as: UTF8.self)
         }
@@ -52,7 +53,7 @@ public enum ParameterRenderer {
             return String(decoding: value.readSlice(length: min(value.readableBytes, limit))!.readableBytesView, as: UTF8.self)
         case .uuid:
             guard count == 16, let bytes = value.readBytes(length: 16) else { return nil }
-            let digits = hex(ByteBuffer(bytes: bytes))
+            let digits = hexString(bytes)
             let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in
                 String(digits[digits.index(digits.startIndex, offsetBy: range.lowerBound)..<digits.index(digits.startIndex, offsetBy: range.upperBound)])
             }
@@ -82,16 +83,5 @@ public enum ParameterRenderer {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = withTime ? "yyyy-MM-dd HH:mm:ss.SSSSSS" : "yyyy-MM-dd"
         return formatter.string(from: date)
-    }
-
-    static func hex(_ bytes: ByteBuffer) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.readableBytes * 2)
-        for byte in bytes.readableBytesView {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import _CryptoExtras
 import Foundation
+import GatehouseCore
 
 /// The client side of SCRAM-SHA-256 (RFC 5802 / RFC 7677) as PostgreSQL uses it: the user name
 /// in the messages is empty (the server takes it from the startup packet) and there is no
@@ -90,11 +91,7 @@ public struct SCRAMClient: Sendable {
 /// PostgreSQL's md5 password hash: "md5" + md5(md5(password + user) + salt).
 public enum MD5Password {
     public static func response(user: String, password: String, salt: [UInt8]) -> String {
-        let inner = hex(Insecure.MD5.hash(data: Array((password + user).utf8)))
-        return "md5" + hex(Insecure.MD5.hash(data: Array(inner.utf8) + salt))
-    }
-
-    private static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
+        let inner = hexString(Insecure.MD5.hash(data: Array((password + user).utf8)))
+        return "md5" + hexString(Insecure.MD5.hash(data: Array(inner.utf8) + salt))
     }
 }

@@ -1,3 +1,4 @@
+import GatehouseCore
 import Foundation
 
 extension ConfigurationDecoder {
@@ -68,14 +69,9 @@ extension ConfigurationDecoder {
         else { throw value.error("'\(text)' is not a URL") }
         switch scheme {
         case "https": return text
-        case "http" where Self.isLoopback(host): return text
+        case "http" where isLoopbackHost(host): return text
         case "http": throw value.error("'\(text)' must use https (http is accepted only for localhost)")
         default: throw value.error("'\(text)' is not an https URL")
         }
-    }
-
-    private static func isLoopback(_ host: String) -> Bool {
-        let host = host.lowercased()
-        return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
     }
 }

@@ -1,3 +1,4 @@
+import GatehouseCore
 import Crypto
 
 /// The pseudonym strategy: HMAC-SHA256(pseudonymKey, normalised value) rendered in the original
@@ -30,7 +31,7 @@ struct Pseudonym: Sendable {
         let random = stream(for: normalised)
         switch kind {
         case .email:
-            return Array("user_\(hex(random.prefix(6)))@masked.invalid".utf8)
+            return Array("user_\(hexString(random.prefix(6)))@masked.invalid".utf8)
         case .paymentCard:
             let count = value.filter(ASCII.isDigit).count
             var digits = [9, 9] + (0..<(count - 3)).map { Int(random[$0]) % 10 }
@@ -51,7 +52,7 @@ struct Pseudonym: Sendable {
         case .ipv4:
             return Array("240.\(random[0]).\(random[1]).\(random[2])".utf8)
         case .ipv6:
-            let groups = (0..<6).map { hex(random[($0 * 2)..<($0 * 2 + 2)]) }
+            let groups = (0..<6).map { hexString(random[($0 * 2)..<($0 * 2 + 2)]) }
             return Array(("2001:db8:" + groups.joined(separator: ":")).utf8)
         case .phone, .germanTaxID, .dutchBSN, .spanishDNI:
             return shaped(value, random)
@@ -59,7 +60,7 @@ struct Pseudonym: Sendable {
             let safeName = String(name.lowercased().unicodeScalars.map {
                 $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil) ? Character($0) : "_"
             })
-            return Array("\(safeName)_\(hex(random.prefix(6)))".utf8)
+            return Array("\(safeName)_\(hexString(random.prefix(6)))".utf8)
         }
     }
 

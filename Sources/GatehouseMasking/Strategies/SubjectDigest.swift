@@ -1,3 +1,4 @@
+import GatehouseCore
 import Crypto
 
 /// The canonical form of an identifier, so that `Alice@Example.com ` and `alice@example.com`, or
@@ -38,18 +39,5 @@ func trimmedASCIIWhitespace(_ value: [UInt8]) -> ArraySlice<UInt8> {
 /// custom values trimmed and lower-cased.
 public func subjectDigest(of value: String, kind: IdentifierKind, key: SymmetricKey) -> String {
     let mac = HMAC<SHA256>.authenticationCode(for: normalisedIdentifier(Array(value.utf8), kind: kind), using: key)
-    return hex(Array(mac))
-}
-
-func hex<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-    let digits: StaticString = "0123456789abcdef"
-    return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
-        var i = 0
-        for byte in bytes {
-            out[i] = digits.utf8Start[Int(byte >> 4)]
-            out[i + 1] = digits.utf8Start[Int(byte & 0x0F)]
-            i += 2
-        }
-        return i
-    }
+    return hexString(Array(mac))
 }
