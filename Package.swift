@@ -2,6 +2,9 @@
 // Gatehouse: a Layer-7 access gateway for AI coding agents. See README.md and docs/.
 import PackageDescription
 
+/// For modules on the per-byte hot path (see GatehouseMasking below).
+let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "gatehouse",
     platforms: [.macOS(.v14)],
@@ -28,7 +31,7 @@ let package = Package(
 
         // The YAML configuration file: typed model, loading, validation with line numbers.
         .target(name: "GatehouseConfig", dependencies: [
-            "GatehouseCore",
+            "GatehouseCore", "GatehouseMasking",
             .product(name: "Yams", package: "Yams"),
         ]),
 
@@ -42,10 +45,12 @@ let package = Package(
         ]),
 
         // Pure masking of personal identifiers: detectors, strategies, subject hits. No I/O.
+        // Optimised even in debug builds: it runs over every byte relayed, and unoptimised it is
+        // an order of magnitude slower, which would make debug-build integration tests time out.
         .target(name: "GatehouseMasking", dependencies: [
             "GatehouseCore",
             .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        ], swiftSettings: optimisedInDebug),
 
         // Prints the masking engine's throughput (a benchmark, not a test): bench/masking_throughput.sh.
         .executableTarget(name: "masking-benchmark", dependencies: ["GatehouseMasking"]),
@@ -74,10 +79,17 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
 
+        // Masking of PostgreSQL results, pure: which column is masked how, and rewriting DataRow,
+        // COPY and error fields by PostgreSQL type and format.
+        .target(name: "GatehousePostgresMasking", dependencies: [
+            "GatehouseCore", "GatehouseMasking", "GatehousePostgresWire",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: optimisedInDebug),
+
         // The PostgreSQL listener, upstream connector and relay (SwiftNIO).
         .target(name: "GatehousePostgres", dependencies: [
             "GatehouseCore", "GatehousePostgresWire", "GatehouseIdentity", "GatehousePolicy",
-            "GatehouseSQL", "GatehouseStore", "GatehouseConfig",
+            "GatehouseSQL", "GatehouseStore", "GatehouseConfig", "GatehouseMasking", "GatehousePostgresMasking",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -96,7 +108,7 @@ let package = Package(
         // The `gatehouse` command: serve, demo, token, check-config.
         .executableTarget(name: "gatehouse", dependencies: [
             "GatehouseCore", "GatehouseConfig", "GatehouseIdentity", "GatehousePostgres",
-            "GatehouseStore", "GatehouseWeb",
+            "GatehouseStore", "GatehouseWeb", "GatehouseMasking",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -115,6 +127,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "GatehouseMaskingTests", dependencies: ["GatehouseMasking", "GatehouseCore"]),
+        .testTarget(name: "GatehousePostgresMaskingTests", dependencies: [
+            "GatehousePostgresMasking", "GatehouseMasking", "GatehouseCore", "GatehousePostgresWire",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "GatehousePolicyTests", dependencies: ["GatehousePolicy", "GatehouseCore"]),
         .testTarget(name: "GatehouseSQLTests", dependencies: ["GatehouseSQL", "GatehouseCore"]),
         .testTarget(name: "GatehouseStoreTests", dependencies: [

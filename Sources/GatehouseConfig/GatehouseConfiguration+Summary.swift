@@ -24,7 +24,48 @@ extension GatehouseConfiguration {
         for connection in connections {
             lines.append(contentsOf: Self.describe(connection))
         }
+        lines.append(contentsOf: describeMasking())
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func describeMasking() -> [String] {
+        let key = masking.key.map { "from \($0)" } ?? "file \(defaultMaskingKeyPath) (generated on first start if missing)"
+        let detectors: String
+        if masking.detectors.isEmpty {
+            detectors = "none built in"
+        } else if Set(masking.detectors) == Set(MaskingConfiguration.builtinDetectors) {
+            detectors = "all built-in (\(masking.detectors.joined(separator: ", ")))"
+        } else {
+            detectors = masking.detectors.joined(separator: ", ")
+        }
+        var lines = ["Masking", "  key: \(key)", "  detectors: \(detectors)"]
+        lines.append("  strategies: \(Self.describeStrategies(masking.rules, showDefault: true))")
+        lines.append("  categories: \(Self.describeCategories(masking.rules) ?? "none (each category uses the default strategy)")")
+        let patterns = masking.customPatterns.map(\.name)
+        lines.append("  custom patterns: \(patterns.isEmpty ? "none" : patterns.joined(separator: ", "))")
+        let dictionaries = masking.dictionaries.map { dictionary -> String in
+            switch dictionary.terms {
+            case .inline(let terms): return "\(dictionary.name) (\(terms.count) term(s))"
+            case .file(let path): return "\(dictionary.name) (file \(path))"
+            }
+        }
+        lines.append("  dictionaries: \(dictionaries.isEmpty ? "none" : dictionaries.joined(separator: ", "))")
+        return lines
+    }
+
+    /// `default redact; email pseudonym, iban partial` (kinds sorted).
+    private static func describeStrategies(_ rules: MaskingRules, showDefault: Bool) -> String {
+        var parts: [String] = []
+        if showDefault || rules.defaultStrategy != nil { parts.append("default \(rules.effectiveDefaultStrategy.rawValue)") }
+        let kinds = rules.strategies.keys.sorted().map { "\($0) \(rules.strategies[$0]!.rawValue)" }
+        if !kinds.isEmpty { parts.append(kinds.joined(separator: ", ")) }
+        return parts.joined(separator: "; ")
+    }
+
+    /// `free-text detect, name pseudonym` (categories sorted); nil when there are none.
+    private static func describeCategories(_ rules: MaskingRules) -> String? {
+        guard !rules.categories.isEmpty else { return nil }
+        return rules.categories.keys.sorted().map { "\($0) \(rules.categories[$0]!.rawValue)" }.joined(separator: ", ")
     }
 
     private static func describe(_ connection: ConnectionConfiguration) -> [String] {
@@ -34,13 +75,22 @@ extension GatehouseConfiguration {
         let tables = connection.personalData.tables
         let wholeTables = tables.filter { $0.category != nil }.count
         let columns = tables.reduce(0) { $0 + $1.columns.count }
-        return [
+        var lines = [
             "  \(connection.name) (\(connection.type.rawValue))",
             "    upstream: \(endpoint(upstream.host, upstream.port)), database \(upstream.database), user \(upstream.user), \(tls)",
             "    password: \(upstream.password.map { "from \($0)" } ?? "none (trust authentication)")",
             "    allowed groups: \(connection.allowedGroups.joined(separator: ", "))",
             "    personal data: \(tables.count) table(s) classified (\(wholeTables) as a whole), \(columns) column(s)",
         ]
+        if !connection.masking.isEmpty {
+            var overrides: [String] = []
+            if connection.masking.defaultStrategy != nil || !connection.masking.strategies.isEmpty {
+                overrides.append("strategies \(describeStrategies(connection.masking, showDefault: false))")
+            }
+            if let categories = describeCategories(connection.masking) { overrides.append("categories \(categories)") }
+            lines.append("    masking overrides: \(overrides.joined(separator: "; "))")
+        }
+        return lines
     }
 
     private static func endpoint(_ host: String, _ port: Int) -> String {

@@ -12,13 +12,15 @@ public struct GatehouseConfiguration: Sendable {
     /// nil unless enabled.
     public var devIssuer: DevIssuerSettings?
     public var connections: [ConnectionConfiguration]
+    /// The global masking settings; each connection may override its rules.
+    public var masking: MaskingConfiguration
 
     public init(
         sourcePath: String, dataDirectory: String,
         postgresListener: PostgresListenerConfiguration = PostgresListenerConfiguration(),
         httpListener: HTTPListenerConfiguration = HTTPListenerConfiguration(),
         issuers: [IssuerSettings] = [], devIssuer: DevIssuerSettings? = nil,
-        connections: [ConnectionConfiguration] = []
+        connections: [ConnectionConfiguration] = [], masking: MaskingConfiguration = MaskingConfiguration()
     ) {
         self.sourcePath = sourcePath
         self.dataDirectory = dataDirectory
@@ -27,6 +29,7 @@ public struct GatehouseConfiguration: Sendable {
         self.issuers = issuers
         self.devIssuer = devIssuer
         self.connections = connections
+        self.masking = masking
     }
 
     /// Reads and validates a configuration file. Every failure, including an unreadable
@@ -55,5 +58,15 @@ public struct GatehouseConfiguration: Sendable {
 
     public func connection(named name: String) -> ConnectionConfiguration? {
         connections.first { $0.name == name }
+    }
+
+    /// The masking key generated on first start when neither `key_env` nor `key_file` is set.
+    public var defaultMaskingKeyPath: String {
+        dataDirectory + "/" + MaskingConfiguration.defaultKeyFileName
+    }
+
+    /// The global masking rules with the connection's overrides laid over them.
+    public func maskingRules(for connection: ConnectionConfiguration) -> MaskingRules {
+        masking.rules.merging(connection.masking)
     }
 }

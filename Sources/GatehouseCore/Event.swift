@@ -103,12 +103,16 @@ public enum EventPayload: Sendable, Codable, Equatable {
         /// Bind parameter values in text form; binary values as `\x` hex; nil for SQL NULL.
         public var parameters: [String?]
         public var analysis: StatementAnalysis
-        public init(statementID: Int, protocolMode: String, text: String, parameters: [String?], analysis: StatementAnalysis) {
+        /// Data subjects whose identifiers the text or parameters held (they are recorded masked).
+        public var subjects: [SubjectReference]?
+        public init(statementID: Int, protocolMode: String, text: String, parameters: [String?], analysis: StatementAnalysis,
+                    subjects: [SubjectReference]? = nil) {
             self.statementID = statementID
             self.protocolMode = protocolMode
             self.text = text
             self.parameters = parameters
             self.analysis = analysis
+            self.subjects = subjects
         }
     }
 
@@ -122,13 +126,23 @@ public enum EventPayload: Sendable, Codable, Equatable {
         public var rows: Int?
         /// SQLSTATE when the statement failed.
         public var errorCode: String?
+        /// The server's error message, masked.
+        public var errorMessage: String?
         public var durationMicroseconds: Int
-        public init(statementID: Int, status: Status, commandTag: String?, rows: Int?, errorCode: String?, durationMicroseconds: Int) {
+        /// Values masked in the response (rows, COPY data, errors and notices).
+        public var maskedValues: Int?
+        /// Data subjects whose identifiers the response held (masked before the client saw them),
+        /// at most `SubjectReference.limitPerEvent`; `subjectsTruncated` says when there were more.
+        public var subjects: [SubjectReference]?
+        public var subjectsTruncated: Bool?
+        public init(statementID: Int, status: Status, commandTag: String?, rows: Int?, errorCode: String?, durationMicroseconds: Int,
+                    errorMessage: String? = nil) {
             self.statementID = statementID
             self.status = status
             self.commandTag = commandTag
             self.rows = rows
             self.errorCode = errorCode
+            self.errorMessage = errorMessage
             self.durationMicroseconds = durationMicroseconds
         }
     }

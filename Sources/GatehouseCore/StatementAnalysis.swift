@@ -74,11 +74,13 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
     public var analysable: Bool
     /// Why the analysis is incomplete, when `analysable` is false.
     public var limitation: String?
+    /// For COPY: how the data stream is laid out (nil for every other statement).
+    public var copy: CopyOptions?
 
     public init(
         text: String, kind: StatementKind, reads: [RelationName] = [], writes: [RelationName] = [],
         columns: [ColumnReference] = [], outputs: [OutputColumn] = [], analysable: Bool = true,
-        limitation: String? = nil
+        limitation: String? = nil, copy: CopyOptions? = nil
     ) {
         self.text = text
         self.kind = kind
@@ -88,6 +90,7 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
         self.outputs = outputs
         self.analysable = analysable
         self.limitation = limitation
+        self.copy = copy
     }
 
     /// Every relation the statement touches, read or written.

@@ -190,8 +190,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         gateway.record([accepted], on: context.eventLoop).flatMap { [self] () -> EventLoopFuture<(Channel, UpstreamSession)> in
             connection.connector.connect(on: context.eventLoop, applicationName: "gatehouse session \(sessionID)")
         }.flatMap { upstream in
-            // Views are resolved from a catalog snapshot no older than a minute.
-            connection.views.fresh(on: context.eventLoop).map { views in (upstream.0, upstream.1, views) }
+            // Views are resolved, and columns classified, from a catalog snapshot no older than a minute.
+            connection.catalog.fresh(on: context.eventLoop).map { catalog in (upstream.0, upstream.1, catalog) }
         }.whenComplete { [self] result in
             switch result {
             case .failure(let error):
@@ -199,22 +199,22 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 logger.warning("session refused after authentication", metadata: ["connection": "\(connectionName)", "error": "\(error)"])
                 recordSessionEnd(reason: message, principal: principal, connection: connectionName, context: context)
                 refuse(.fatal(code: SQLState.sqlClientUnableToEstablishConnection, message: message), context: context)
-            case .success(let (upstream, upstreamSession, views)):
+            case .success(let (upstream, upstreamSession, catalog)):
                 guard case .authenticating = phase else {
                     // The client left while we logged in upstream: close that, and end the record.
                     upstream.close(promise: nil)
                     recordSessionEnd(reason: "client disconnected during login", principal: principal, connection: connectionName, context: context)
                     return
                 }
-                startRelay(principal: principal, connection: connection, upstream: upstream, upstreamSession: upstreamSession, views: views, context: context)
+                startRelay(principal: principal, connection: connection, upstream: upstream, upstreamSession: upstreamSession, catalog: catalog, context: context)
             }
         }
     }
 
-    private func startRelay(principal: Principal, connection: PostgresGateway.Connection, upstream: Channel, upstreamSession: UpstreamSession, views: ViewCatalog, context: ChannelHandlerContext) {
+    private func startRelay(principal: Principal, connection: PostgresGateway.Connection, upstream: Channel, upstreamSession: UpstreamSession, catalog: UpstreamCatalog, context: ChannelHandlerContext) {
         let session = PostgresSession(
             id: sessionID, principal: principal, connection: connection, gateway: gateway,
-            client: context.channel, upstream: upstream, views: views, logger: logger)
+            client: context.channel, upstream: upstream, catalog: catalog, logger: logger)
         do {
             try session.attachToUpstream()
         } catch {

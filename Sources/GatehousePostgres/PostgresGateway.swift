@@ -2,7 +2,9 @@ import Foundation
 import GatehouseConfig
 import GatehouseCore
 import GatehouseIdentity
+import GatehouseMasking
 import GatehousePolicy
+import GatehousePostgresMasking
 import GatehousePostgresWire
 import GatehouseSQL
 import Logging
@@ -14,12 +16,21 @@ import NIOSSL
 /// The PostgreSQL side of Gatehouse: what every client session shares (connections, identity,
 /// recorder, analyser), and the listener that accepts clients.
 public final class PostgresGateway: Sendable {
-    /// One configured connection, ready to use: its policy and how to reach its upstream.
+    /// One configured connection, ready to use: its policy, masking and how to reach its upstream.
     struct Connection: Sendable {
         let name: String
         let policy: AccessPolicy
+        let classification: DataClassification
+        let masking: MaskingSettings
         let connector: UpstreamConnector
-        let views: ViewCatalogCache
+        let catalog: UpstreamCatalogCache
+
+        /// How results are masked, given what the catalog knows.
+        func planner(_ catalog: UpstreamCatalog) -> ResultMaskPlanner {
+            let views = catalog.views
+            return ResultMaskPlanner(classification: classification, detectOnlyCategories: masking.detectOnlyCategories,
+                                     catalog: catalog.results, baseColumns: { views.baseColumns(of: $0) })
+        }
     }
 
     let connections: [String: Connection]
@@ -33,10 +44,10 @@ public final class PostgresGateway: Sendable {
     private let serverChannel = NIOLockedValueBox<Channel?>(nil)
 
     /// Resolves every upstream secret and TLS setting now, so a broken configuration stops the
-    /// gateway at start rather than failing a client later.
+    /// gateway at start rather than failing a client later. `masking` has an entry per connection.
     public init(
-        configuration: GatehouseConfiguration, validator: TokenValidator, recorder: EventRecorder,
-        analyzer: StatementAnalyzer, serverTLS: NIOSSLContext?, logger: Logger
+        configuration: GatehouseConfiguration, masking: [String: MaskingSettings], validator: TokenValidator,
+        recorder: EventRecorder, analyzer: StatementAnalyzer, serverTLS: NIOSSLContext?, logger: Logger
     ) throws {
         var connections: [String: Connection] = [:]
         for connection in configuration.connections {
@@ -52,12 +63,18 @@ public final class PostgresGateway: Sendable {
             } catch {
                 throw GatewayStartError("connection '\(connection.name)': cannot set up upstream TLS: \(error)")
             }
+            guard let settings = masking[connection.name] else {
+                // Fail closed: a connection without masking settings is not served.
+                throw GatewayStartError("connection '\(connection.name)': no masking settings")
+            }
             let connector = UpstreamConnector(upstream: connection.upstream, password: password, tls: tls)
             connections[connection.name] = Connection(
                 name: connection.name,
                 policy: AccessPolicy(connection: connection.name, allowedGroups: connection.allowedGroups, classification: connection.personalData),
+                classification: connection.personalData,
+                masking: settings,
                 connector: connector,
-                views: ViewCatalogCache(connector: connector, analyzer: analyzer, logger: logger))
+                catalog: UpstreamCatalogCache(connector: connector, analyzer: analyzer, logger: logger))
         }
         self.connections = connections
         self.validator = validator

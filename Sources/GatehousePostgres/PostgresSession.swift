@@ -1,5 +1,7 @@
 import Foundation
 import GatehouseCore
+import GatehouseMasking
+import GatehousePostgresMasking
 import GatehousePostgresWire
 import Logging
 import NIOCore
@@ -9,8 +11,9 @@ import NIOCore
 ///
 /// Client to upstream, a statement is forwarded only after its event is durably recorded
 /// (write-ahead); while a record is in flight, later frames wait in order and the client is not
-/// read from. Upstream to client, frames are relayed as they come, and the ones that settle a
-/// statement (CommandComplete, ErrorResponse, ReadyForQuery...) produce its outcome event.
+/// read from. Upstream to client, every frame passes the `ResponseMasker` (rows, COPY data,
+/// errors, notices and notifications are masked; anything it cannot mask ends the session), and
+/// the ones that settle a statement (CommandComplete, ErrorResponse...) produce its outcome event.
 final class PostgresSession {
     let id: String
     let principal: Principal
@@ -20,8 +23,10 @@ final class PostgresSession {
     private let upstream: Channel
     private let logger: Logger
     var cancelKey: BackendKey?
-    /// The connection's views, to record statements over views by their base tables.
-    private var views: ViewCatalog
+    /// The connection's views and columns: statements over views are recorded by their base
+    /// tables, and results are masked by the classification of the columns they come from.
+    private var catalog: UpstreamCatalog
+    private var responses: ResponseMasker
     /// DDL went upstream: views may have changed, reload the catalog at the next ReadyForQuery.
     private var ranDDL = false
 
@@ -54,9 +59,10 @@ final class PostgresSession {
     /// Output is written out once this much is buffered, even mid-read.
     private static let writeThreshold = 64 * 1024
 
-    init(id: String, principal: Principal, connection: PostgresGateway.Connection, gateway: PostgresGateway, client: Channel, upstream: Channel, views: ViewCatalog, logger: Logger) {
+    init(id: String, principal: Principal, connection: PostgresGateway.Connection, gateway: PostgresGateway, client: Channel, upstream: Channel, catalog: UpstreamCatalog, logger: Logger) {
         self.id = id
-        self.views = views
+        self.catalog = catalog
+        self.responses = ResponseMasker(settings: connection.masking, planner: connection.planner(catalog))
         self.principal = principal
         self.connection = connection
         self.gateway = gateway
@@ -102,15 +108,21 @@ final class PostgresSession {
             case FrontendMessage.queryType:
                 try simpleQuery(frame)
             case FrontendMessage.parseType:
-                extended.parsed(try FrontendMessage.readParse(frame.body))
+                let parse = try FrontendMessage.readParse(frame.body)
+                extended.parsed(parse)
+                responses.router.parse(name: parse.statementName, analysis: gateway.analyzer.analyze(parse.query).first)
                 forward(frame)
             case FrontendMessage.bindType:
-                extended.bound(try FrontendMessage.readBind(frame.body))
+                let bind = try FrontendMessage.readBind(frame.body)
+                extended.bound(bind)
+                responses.router.bind(portal: bind.portalName, statement: bind.statementName, resultFormats: bind.resultFormats)
                 forward(frame)
             case FrontendMessage.executeType:
                 try execute(frame)
             case FrontendMessage.closeType:
-                extended.closed(try FrontendMessage.readClose(frame.body))
+                let close = try FrontendMessage.readClose(frame.body)
+                extended.closed(close)
+                responses.router.close(close.isPortal ? .portal(close.name) : .statement(close.name))
                 forward(frame)
             case FrontendMessage.syncType:
                 forwardSyncPoint(frame, injecting: nil)
@@ -123,7 +135,9 @@ final class PostgresSession {
                 flushUpstream()
                 end(reason: "client terminated the session")
             case FrontendMessage.describeType:
-                extended.described(statementName: try FrontendMessage.readDescribedStatement(frame.body))
+                let target = try FrontendMessage.readDescribe(frame.body)
+                if case .statement(let name) = target { extended.described(statementName: name) } else { extended.described(statementName: nil) }
+                responses.router.describe(target)
                 forward(frame)
             case FrontendMessage.flushType, FrontendMessage.copyDataType,
                  FrontendMessage.copyDoneType, FrontendMessage.copyFailType:
@@ -139,11 +153,14 @@ final class PostgresSession {
 
     private func simpleQuery(_ frame: PostgresFrame) throws {
         let text = try FrontendMessage.readQuery(frame.body)
-        let analyses = gateway.analyzer.analyze(text).map(views.resolve)
+        let parsed = gateway.analyzer.analyze(text)
+        let analyses = parsed.map(catalog.views.resolve)
         let statements = analyses.map { analysis in
             statementEvent(text: analysis.text, mode: "simple", parameters: [], analysis: analysis)
         }
-        gate(statements, analyses: analyses, frame: frame, isSimpleQuery: true)
+        gate(statements, analyses: analyses, frame: frame, isSimpleQuery: true) { [self] in
+            responses.router.query(parsed)
+        }
     }
 
     private func execute(_ frame: PostgresFrame) throws {
@@ -151,16 +168,23 @@ final class PostgresSession {
         let portal = extended.portal(named: execute.portalName)
         let text = portal?.statementText ?? ""
         // A Parse text holds one statement (the server refuses more), so the first analysis is it.
-        var analysis = views.resolve(gateway.analyzer.analyze(text).first ?? StatementAnalysis(text: text, kind: .empty))
+        var analysis = catalog.views.resolve(gateway.analyzer.analyze(text).first ?? StatementAnalysis(text: text, kind: .empty))
         if portal == nil {
             analysis = StatementAnalysis(text: "", kind: .unknown, analysable: false, limitation: "unknown portal '\(execute.portalName)'")
         }
         let statement = statementEvent(text: text, mode: "extended", parameters: portal?.parameters ?? [], analysis: analysis)
-        gate([statement], analyses: [analysis], frame: frame, isSimpleQuery: false)
+        gate([statement], analyses: [analysis], frame: frame, isSimpleQuery: false) { [self] in
+            // The rows must be described to be masked: if the client did not ask, the gateway does.
+            if responses.router.execute(portal: execute.portalName) {
+                forward(FrontendMessage.describePortal(execute.portalName))
+            }
+        }
     }
 
-    /// Decide, record, then forward: the one path every statement takes.
-    private func gate(_ statements: [GatehouseEvent], analyses: [StatementAnalysis], frame: PostgresFrame, isSimpleQuery: Bool) {
+    /// Decide, record, then forward: the one path every statement takes. `beforeForwarding` runs
+    /// just before the frame goes upstream (the response masker learns what is coming).
+    private func gate(_ statements: [GatehouseEvent], analyses: [StatementAnalysis], frame: PostgresFrame, isSimpleQuery: Bool,
+                      beforeForwarding: @escaping () -> Void) {
         let request = AccessRequest(principal: principal, connection: connection.name, accessProtocol: .postgres, statements: analyses)
         switch connection.policy.decide(request) {
         case .allow:
@@ -180,6 +204,7 @@ final class PostgresSession {
                 for statement in statements {
                     if case .statement(let payload) = statement.payload { tracker.statementForwarded(id: payload.statementID, at: now) }
                 }
+                beforeForwarding()
                 if isSimpleQuery {
                     forwardSyncPoint(frame, injecting: nil)
                 } else {
@@ -229,6 +254,7 @@ final class PostgresSession {
 
     private func forwardSyncPoint(_ frame: PostgresFrame, injecting error: ErrorFields?) {
         tracker.syncForwarded()
+        responses.router.sync()
         syncInjections.append(error)
         forward(frame)
     }
@@ -245,9 +271,12 @@ final class PostgresSession {
         if !upstream.isWritable { updateClientReads() }
     }
 
+    /// The record holds the statement masked: identifiers in literals and parameters never reach it.
     private func statementEvent(text: String, mode: String, parameters: [String?], analysis: StatementAnalysis) -> GatehouseEvent {
         defer { nextStatementID += 1 }
-        return event(.statement(.init(statementID: nextStatementID, protocolMode: mode, text: text, parameters: parameters, analysis: analysis)))
+        let masked = MaskedStatement(text: text, parameters: parameters, analysis: analysis, engine: connection.masking.engine)
+        return event(.statement(.init(statementID: nextStatementID, protocolMode: mode, text: masked.text, parameters: masked.parameters,
+                                      analysis: masked.analysis, subjects: masked.subjects)))
     }
 
     private func event(_ payload: EventPayload) -> GatehouseEvent {
@@ -273,12 +302,30 @@ final class PostgresSession {
         default:
             break
         }
-        frame.write(into: &toClient)
+        do {
+            try responses.relay(frame, into: &toClient)
+        } catch {
+            // Fail closed: what cannot be masked does not go out, and the stream cannot go on
+            // without it.
+            logger.error("cannot mask a response; ending the session", metadata: ["error": "\(error)"])
+            failClient(.fatal(code: SQLState.internalError,
+                              message: "gatehouse: a result could not be masked, so it was withheld and the session closed: \(error)"),
+                       reason: "masking failed: \(error)")
+            return
+        }
         if toClient.readableBytes >= Self.writeThreshold { flushClient() }
     }
 
+    /// Outcomes of the statements `frame` settles; the first (the statement whose response just
+    /// ended) carries what was masked in it.
     private func settle(_ frame: PostgresFrame) {
-        let outcomes = tracker.received(type: frame.type, body: frame.body, at: DispatchTime.now().uptimeNanoseconds)
+        var outcomes = tracker.received(type: frame.type, body: frame.body, at: DispatchTime.now().uptimeNanoseconds)
+        if frame.type == BackendMessage.errorType, !outcomes.isEmpty {
+            outcomes[0].errorMessage = responses.maskedErrorMessage(frame.body)
+        }
+        if frame.type != BackendMessage.readyForQueryType, !outcomes.isEmpty {
+            responses.takeSummary().apply(to: &outcomes[0])
+        }
         pendingOutcomes.append(contentsOf: outcomes.map { event(.outcome($0)) })
     }
 
@@ -286,9 +333,12 @@ final class PostgresSession {
     private func reloadViews() {
         ranDDL = false
         reloadingViews = true
-        connection.views.invalidate()
-        connection.views.fresh(on: client.eventLoop).whenComplete { [self] result in
-            if case .success(let catalog) = result { views = catalog }
+        connection.catalog.invalidate()
+        connection.catalog.fresh(on: client.eventLoop).whenComplete { [self] result in
+            if case .success(let fresh) = result {
+                catalog = fresh
+                responses.router.planner = connection.planner(fresh)
+            }
             reloadingViews = false
             drainHeldFrames()
         }

@@ -6,8 +6,7 @@ import GatehouseSQL
 /// definitions PostgreSQL itself prints (`pg_get_viewdef`), analysed with the same parser as
 /// client statements.
 struct ViewCatalog: Sendable {
-    private(set) var views: [RelationName: [RelationName]] = [:]
-    private(set) var viewColumns: [RelationName: [String: [ColumnReference]]] = [:]
+    private(set) var resolver = ViewResolver(views: [:])
 
     /// Views and materialized views outside the system schemas: schema, name, definition.
     static let query = """
@@ -18,7 +17,11 @@ struct ViewCatalog: Sendable {
 
     init() {}
 
+    /// From the rows of `query`; rows of another width (another query's, in the same round
+    /// trip) are ignored.
     init(rows: [[String?]], analyzer: StatementAnalyzer) {
+        var views: [RelationName: [RelationName]] = [:]
+        var viewColumns: [RelationName: [String: [ColumnReference]]] = [:]
         for row in rows where row.count == 3 {
             guard let schema = row[0], let name = row[1], let definition = row[2],
                   let analysis = analyzer.analyze(definition).first
@@ -29,12 +32,18 @@ struct ViewCatalog: Sendable {
             for output in analysis.outputs { columns[output.name, default: []] += output.sources }
             viewColumns[view] = columns
         }
+        resolver = ViewResolver(views: views, viewColumns: viewColumns)
     }
 
-    var isEmpty: Bool { views.isEmpty }
+    var isEmpty: Bool { resolver.isEmpty }
 
     func resolve(_ analysis: StatementAnalysis) -> StatementAnalysis {
-        guard !views.isEmpty, !analysis.reads.isEmpty || !analysis.columns.isEmpty else { return analysis }
-        return resolveViews(analysis, views: views, viewColumns: viewColumns)
+        guard !analysis.reads.isEmpty || !analysis.columns.isEmpty else { return analysis }
+        return resolver.resolve(analysis)
+    }
+
+    /// The base-table columns behind a (view) column.
+    func baseColumns(of column: ColumnReference) -> [ColumnReference] {
+        resolver.isEmpty ? [column] : resolver.baseColumns(of: column)
     }
 }

@@ -37,12 +37,15 @@ public enum FrontendMessage {
         /// Raw values (nil for NULL) and whether each is in binary format.
         public var values: [ByteBuffer?]
         public var binary: [Bool]
+        /// Result column format codes as sent: none (all text), one (all columns), or one per column.
+        public var resultFormats: [Int16]
 
-        public init(portalName: String, statementName: String, values: [ByteBuffer?], binary: [Bool]) {
+        public init(portalName: String, statementName: String, values: [ByteBuffer?], binary: [Bool], resultFormats: [Int16] = []) {
             self.portalName = portalName
             self.statementName = statementName
             self.values = values
             self.binary = binary
+            self.resultFormats = resultFormats
         }
 
         /// Values rendered for the record, decoded by their type where known.
@@ -104,16 +107,36 @@ public enum FrontendMessage {
             guard length >= 0, let value = body.readSlice(length: Int(length)) else { throw malformed }
             values.append(value)
         }
-        return Bind(portalName: portal, statementName: statement, values: values, binary: binary)
+        guard let resultFormatCount: Int16 = body.readInteger(), resultFormatCount >= 0 else { throw malformed }
+        var resultFormats: [Int16] = []
+        for _ in 0..<resultFormatCount {
+            guard let format: Int16 = body.readInteger(), format == 0 || format == 1 else { throw malformed }
+            resultFormats.append(format)
+        }
+        return Bind(portalName: portal, statementName: statement, values: values, binary: binary, resultFormats: resultFormats)
     }
 
-    /// The statement name of a Describe of a prepared statement; nil for a Describe of a portal.
-    public static func readDescribedStatement(_ body: ByteBuffer) throws -> String? {
+    /// What a Describe (or Close) names: a prepared statement or a portal.
+    public enum Target: Equatable, Sendable {
+        case statement(String)
+        case portal(String)
+    }
+
+    public static func readDescribe(_ body: ByteBuffer) throws -> Target {
         var body = body
         guard let kind: UInt8 = body.readInteger(), kind == UInt8(ascii: "S") || kind == UInt8(ascii: "P"),
               let name = body.readNullTerminatedString()
         else { throw ProtocolViolation("malformed Describe message") }
-        return kind == UInt8(ascii: "S") ? name : nil
+        return kind == UInt8(ascii: "S") ? .statement(name) : .portal(name)
+    }
+
+    /// A Describe of a portal, which the gateway sends itself when a client executes a portal
+    /// without describing it (it needs the column types to mask the rows).
+    public static func describePortal(_ name: String) -> PostgresFrame {
+        var body = ByteBuffer()
+        body.writeInteger(UInt8(ascii: "P"))
+        body.writeNullTerminatedString(name)
+        return PostgresFrame(type: describeType, body: body)
     }
 
     public static func readExecute(_ body: ByteBuffer) throws -> Execute {

@@ -9,6 +9,7 @@ extension StatementWalker {
         } else if let file = fields["filename"]?.stringValue {
             limitations.append("COPY \(isFrom ? "reads" : "writes") the server file \(file)")
         }
+        copyOptions = Self.copyOptions(fields["options"]?.items ?? [])
         if let query = fields["query"] { return statement(query, parent: nil) }
         guard let target = fields["relation"] else { return [] }
         let relation = Self.relationName(target)
@@ -24,6 +25,36 @@ extension StatementWalker {
         }
         reads.append(relation)
         return copied.map { OutputColumn(name: $0.column, sources: [$0]) }
+    }
+
+    /// COPY's `WITH (FORMAT csv, HEADER, DELIMITER ';')` (and the older `CSV HEADER` spelling,
+    /// which the parser turns into the same options).
+    static func copyOptions(_ options: [ParseNode]) -> CopyOptions {
+        var copy = CopyOptions()
+        for option in options {
+            guard let element = option["DefElem"], let name = element["defname"]?.stringValue else { continue }
+            let argument = element["arg"]
+            let text = argument?.stringNodeValue
+            switch name {
+            case "format": copy.format = CopyOptions.Format(rawValue: text?.lowercased() ?? "") ?? copy.format
+            case "delimiter": copy.delimiter = text
+            case "null": copy.null = text
+            case "quote": copy.quote = text
+            case "escape": copy.escape = text
+            case "header": copy.header = isTrueOption(argument)
+            default: break
+            }
+        }
+        return copy
+    }
+
+    /// A boolean option: absent argument means true; `false`, `off`, `0` mean false.
+    private static func isTrueOption(_ argument: ParseNode?) -> Bool {
+        guard let argument else { return true }
+        if let boolean = argument["Boolean"] { return boolean["boolval"]?.isTrue ?? false }
+        if let integer = argument["Integer"] { return (integer["ival"]?.intValue ?? 0) != 0 }
+        let text = argument.stringNodeValue?.lowercased() ?? "true"
+        return !["false", "off", "0", "no"].contains(text)
     }
 
     /// DROP TABLE / VIEW / SEQUENCE ...: the dropped relations are written.

@@ -9,6 +9,8 @@ final class StatementWalker {
     var writes = UniqueList<RelationName>()
     var columns = UniqueList<ColumnReference>()
     var limitations = UniqueList<String>()
+    /// Set by a `COPY ... TO STDOUT` / `FROM STDIN`: how its data stream is laid out.
+    var copyOptions: CopyOptions?
 
     /// Recursion guard. Foundation already refuses JSON nested deeper than 512 levels; this
     /// keeps the walk's own recursion bounded whatever reaches it.
@@ -26,7 +28,8 @@ final class StatementWalker {
             reads: walker.reads.elements, writes: walker.writes.elements,
             columns: walker.columns.elements, outputs: outputs,
             analysable: walker.limitations.isEmpty,
-            limitation: walker.limitations.isEmpty ? nil : walker.limitations.elements.joined(separator: "; "))
+            limitation: walker.limitations.isEmpty ? nil : walker.limitations.elements.joined(separator: "; "),
+            copy: walker.copyOptions)
     }
 
     /// Describes a statement node (top-level or nested, such as a CTE's query or EXPLAIN's

@@ -14,25 +14,33 @@ public func resolveViews(
     _ analysis: StatementAnalysis, views: [RelationName: [RelationName]],
     viewColumns: [RelationName: [String: [ColumnReference]]] = [:]
 ) -> StatementAnalysis {
-    let resolver = ViewResolver(views: views, viewColumns: viewColumns)
-    var resolved = analysis
-    resolved.reads = analysis.reads.flatMap { [$0] + resolver.underlyingRelations(of: $0) }.uniqued
-    resolved.columns = analysis.columns.flatMap { resolver.baseColumns(of: $0) }.uniqued
-    resolved.outputs = analysis.outputs.map {
-        OutputColumn(name: $0.name, sources: $0.sources.flatMap { resolver.baseColumns(of: $0) }.uniqued)
-    }
-    return resolved
+    ViewResolver(views: views, viewColumns: viewColumns).resolve(analysis)
 }
 
-/// View definitions keyed by effective (schema-qualified) name.
-struct ViewResolver {
+/// View definitions keyed by effective (schema-qualified) name. Build it once per catalog: it
+/// indexes the definitions.
+public struct ViewResolver: Sendable {
     private let views: [RelationName: [RelationName]]
     private let viewColumns: [RelationName: [String: [ColumnReference]]]
 
-    init(views: [RelationName: [RelationName]], viewColumns: [RelationName: [String: [ColumnReference]]]) {
+    public init(views: [RelationName: [RelationName]], viewColumns: [RelationName: [String: [ColumnReference]]] = [:]) {
         self.views = Dictionary(views.map { (Self.key($0.key), $0.value) }, uniquingKeysWith: +)
         self.viewColumns = Dictionary(
             viewColumns.map { (Self.key($0.key), $0.value) }, uniquingKeysWith: { $0.merging($1) { $0 + $1 } })
+    }
+
+    public var isEmpty: Bool { views.isEmpty && viewColumns.isEmpty }
+
+    /// `resolveViews` with this resolver's definitions.
+    public func resolve(_ analysis: StatementAnalysis) -> StatementAnalysis {
+        guard !isEmpty else { return analysis }
+        var resolved = analysis
+        resolved.reads = analysis.reads.flatMap { [$0] + underlyingRelations(of: $0) }.uniqued
+        resolved.columns = analysis.columns.flatMap { baseColumns(of: $0) }.uniqued
+        resolved.outputs = analysis.outputs.map {
+            OutputColumn(name: $0.name, sources: $0.sources.flatMap { baseColumns(of: $0) }.uniqued)
+        }
+        return resolved
     }
 
     private static func key(_ relation: RelationName) -> RelationName {
@@ -65,7 +73,7 @@ struct ViewResolver {
     }
 
     /// The base columns a column derives from, following views down to base relations.
-    func baseColumns(of column: ColumnReference, visiting: Set<RelationName> = []) -> [ColumnReference] {
+    public func baseColumns(of column: ColumnReference, visiting: Set<RelationName> = []) -> [ColumnReference] {
         guard let view = column.relation, isView(view), !visiting.contains(Self.key(view)) else { return [column] }
         let mapped: [ColumnReference]
         let mapping = viewColumns[Self.key(view)]

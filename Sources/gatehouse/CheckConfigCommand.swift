@@ -20,6 +20,9 @@ struct CheckConfigCommand: ParsableCommand {
                 problems.append("connection '\(connection.name)': \(error)")
             }
         }
+        do { _ = try configuration.masking.resolveConfiguredKey() } catch {
+            problems.append("masking key: \(error)")
+        }
         if !problems.isEmpty {
             printError(problems.map { "\(file): \($0)" }.joined(separator: "\n"))
             throw ExitCode(1)

@@ -126,7 +126,13 @@ struct DemoCommand: AsyncParsableCommand {
                   iban: financial
                   birth_date: demographic
               - table: public.support_tickets
-                category: free-text
+                columns:
+                  subject: free-text
+                  body: free-text
+                  metadata: free-text
+        masking:
+          categories:
+            free-text: detect
         """
     }
 }

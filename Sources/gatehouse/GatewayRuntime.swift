@@ -56,7 +56,8 @@ struct GatewayRuntime {
         let validator = TokenValidator(issuers: issuers, httpClient: httpClient, logger: logger)
 
         let postgresTLS = try configuration.postgresListener.tls.map { try NIOSSLContext(configuration: serverTLSConfiguration($0)) }
-        let gateway = try PostgresGateway(configuration: configuration, validator: validator, recorder: store,
+        let masking = try MaskingSetup.settings(for: configuration)
+        let gateway = try PostgresGateway(configuration: configuration, masking: masking, validator: validator, recorder: store,
                                           analyzer: StatementAnalyzer(), serverTLS: postgresTLS, logger: logger)
         let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,
                             tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger)

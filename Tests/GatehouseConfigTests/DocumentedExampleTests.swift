@@ -26,5 +26,8 @@ import Testing
         #expect(config.connection(named: "demo")?.personalData.tables.count == 2)
         #expect(config.devIssuer != nil)
         #expect(config.issuers.count == 1)
+        #expect(config.masking.key == .environment("GATEHOUSE_MASKING_KEY"))
+        #expect(config.masking.rules.detectOnlyCategories == ["free-text"])
+        #expect(config.connection(named: "demo")?.masking.isEmpty == false)
     }
 }

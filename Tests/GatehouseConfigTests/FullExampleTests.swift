@@ -58,6 +58,24 @@ import Testing
                   iban: financial
               - table: public.support_notes
                 category: free-text
+            masking:
+              strategies: { email: partial }
+
+        masking:
+          key_env: GATEHOUSE_MASKING_KEY
+          detectors: [email, payment-card, iban, us-ssn, phone, ipv4, ipv6, de-tax-id, nl-bsn, es-dni]
+          strategies:
+            default: redact
+            email: pseudonym
+          categories:
+            free-text: detect
+            name: pseudonym
+          custom_patterns:
+            - name: order-ref
+              regex: 'ORD-[0-9]{8}'
+          dictionaries:
+            - name: vip-customer
+              terms: [Alice Example, Bob Example]
         """
 
     let fixture: ConfigFixture
@@ -114,6 +132,21 @@ import Testing
         #expect(demo.personalData.category(of: ColumnReference(relation: customers, column: "email")) == "contact")
         let notes = RelationName(name: "support_notes")
         #expect(demo.personalData.category(of: ColumnReference(relation: notes, column: "body")) == "free-text")
+    }
+
+    @Test func maskingIsRead() throws {
+        let config = try fixture.parse(Self.yaml)
+        let masking = config.masking
+        #expect(masking.key == .environment("GATEHOUSE_MASKING_KEY"))
+        #expect(masking.detectors == MaskingConfiguration.builtinDetectors)
+        #expect(masking.rules == MaskingRules(
+            defaultStrategy: .redact, strategies: ["email": .pseudonym], categories: ["free-text": .detect, "name": .pseudonym]))
+        #expect(masking.customPatterns == [CustomPatternSettings(name: "order-ref", regex: "ORD-[0-9]{8}")])
+        #expect(masking.dictionaries == [TermDictionarySettings(name: "vip-customer", terms: .inline(["Alice Example", "Bob Example"]))])
+        let demo = try #require(config.connection(named: "demo"))
+        #expect(demo.masking == MaskingRules(strategies: ["email": .partial]))
+        #expect(config.maskingRules(for: demo).strategies == ["email": .partial])
+        #expect(config.maskingRules(for: demo).detectOnlyCategories == ["free-text"])
     }
 
     @Test func loadReadsTheSameFileFromDisk() throws {

@@ -76,6 +76,12 @@ import Testing
         #expect(out == #"{"profile": {"a": "[PERSONAL]", "b": ["[PERSONAL]", "[PERSONAL]", null, true]}, "keep": "z"}"#)
     }
 
+    @Test func theRootPathMasksTheWholeDocument() throws {
+        #expect(try masked(#"{"a": "x", "b": [1, null]}"#, ["$": "personal"]) == #"{"a": "[PERSONAL]", "b": ["[PERSONAL]", null]}"#)
+        #expect(try masked(#""alice""#, ["$": "name"]) == #""[NAME]""#)
+        #expect(try masked("true", ["$": "name"]) == "true")
+    }
+
     @Test func numbersBecomeStringsOnlyWhenMasked() throws {
         let json = #"{"card": 4111111111111111, "qty": 12, "price": -1.5e3, "id": 7}"#
         let out = try masked(json, ["$.id": "customer-id"])

@@ -67,12 +67,12 @@ def test_demo_rows_match_direct(gateway, admin):
 
 
 def test_prepared_statement(gateway, admin):
-    expected = [r[0] for r in admin.execute("SELECT email FROM customers WHERE id <= 25 ORDER BY id")]
+    expected = [r[0] for r in admin.execute("SELECT city FROM customers WHERE id <= 25 ORDER BY id")]
 
     async def scenario():
         conn = await connect(gateway)
         try:
-            statement = await conn.prepare("SELECT email FROM customers WHERE id = $1")
+            statement = await conn.prepare("SELECT city FROM customers WHERE id = $1")
             assert [t.name for t in statement.get_parameters()] == ["int4"]
             return [await statement.fetchval(i) for i in range(1, 26)]
         finally:

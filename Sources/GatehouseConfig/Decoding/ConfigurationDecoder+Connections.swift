@@ -1,5 +1,5 @@
 extension ConfigurationDecoder {
-    private static let connectionKeys = ["name", "type", "upstream", "allowed_groups", "personal_data"]
+    private static let connectionKeys = ["name", "type", "upstream", "allowed_groups", "personal_data", "masking"]
     private static let upstreamKeys = ["host", "port", "database", "user", "password_env", "password_file", "sslmode", "ca_file"]
 
     func decodeConnections(_ value: ConfigValue) throws -> [ConnectionConfiguration] {
@@ -19,7 +19,8 @@ extension ConfigurationDecoder {
                     type: try entry.required("type").oneOf(ConnectionType.self),
                     upstream: try decodeUpstream(entry.required("upstream")),
                     allowedGroups: try entry.required("allowed_groups").nonEmptyStringList(of: "group"),
-                    personalData: try decodePersonalData(entry.optional("personal_data"))))
+                    personalData: try decodePersonalData(entry.optional("personal_data")),
+                    masking: try decodeConnectionMasking(entry.optional("masking"))))
         }
         return connections
     }
@@ -54,17 +55,23 @@ extension ConfigurationDecoder {
     }
 
     private func decodePasswordSource(_ upstream: ConfigMapping) throws -> SecretSource? {
-        let environment = try upstream.optional("password_env")
-        let file = try upstream.optional("password_file")
+        try decodeSecretSource(in: upstream, environmentKey: "password_env", fileKey: "password_file", secret: "password")
+    }
+
+    /// `<x>_env` or `<x>_file` (at most one): where a secret comes from. `secret` names it in
+    /// the error for a value that is not a variable name.
+    func decodeSecretSource(in section: ConfigMapping, environmentKey: String, fileKey: String, secret: String) throws -> SecretSource? {
+        let environment = try section.optional(environmentKey)
+        let file = try section.optional(fileKey)
         if let environment, let file {
             let later = (file.mark?.line ?? 0) >= (environment.mark?.line ?? 0) ? file : environment
-            throw later.error("password_env and password_file are mutually exclusive")
+            throw later.error("\(environmentKey) and \(fileKey) are mutually exclusive")
         }
         if let environment {
             let name = try environment.string()
-            // Never echo it: a value that is not a variable name may be the password itself.
+            // Never echo it: a value that is not a variable name may be the secret itself.
             guard Self.isEnvironmentVariableName(name) else {
-                throw environment.error("must be the name of an environment variable (letters, digits, _), not the password itself")
+                throw environment.error("must be the name of an environment variable (letters, digits, _), not the \(secret) itself")
             }
             return .environment(name)
         }

@@ -14,16 +14,20 @@ public struct ConnectionConfiguration: Sendable {
     /// Principals need at least one of these groups; never empty.
     public var allowedGroups: [String]
     public var personalData: DataClassification
+    /// Overrides of the global `masking` rules for this connection only (empty when none);
+    /// `GatehouseConfiguration.maskingRules(for:)` gives the merged rules.
+    public var masking: MaskingRules
 
     public init(
         name: String, type: ConnectionType = .postgres, upstream: PostgresUpstream, allowedGroups: [String],
-        personalData: DataClassification = DataClassification()
+        personalData: DataClassification = DataClassification(), masking: MaskingRules = MaskingRules()
     ) {
         self.name = name
         self.type = type
         self.upstream = upstream
         self.allowedGroups = allowedGroups
         self.personalData = personalData
+        self.masking = masking
     }
 }
 

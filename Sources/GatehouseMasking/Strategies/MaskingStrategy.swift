@@ -1,5 +1,5 @@
 /// How a detected identifier is replaced.
-public enum MaskingStrategy: String, Sendable, Codable {
+public enum MaskingStrategy: String, Sendable, Codable, CaseIterable {
     /// `[EMAIL]`: the type label only.
     case redact
     /// Keeps a little context: `j***@example.com`, `************1111`, `DE** … 3000`.

@@ -20,7 +20,8 @@ struct JSONMaskingPass {
 
     mutating func run() throws {
         skipWhitespace()
-        try value(depth: 0, category: nil)
+        // `$` names the whole document.
+        try value(depth: 0, category: masker.category(at: []))
         skipWhitespace()
         guard i == input.count else { throw fail("unexpected data after the document") }
     }

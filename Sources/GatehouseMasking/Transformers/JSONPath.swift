@@ -19,6 +19,20 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         segments = try parser.parse()
     }
 
+    private init(segments: [Segment], description: String) {
+        self.segments = segments
+        self.description = description
+    }
+
+    /// `$["name"]`, or `$[*]["name"]` with `inArray`: a member of the document, or of every
+    /// element of a top-level array (a column of `row_to_json` / `json_agg` output).
+    public static func member(_ name: String, inArray: Bool = false) -> JSONPath {
+        let escaped = name.map { $0 == "\"" || $0 == "\\" ? "\\\($0)" : String($0) }.joined()
+        let quoted = "[\"" + escaped + "\"]"
+        return JSONPath(segments: (inArray ? [.wildcard] : []) + [.key(Array(name.utf8))],
+                        description: "$" + (inArray ? "[*]" : "") + quoted)
+    }
+
     /// True when the path names exactly the value at `location`.
     func matches(_ location: [JSONLocation]) -> Bool {
         guard location.count == segments.count else { return false }

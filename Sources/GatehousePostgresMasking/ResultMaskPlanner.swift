@@ -1,0 +1,155 @@
+import GatehouseCore
+import GatehouseMasking
+import GatehousePostgresWire
+
+/// Decides how each column of a result is masked, once per result description.
+///
+/// A column is personal data when it *is* a classified column (RowDescription names its table
+/// and attribute; views are followed to their base columns) or when the statement analysis says
+/// its value *derives* from one (`upper(email)`, `substr(national_id, 1, 3)`, `row_to_json(c)`).
+/// Such a column is masked by its category whatever its content; every other column gets the
+/// detectors. Where the analysis cannot line up with the result (an unanalysable statement, a
+/// `*` over an unknown relation), expression columns of a statement that touches personal data
+/// are treated as personal data: fail safe.
+public struct ResultMaskPlanner: Sendable {
+    /// Category used when a column may hold personal data but the analysis cannot say which.
+    public static let unknownCategory = "personal-data"
+
+    public var classification: DataClassification
+    /// Categories whose columns only get the detectors (free text), not whole-value masking.
+    public var detectOnlyCategories: Set<String>
+    public var catalog: ResultCatalog
+    /// The base-table columns behind a column (itself for a table column; views followed).
+    public var baseColumns: @Sendable (ColumnReference) -> [ColumnReference]
+
+    public init(classification: DataClassification, detectOnlyCategories: Set<String> = [],
+                catalog: ResultCatalog = ResultCatalog(),
+                baseColumns: @escaping @Sendable (ColumnReference) -> [ColumnReference] = { [$0] }) {
+        self.classification = classification
+        self.detectOnlyCategories = detectOnlyCategories
+        self.catalog = catalog
+        self.baseColumns = baseColumns
+    }
+
+    /// Masks for a RowDescription. `analysis` is the statement's analysis *before* view
+    /// resolution (nil when unknown).
+    public func masks(for fields: [ResultField], analysis: StatementAnalysis?) -> [ResultColumnMask] {
+        var aligned: [OutputColumn]?? = .none
+        return fields.enumerated().map { index, field in
+            let sources: [ColumnReference]
+            if let column = catalog.column(tableOID: field.tableOID, attributeNumber: field.attributeNumber) {
+                sources = [column]
+            } else {
+                if aligned == nil { aligned = .some(alignedOutputs(analysis, count: fields.count)) }
+                if let outputs = aligned!, index < outputs.count {
+                    sources = outputs[index].sources
+                } else {
+                    return ResultColumnMask(typeOID: field.typeOID, format: field.format,
+                                            mask: Self.trimmed(fallbackMask(analysis), typeOID: field.typeOID))
+                }
+            }
+            return ResultColumnMask(typeOID: field.typeOID, format: field.format,
+                                    mask: Self.trimmed(mask(sources: sources, typeOID: field.typeOID), typeOID: field.typeOID))
+        }
+    }
+
+    /// Masks for the columns of a `COPY ... TO STDOUT` (text or csv: every value is text on the
+    /// wire; the catalog supplies column types where it knows them).
+    public func copyMasks(analysis: StatementAnalysis?, columnCount: Int) -> [ResultColumnMask] {
+        guard let outputs = alignedOutputs(analysis, count: columnCount) else {
+            return Array(repeating: ResultColumnMask(typeOID: 0, format: 0, mask: fallbackMask(analysis)), count: columnCount)
+        }
+        return outputs.map { output in
+            let type = output.sources.count == 1 ? typeOID(of: output.sources[0]) : 0
+            return ResultColumnMask(typeOID: type, format: 0, mask: Self.trimmed(mask(sources: output.sources, typeOID: type), typeOID: type))
+        }
+    }
+
+    /// The detectors have nothing to read in numbers, dates and other fixed-grammar types:
+    /// those columns are forwarded untouched (the fast path).
+    static func trimmed(_ mask: ColumnMask, typeOID: UInt32) -> ColumnMask {
+        if mask == .detect, PostgresTypeFamily(oid: typeOID) == .opaque { return .none }
+        return mask
+    }
+
+    // MARK: - Deciding
+
+    private func mask(sources: [ColumnReference], typeOID: UInt32) -> ColumnMask {
+        let base = sources.flatMap(baseColumns)
+        var categories: [String] = []
+        var wholeRows: [DataClassification.Table] = []
+        for column in base {
+            guard let relation = column.relation, let table = classification.table(relation) else { continue }
+            if column.column == "*" {
+                let all = table.category.map { [$0] } ?? table.columns.keys.sorted().compactMap { table.columns[$0] }
+                guard !all.isEmpty else { continue }
+                categories += all
+                wholeRows.append(table)
+            } else if let category = classification.category(of: column) {
+                categories.append(category)
+            }
+        }
+        guard let strict = categories.first(where: { !detectOnlyCategories.contains($0) }) else { return .detect }
+        // row_to_json(c), json_agg(c): mask the classified fields inside, keep the rest readable.
+        if wholeRows.count == base.count, [.json, .jsonb].contains(PostgresTypeFamily(oid: typeOID)), wholeRows.allSatisfy({ $0.category == nil }) {
+            let fields = jsonFields(of: wholeRows)
+            if !fields.isEmpty { return .jsonFields(fields) }
+        }
+        return .classified(category: strict)
+    }
+
+    private func jsonFields(of tables: [DataClassification.Table]) -> [JSONField] {
+        var fields: [JSONField] = []
+        for table in tables {
+            for (column, category) in table.columns.sorted(by: { $0.key < $1.key })
+            where !detectOnlyCategories.contains(category) {
+                for path in [JSONPath.member(column), JSONPath.member(column, inArray: true)] {
+                    fields.append(JSONField(path: path, category: category))
+                }
+            }
+        }
+        return fields
+    }
+
+    /// When the result cannot be lined up with the analysis: expression columns of a statement
+    /// that may touch personal data are personal data.
+    private func fallbackMask(_ analysis: StatementAnalysis?) -> ColumnMask {
+        guard !classification.isEmpty else { return .detect }
+        guard let analysis, analysis.analysable else { return .classified(category: Self.unknownCategory) }
+        let touched = (analysis.columns + analysis.outputs.flatMap(\.sources)).flatMap(baseColumns)
+        let classified = touched.contains { column in
+            guard let relation = column.relation, let table = classification.table(relation) else { return false }
+            return column.column == "*" || table.category != nil || table.columns[column.column] != nil
+        }
+        let categories = touched.compactMap { classification.category(of: $0) }
+        if classified && !categories.allSatisfy(detectOnlyCategories.contains) || classified && categories.isEmpty {
+            return .classified(category: categories.first { !detectOnlyCategories.contains($0) } ?? Self.unknownCategory)
+        }
+        return .detect
+    }
+
+    // MARK: - Lining up
+
+    /// The statement's output columns with every `*` expanded from the catalog, when that gives
+    /// exactly `count` columns.
+    func alignedOutputs(_ analysis: StatementAnalysis?, count: Int) -> [OutputColumn]? {
+        guard let analysis, analysis.analysable else { return nil }
+        var outputs: [OutputColumn] = []
+        for output in analysis.outputs {
+            guard output.name == "*" else {
+                outputs.append(output)
+                continue
+            }
+            guard output.sources.count == 1, output.sources[0].column == "*", let relation = output.sources[0].relation,
+                  let columns = catalog.columns(of: relation)
+            else { return nil }
+            outputs += columns.map { OutputColumn(name: $0.name, sources: [ColumnReference(relation: relation, column: $0.name)]) }
+        }
+        return outputs.count == count ? outputs : nil
+    }
+
+    private func typeOID(of column: ColumnReference) -> UInt32 {
+        guard let relation = column.relation else { return 0 }
+        return catalog.columns(of: relation)?.first { $0.name == column.column }?.typeOID ?? 0
+    }
+}

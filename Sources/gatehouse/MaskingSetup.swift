@@ -1,0 +1,93 @@
+import Crypto
+import Foundation
+import GatehouseConfig
+import GatehouseMasking
+
+/// Turns the `masking` configuration into one `MaskingSettings` per connection.
+enum MaskingSetup {
+    /// HKDF `info` labels: one secret, two independent keys. Changing a label changes every
+    /// pseudonym or subject digest of a deployment.
+    static let pseudonymKeyInfo = "gatehouse masking pseudonym v1"
+    static let subjectKeyInfo = "gatehouse subject digest v1"
+
+    /// The masking settings of every connection, keyed by connection name. Reads the masking
+    /// secret (`key_env`, `key_file`, or `<data_dir>/masking.key`, which is created on first
+    /// use) and the dictionary files. Throws a `ValidationFailure` naming the variable or file
+    /// at fault, never a secret or a term.
+    static func settings(
+        for configuration: GatehouseConfiguration,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> [String: MaskingSettings] {
+        let keys = derivedKeys(fromSecret: try maskingSecret(configuration, environment: environment))
+        let detectors = try detectorSet(configuration.masking)
+        var settings: [String: MaskingSettings] = [:]
+        for connection in configuration.connections {
+            let rules = configuration.maskingRules(for: connection)
+            var strategies: [IdentifierKind: MaskingStrategy] = [:]
+            for (name, strategy) in rules.strategies {
+                strategies[try identifierKind(name, keyPath: "strategies")] = strategy
+            }
+            var categoryStrategies: [String: MaskingStrategy] = [:]
+            for (category, treatment) in rules.categories {
+                if let strategy = treatment.strategy { categoryStrategies[category] = strategy }
+            }
+            let engine = MaskingEngine(
+                detectors: detectors, strategies: strategies, defaultStrategy: rules.effectiveDefaultStrategy,
+                categoryStrategies: categoryStrategies, pseudonymKey: keys.pseudonym, subjectKey: keys.subject)
+            settings[connection.name] = MaskingSettings(engine: engine, detectOnlyCategories: rules.detectOnlyCategories)
+        }
+        return settings
+    }
+
+    /// The pseudonym key and the subject-digest key, each HKDF-SHA256 of the secret with its
+    /// own label (no salt), 32 bytes. The same secret always gives the same keys, so
+    /// pseudonyms and digests survive restarts.
+    static func derivedKeys(fromSecret secret: [UInt8]) -> (pseudonym: SymmetricKey, subject: SymmetricKey) {
+        let material = SymmetricKey(data: secret)
+        func derive(_ info: String) -> SymmetricKey {
+            HKDF<SHA256>.deriveKey(inputKeyMaterial: material, info: Data(info.utf8), outputByteCount: 32)
+        }
+        return (derive(pseudonymKeyInfo), derive(subjectKeyInfo))
+    }
+
+    /// The configured secret's bytes, or the default key file's (created if missing).
+    private static func maskingSecret(_ configuration: GatehouseConfiguration, environment: [String: String]) throws -> [UInt8] {
+        let configured: [UInt8]?
+        do {
+            configured = try configuration.masking.resolveConfiguredKey(environment: environment)
+        } catch {
+            throw ValidationFailure("\(configuration.sourcePath): masking key: \(error)")
+        }
+        return try configured ?? MaskingKeyFile.loadOrCreate(path: configuration.defaultMaskingKeyPath)
+    }
+
+    /// The detectors every connection shares: built-in kinds, custom patterns, dictionaries.
+    private static func detectorSet(_ masking: MaskingConfiguration) throws -> DetectorSet {
+        let kinds = try Set(masking.detectors.map { try identifierKind($0, keyPath: "detectors") })
+        let patterns = try masking.customPatterns.map { pattern in
+            do {
+                return try CustomPattern(name: pattern.name, regex: pattern.regex)
+            } catch {
+                throw ValidationFailure("masking.custom_patterns: '\(pattern.name)' does not compile: \(error)")
+            }
+        }
+        let dictionaries = try masking.dictionaries.map { dictionary in
+            do {
+                return TermDictionary(name: dictionary.name, terms: try dictionary.loadTerms())
+            } catch {
+                throw ValidationFailure("masking.dictionaries: '\(dictionary.name)': \(error)")
+            }
+        }
+        return DetectorSet(kinds: kinds, customPatterns: patterns, dictionaries: dictionaries)
+    }
+
+    /// The configuration validated the name against the same list; a mismatch means the two
+    /// modules disagree, which must not silently drop a detector.
+    private static func identifierKind(_ name: String, keyPath: String) throws -> IdentifierKind {
+        guard let kind = IdentifierKind(rawValue: name) else {
+            throw ValidationFailure("masking.\(keyPath): '\(name)' is not an identifier kind the masking engine knows")
+        }
+        return kind
+    }
+
+}
