@@ -38,16 +38,18 @@ public struct MaskingEngine: Sendable {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + detections.count * 16)
         var hits = SubjectHitCollector()
+        // Typed views copy with memcpy; slices of a raw buffer would copy byte by byte.
+        let typed = bytes.assumingMemoryBound(to: UInt8.self)
         var cursor = 0
         for detection in detections {
-            output.append(contentsOf: bytes[cursor..<detection.range.lowerBound])
-            let value = Array(bytes[detection.range])
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: typed[cursor..<detection.range.lowerBound]))
+            let value = Array(UnsafeBufferPointer(rebasing: typed[detection.range]))
             output.append(contentsOf: replacement(
                 for: value, kind: detection.kind, name: detection.name,
                 strategy: strategy(for: detection.kind), hits: &hits))
             cursor = detection.range.upperBound
         }
-        output.append(contentsOf: bytes[cursor...])
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: typed[cursor...]))
         return MaskResult(output: output, hits: hits.hits)
     }
 
@@ -71,7 +73,7 @@ public struct MaskingEngine: Sendable {
     public func maskClassifiedValue(_ bytes: UnsafeRawBufferPointer, category: String) -> MaskResult {
         guard !bytes.isEmpty else { return MaskResult(output: nil, hits: []) }
         var hits = SubjectHitCollector()
-        let value = Array(bytes)
+        let value = Array(bytes.assumingMemoryBound(to: UInt8.self))
         let content = ClassifiedValue.trimmedRange(of: value)
         let detections = detectors.detect(in: bytes)
         if detections.count == 1, detections[0].range == content, detections[0].kind != .custom {

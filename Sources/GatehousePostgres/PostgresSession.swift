@@ -27,7 +27,7 @@ final class PostgresSession {
     /// tables, and results are masked by the classification of the columns they come from.
     private var catalog: UpstreamCatalog
     private var responses: ResponseMasker
-    /// DDL went upstream: views may have changed, reload the catalog at the next ReadyForQuery.
+    /// DDL went upstream: views and columns may have changed, reload the catalog at the next ReadyForQuery.
     private var ranDDL = false
 
     private var tracker = StatementTracker()
@@ -43,9 +43,9 @@ final class PostgresSession {
     private static let heldFramesLimit = 256
     private var clientReadsPaused = false
     private var waitingForRecorder = false
-    private var reloadingViews = false
+    private var reloadingCatalog = false
     /// Client frames wait, in order, while a record or a view reload is in flight.
-    private var holding: Bool { waitingForRecorder || reloadingViews }
+    private var holding: Bool { waitingForRecorder || reloadingCatalog }
     /// Outcomes not yet committed. They ride along with the next statement's write-ahead commit
     /// (one durable commit per statement instead of two), or go on their own after
     /// `outcomeFlushDelay` when the session is idle.
@@ -287,20 +287,8 @@ final class PostgresSession {
 
     func upstreamFrame(_ frame: PostgresFrame) {
         guard !ended else { return }
-        switch frame.type {
-        case BackendMessage.readyForQueryType:
-            if let injection = syncInjections.popFirst(), let error = injection {
-                BackendMessage.error(error).write(into: &toClient)
-            }
-            settle(frame)
-            extended.synced()
-            if ranDDL { reloadViews() }
-        case BackendMessage.parameterDescriptionType:
-            extended.received(parameterDescription: frame.body)
-        case BackendMessage.commandCompleteType, BackendMessage.errorType, BackendMessage.emptyQueryType, BackendMessage.portalSuspendedType:
-            settle(frame)
-        default:
-            break
+        if frame.type == BackendMessage.readyForQueryType, let injection = syncInjections.popFirst(), let error = injection {
+            BackendMessage.error(error).write(into: &toClient)
         }
         do {
             try responses.relay(frame, into: &toClient)
@@ -312,6 +300,21 @@ final class PostgresSession {
                               message: "gatehouse: a result could not be masked, so it was withheld and the session closed: \(error)"),
                        reason: "masking failed: \(error)")
             return
+        }
+        switch frame.type {
+        case BackendMessage.readyForQueryType:
+            settle(frame)
+            extended.synced()
+            // Not inside the client's transaction: the catalog read would wait for the locks the
+            // DDL holds, while the client waits for the reload (the DDL is not visible to
+            // other connections before commit anyway).
+            if ranDDL, BackendMessage.readTransactionStatus(frame.body) == .idle { reloadCatalog() }
+        case BackendMessage.parameterDescriptionType:
+            extended.received(parameterDescription: frame.body)
+        case BackendMessage.commandCompleteType, BackendMessage.errorType, BackendMessage.emptyQueryType, BackendMessage.portalSuspendedType:
+            settle(frame)
+        default:
+            break
         }
         if toClient.readableBytes >= Self.writeThreshold { flushClient() }
     }
@@ -329,17 +332,18 @@ final class PostgresSession {
         pendingOutcomes.append(contentsOf: outcomes.map { event(.outcome($0)) })
     }
 
-    /// Statements after DDL wait for the reload, so a view created a moment ago is resolved.
-    private func reloadViews() {
+    /// Statements after DDL wait for the reload, so a view or column created a moment ago is
+    /// resolved and classified.
+    private func reloadCatalog() {
         ranDDL = false
-        reloadingViews = true
+        reloadingCatalog = true
         connection.catalog.invalidate()
         connection.catalog.fresh(on: client.eventLoop).whenComplete { [self] result in
             if case .success(let fresh) = result {
                 catalog = fresh
                 responses.router.planner = connection.planner(fresh)
             }
-            reloadingViews = false
+            reloadingCatalog = false
             drainHeldFrames()
         }
     }

@@ -11,8 +11,10 @@ struct UpstreamCatalog: Sendable {
     var views = ViewCatalog()
     var results = ResultCatalog()
 
-    /// Both catalog queries in one round trip; their rows are told apart by their width.
-    static let query = ViewCatalog.query + ";\n" + ResultCatalog.query
+    /// Both catalog queries in one round trip; their rows are told apart by their width. A
+    /// catalog read never waits long for a lock some transaction holds (DDL in progress): it
+    /// fails, and the previous catalog stays in use.
+    static let query = "SET lock_timeout = '2s';\n" + ViewCatalog.query + ";\n" + ResultCatalog.query
 
     init() {}
 

@@ -4,8 +4,9 @@ public struct ClassifiedColumnLookup: Sendable {
     /// The category of `schema.table.column`, or nil when it is not classified. The schema is
     /// nil when the error did not name one.
     public var category: @Sendable (_ schema: String?, _ table: String, _ column: String) -> String?
-    /// The category of the table's first classified column (in table order), or nil when the
-    /// table has none: used where PostgreSQL prints values without naming their columns.
+    /// The category for a whole row of the table (its table-wide category, or a general one
+    /// when its columns have several), or nil when nothing in it is masked by classification:
+    /// used where PostgreSQL prints values without naming their columns.
     public var tableCategory: @Sendable (_ schema: String?, _ table: String) -> String?
 
     public init(

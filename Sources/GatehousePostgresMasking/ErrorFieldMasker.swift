@@ -52,7 +52,11 @@ public struct ErrorFieldMasker: Sendable {
     /// Masks an ErrorResponse or NoticeResponse body (type byte + NUL-terminated text per field,
     /// then a NUL), keeping every other field and the field order byte for byte; nil when
     /// nothing changed. Throws `PostgresMaskingError` on a body that is not a field list.
-    public func mask(body: ByteBuffer) throws -> ErrorMaskResult<ByteBuffer>? {
+    ///
+    /// `statementCategory` is set when the statement that raised it reads personal data by
+    /// classification: a data exception (SQLSTATE class 22, `invalid input syntax for type
+    /// integer: "Jonas Fernández"`) quotes the offending value, which is then masked whole.
+    public func mask(body: ByteBuffer, statementCategory: String? = nil) throws -> ErrorMaskResult<ByteBuffer>? {
         let fields = try body.withUnsafeReadableBytes { raw -> [(type: UInt8, value: [UInt8])] in
             var fields: [(type: UInt8, value: [UInt8])] = []
             var i = 0
@@ -78,12 +82,20 @@ public struct ErrorFieldMasker: Sendable {
         var count = 0
         var output = ByteBuffer()
         output.reserveCapacity(body.readableBytes + 32)
+        let quotedValues = text("C").map { $0.starts(with: Array("22".utf8)) } == true ? statementCategory : nil
         for field in fields {
             var value = field.value
+            var changed = false
+            if let category = quotedValues, field.type == UInt8(ascii: "M") || field.type == UInt8(ascii: "D"),
+               let masked = maskQuotedValues(value, category: category, hits: &hits) {
+                value = masked
+                changed = true
+            }
             if Self.maskedFieldTypes.contains(field.type), let masked = maskField(field.type, value, context: context, hits: &hits) {
                 value = masked
-                count += 1
+                changed = true
             }
+            if changed { count += 1 }
             output.writeInteger(field.type)
             output.writeBytes(value)
             output.writeInteger(UInt8(0))
@@ -94,6 +106,29 @@ public struct ErrorFieldMasker: Sendable {
     }
 
     // MARK: - Internals
+
+    /// Every `"…"` span masked whole by `category`; nil when there is none.
+    private func maskQuotedValues(_ value: [UInt8], category: String, hits: inout SubjectHitList) -> [UInt8]? {
+        let quote = UInt8(ascii: "\"")
+        var output: [UInt8] = []
+        var cursor = 0
+        var changed = false
+        while let open = value[cursor...].firstIndex(of: quote), let close = value[(open + 1)...].firstIndex(of: quote) {
+            output += value[cursor...open]
+            let result = engine.maskClassifiedValue(Array(value[(open + 1)..<close]), category: category)
+            hits.add(result.hits)
+            if let masked = result.output {
+                output += masked
+                changed = true
+            } else {
+                output += value[(open + 1)..<close]
+            }
+            output.append(quote)
+            cursor = close + 1
+        }
+        guard changed else { return nil }
+        return output + value[cursor...]
+    }
 
     private func context(schema: String?, table: String?, message: [UInt8], detail: [UInt8]?) -> ErrorDetailRewriter? {
         guard let classification else { return nil }

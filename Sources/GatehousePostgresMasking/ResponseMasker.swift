@@ -46,9 +46,10 @@ public struct ResponseMasker: Sendable {
                 return category
             },
             tableCategory: { schema, name in
+                // A whole row mixes categories: it is labelled as personal data in general.
                 guard let table = table(schema, name) else { return nil }
-                return ([table.category].compactMap { $0 } + table.columns.keys.sorted().compactMap { table.columns[$0] })
-                    .first { !detectOnly.contains($0) }
+                if let category = table.category { return detectOnly.contains(category) ? nil : category }
+                return table.columns.values.contains { !detectOnly.contains($0) } ? ResultMaskPlanner.unknownCategory : nil
             })
         return ErrorFieldMasker(engine: settings.engine, classification: lookup)
     }
@@ -74,8 +75,8 @@ public struct ResponseMasker: Sendable {
             router.completed()
             frame.write(into: &out)
         case BackendMessage.errorType:
-            router.error()
             try relayNotice(frame, into: &out)
+            router.error()
         case BackendMessage.noticeType:
             try relayNotice(frame, into: &out)
         case BackendMessage.notificationType:
@@ -141,7 +142,8 @@ public struct ResponseMasker: Sendable {
         out.writeInteger(BackendMessage.copyDataType)
         let lengthIndex = out.writerIndex
         out.writeInteger(Int32(0))
-        let isHeader = copyRows == 1 && copy.options.format == .csv && copy.options.header
+        // HEADER (csv, and text since PostgreSQL 15): the first line names the columns.
+        let isHeader = copyRows == 1 && copy.options.header
         guard let stats = try copy.mask(row: frame.body, isHeader: isHeader, into: &out) else {
             out.moveWriterIndex(to: start)
             frame.write(into: &out)
@@ -154,7 +156,8 @@ public struct ResponseMasker: Sendable {
     // MARK: - Errors, notices, notifications
 
     private mutating func relayNotice(_ frame: PostgresFrame, into out: inout ByteBuffer) throws {
-        guard let masked = try errors.mask(body: frame.body) else {
+        let category = router.planner.personalDataCategory(of: router.currentStatement())
+        guard let masked = try errors.mask(body: frame.body, statementCategory: category) else {
             frame.write(into: &out)
             return
         }

@@ -81,9 +81,14 @@ public struct ResultMaskPlanner: Sendable {
         for column in base {
             guard let relation = column.relation, let table = classification.table(relation) else { continue }
             if column.column == "*" {
-                let all = table.category.map { [$0] } ?? table.columns.keys.sorted().compactMap { table.columns[$0] }
-                guard !all.isEmpty else { continue }
-                categories += all
+                // A whole row mixes the table's categories: it is personal data in general.
+                if let category = table.category {
+                    categories.append(category)
+                } else if table.columns.values.contains(where: { !detectOnlyCategories.contains($0) }) {
+                    categories.append(Self.unknownCategory)
+                } else {
+                    continue
+                }
                 wholeRows.append(table)
             } else if let category = classification.category(of: column) {
                 categories.append(category)
@@ -114,18 +119,28 @@ public struct ResultMaskPlanner: Sendable {
     /// When the result cannot be lined up with the analysis: expression columns of a statement
     /// that may touch personal data are personal data.
     private func fallbackMask(_ analysis: StatementAnalysis?) -> ColumnMask {
-        guard !classification.isEmpty else { return .detect }
-        guard let analysis, analysis.analysable else { return .classified(category: Self.unknownCategory) }
-        let touched = (analysis.columns + analysis.outputs.flatMap(\.sources)).flatMap(baseColumns)
-        let classified = touched.contains { column in
-            guard let relation = column.relation, let table = classification.table(relation) else { return false }
-            return column.column == "*" || table.category != nil || table.columns[column.column] != nil
+        personalDataCategory(of: analysis).map { .classified(category: $0) } ?? .detect
+    }
+
+    /// The category a statement's data may carry when it touches columns masked by
+    /// classification (`unknownCategory` when it cannot be analysed on a connection with
+    /// personal data, or touches whole rows); nil when it touches none.
+    public func personalDataCategory(of analysis: StatementAnalysis?) -> String? {
+        guard !classification.isEmpty else { return nil }
+        guard let analysis, analysis.analysable else { return Self.unknownCategory }
+        for column in (analysis.columns + analysis.outputs.flatMap(\.sources)).flatMap(baseColumns) {
+            guard let relation = column.relation, let table = classification.table(relation) else { continue }
+            let category: String?
+            if let tableWide = table.category {
+                category = tableWide
+            } else if column.column == "*" {
+                category = table.columns.values.contains { !detectOnlyCategories.contains($0) } ? Self.unknownCategory : nil
+            } else {
+                category = table.columns[column.column]
+            }
+            if let category, !detectOnlyCategories.contains(category) { return category }
         }
-        let categories = touched.compactMap { classification.category(of: $0) }
-        if classified && !categories.allSatisfy(detectOnlyCategories.contains) || classified && categories.isEmpty {
-            return .classified(category: categories.first { !detectOnlyCategories.contains($0) } ?? Self.unknownCategory)
-        }
-        return .detect
+        return nil
     }
 
     // MARK: - Lining up

@@ -153,6 +153,15 @@ public struct ResultRouter: Sendable {
         }
     }
 
+    /// The statement whose answers are now arriving (before view resolution), when known.
+    public func currentStatement() -> StatementAnalysis? {
+        switch peek() {
+        case .simpleQuery(let analyses, let next)?: return next < analyses.count ? analyses[next] : nil
+        case .execute(let portal)?: return portal?.statement?.analysis
+        default: return nil
+        }
+    }
+
     /// DataRows about to arrive for an Execute: its portal's masks (nil when unknown).
     public mutating func rowMasks() -> [ResultColumnMask]? {
         if case .rows(let masks) = current { return masks }
@@ -166,12 +175,7 @@ public struct ResultRouter: Sendable {
 
     /// CopyOutResponse: the COPY stream that follows and how its columns are masked.
     public mutating func copyOut(columnCount: Int) -> Rows {
-        var analysis: StatementAnalysis?
-        switch peek() {
-        case .simpleQuery(let analyses, let next)?: analysis = next < analyses.count ? analyses[next] : nil
-        case .execute(let portal)?: analysis = portal?.statement?.analysis
-        default: break
-        }
+        let analysis = currentStatement()
         current = .copy(analysis?.copy ?? CopyOptions(), planner.copyMasks(analysis: analysis, columnCount: columnCount))
         return current
     }

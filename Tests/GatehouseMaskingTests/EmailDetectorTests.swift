@@ -10,6 +10,12 @@ import Testing
         #expect(values("contact: \(address), thanks", of: .email) == [address])
     }
 
+    /// RFC 6531: a local part or domain in UTF-8 is one address, never masked in part.
+    @Test(arguments: ["chloé@example.com", "léa@example.com", "jürgen@müller.de", "用户@例子.广告"])
+    func detectsInternationalisedAddresses(address: String) {
+        #expect(values("écrire à \(address), merci", of: .email) == [address])
+    }
+
     @Test func stopsAtSentencePunctuation() {
         #expect(values("Write to (alice@example.com).", of: .email) == ["alice@example.com"])
         #expect(values("<alice@example.com>", of: .email) == ["alice@example.com"])

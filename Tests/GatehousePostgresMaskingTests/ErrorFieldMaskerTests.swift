@@ -107,6 +107,17 @@ import Testing
         #expect(!(result.value.detail ?? "").contains("alice@example.com"))
     }
 
+    /// A data exception quotes the offending value; while a statement reads classified data the
+    /// value may be one of them, so it is masked whole. Other errors keep their quoted names.
+    @Test func dataExceptionsOfStatementsReadingPersonalData() throws {
+        let cast = ErrorFields(code: "22P02", message: "invalid input syntax for type integer: \"Jonas Fernández\"").encoded()
+        let masked = try #require(try masker.mask(body: cast, statementCategory: "name"))
+        #expect(ErrorFields.decode(masked.value).message == "invalid input syntax for type integer: \"[NAME]\"")
+        #expect(try masker.mask(body: cast) == nil)
+        let missing = ErrorFields(code: "42703", message: "column \"emial\" does not exist").encoded()
+        #expect(try masker.mask(body: missing, statementCategory: "name") == nil)
+    }
+
     @Test func cleanErrorsComeBackNil() throws {
         #expect(masker.mask(ErrorFields(code: "42P01", message: "relation \"nope\" does not exist")) == nil)
         let body = ErrorFields(code: "42P01", message: "relation \"nope\" does not exist").encoded()

@@ -120,7 +120,7 @@ import Testing
         // The whole row as a composite value cannot be masked inside: it is classified (NULL).
         let composite = Self.planner.masks(for: [ResultField(name: "c", typeOID: 16402)],
                                            analysis: analysis([OutputColumn(name: "c", sources: [source("*")])]))
-        #expect(composite[0].mask == .classified(category: "demographic"))
+        #expect(composite[0].mask == .classified(category: ResultMaskPlanner.unknownCategory))
     }
 
     @Test func unalignableResultsFailSafe() {

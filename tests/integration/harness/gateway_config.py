@@ -1,7 +1,8 @@
 """Writing a Gatehouse YAML configuration (docs/configuration.md) from plain Python values.
 
 Strings are emitted as JSON strings, which YAML reads as double-quoted scalars, so no YAML
-library is needed and nothing is left to YAML's implicit typing.
+library is needed and nothing is left to YAML's implicit typing. Nested sections given as
+plain dicts and lists (`personal_data`, `masking`) are emitted as JSON, i.e. YAML flow style.
 """
 
 import json
@@ -24,6 +25,11 @@ class Connection:
     name: str
     upstream: Upstream
     allowed_groups: list = field(default_factory=lambda: ["engineers"])
+    # The data classification: [{"table": "public.customers", "columns": {"email": "contact"}},
+    # {"table": "public.notes", "category": "free-text"}].
+    personal_data: list | None = None
+    # This connection's overrides of the global masking rules: {"strategies": ..., "categories": ...}.
+    masking: dict | None = None
 
 
 @dataclass
@@ -46,6 +52,9 @@ class GatewayConfig:
     max_message_bytes: int | None = None
     issuers: list = field(default_factory=list)
     dev_issuer_audience: str = "gatehouse"
+    # The global `masking` section (key_env/key_file, detectors, strategies, categories,
+    # custom_patterns, dictionaries); None leaves every default.
+    masking: dict | None = None
 
     def yaml(self) -> str:
         q = json.dumps
@@ -75,4 +84,10 @@ class GatewayConfig:
                 lines.append(f"      ca_file: {q(upstream.ca_file)}")
             lines += [f"      sslmode: {upstream.sslmode}",
                       f"    allowed_groups: [{', '.join(q(g) for g in connection.allowed_groups)}]"]
+            if connection.personal_data is not None:
+                lines.append(f"    personal_data: {q(connection.personal_data)}")
+            if connection.masking is not None:
+                lines.append(f"    masking: {q(connection.masking)}")
+        if self.masking is not None:
+            lines += ["", f"masking: {q(self.masking)}"]
         return "\n".join(lines) + "\n"

@@ -123,6 +123,25 @@ def connections_for(upstream: UpstreamCluster) -> list:
     ]
 
 
+# The demo schema's classification (docs/configuration.md, "Masking"), served as `shop_masked`
+# by the main gateway. Support tickets are free text: only what the detectors find is masked.
+DEMO_PERSONAL_DATA = [
+    {"table": "public.customers", "columns": {
+        "full_name": "name", "email": "contact", "phone": "contact", "national_id": "national-id",
+        "card_number": "financial", "iban": "financial", "birth_date": "demographic"}},
+    {"table": "public.support_tickets", "columns": {
+        "subject": "free-text", "body": "free-text", "metadata": "free-text"}},
+]
+DEMO_MASKING = {"categories": {"free-text": "detect"}}
+
+
+def masked_connection(upstream: UpstreamCluster) -> Connection:
+    """`shop` with the demo classification."""
+    return Connection("shop_masked", Upstream(upstream.server.host, upstream.server.port, "shop", "gh_scram",
+                                              "GH_SCRAM_PASSWORD"),
+                      personal_data=DEMO_PERSONAL_DATA)
+
+
 def start_main_gateway(workdir: str, upstream: UpstreamCluster, oidc: OidcMock | None) -> GatewayUnderTest:
     """TLS listener on 0.0.0.0 (not loopback: cleartext tokens stay refused despite the flag)."""
     directory = os.path.join(workdir, "gateway-main")
@@ -134,12 +153,13 @@ def start_main_gateway(workdir: str, upstream: UpstreamCluster, oidc: OidcMock |
         postgres_address="0.0.0.0",
         postgres_port=free_port("0.0.0.0"),
         http_port=free_port(),
-        connections=connections_for(upstream),
+        connections=connections_for(upstream) + [masked_connection(upstream)],
         tls_cert=cert,
         tls_key=key,
         allow_cleartext_token_on_loopback=True,
         max_message_bytes=1024 * 1024,
         issuers=[Issuer(oidc.issuer, [CLIENT_ID], ["RS256"])] if oidc else [],
+        masking=DEMO_MASKING,
     )
     gateway = Gateway(directory, config.yaml(), env=upstream.env(), name="gateway-main").start()
     return GatewayUnderTest(gateway, data_dir)
