@@ -46,7 +46,7 @@ sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "integration"))
 sys.path.insert(0, BENCH_DIR)
 
 import pgbench_compare  # noqa: E402  (measure, pgbench_run_args)
-from harness import clients, pgbin  # noqa: E402
+from harness import clients, pgbin, stack  # noqa: E402
 from harness.gateway import Gateway, GatewayStartError, binary  # noqa: E402
 from harness.gateway_config import Connection, GatewayConfig, Upstream  # noqa: E402
 from harness.ports import free_port  # noqa: E402
@@ -59,13 +59,9 @@ MASKING_BENCHMARK = os.path.join(REPO_ROOT, ".build-release", "release", "maskin
 SELECT_TARGET = 1.5   # gateway wall time / direct wall time, at most
 PGBENCH_TARGET = 0.8  # gateway TPS / direct TPS, at least
 
-# The demo's classification (Sources/gatehouse/DemoCommand.swift).
-PERSONAL_DATA = [
-    ("public.customers", {"full_name": "name", "email": "contact", "phone": "contact",
-                          "national_id": "national-id", "card_number": "financial", "iban": "financial",
-                          "birth_date": "demographic"}, None),
-    ("public.support_tickets", None, "free-text"),
-]
+# The demo's classification and masking rules, as the integration tests use them.
+PERSONAL_DATA = stack.DEMO_PERSONAL_DATA
+MASKING = stack.DEMO_MASKING
 
 # Grows `customers` past the seed's 1,000 rows. Runs in the psql session that loaded the seed,
 # so the seed's check-digit helpers (pg_temp.luhn_digit, iban, bsn, dni, insee, belgian_nn,
@@ -240,32 +236,15 @@ def load_customers(server: PostgresServer, password: str, rows: int) -> float:
     return time.perf_counter() - started
 
 
-def personal_data_yaml() -> str:
-    lines = ["    personal_data:"]
-    for table, columns, category in PERSONAL_DATA:
-        lines.append(f'      - table: "{table}"')
-        if columns:
-            lines.append("        columns:")
-            lines += [f'          {column}: "{label}"' for column, label in columns.items()]
-        if category:
-            lines.append(f'        category: "{category}"')
-    return "\n".join(lines) + "\n"
-
-
 def start_gateway(workdir: str, server: PostgresServer, password: str, classified: bool = True) -> Gateway:
     name = "gatehouse-masking-bench" if classified else "gatehouse-unclassified-bench"
     config = GatewayConfig(
         data_dir=os.path.join(workdir, name + "-data"), postgres_address="127.0.0.1", postgres_port=free_port(),
         http_port=free_port(), allow_cleartext_token_on_loopback=True,
         connections=[Connection(DATABASE, Upstream(server.host, server.port, DATABASE, ROLE, PASSWORD_ENV),
-                                allowed_groups=["engineers"])])
+                                allowed_groups=["engineers"], personal_data=PERSONAL_DATA if classified else None)],
+        masking=MASKING if classified else None)
     text = config.yaml()
-    if classified:
-        # The harness writes no classification; the only connection is the document's last
-        # entry, so its personal_data block goes at the end.
-        if not text.rstrip("\n").splitlines()[-1].startswith("    allowed_groups:"):
-            raise RuntimeError("unexpected gateway configuration layout: cannot append personal_data")
-        text += personal_data_yaml()
     return Gateway(workdir, text, env={PASSWORD_ENV: password}, name=name).start()
 
 

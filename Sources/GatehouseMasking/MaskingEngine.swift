@@ -11,6 +11,9 @@ public struct MaskingEngine: Sendable {
     public let categoryStrategies: [String: MaskingStrategy]
     let pseudonym: Pseudonym
     let subjectHash: KeyedHash
+    /// When false, no subject hits are computed (saves an HMAC per masked value): for callers
+    /// that already hold as many subjects as they keep.
+    public var collectsSubjects = true
 
     public init(
         detectors: DetectorSet,
@@ -97,23 +100,16 @@ public struct MaskingEngine: Sendable {
         for value: [UInt8], kind: IdentifierKind, name: String, strategy: MaskingStrategy,
         hits: inout SubjectHitCollector
     ) -> [UInt8] {
+        if strategy != .pseudonym && !collectsSubjects {
+            return strategy == .redact ? Redaction.render(kind: kind, name: name) : PartialMask.render(value, kind: kind)
+        }
         let normalised = normalisedIdentifier(value, kind: kind)
-        hits.add(SubjectHit(kind: kind, digest: hexString(subjectHash.mac(normalised))))
+        if collectsSubjects { hits.add(SubjectHit(kind: kind, digest: hexString(subjectHash.mac(normalised)))) }
         switch strategy {
         case .redact: return Redaction.render(kind: kind, name: name)
         case .partial: return PartialMask.render(value, kind: kind)
         case .pseudonym: return pseudonym.render(value, kind: kind, name: name, normalised: normalised)
         }
-    }
-}
-
-/// Keeps the first occurrence of each subject, in order.
-struct SubjectHitCollector {
-    private(set) var hits: [SubjectHit] = []
-    private var seen: Set<SubjectHit> = []
-
-    mutating func add(_ hit: SubjectHit) {
-        if seen.insert(hit).inserted { hits.append(hit) }
     }
 }
 

@@ -80,7 +80,7 @@ public struct CopyRowMasker: Sendable {
     }
 
     private func maskRow(_ row: UnsafeRawBufferPointer, into output: inout ByteBuffer) throws -> DataRowMaskStats? {
-        var hits = SubjectHitList()
+        var hits = SubjectHitCollector()
         var masked = 0
         var copied = 0
         var column = 0

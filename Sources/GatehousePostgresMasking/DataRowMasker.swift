@@ -68,7 +68,7 @@ public struct DataRowMasker: Sendable {
         guard count == columns.count else {
             throw PostgresMaskingError(.dataRow, "\(count) columns where the description has \(columns.count)")
         }
-        var hits = SubjectHitList()
+        var hits = SubjectHitCollector()
         var masked = 0
         var copied = 0      // row bytes before this offset are in `output` (or replaced)
         var i = 2

@@ -28,7 +28,7 @@ struct ErrorDetailRewriter {
     }
 
     /// nil when no value list belongs to a classified column.
-    func rewrite(_ text: [UInt8], hits: inout SubjectHitList) -> [Piece]? {
+    func rewrite(_ text: [UInt8], hits: inout SubjectHitCollector) -> [Piece]? {
         var pieces: [Piece] = []
         var copied = 0
         var changed = false

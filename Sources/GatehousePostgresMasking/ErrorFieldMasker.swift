@@ -28,7 +28,7 @@ public struct ErrorFieldMasker: Sendable {
 
     /// Masks decoded fields; nil when nothing changed.
     public func mask(_ fields: ErrorFields) -> ErrorMaskResult<ErrorFields>? {
-        var hits = SubjectHitList()
+        var hits = SubjectHitCollector()
         var count = 0
         let context = self.context(schema: fields.other[UInt8(ascii: "s")], table: fields.other[UInt8(ascii: "t")],
                                    message: Array(fields.message.utf8), detail: fields.detail.map { Array($0.utf8) })
@@ -78,7 +78,7 @@ public struct ErrorFieldMasker: Sendable {
         let context = self.context(schema: text("s").map { String(decoding: $0, as: UTF8.self) },
                                    table: text("t").map { String(decoding: $0, as: UTF8.self) },
                                    message: text("M") ?? [], detail: text("D"))
-        var hits = SubjectHitList()
+        var hits = SubjectHitCollector()
         var count = 0
         var output = ByteBuffer()
         output.reserveCapacity(body.readableBytes + 32)
@@ -108,7 +108,7 @@ public struct ErrorFieldMasker: Sendable {
     // MARK: - Internals
 
     /// Every `"…"` span masked whole by `category`; nil when there is none.
-    private func maskQuotedValues(_ value: [UInt8], category: String, hits: inout SubjectHitList) -> [UInt8]? {
+    private func maskQuotedValues(_ value: [UInt8], category: String, hits: inout SubjectHitCollector) -> [UInt8]? {
         let quote = UInt8(ascii: "\"")
         var output: [UInt8] = []
         var cursor = 0
@@ -142,7 +142,7 @@ public struct ErrorFieldMasker: Sendable {
     }
 
     /// Value lists first (message and detail), then the detectors over what they left.
-    private func maskField(_ type: UInt8, _ value: [UInt8], context: ErrorDetailRewriter?, hits: inout SubjectHitList) -> [UInt8]? {
+    private func maskField(_ type: UInt8, _ value: [UInt8], context: ErrorDetailRewriter?, hits: inout SubjectHitCollector) -> [UInt8]? {
         guard !value.isEmpty else { return nil }
         if let context, type == UInt8(ascii: "D") || type == UInt8(ascii: "M"),
            let pieces = context.rewrite(value, hits: &hits) {

@@ -11,7 +11,7 @@ public struct MaskedStatement: Sendable {
     public var subjects: [SubjectReference]?
 
     public init(text: String, parameters: [String?], analysis: StatementAnalysis, engine: MaskingEngine) {
-        var hits = SubjectHitList()
+        var hits = SubjectHitCollector()
         func masked(_ value: String) -> String {
             let result = engine.mask(value)
             hits.add(result.hits)
@@ -26,7 +26,7 @@ public struct MaskedStatement: Sendable {
     }
 }
 
-extension SubjectHitList {
+extension SubjectHitCollector {
     /// The hits as the record names them (at most `SubjectReference.limitPerEvent`).
     var references: [SubjectReference] {
         hits.prefix(SubjectReference.limitPerEvent).map { SubjectReference(kind: $0.kind.rawValue, digest: $0.digest) }

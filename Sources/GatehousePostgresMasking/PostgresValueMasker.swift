@@ -25,7 +25,7 @@ public struct PostgresValueMasker: Sendable {
     }
 
     public func mask(_ value: UnsafeRawBufferPointer, typeOID: UInt32, format: Int16, mask: ColumnMask) throws -> ValueMaskResult {
-        var hits = SubjectHitList()
+        var hits = SubjectHitCollector()
         let masked = try self.mask(value, family: PostgresTypeFamily(oid: typeOID), binary: format != 0, mask: mask, hits: &hits)
         return ValueMaskResult(value: masked, hits: hits.hits)
     }
@@ -37,7 +37,7 @@ public struct PostgresValueMasker: Sendable {
     /// The row maskers' entry: the family is computed once per column, hits accumulate per row.
     func mask(
         _ value: UnsafeRawBufferPointer, family: PostgresTypeFamily, binary: Bool, mask: ColumnMask,
-        hits: inout SubjectHitList
+        hits: inout SubjectHitCollector
     ) throws -> MaskedValue {
         if case .none = mask { return .unchanged }
         if value.isEmpty { return .unchanged }
@@ -52,7 +52,7 @@ public struct PostgresValueMasker: Sendable {
     /// A value that is not an array (or an array element).
     private func maskScalar(
         _ value: UnsafeRawBufferPointer, family: PostgresTypeFamily, binary: Bool, mask: ColumnMask,
-        hits: inout SubjectHitList
+        hits: inout SubjectHitCollector
     ) throws -> MaskedValue {
         switch (mask, family) {
         case (.none, _):
@@ -86,7 +86,7 @@ public struct PostgresValueMasker: Sendable {
 
     private func maskArray(
         _ value: UnsafeRawBufferPointer, elementOID: UInt32, binary: Bool, mask: ColumnMask,
-        hits: inout SubjectHitList
+        hits: inout SubjectHitCollector
     ) throws -> MaskedValue {
         var elementFamily = PostgresTypeFamily(oid: elementOID)
         guard Self.elementsMayChange(elementFamily, binary: binary, mask: mask) else {
@@ -121,7 +121,7 @@ public struct PostgresValueMasker: Sendable {
 
     private func elementReplacement(
         _ element: UnsafeRawBufferPointer, family: PostgresTypeFamily, binary: Bool, mask: ColumnMask,
-        hits: inout SubjectHitList, becameNull: inout Bool
+        hits: inout SubjectHitCollector, becameNull: inout Bool
     ) throws -> [UInt8]? {
         guard !element.isEmpty else { return nil }
         switch try maskScalar(element, family: family, binary: binary, mask: mask, hits: &hits) {
@@ -154,7 +154,7 @@ public struct PostgresValueMasker: Sendable {
     /// With `classified`, every string and number in the document is masked by that category.
     private func maskJSON(
         _ value: UnsafeRawBufferPointer, family: PostgresTypeFamily, binary: Bool,
-        fields: [JSONField] = [], classified: String? = nil, hits: inout SubjectHitList
+        fields: [JSONField] = [], classified: String? = nil, hits: inout SubjectHitCollector
     ) throws -> MaskedValue {
         var document = value
         if binary, case .jsonb = family {
@@ -186,7 +186,7 @@ public struct PostgresValueMasker: Sendable {
     // swiftlint:disable:next force_try
     private static let rootPath = try! JSONPath("$")
 
-    private func replaced(_ result: MaskResult, _ hits: inout SubjectHitList) -> MaskedValue {
+    private func replaced(_ result: MaskResult, _ hits: inout SubjectHitCollector) -> MaskedValue {
         guard let output = result.output else { return .unchanged }
         hits.add(result.hits)
         return .replaced(output)

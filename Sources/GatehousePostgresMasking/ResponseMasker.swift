@@ -17,10 +17,13 @@ public struct ResponseMasker: Sendable {
     private var errors: ErrorFieldMasker
     private let notifications: NotificationPayloadMasker
     private var summary = ResponseMaskingSummary()
-    /// The masker of the rows now arriving, built once per result description.
+    /// The masker of the rows now arriving, built once per result description (and again when
+    /// the summary is full and subject digests are no longer worth computing).
     private var rows: DataRowMasker?
     private var rowsGeneration = -1
+    private var rowsCollectSubjects = true
     private var copy: CopyRowMasker?
+    private var copyCollectsSubjects = true
     /// COPY rows seen in the current stream (a CSV header is the first).
     private var copyRows = 0
 
@@ -104,9 +107,10 @@ public struct ResponseMasker: Sendable {
     // MARK: - Rows
 
     private mutating func relayRow(_ frame: PostgresFrame, masks: [ResultColumnMask], into out: inout ByteBuffer) throws {
-        if rowsGeneration != router.generation || rows == nil {
-            rows = DataRowMasker(engine: settings.engine, columns: masks)
+        if rowsGeneration != router.generation || rows == nil || rowsCollectSubjects == summary.isFull {
+            rows = DataRowMasker(engine: engine(), columns: masks)
             rowsGeneration = router.generation
+            rowsCollectSubjects = !summary.isFull
         }
         guard let rows, rows.needsWork, let stats = try rows.maskMessage(body: frame.body, into: &out) else {
             frame.write(into: &out)
@@ -125,7 +129,16 @@ public struct ResponseMasker: Sendable {
         if response.format != 0 || options.format == .binary {
             throw PostgresMaskingError(.copyRow, "binary COPY of columns that need masking is not supported; use text or csv format")
         }
-        copy = try CopyRowMasker(engine: settings.engine, options: options, columns: masks)
+        copy = try CopyRowMasker(engine: engine(), options: options, columns: masks)
+        copyCollectsSubjects = !summary.isFull
+    }
+
+    /// The connection's engine; it stops computing subject digests once the statement's
+    /// summary holds as many as an event keeps.
+    private func engine() -> MaskingEngine {
+        var engine = settings.engine
+        engine.collectsSubjects = !summary.isFull
+        return engine
     }
 
     private mutating func relayCopyData(_ frame: PostgresFrame, into out: inout ByteBuffer) throws {
@@ -133,6 +146,10 @@ public struct ResponseMasker: Sendable {
             throw PostgresMaskingError(.copyRow, "COPY data arrived outside a COPY")
         }
         copyRows += 1
+        if let current = copy, summary.isFull, copyCollectsSubjects {
+            copy = try CopyRowMasker(engine: engine(), options: current.options, columns: current.columns)
+            copyCollectsSubjects = false
+        }
         guard let copy else {
             frame.write(into: &out)
             return
@@ -178,14 +195,17 @@ public struct ResponseMasker: Sendable {
 /// What was masked in one statement's response, for its outcome event.
 public struct ResponseMaskingSummary: Sendable {
     public private(set) var maskedValues = 0
-    private var hits = SubjectHitList()
+    private var hits = SubjectHitCollector()
 
     public init() {}
 
     mutating func add(values: Int, hits more: [SubjectHit]) {
         maskedValues += values
-        if hits.hits.count <= SubjectReference.limitPerEvent { hits.add(more) }
+        if !isFull { hits.add(more) }
     }
+
+    /// More subjects than an event keeps: the rest need not be computed.
+    var isFull: Bool { hits.hits.count > SubjectReference.limitPerEvent }
 
     /// Sets the masking fields of an outcome (left nil when nothing was masked).
     public func apply(to outcome: inout EventPayload.Outcome) {

@@ -102,7 +102,7 @@ struct CSVMaskingPass {
         guard !cell.content.isEmpty else { return }
         let result = category.map { masker.engine.maskClassifiedValue(cell.content, category: $0) }
             ?? masker.engine.mask(cell.content)
-        for hit in result.hits { hits.add(hit) }
+        hits.add(result.hits)
         guard let value = result.output else { return }
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<cell.token.lowerBound]))
         let delimiter = masker.options.delimiter

@@ -125,7 +125,7 @@ struct JSONMaskingPass {
     private mutating func maskScalar(_ decoded: [UInt8], token: Range<Int>, category: String?) throws {
         let result = category.map { masker.engine.maskClassifiedValue(decoded, category: $0) }
             ?? masker.engine.mask(decoded)
-        for hit in result.hits { hits.add(hit) }
+        hits.add(result.hits)
         guard let replacement = result.output else { return }
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<token.lowerBound]))
         JSONStringCodec.encode(replacement, into: &output)
