@@ -9,11 +9,16 @@ public struct DataClassification: Sendable, Codable, Hashable {
         public var category: String?
         /// Column name to category.
         public var columns: [String: String]
+        /// For JSON columns: field path (`$.caller.name`) to category, per column. Such a column
+        /// is masked field by field (the detectors run on everything else in it).
+        public var jsonFields: [String: [String: String]]
 
-        public init(relation: RelationName, category: String?, columns: [String: String]) {
+        public init(relation: RelationName, category: String?, columns: [String: String],
+                    jsonFields: [String: [String: String]] = [:]) {
             self.relation = RelationName(schema: relation.effectiveSchema, name: relation.name)
             self.category = category
             self.columns = columns
+            self.jsonFields = jsonFields
         }
     }
 
@@ -26,6 +31,12 @@ public struct DataClassification: Sendable, Codable, Hashable {
     /// The classification entry of a relation, if it is classified at all.
     public func table(_ relation: RelationName) -> Table? {
         tables.first { $0.relation.name == relation.name && $0.relation.schema == relation.effectiveSchema }
+    }
+
+    /// The JSON field paths classified inside one column (empty when none).
+    public func jsonFields(of column: ColumnReference) -> [String: String] {
+        guard let relation = column.relation, let table = table(relation) else { return [:] }
+        return table.jsonFields[column.column] ?? [:]
     }
 
     /// The personal-data category of one column, if any (table-wide categories included).

@@ -38,6 +38,9 @@ public struct ResultMaskPlanner: Sendable {
         return fields.enumerated().map { index, field in
             let sources: [ColumnReference]
             if let column = catalog.column(tableOID: field.tableOID, attributeNumber: field.attributeNumber) {
+                if let fields = directJSONFields(column, typeOID: field.typeOID) {
+                    return ResultColumnMask(typeOID: field.typeOID, format: field.format, mask: .jsonFields(fields))
+                }
                 sources = [column]
             } else {
                 if aligned == nil { aligned = .some(alignedOutputs(analysis, count: fields.count)) }
@@ -61,7 +64,23 @@ public struct ResultMaskPlanner: Sendable {
         }
         return outputs.map { output in
             let type = output.sources.count == 1 ? typeOID(of: output.sources[0]) : 0
+            // A column copied as it is (`COPY t`, `COPY (SELECT col ...)`).
+            if output.sources.count == 1, output.sources[0].column == output.name,
+               let fields = directJSONFields(output.sources[0], typeOID: type) {
+                return ResultColumnMask(typeOID: type, format: 0, mask: .jsonFields(fields))
+            }
             return ResultColumnMask(typeOID: type, format: 0, mask: Self.trimmed(mask(sources: output.sources, typeOID: type), typeOID: type))
+        }
+    }
+
+    /// A JSON column classified field by field, returned as it is stored: its configured paths.
+    private func directJSONFields(_ column: ColumnReference, typeOID: UInt32) -> [JSONField]? {
+        let base = baseColumns(column)
+        guard base.count == 1, [.json, .jsonb].contains(PostgresTypeFamily(oid: typeOID)) else { return nil }
+        let paths = classification.jsonFields(of: base[0])
+        guard !paths.isEmpty else { return nil }
+        return paths.sorted { $0.key < $1.key }.compactMap { path, category in
+            (try? JSONPath(path)).map { JSONField(path: $0, category: category) }
         }
     }
 
@@ -91,7 +110,11 @@ public struct ResultMaskPlanner: Sendable {
                 }
                 wholeRows.append(table)
             } else if let category = classification.category(of: column) {
-                categories.append(category)
+                // Derived from a JSON column classified by field: its fields' categories count,
+                // since an expression (`metadata->'caller'`) no longer lines up with the paths.
+                let paths = classification.jsonFields(of: column)
+                let fieldCategories = paths.keys.sorted().compactMap { paths[$0] }
+                categories += fieldCategories.filter { !detectOnlyCategories.contains($0) } + [category]
             }
         }
         guard let strict = categories.first(where: { !detectOnlyCategories.contains($0) }) else { return .detect }
@@ -136,7 +159,9 @@ public struct ResultMaskPlanner: Sendable {
             } else if column.column == "*" {
                 category = table.columns.values.contains { !detectOnlyCategories.contains($0) } ? Self.unknownCategory : nil
             } else {
-                category = table.columns[column.column]
+                let paths = table.jsonFields[column.column] ?? [:]
+                let fieldCategories = paths.keys.sorted().compactMap { paths[$0] }
+                category = fieldCategories.first { !detectOnlyCategories.contains($0) } ?? table.columns[column.column]
             }
             if let category, !detectOnlyCategories.contains(category) { return category }
         }

@@ -129,7 +129,13 @@ struct DemoCommand: AsyncParsableCommand {
                 columns:
                   subject: free-text
                   body: free-text
-                  metadata: free-text
+                  metadata:
+                    category: free-text
+                    json_fields:
+                      $.caller.name: name
+                      $.caller.number: contact
+                      $.reply_to: contact
+                      $.refund.iban: financial
         masking:
           categories:
             free-text: detect

@@ -26,6 +26,31 @@ import Testing
         #expect(table.columns == ["notes": "free-text", "Email": "contact"])
     }
 
+    @Test func jsonColumnsClassifiedFieldByField() throws {
+        let yaml = withPersonalData("""
+                  - table: tickets
+                    columns:
+                      body: free-text
+                      metadata:
+                        category: free-text
+                        json_fields: {'$.caller.name': name, '$.items[*].email': contact}
+
+            """)
+        let table = try #require(try fixture.parse(yaml).connections[0].personalData.tables.first)
+        #expect(table.columns == ["body": "free-text", "metadata": "free-text"])
+        #expect(table.jsonFields == ["metadata": ["$.caller.name": "name", "$.items[*].email": "contact"]])
+    }
+
+    @Test func jsonFieldPathsMustParse() {
+        fixture.expectError(
+            withPersonalData("      - table: tickets\n        columns:\n          metadata: {category: x, json_fields: {'$..name': name}}\n"),
+            line: 16, column: 49, keyPath: "connections[0].personal_data[0].columns.metadata.json_fields.$..name",
+            problem: "'$..name' is not a JSON field path")
+        fixture.expectError(
+            withPersonalData("      - table: tickets\n        columns:\n          metadata: {json_fields: {'$.a': name}}\n"),
+            line: 16, column: 11, keyPath: "connections[0].personal_data[0].columns.metadata", problem: "'category' is required")
+    }
+
     @Test func quotedTableNamesKeepTheirCase() throws {
         let yaml = withPersonalData("      - table: '\"Sales\".\"Leads\"'\n        category: contact\n")
         let table = try #require(try fixture.parse(yaml).connections[0].personalData.tables.first)

@@ -123,6 +123,27 @@ import Testing
         #expect(composite[0].mask == .classified(category: ResultMaskPlanner.unknownCategory))
     }
 
+    /// A JSON column classified field by field keeps its paths as it is stored; an expression
+    /// over it is masked whole by the fields' category.
+    @Test func jsonColumnsClassifiedByField() {
+        let tickets = RelationName(schema: "public", name: "tickets")
+        let planner = ResultMaskPlanner(
+            classification: DataClassification(tables: [
+                .init(relation: tickets, category: nil, columns: ["metadata": "free-text"],
+                      jsonFields: ["metadata": ["$.caller.name": "name"]]),
+            ]),
+            detectOnlyCategories: ["free-text"],
+            catalog: ResultCatalog(relations: [
+                17000: .init(name: tickets, columns: [.init(attributeNumber: 1, name: "metadata", typeOID: 3802)]),
+            ]))
+        let stored = planner.masks(for: [ResultField(name: "metadata", tableOID: 17000, attributeNumber: 1, typeOID: 3802)], analysis: nil)
+        #expect(stored[0].mask == .jsonFields([JSONField(path: try! JSONPath("$.caller.name"), category: "name")]))
+        let derived = planner.masks(
+            for: [ResultField(name: "caller", typeOID: 3802)],
+            analysis: analysis([OutputColumn(name: "caller", sources: [ColumnReference(relation: tickets, column: "metadata")])]))
+        #expect(derived[0].mask == .classified(category: "name"))
+    }
+
     @Test func unalignableResultsFailSafe() {
         let fields = [ResultField(name: "x", typeOID: 25), ResultField(name: "y", typeOID: 23)]
         // Unanalysable (a function whose body is invisible) on a connection with personal data.

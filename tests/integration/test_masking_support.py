@@ -133,7 +133,8 @@ def masked_metadata(metadata: dict) -> dict:
     if "reply_to" in out:
         out["reply_to"] = "[EMAIL]"
     if "caller" in out:
-        out["caller"]["number"] = "[PHONE]"   # the name stays: no detector knows names
+        out["caller"]["number"] = "[PHONE]"
+        out["caller"]["name"] = "[NAME]"      # json_fields: $.caller.name is classified as a name
     if "refund" in out and out["refund"]["iban"] is not None:
         out["refund"]["iban"] = "[IBAN]"
     return out

@@ -1,4 +1,5 @@
 import GatehouseCore
+import GatehouseMasking
 
 extension ConfigurationDecoder {
     func decodePersonalData(_ value: ConfigValue?) throws -> DataClassification {
@@ -21,23 +22,47 @@ extension ConfigurationDecoder {
             guard columns != nil || category != nil else {
                 throw item.error("needs 'columns' or 'category' (or both)")
             }
-            tables.append(DataClassification.Table(relation: relation, category: category, columns: columns ?? [:]))
+            tables.append(DataClassification.Table(relation: relation, category: category, columns: columns?.categories ?? [:],
+                                                   jsonFields: columns?.jsonFields ?? [:]))
         }
         return DataClassification(tables: tables)
     }
 
-    /// `column: category` pairs; column names fold to lower case as in PostgreSQL.
-    private func decodeClassifiedColumns(_ value: ConfigValue) throws -> [String: String] {
+    /// `column: category` pairs, or `column: {category: ..., json_fields: {path: category}}` for
+    /// a JSON column masked field by field; column names fold to lower case as in PostgreSQL.
+    private func decodeClassifiedColumns(_ value: ConfigValue) throws
+        -> (categories: [String: String], jsonFields: [String: [String: String]])
+    {
         let entries = try value.freeFormEntries()
         guard !entries.isEmpty else { throw value.error("must list at least one column (or be removed)") }
         var columns: [String: String] = [:]
-        for (key, categoryValue) in entries {
+        var jsonFields: [String: [String: String]] = [:]
+        for (key, columnValue) in entries {
             guard let column = PostgresIdentifier.column(key) else {
-                throw categoryValue.error("'\(key)' is not a column name")
+                throw columnValue.error("'\(key)' is not a column name")
             }
-            guard columns[column] == nil else { throw categoryValue.error("column \(column) is classified twice") }
-            columns[column] = try categoryValue.nonEmptyString()
+            guard columns[column] == nil else { throw columnValue.error("column \(column) is classified twice") }
+            guard case .mapping = columnValue.node else {
+                columns[column] = try columnValue.nonEmptyString()
+                continue
+            }
+            let detail = try columnValue.mapping(allowedKeys: ["category", "json_fields"])
+            columns[column] = try detail.required("category").nonEmptyString()
+            if let fieldsValue = try detail.optional("json_fields") {
+                let fields = try fieldsValue.freeFormEntries()
+                guard !fields.isEmpty else { throw fieldsValue.error("must list at least one field path (or be removed)") }
+                var paths: [String: String] = [:]
+                for (path, categoryValue) in fields {
+                    do {
+                        _ = try JSONPath(path)
+                    } catch {
+                        throw categoryValue.error("'\(path)' is not a JSON field path: \(error)")
+                    }
+                    paths[path] = try categoryValue.nonEmptyString()
+                }
+                jsonFields[column] = paths
+            }
         }
-        return columns
+        return (columns, jsonFields)
     }
 }

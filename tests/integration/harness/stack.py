@@ -130,7 +130,9 @@ DEMO_PERSONAL_DATA = [
         "full_name": "name", "email": "contact", "phone": "contact", "national_id": "national-id",
         "card_number": "financial", "iban": "financial", "birth_date": "demographic"}},
     {"table": "public.support_tickets", "columns": {
-        "subject": "free-text", "body": "free-text", "metadata": "free-text"}},
+        "subject": "free-text", "body": "free-text",
+        "metadata": {"category": "free-text", "json_fields": {
+            "$.caller.name": "name", "$.caller.number": "contact", "$.reply_to": "contact", "$.refund.iban": "financial"}}}},
 ]
 DEMO_MASKING = {"categories": {"free-text": "detect"}}
 
