@@ -53,7 +53,7 @@ let package = Package(
         ], swiftSettings: optimisedInDebug),
 
         // Prints the masking engine's throughput (a benchmark, not a test): bench/masking_throughput.sh.
-        .executableTarget(name: "masking-benchmark", dependencies: ["GatehouseMasking"]),
+        .executableTarget(name: "masking-benchmark", dependencies: ["GatehouseMasking", "GatehouseCore"]),
 
         // Pure decisions: who may reach which connection, what needs approval, what is masked.
         .target(name: "GatehousePolicy", dependencies: ["GatehouseCore"]),
@@ -70,6 +70,15 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+
+        // The tamper-evident evidence ledger, pure: Merkle trees, signed notes and checkpoints (C2SP).
+        .target(name: "GatehouseLedger", dependencies: [
+            "GatehouseCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
+        // Prints Merkle root and proof costs at a million leaves (a benchmark, not a test).
+        .executableTarget(name: "ledger-benchmark", dependencies: ["GatehouseLedger", "GatehouseCore"]),
 
         // PostgreSQL protocol 3.0 as pure values and state machines: no sockets here.
         .target(name: "GatehousePostgresWire", dependencies: [
@@ -138,6 +147,10 @@ let package = Package(
             "GatehouseStore", "GatehouseCore",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "GatehouseLedgerTests", dependencies: [
+            "GatehouseLedger", "GatehouseCore",
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "GatehousePostgresWireTests", dependencies: [
             "GatehousePostgresWire",

@@ -1,20 +1,9 @@
 // Masking engine throughput: MB/s on ~64 MB of prose without identifiers and on ~64 MB dense
 // with them, single core. Run through bench/masking_throughput.sh (release build).
+import GatehouseCore
 import Crypto
 import GatehouseMasking
 
-/// Deterministic pseudo-random numbers (SplitMix64), so every run scans the same text.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
 
 let words = """
     the order was shipped to our warehouse after the customer confirmed delivery window and \
@@ -45,7 +34,7 @@ let identifiers = [
 ]
 
 func generate(megabytes: Int, dense: Bool, numbers: Bool = true) -> [UInt8] {
-    var random = SplitMix64(state: dense ? 2 : 1)
+    var random = SplitMix64(seed: dense ? 2 : 1)
     var text: [UInt8] = []
     let target = megabytes << 20
     text.reserveCapacity(target + 256)

@@ -1,3 +1,4 @@
+import GatehouseCore
 import Foundation
 import Testing
 
@@ -23,7 +24,10 @@ import Testing
     @Test func documentedExampleIsAccepted() throws {
         let fixture = try ConfigFixture()
         let config = try fixture.parse(try Self.documentedExample())
-        #expect(config.connection(named: "demo")?.personalData.tables.count == 2)
+        let classification = try #require(config.connection(named: "demo")?.personalData)
+        #expect(classification.tables.count == 3)
+        #expect(classification.jsonFields(of: ColumnReference(relation: RelationName(name: "support_tickets"), column: "metadata"))
+                == ["$.caller.name": "name", "$.reply_to": "contact"])
         #expect(config.devIssuer != nil)
         #expect(config.issuers.count == 1)
         #expect(config.masking.key == .environment("GATEHOUSE_MASKING_KEY"))
