@@ -360,12 +360,16 @@ def summary_rows(engine, selects, pgbench, options) -> list[tuple]:
                              f"detect {figure['detect']} MB/s, mask per row {figure['mask']} MB/s", "-", "-", "-"))
     for label, figure in (selects or {}).items():
         what = f"{label}, {options.rows:,} rows, median of {options.repeat}"
+        # The target is on the SELECT; COPY is a stricter extra figure (no client-side
+        # formatting to hide behind), reported without a target.
+        target = f"<= {SELECT_TARGET}x" if "SELECT *" in label and "COPY" not in label else "-"
         if "error" in figure:
-            rows.append((what, f"failed: {figure['error']}", "-", f"<= {SELECT_TARGET}x", "-"))
+            rows.append((what, f"failed: {figure['error']}", "-", target, "-"))
             continue
         ratio = figure["gatehouse"] / figure["direct"]
+        met = "-" if target == "-" else ("yes" if ratio <= SELECT_TARGET else "NO")
         rows.append((what, f"direct {figure['direct']:.2f} s, gatehouse {figure['gatehouse']:.2f} s",
-                     f"{ratio:.2f}x", f"<= {SELECT_TARGET}x", "yes" if ratio <= SELECT_TARGET else "NO"))
+                     f"{ratio:.2f}x", target, met))
         if "unclassified" in figure:
             rows.append(("  same, Gatehouse without personal_data",
                          f"unclassified {figure['unclassified']:.2f} s (masked/unmasked "

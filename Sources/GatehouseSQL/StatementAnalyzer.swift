@@ -3,7 +3,9 @@ import GatehouseCore
 
 /// Describes SQL text with PostgreSQL's own parser: one `StatementAnalysis` per statement.
 ///
-/// Results are cached by exact text, so a statement a client repeats is parsed once.
+/// Results are cached by exact text, so a statement a client repeats is parsed once, and DML
+/// statements also by shape (literals left out), so one that differs only in its literal
+/// values is not parsed again.
 public final class StatementAnalyzer: Sendable {
     /// Texts longer than this are not parsed: see `LargeStackThread` for why length matters.
     static let maximumTextBytes = 1 << 20
@@ -28,9 +30,32 @@ public final class StatementAnalyzer: Sendable {
     /// rejects gives one unanalysable analysis of kind `.unknown` carrying the parser's error.
     public func analyze(_ sql: String) -> [StatementAnalysis] {
         if let cached = cache.lookup(sql) { return cached }
+        // Texts the parser would refuse (see `describe`) are not shape-cached either.
+        let shape = sql.utf8.count <= Self.maximumTextBytes && !sql.utf8.contains(0) ? LiteralShape.of(sql) : nil
+        if let shape, var analysis = cache.lookupShape(shape) {
+            analysis.text = Self.singleStatementText(sql)
+            return [analysis]
+        }
         let analyses = describe(sql)
         cache.store(analyses, for: sql)
+        if let shape, analyses.count == 1, Self.isLiteralInsensitive(analyses[0]),
+           analyses[0].text == Self.singleStatementText(sql) {
+            cache.storeShape(analyses[0], for: shape)
+        }
         return analyses
+    }
+
+    /// DML analyses record relations, columns and lineage, never literal values (COPY, whose
+    /// options and file names are literals, is a utility statement).
+    static func isLiteralInsensitive(_ analysis: StatementAnalysis) -> Bool {
+        [.select, .insert, .update, .delete, .merge].contains(analysis.kind) && analysis.analysable && analysis.copy == nil
+    }
+
+    /// The text the parser gives a lone statement: trimmed, without a final semicolon.
+    static func singleStatementText(_ sql: String) -> String {
+        let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.hasSuffix(";") else { return trimmed }
+        return String(trimmed.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// How many times the parser has run: lets tests prove the cache works.
@@ -60,14 +85,26 @@ public final class StatementAnalyzer: Sendable {
 private final class LockedAnalysisCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: LRUCache<String, [StatementAnalysis]>
+    /// Analyses of literal-free statement shapes (see `LiteralShape`).
+    private var shapes: LRUCache<String, StatementAnalysis>
     private var invocations = 0
 
     init(capacity: Int, costLimit: Int) {
         entries = LRUCache(capacity: capacity, costLimit: costLimit)
+        shapes = LRUCache(capacity: capacity, costLimit: costLimit)
     }
 
     func lookup(_ text: String) -> [StatementAnalysis]? {
         lock.withLock { entries.value(for: text) }
+    }
+
+    func lookupShape(_ shape: String) -> StatementAnalysis? {
+        lock.withLock { shapes.value(for: shape) }
+    }
+
+    func storeShape(_ analysis: StatementAnalysis, for shape: String) {
+        let cost = shape.utf8.count + analysis.text.utf8.count + 64
+        lock.withLock { shapes.insert(analysis, for: shape, cost: cost) }
     }
 
     func store(_ analyses: [StatementAnalysis], for text: String) {

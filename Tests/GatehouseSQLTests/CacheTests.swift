@@ -17,15 +17,16 @@ struct CacheTests {
     }
 
     @Test func theLeastRecentlyUsedTextIsDropped() {
+        // Utility statements: cached by exact text only (see LiteralShapeTests for DML).
         let analyzer = StatementAnalyzer(cacheCapacity: 2)
-        _ = analyzer.analyze("SELECT 1")
-        _ = analyzer.analyze("SELECT 2")
-        _ = analyzer.analyze("SELECT 1")  // now the most recent
-        _ = analyzer.analyze("SELECT 3")  // drops SELECT 2
+        _ = analyzer.analyze("SHOW a")
+        _ = analyzer.analyze("SHOW b")
+        _ = analyzer.analyze("SHOW a")  // now the most recent
+        _ = analyzer.analyze("SHOW c")  // drops SHOW b
         #expect(analyzer.parserInvocations == 3)
-        _ = analyzer.analyze("SELECT 1")
+        _ = analyzer.analyze("SHOW a")
         #expect(analyzer.parserInvocations == 3)
-        _ = analyzer.analyze("SELECT 2")
+        _ = analyzer.analyze("SHOW b")
         #expect(analyzer.parserInvocations == 4)
     }
 
