@@ -66,7 +66,7 @@ let package = Package(
 
         // Durable state: the write-ahead event log (SQLite by default).
         .target(name: "GatehouseStore", dependencies: [
-            "GatehouseCore",
+            "GatehouseCore", "GatehouseLedger",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -79,6 +79,9 @@ let package = Package(
 
         // Prints Merkle root and proof costs at a million leaves (a benchmark, not a test).
         .executableTarget(name: "ledger-benchmark", dependencies: ["GatehouseLedger", "GatehouseCore"]),
+
+        // Prints durable group-commit append throughput of the SQLite ledger store (a benchmark, not a test).
+        .executableTarget(name: "ledger-store-benchmark", dependencies: ["GatehouseStore", "GatehouseLedger"]),
 
         // PostgreSQL protocol 3.0 as pure values and state machines: no sockets here.
         .target(name: "GatehousePostgresWire", dependencies: [

@@ -8,13 +8,17 @@ import GatehouseCore
 ///
 /// A batch succeeds or fails as a whole: when its commit throws, every caller in it gets a
 /// `RecordingError` (fail closed), and the next batch starts a fresh transaction.
-final class GroupCommitQueue: @unchecked Sendable {
-    /// Writes rows in one transaction and returns their sequence numbers, in order.
-    typealias Commit = @Sendable (_ rows: [EventRow]) throws -> [Int64]
+///
+/// Generic so the evidence ledger (`SQLiteLedgerStore`) reuses it: a row there is one caller's
+/// entries and its output that caller's `LedgerAppend`.
+final class GroupCommitBatcher<Row, Output>: @unchecked Sendable {
+    /// Writes rows in one transaction and returns one output per row (for events, their
+    /// sequence numbers), in order.
+    typealias Commit = @Sendable (_ rows: [Row]) throws -> [Output]
 
     private struct Waiter {
-        var rows: [EventRow]
-        var completion: @Sendable (Result<[Int64], Error>) -> Void
+        var rows: [Row]
+        var completion: @Sendable (Result<[Output], Error>) -> Void
     }
 
     private enum Admission { case refused, queued, startWriter }
@@ -28,17 +32,25 @@ final class GroupCommitQueue: @unchecked Sendable {
     private var committedTransactions = 0
     private var failedTransactions = 0
 
-    private let writerQueue = DispatchQueue(label: "gatehouse.event-store.writer")
+    private let writerQueue: DispatchQueue
     private let commit: Commit
     private let reportFailure: @Sendable (_ error: Error, _ callers: Int, _ events: Int) -> Void
+    private let closedMessage: String
+    private let failureMessage: String
 
-    init(commit: @escaping Commit, reportFailure: @escaping @Sendable (Error, Int, Int) -> Void) {
+    /// The defaults are the event store's wording; other stores name themselves.
+    init(commit: @escaping Commit, reportFailure: @escaping @Sendable (Error, Int, Int) -> Void,
+         writerLabel: String = "gatehouse.event-store.writer", closedMessage: String = "the event store is closed",
+         failureMessage: String = "events were not recorded") {
         self.commit = commit
         self.reportFailure = reportFailure
+        self.writerQueue = DispatchQueue(label: writerLabel)
+        self.closedMessage = closedMessage
+        self.failureMessage = failureMessage
     }
 
     /// Calls `completion` once the rows are committed (or with `RecordingError` if they are not).
-    func submit(_ rows: [EventRow], completion: @escaping @Sendable (Result<[Int64], Error>) -> Void) {
+    func submit(_ rows: [Row], completion: @escaping @Sendable (Result<[Output], Error>) -> Void) {
         let admission = lock.withLock { () -> Admission in
             guard !closed else { return .refused }
             waiting.append(Waiter(rows: rows, completion: completion))
@@ -49,7 +61,7 @@ final class GroupCommitQueue: @unchecked Sendable {
             return .startWriter
         }
         if admission == .refused {
-            completion(.failure(RecordingError("the event store is closed")))
+            completion(.failure(RecordingError(closedMessage)))
         }
     }
 
@@ -82,22 +94,25 @@ final class GroupCommitQueue: @unchecked Sendable {
 
     private func commitBatch(_ batch: [Waiter]) {
         let rows = batch.flatMap(\.rows)
-        let sequences: [Int64]
+        let outputs: [Output]
         do {
-            sequences = try commit(rows)
-            guard sequences.count == rows.count else { throw RecordingError("commit returned \(sequences.count) sequence numbers for \(rows.count) events") }
+            outputs = try commit(rows)
+            guard outputs.count == rows.count else { throw RecordingError("commit returned \(outputs.count) results for \(rows.count) rows") }
         } catch {
             lock.withLock { failedTransactions += 1 }
             reportFailure(error, batch.count, rows.count)
-            let failure = RecordingError("events were not recorded: \(EventStoreFailure.describe(error))")
+            let failure = RecordingError("\(failureMessage): \(EventStoreFailure.describe(error))")
             for waiter in batch { waiter.completion(.failure(failure)) }
             return
         }
         lock.withLock { committedTransactions += 1 }
         var offset = 0
         for waiter in batch {
-            waiter.completion(.success(Array(sequences[offset..<offset + waiter.rows.count])))
+            waiter.completion(.success(Array(outputs[offset..<offset + waiter.rows.count])))
             offset += waiter.rows.count
         }
     }
 }
+
+/// The event log's queue: event rows in, sequence numbers out.
+typealias GroupCommitQueue = GroupCommitBatcher<EventRow, Int64>

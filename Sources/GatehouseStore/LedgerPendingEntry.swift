@@ -1,0 +1,16 @@
+import GatehouseCore
+import GatehouseLedger
+
+/// An entry on its way to the writer, leaf hash already computed: hashing on the caller's
+/// thread keeps the single writer free for SQLite.
+struct LedgerPendingEntry: Sendable {
+    let bytes: [UInt8]
+    let leafHash: MerkleHash
+    let subjects: [SubjectReference]
+
+    init(_ entry: LedgerAppendEntry) {
+        bytes = entry.bytes
+        leafHash = .leafHash(entry.bytes)
+        subjects = entry.subjects
+    }
+}

@@ -1,0 +1,9 @@
+import Foundation
+
+/// A checkpoint as stored: the signed note for the log at `treeSize`, and when it was signed.
+public struct LedgerStoredCheckpoint: Hashable, Sendable {
+    public let treeSize: UInt64
+    /// The C2SP signed note, serialized.
+    public let note: String
+    public let signedAt: Date
+}

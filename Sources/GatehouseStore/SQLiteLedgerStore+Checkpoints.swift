@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import GatehouseLedger
+
+/// Signed checkpoints of the log: strictly increasing sizes, each a checkpoint of this very log.
+extension SQLiteLedgerStore {
+    /// Stores the signed checkpoint note for the log at `treeSize`. Refused when `treeSize` is
+    /// beyond the log, not above the latest stored checkpoint, or when the note's checkpoint is
+    /// not this log's at that size (other size or root). Signatures are not checked here: the
+    /// store holds no keys; verifying is the reader's job (`Checkpoint(signedNote:verifier:)`).
+    public func storeCheckpoint(treeSize: UInt64, note: String, signedAt: Date = Date()) throws {
+        let logSize = try leafCount
+        guard treeSize <= logSize else { throw LedgerStoreError.checkpointBeyondLog(treeSize: treeSize, logSize: logSize) }
+        // The log is append-only, so this root cannot change between here and the insert.
+        try checkNote(note, describes: treeSize, rootHash: rootHash(treeSize: treeSize))
+        guard let signedAtText = EventTimestamp.string(from: signedAt) else {
+            throw LedgerStoreError.checkpointDoesNotMatchLog(treeSize: treeSize, reason: "signing time out of range")
+        }
+        do {
+            try database.write { db in
+                // Checked in the write transaction, so two concurrent calls cannot both pass.
+                if let latest = try Int64.fetchOne(db, sql: "SELECT MAX(tree_size) FROM checkpoints"), latest >= Int64(treeSize) {
+                    throw LedgerStoreError.checkpointNotNewer(treeSize: treeSize, latest: UInt64(latest))
+                }
+                try db.execute(sql: "INSERT INTO checkpoints (tree_size, note, signed_at) VALUES (?, ?, ?)",
+                               arguments: [Int64(treeSize), note, signedAtText])
+            }
+        } catch let error as DatabaseError {
+            throw LedgerStoreError.database(EventStoreFailure.describe(error))
+        }
+    }
+
+    /// The checkpoint with the largest tree size, if any.
+    public func latestCheckpoint() throws -> LedgerStoredCheckpoint? {
+        _ = try leafCount  // refuses once closed
+        return try readDatabase { db in
+            try Row.fetchOne(db, sql: "SELECT tree_size, note, signed_at FROM checkpoints ORDER BY tree_size DESC LIMIT 1")
+                .map(Self.checkpoint)
+        }
+    }
+
+    /// Every stored checkpoint, by increasing tree size.
+    public func checkpoints() throws -> [LedgerStoredCheckpoint] {
+        _ = try leafCount
+        return try readDatabase { db in
+            try Row.fetchAll(db, sql: "SELECT tree_size, note, signed_at FROM checkpoints ORDER BY tree_size").map(Self.checkpoint)
+        }
+    }
+
+    private func checkNote(_ note: String, describes treeSize: UInt64, rootHash: MerkleHash) throws {
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try Checkpoint(text: SignedNote(parsing: note).text)
+        } catch {
+            throw LedgerStoreError.checkpointDoesNotMatchLog(treeSize: treeSize, reason: "not a signed checkpoint note (\(error))")
+        }
+        guard checkpoint.treeSize == treeSize else {
+            throw LedgerStoreError.checkpointDoesNotMatchLog(treeSize: treeSize, reason: "the note is for tree size \(checkpoint.treeSize)")
+        }
+        guard checkpoint.rootHash == rootHash else {
+            throw LedgerStoreError.checkpointDoesNotMatchLog(treeSize: treeSize, reason: "the note's root hash is not the log's")
+        }
+    }
+
+    private static func checkpoint(_ row: Row) throws -> LedgerStoredCheckpoint {
+        let treeSize: Int64 = row[0]
+        let signedAtText: String = row[2]
+        guard treeSize >= 0, let signedAt = EventTimestamp.date(from: signedAtText) else {
+            throw LedgerStoreError.database("checkpoint row for tree size \(treeSize) is malformed")
+        }
+        return LedgerStoredCheckpoint(treeSize: UInt64(treeSize), note: row[1], signedAt: signedAt)
+    }
+}
