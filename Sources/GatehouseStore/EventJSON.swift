@@ -9,7 +9,7 @@ enum EventJSON {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
-            guard let text = EventTimestamp.string(from: date) else {
+            guard let text = UTCTimestamp.string(from: date) else {
                 throw EncodingError.invalidValue(date, .init(codingPath: encoder.codingPath, debugDescription: "date out of range"))
             }
             var container = encoder.singleValueContainer()
@@ -23,7 +23,7 @@ enum EventJSON {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            guard let date = EventTimestamp.date(from: text) else {
+            guard let date = UTCTimestamp.date(from: text) else {
                 throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a UTC ISO 8601 time with milliseconds")
             }
             return date

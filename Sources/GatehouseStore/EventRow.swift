@@ -15,7 +15,7 @@ struct EventRow: Sendable {
     /// Throws `RecordingError` when the event cannot be represented (e.g. a time outside
     /// years 0000-9999); the message never includes the event's content.
     init(_ event: GatehouseEvent) throws {
-        guard let time = EventTimestamp.string(from: event.time) else {
+        guard let time = UTCTimestamp.string(from: event.time) else {
             throw RecordingError("cannot record a \(event.kind) event: its time is out of range")
         }
         do {

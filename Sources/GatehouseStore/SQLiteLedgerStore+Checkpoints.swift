@@ -1,3 +1,4 @@
+import GatehouseCore
 import Foundation
 import GRDB
 import GatehouseLedger
@@ -13,7 +14,7 @@ extension SQLiteLedgerStore {
         guard treeSize <= logSize else { throw LedgerStoreError.checkpointBeyondLog(treeSize: treeSize, logSize: logSize) }
         // The log is append-only, so this root cannot change between here and the insert.
         try checkNote(note, describes: treeSize, rootHash: rootHash(treeSize: treeSize))
-        guard let signedAtText = EventTimestamp.string(from: signedAt) else {
+        guard let signedAtText = UTCTimestamp.string(from: signedAt) else {
             throw LedgerStoreError.checkpointDoesNotMatchLog(treeSize: treeSize, reason: "signing time out of range")
         }
         do {
@@ -65,7 +66,7 @@ extension SQLiteLedgerStore {
     private static func checkpoint(_ row: Row) throws -> LedgerStoredCheckpoint {
         let treeSize: Int64 = row[0]
         let signedAtText: String = row[2]
-        guard treeSize >= 0, let signedAt = EventTimestamp.date(from: signedAtText) else {
+        guard treeSize >= 0, let signedAt = UTCTimestamp.date(from: signedAtText) else {
             throw LedgerStoreError.database("checkpoint row for tree size \(treeSize) is malformed")
         }
         return LedgerStoredCheckpoint(treeSize: UInt64(treeSize), note: row[1], signedAt: signedAt)

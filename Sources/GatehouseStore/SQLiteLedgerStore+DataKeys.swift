@@ -1,3 +1,4 @@
+import GatehouseCore
 import Foundation
 import GRDB
 
@@ -26,7 +27,7 @@ extension SQLiteLedgerStore {
             }
             let wrapped: Data? = row[0]
             let erasedAt: String? = row[1]
-            return LedgerDataKey(keyID: keyID, wrapped: wrapped.map { Array($0) }, erasedAt: erasedAt.flatMap(EventTimestamp.date))
+            return LedgerDataKey(keyID: keyID, wrapped: wrapped.map { Array($0) }, erasedAt: erasedAt.flatMap(UTCTimestamp.date))
         }
     }
 
@@ -36,7 +37,7 @@ extension SQLiteLedgerStore {
     /// long-running reader can keep the checkpoint from completing until a later one).
     public func eraseDataKey(keyID: String, at time: Date = Date()) throws {
         _ = try leafCount
-        let erasedAt = EventTimestamp.string(from: time) ?? EventTimestamp.string(from: Date())!
+        let erasedAt = UTCTimestamp.string(from: time) ?? UTCTimestamp.string(from: Date())!
         try writeDatabase { db in
             try db.execute(sql: "UPDATE data_keys SET wrapped = NULL, erased_at = COALESCE(erased_at, ?) WHERE key_id = ?",
                            arguments: [erasedAt, keyID])

@@ -1,11 +1,13 @@
+import GatehouseCore
 import Foundation
 
 /// `2026-11-26T07:30:00.123Z`: UTC, millisecond precision, fixed width so the text sorts
-/// in time order. Hand-rolled (civil-from-days arithmetic) because it runs for every
-/// recorded event, and so formatting and parsing round-trip exactly.
-enum EventTimestamp {
+/// in time order; the one time format of the record and the ledger. Hand-rolled
+/// (civil-from-days arithmetic) because it runs for every recorded event, and so formatting and
+/// parsing round-trip exactly: one instant has one spelling.
+public enum UTCTimestamp {
     /// nil outside the years 0000 to 9999, which the fixed-width form cannot hold.
-    static func string(from date: Date) -> String? {
+    public static func string(from date: Date) -> String? {
         // Nearest millisecond: a date built from whole milliseconds may sit a hair below
         // its value in binary floating point, and must not lose a millisecond.
         let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
@@ -18,8 +20,9 @@ enum EventTimestamp {
             + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2) + "." + pad(millisecondOfDay % 1000, 3) + "Z"
     }
 
-    /// The date `string(from:)` produced, or nil for any other text.
-    static func date(from text: String) -> Date? {
+    /// The date `string(from:)` produced, or nil for any other text (`2026-02-30...` is
+    /// refused, not normalised).
+    public static func date(from text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count == 24, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
@@ -40,7 +43,8 @@ enum EventTimestamp {
         else { return nil }
         let days = daysSinceEpoch(year: year, month: month, day: day)
         let milliseconds = ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millisecond
-        return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        return string(from: date) == text ? date : nil
     }
 
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {

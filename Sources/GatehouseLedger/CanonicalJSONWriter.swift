@@ -1,0 +1,140 @@
+/// Appends canonical JSON (JCS, RFC 8785, for our data) straight into a byte buffer: no value tree,
+/// no Foundation, because every recorded statement is written through it on the gateway's hot path.
+///
+/// The writer does the byte-level rules (escapes, integers, separators); callers write object
+/// members in sorted key order. The ledger's schema writes fixed keys in a fixed sorted order, so
+/// any subset of them is sorted too, and the strict decoder (which refuses unsorted keys) checks it
+/// in the round-trip tests.
+struct CanonicalJSONWriter {
+    private(set) var bytes: [UInt8]
+    /// Whether the next member or element needs a comma before it.
+    private var afterValue = false
+
+    init(capacity: Int = 512) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        afterValue = false
+    }
+
+    mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        afterValue = true
+    }
+
+    mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        afterValue = false
+    }
+
+    mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        afterValue = true
+    }
+
+    /// A member name from the schema: ASCII without characters that need escaping.
+    mutating func key(_ key: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        afterValue = false
+    }
+
+    /// Any member name (the generic value encoder's keys), escaped like a string.
+    mutating func key(_ key: String) {
+        string(key)
+        bytes.append(UInt8(ascii: ":"))
+        afterValue = false
+    }
+
+    mutating func null() {
+        separate()
+        bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+        afterValue = true
+    }
+
+    mutating func bool(_ value: Bool) {
+        separate()
+        if value {
+            bytes.append(contentsOf: [UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "e")])
+        } else {
+            bytes.append(contentsOf: [UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "e")])
+        }
+        afterValue = true
+    }
+
+    /// Plain decimal, `-` for negatives, no leading zeros: what JCS gives for integers in range.
+    mutating func integer(_ value: Int) throws {
+        guard CanonicalJSONValue.integerRange.contains(value) else { throw CanonicalJSONError.integerOutOfRange(offset: nil) }
+        separate()
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        // At most 16 digits in range; written backwards into a stack buffer.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+        afterValue = true
+    }
+
+    /// `"` and `\` escaped, `\b \f \n \r \t` in short form, other controls below U+0020 as
+    /// `\u00xx` (lower-case hex), everything else as its raw UTF-8 (Swift strings are valid Unicode).
+    mutating func string(_ value: String) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            var runStart = 0
+            for index in utf8.indices {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                appendEscape(of: byte)
+                runStart = index + 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        }
+        bytes.append(UInt8(ascii: "\""))
+        afterValue = true
+    }
+
+    /// Bytes already in canonical form (a spliced member); the caller owns their correctness.
+    mutating func raw<Bytes: Sequence>(_ canonical: Bytes) where Bytes.Element == UInt8 {
+        bytes.append(contentsOf: canonical)
+    }
+
+    private mutating func separate() {
+        if afterValue { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    private mutating func appendEscape(of byte: UInt8) {
+        bytes.append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+        case 0x08: bytes.append(UInt8(ascii: "b"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case 0x0A: bytes.append(UInt8(ascii: "n"))
+        case 0x0C: bytes.append(UInt8(ascii: "f"))
+        case 0x0D: bytes.append(UInt8(ascii: "r"))
+        default:
+            bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                      Self.lowerHexDigit(byte >> 4), Self.lowerHexDigit(byte & 0x0F)])
+        }
+    }
+
+    private static func lowerHexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+}

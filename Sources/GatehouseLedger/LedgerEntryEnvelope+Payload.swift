@@ -1,0 +1,97 @@
+import GatehouseCore
+
+/// The payload fields that stay in clear: what happened, not to whom. Each mirrors an
+/// `EventPayload` case minus the fields `SealedFields` holds.
+extension LedgerEntryEnvelope {
+    public enum Payload: Sendable, Equatable {
+        case authentication(Authentication)
+        /// Nothing in a session end can name a data subject: it is all clear.
+        case sessionEnd(EventPayload.SessionEnd)
+        case statement(Statement)
+        case outcome(Outcome)
+
+        public var kind: String {
+            switch self {
+            case .authentication: return "authentication"
+            case .sessionEnd: return "session_end"
+            case .statement: return "statement"
+            case .outcome: return "outcome"
+            }
+        }
+    }
+
+    /// `EventPayload.Authentication` without `clientAddress`.
+    public struct Authentication: Sendable, Equatable {
+        public var accepted: Bool
+        public var reason: String?
+        public var clientApplication: String?
+
+        public init(accepted: Bool, reason: String?, clientApplication: String?) {
+            self.accepted = accepted
+            self.reason = reason
+            self.clientApplication = clientApplication
+        }
+    }
+
+    /// `EventPayload.Statement` without `text`, `parameters`, `subjects`, and with the analysis
+    /// reduced to its structure (`Analysis`).
+    public struct Statement: Sendable, Equatable {
+        public var statementID: Int
+        public var protocolMode: String
+        public var analysis: Analysis
+
+        public init(statementID: Int, protocolMode: String, analysis: Analysis) {
+            self.statementID = statementID
+            self.protocolMode = protocolMode
+            self.analysis = analysis
+        }
+    }
+
+    /// `StatementAnalysis` without `text` and `limitation` (a parser message can quote the
+    /// statement): the kind, relations, columns and lineage are schema names, which audits
+    /// search on ("who read customers.email"), and carry no values.
+    public struct Analysis: Sendable, Equatable {
+        public var kind: StatementKind
+        public var reads: [RelationName]
+        public var writes: [RelationName]
+        public var columns: [ColumnReference]
+        public var outputs: [OutputColumn]
+        public var analysable: Bool
+        public var copy: CopyOptions?
+
+        public init(kind: StatementKind, reads: [RelationName], writes: [RelationName], columns: [ColumnReference],
+                    outputs: [OutputColumn], analysable: Bool, copy: CopyOptions?) {
+            self.kind = kind
+            self.reads = reads
+            self.writes = writes
+            self.columns = columns
+            self.outputs = outputs
+            self.analysable = analysable
+            self.copy = copy
+        }
+    }
+
+    /// `EventPayload.Outcome` without `errorMessage` and `subjects`.
+    public struct Outcome: Sendable, Equatable {
+        public var statementID: Int
+        public var status: EventPayload.Outcome.Status
+        public var commandTag: String?
+        public var rows: Int?
+        public var errorCode: String?
+        public var durationMicroseconds: Int
+        public var maskedValues: Int?
+        public var subjectsTruncated: Bool?
+
+        public init(statementID: Int, status: EventPayload.Outcome.Status, commandTag: String?, rows: Int?, errorCode: String?,
+                    durationMicroseconds: Int, maskedValues: Int?, subjectsTruncated: Bool?) {
+            self.statementID = statementID
+            self.status = status
+            self.commandTag = commandTag
+            self.rows = rows
+            self.errorCode = errorCode
+            self.durationMicroseconds = durationMicroseconds
+            self.maskedValues = maskedValues
+            self.subjectsTruncated = subjectsTruncated
+        }
+    }
+}

@@ -1,0 +1,244 @@
+import GatehouseCore
+
+/// The envelope as canonical JSON. Members are written in sorted key order by hand (the writer
+/// does not sort); absent optionals are left out, never written as `null`.
+extension LedgerEntryEnvelope {
+    /// The entry's canonical bytes, `sealed` included.
+    public func canonicalBytes() throws -> [UInt8] {
+        var writer = CanonicalJSONWriter()
+        _ = try write(into: &writer, includingSealed: true)
+        return writer.bytes
+    }
+
+    /// The canonical bytes without `sealed`: the associated data of the sealed box.
+    func associatedData() throws -> [UInt8] {
+        var writer = CanonicalJSONWriter()
+        _ = try write(into: &writer, includingSealed: false)
+        return writer.bytes
+    }
+
+    /// Writes the entry and returns the offset where the member `,"sealed":{…}` goes (or went):
+    /// `sealed` sorts between `principal` and `session`, and `kind` always precedes it, so it
+    /// always has a comma before it.
+    func write(into writer: inout CanonicalJSONWriter, includingSealed: Bool) throws -> Int {
+        guard let timeText = UTCTimestamp.string(from: time) else { throw LedgerEntryError.timeOutOfRange }
+        writer.beginObject()
+        if let connection {
+            writer.key("connection")
+            writer.string(connection)
+        }
+        writer.key("kind")
+        writer.string(kind)
+        writer.key("payload")
+        try writePayload(into: &writer)
+        if let principal {
+            writer.key("principal")
+            Self.write(principal, into: &writer)
+        }
+        let sealedOffset = writer.bytes.count
+        if includingSealed, let sealed {
+            writer.key("sealed")
+            sealed.write(into: &writer)
+        }
+        writer.key("session")
+        writer.string(sessionID)
+        writer.key("time")
+        writer.string(timeText)
+        writer.key("v")
+        try writer.integer(LedgerEntryCodec.formatVersion)
+        writer.endObject()
+        return sealedOffset
+    }
+
+    private func writePayload(into writer: inout CanonicalJSONWriter) throws {
+        writer.beginObject()
+        switch payload {
+        case .authentication(let value):
+            writer.key("accepted")
+            writer.bool(value.accepted)
+            if let clientApplication = value.clientApplication {
+                writer.key("clientApplication")
+                writer.string(clientApplication)
+            }
+            if let reason = value.reason {
+                writer.key("reason")
+                writer.string(reason)
+            }
+        case .sessionEnd(let value):
+            writer.key("reason")
+            writer.string(value.reason)
+            writer.key("statements")
+            try writer.integer(value.statements)
+        case .statement(let value):
+            writer.key("analysis")
+            Self.write(value.analysis, into: &writer)
+            writer.key("protocolMode")
+            writer.string(value.protocolMode)
+            writer.key("statementID")
+            try writer.integer(value.statementID)
+        case .outcome(let value):
+            try Self.write(value, into: &writer)
+        }
+        writer.endObject()
+    }
+
+    /// The members of an outcome payload (inside its braces).
+    private static func write(_ outcome: Outcome, into writer: inout CanonicalJSONWriter) throws {
+        if let commandTag = outcome.commandTag {
+            writer.key("commandTag")
+            writer.string(commandTag)
+        }
+        writer.key("durationMicroseconds")
+        try writer.integer(outcome.durationMicroseconds)
+        if let errorCode = outcome.errorCode {
+            writer.key("errorCode")
+            writer.string(errorCode)
+        }
+        if let maskedValues = outcome.maskedValues {
+            writer.key("maskedValues")
+            try writer.integer(maskedValues)
+        }
+        if let rows = outcome.rows {
+            writer.key("rows")
+            try writer.integer(rows)
+        }
+        writer.key("statementID")
+        try writer.integer(outcome.statementID)
+        writer.key("status")
+        writer.string(outcome.status.rawValue)
+        if let subjectsTruncated = outcome.subjectsTruncated {
+            writer.key("subjectsTruncated")
+            writer.bool(subjectsTruncated)
+        }
+    }
+
+    static func write(_ principal: Principal, into writer: inout CanonicalJSONWriter) {
+        writer.beginObject()
+        if let agentApplication = principal.agentApplication {
+            writer.key("agentApplication")
+            writer.string(agentApplication)
+        }
+        writer.key("groups")
+        writer.beginArray()
+        for group in principal.groups { writer.string(group) }
+        writer.endArray()
+        writer.key("issuer")
+        writer.string(principal.issuer)
+        if let objectID = principal.objectID {
+            writer.key("objectID")
+            writer.string(objectID)
+        }
+        writer.key("subject")
+        writer.string(principal.subject)
+        if let tenantID = principal.tenantID {
+            writer.key("tenantID")
+            writer.string(tenantID)
+        }
+        if let username = principal.username {
+            writer.key("username")
+            writer.string(username)
+        }
+        writer.endObject()
+    }
+
+    static func write(_ analysis: Analysis, into writer: inout CanonicalJSONWriter) {
+        writer.beginObject()
+        writer.key("analysable")
+        writer.bool(analysis.analysable)
+        writer.key("columns")
+        writer.beginArray()
+        for column in analysis.columns { write(column, into: &writer) }
+        writer.endArray()
+        if let copy = analysis.copy {
+            writer.key("copy")
+            write(copy, into: &writer)
+        }
+        writer.key("kind")
+        writer.string(analysis.kind.rawValue)
+        writer.key("outputs")
+        writer.beginArray()
+        for output in analysis.outputs {
+            writer.beginObject()
+            writer.key("name")
+            writer.string(output.name)
+            writer.key("sources")
+            writer.beginArray()
+            for source in output.sources { write(source, into: &writer) }
+            writer.endArray()
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.key("reads")
+        write(analysis.reads, into: &writer)
+        writer.key("writes")
+        write(analysis.writes, into: &writer)
+        writer.endObject()
+    }
+
+    private static func write(_ relations: [RelationName], into writer: inout CanonicalJSONWriter) {
+        writer.beginArray()
+        for relation in relations { write(relation, into: &writer) }
+        writer.endArray()
+    }
+
+    private static func write(_ relation: RelationName, into writer: inout CanonicalJSONWriter) {
+        writer.beginObject()
+        writer.key("name")
+        writer.string(relation.name)
+        if let schema = relation.schema {
+            writer.key("schema")
+            writer.string(schema)
+        }
+        writer.endObject()
+    }
+
+    private static func write(_ column: ColumnReference, into writer: inout CanonicalJSONWriter) {
+        writer.beginObject()
+        writer.key("column")
+        writer.string(column.column)
+        if let relation = column.relation {
+            writer.key("relation")
+            write(relation, into: &writer)
+        }
+        writer.endObject()
+    }
+
+    private static func write(_ copy: CopyOptions, into writer: inout CanonicalJSONWriter) {
+        writer.beginObject()
+        if let delimiter = copy.delimiter {
+            writer.key("delimiter")
+            writer.string(delimiter)
+        }
+        if let escape = copy.escape {
+            writer.key("escape")
+            writer.string(escape)
+        }
+        writer.key("format")
+        writer.string(copy.format.rawValue)
+        writer.key("header")
+        writer.bool(copy.header)
+        if let null = copy.null {
+            writer.key("null")
+            writer.string(null)
+        }
+        if let quote = copy.quote {
+            writer.key("quote")
+            writer.string(quote)
+        }
+        writer.endObject()
+    }
+}
+
+extension SealedFieldsBox {
+    /// `{"box":…,"key":…,"nonce":…}`, the bytes in standard base64 with padding.
+    func write(into writer: inout CanonicalJSONWriter) {
+        writer.beginObject()
+        writer.key("box")
+        writer.string(NoteBase64.encode(box))
+        writer.key("key")
+        writer.string(keyID)
+        writer.key("nonce")
+        writer.string(NoteBase64.encode(nonce))
+        writer.endObject()
+    }
+}

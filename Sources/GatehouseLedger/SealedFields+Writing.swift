@@ -1,0 +1,52 @@
+import GatehouseCore
+
+extension SealedFields {
+    /// The plaintext of the box: the canonical JSON object of the present fields.
+    func canonicalBytes() -> [UInt8] {
+        var writer = CanonicalJSONWriter(capacity: 64 + (text?.utf8.count ?? 0))
+        writer.beginObject()
+        if let analysisText {
+            writer.key("analysisText")
+            writer.string(analysisText)
+        }
+        if let clientAddress {
+            writer.key("clientAddress")
+            writer.string(clientAddress)
+        }
+        if let errorMessage {
+            writer.key("errorMessage")
+            writer.string(errorMessage)
+        }
+        if let limitation {
+            writer.key("limitation")
+            writer.string(limitation)
+        }
+        if let parameters {
+            writer.key("parameters")
+            writer.beginArray()
+            for parameter in parameters {
+                if let parameter { writer.string(parameter) } else { writer.null() }
+            }
+            writer.endArray()
+        }
+        if let subjects {
+            writer.key("subjects")
+            writer.beginArray()
+            for subject in subjects {
+                writer.beginObject()
+                writer.key("digest")
+                writer.string(subject.digest)
+                writer.key("kind")
+                writer.string(subject.kind)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        if let text {
+            writer.key("text")
+            writer.string(text)
+        }
+        writer.endObject()
+        return writer.bytes
+    }
+}
