@@ -100,35 +100,10 @@ public final class SQLiteEventStore: EventRecorder, Sendable {
     }
 
     private static func open(path: String) throws -> DatabasePool {
-        var configuration = Configuration()
-        configuration.label = "gatehouse.events"
-        // Operators may hold a write lock briefly (sqlite3 shell); wait rather than fail.
-        configuration.busyMode = .timeout(5)
         do {
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            }
-            let database = try DatabasePool(path: path, configuration: configuration)  // WAL mode
-            try database.writeWithoutTransaction { db in
-                try makeCommitsDurable(db)
-                try EventSchema.create(in: db)
-            }
-            return database
+            return try DurableDatabase.open(path: path, label: "gatehouse.events", schema: EventSchema.create)
         } catch {
             throw EventStoreError("cannot open the event store at \(path): \(EventStoreFailure.describe(error))")
-        }
-    }
-
-    /// Set on the pool's single writer connection, after GRDB's own WAL set-up (which
-    /// chooses synchronous=NORMAL: fast, but the last commits may be lost on power failure).
-    private static func makeCommitsDurable(_ db: Database) throws {
-        // FULL in WAL mode syncs the log on every commit: a commit that returned is on disk.
-        try db.execute(sql: "PRAGMA synchronous = FULL")
-        // On Darwin fsync alone does not reach stable storage; no effect elsewhere.
-        try db.execute(sql: "PRAGMA fullfsync = ON")
-        guard try Int.fetchOne(db, sql: "PRAGMA synchronous") == 2 else {
-            throw EventStoreError("SQLite refused synchronous=FULL")
         }
     }
 

@@ -31,7 +31,7 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
         let database: DatabasePool
         let frontier: MerkleFrontier
         do {
-            database = try LedgerDatabase.open(path: path)
+            database = try DurableDatabase.open(path: path, label: "gatehouse.ledger", secureDelete: true, schema: LedgerSchema.create)
             frontier = try database.read { db in try LedgerIntegrityCheck.verify(db) }
         } catch let error as LedgerStoreError {
             logger.error("ledger store refused", metadata: ["path": "\(path)", "error": "\(error)"])
