@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(name: "ledger-benchmark", dependencies: ["GatehouseLedger", "GatehouseCore"]),
 
         // Prints durable group-commit append throughput of the SQLite ledger store (a benchmark, not a test).
-        .executableTarget(name: "ledger-store-benchmark", dependencies: ["GatehouseStore", "GatehouseLedger"]),
+        .executableTarget(name: "ledger-store-benchmark", dependencies: ["GatehouseStore", "GatehouseLedger", "GatehouseCore"]),
 
         // PostgreSQL protocol 3.0 as pure values and state machines: no sockets here.
         .target(name: "GatehousePostgresWire", dependencies: [

@@ -25,7 +25,18 @@ extension GatehouseConfiguration {
             lines.append(contentsOf: Self.describe(connection))
         }
         lines.append(contentsOf: describeMasking())
+        lines.append(contentsOf: describeLedger())
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func describeLedger() -> [String] {
+        let key = ledger.masterKey.map { "from \($0)" } ?? "file \(defaultLedgerMasterKeyPath) (generated on first start if missing)"
+        var lines = ["Ledger", "  database: \(ledgerDatabasePath)", "  master key: \(key)",
+                     "  signing key: \(ledgerSigningKeyPath); origin: \(ledger.origin ?? "the signing key's name")",
+                     "  checkpoints: every \(ledger.checkpointIntervalMilliseconds) ms when grown; sink: \(ledger.checkpointSink.map { "\($0)" } ?? "none")"]
+        let overrides = connections.compactMap { connection in connection.retentionDays.map { "\(connection.name) \($0) days" } }
+        lines.append("  retention: \(ledger.retentionDays) days" + (overrides.isEmpty ? "" : " (\(overrides.joined(separator: ", ")))"))
+        return lines
     }
 
     private func describeMasking() -> [String] {

@@ -14,13 +14,16 @@ public struct GatehouseConfiguration: Sendable {
     public var connections: [ConnectionConfiguration]
     /// The global masking settings; each connection may override its rules.
     public var masking: MaskingConfiguration
+    /// The evidence ledger: keys, checkpoints, retention.
+    public var ledger: LedgerConfiguration
 
     public init(
         sourcePath: String, dataDirectory: String,
         postgresListener: PostgresListenerConfiguration = PostgresListenerConfiguration(),
         httpListener: HTTPListenerConfiguration = HTTPListenerConfiguration(),
         issuers: [IssuerSettings] = [], devIssuer: DevIssuerSettings? = nil,
-        connections: [ConnectionConfiguration] = [], masking: MaskingConfiguration = MaskingConfiguration()
+        connections: [ConnectionConfiguration] = [], masking: MaskingConfiguration = MaskingConfiguration(),
+        ledger: LedgerConfiguration = LedgerConfiguration()
     ) {
         self.sourcePath = sourcePath
         self.dataDirectory = dataDirectory
@@ -30,6 +33,7 @@ public struct GatehouseConfiguration: Sendable {
         self.devIssuer = devIssuer
         self.connections = connections
         self.masking = masking
+        self.ledger = ledger
     }
 
     /// Reads and validates a configuration file. Every failure, including an unreadable
@@ -63,6 +67,16 @@ public struct GatehouseConfiguration: Sendable {
     /// The masking key generated on first start when neither `key_env` nor `key_file` is set.
     public var defaultMaskingKeyPath: String {
         dataDirectory + "/" + MaskingConfiguration.defaultKeyFileName
+    }
+
+    public var ledgerDatabasePath: String { dataDirectory + "/" + LedgerConfiguration.databaseFileName }
+    public var ledgerSigningKeyPath: String { dataDirectory + "/" + LedgerConfiguration.signingKeyFileName }
+    /// The master key generated on first start when neither `master_key_env` nor `master_key_file` is set.
+    public var defaultLedgerMasterKeyPath: String { dataDirectory + "/" + LedgerConfiguration.defaultMasterKeyFileName }
+
+    /// How long the connection's sealed payloads stay readable, in days.
+    public func retentionDays(for connection: ConnectionConfiguration) -> Int {
+        connection.retentionDays ?? ledger.retentionDays
     }
 
     /// The global masking rules with the connection's overrides laid over them.

@@ -34,6 +34,10 @@ public enum EventPayload: Sendable, Codable, Equatable {
     case statement(Statement)
     /// How a recorded statement ended.
     case outcome(Outcome)
+    /// Sealed payloads were made unreadable for good: on request, or because retention ended.
+    case erasure(Erasure)
+    /// The gateway started with this configuration (its digest, so a change shows in the log).
+    case configuration(Configuration)
 
     public var kind: String {
         switch self {
@@ -41,6 +45,8 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case .sessionEnd: return "session_end"
         case .statement: return "statement"
         case .outcome: return "outcome"
+        case .erasure: return "erasure"
+        case .configuration: return "configuration"
         }
     }
 
@@ -55,6 +61,8 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case "session_end": self = .sessionEnd(try SessionEnd(from: decoder))
         case "statement": self = .statement(try Statement(from: decoder))
         case "outcome": self = .outcome(try Outcome(from: decoder))
+        case "erasure": self = .erasure(try Erasure(from: decoder))
+        case "configuration": self = .configuration(try Configuration(from: decoder))
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown event kind '\(kind)'"))
         }
@@ -68,6 +76,8 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case .sessionEnd(let value): try value.encode(to: encoder)
         case .statement(let value): try value.encode(to: encoder)
         case .outcome(let value): try value.encode(to: encoder)
+        case .erasure(let value): try value.encode(to: encoder)
+        case .configuration(let value): try value.encode(to: encoder)
         }
     }
 
@@ -82,6 +92,38 @@ public enum EventPayload: Sendable, Codable, Equatable {
             self.reason = reason
             self.clientAddress = clientAddress
             self.clientApplication = clientApplication
+        }
+    }
+
+    public struct Erasure: Sendable, Codable, Equatable {
+        /// What was asked for: `session` (`audit erase --session`), `subject` (`audit erase
+        /// --subject`: every session that touched the person) or `retention` (the period ended).
+        public var scope: String
+        /// The sessions whose data keys were destroyed, sorted.
+        public var sessions: [String]
+        /// The operator's stated reason (e.g. a ticket); Gatehouse's own wording for retention.
+        public var reason: String?
+        /// Who ran the erasure (the operating-system user of `gatehouse audit erase`).
+        public var requestedBy: String?
+        public init(scope: String, sessions: [String], reason: String?, requestedBy: String?) {
+            self.scope = scope
+            self.sessions = sessions
+            self.reason = reason
+            self.requestedBy = requestedBy
+        }
+    }
+
+    public struct Configuration: Sendable, Codable, Equatable {
+        /// The configuration file, as given.
+        public var path: String
+        /// Hex SHA-256 of the file's bytes.
+        public var sha256: String
+        /// The connection names it defines, sorted.
+        public var connections: [String]
+        public init(path: String, sha256: String, connections: [String]) {
+            self.path = path
+            self.sha256 = sha256
+            self.connections = connections
         }
     }
 

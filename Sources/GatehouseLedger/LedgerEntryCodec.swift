@@ -10,11 +10,22 @@ public enum LedgerEntryCodec {
     /// The event as entry bytes, its personal-data fields sealed under `key` with a fresh random
     /// nonce. Throws `LedgerEntryError` (`.timeOutOfRange`, `.integerOutOfRange`).
     public static func encode(_ event: GatehouseEvent, sealingWith key: DataKey) throws -> [UInt8] {
+        try encode(event, sealingWith: { key }, nonce: AES.GCM.Nonce())
+    }
+
+    /// Asks for the key only when the event has a field to seal (a session end has none), so a
+    /// recorder creates a session's data key when the session first needs one.
+    public static func encode(_ event: GatehouseEvent, sealingWith key: () throws -> DataKey) throws -> [UInt8] {
         try encode(event, sealingWith: key, nonce: AES.GCM.Nonce())
     }
 
     /// With a chosen nonce: for the golden test vector only (a nonce must never repeat under a key).
     static func encode(_ event: GatehouseEvent, sealingWith key: DataKey, nonce: AES.GCM.Nonce) throws -> [UInt8] {
+        try encode(event, sealingWith: { key }, nonce: nonce)
+    }
+
+    private static func encode(_ event: GatehouseEvent, sealingWith dataKey: () throws -> DataKey,
+                               nonce: AES.GCM.Nonce) throws -> [UInt8] {
         let (envelope, sealed) = LedgerEntryEnvelope.split(event)
         var writer = CanonicalJSONWriter(capacity: 512 + (sealed.text?.utf8.count ?? 0) * 2)
         let sealedOffset: Int
@@ -26,7 +37,7 @@ public enum LedgerEntryCodec {
         guard !sealed.isEmpty else { return writer.bytes }
         // The bytes without `sealed` are exactly the associated data; the member is spliced in.
         let associatedData = writer.bytes
-        let box = try SealedFieldsBox.seal(sealed.canonicalBytes(), with: key, nonce: nonce, envelope: associatedData)
+        let box = try SealedFieldsBox.seal(sealed.canonicalBytes(), with: dataKey(), nonce: nonce, envelope: associatedData)
         var member = CanonicalJSONWriter(capacity: 128 + box.box.count * 4 / 3)
         member.raw([UInt8(ascii: ",")])
         member.key("sealed")

@@ -9,6 +9,9 @@ extension LedgerEntryEnvelope {
         case sessionEnd(EventPayload.SessionEnd)
         case statement(Statement)
         case outcome(Outcome)
+        /// Erasures and configuration name sessions and files, never a data subject: all clear.
+        case erasure(EventPayload.Erasure)
+        case configuration(EventPayload.Configuration)
 
         public var kind: String {
             switch self {
@@ -16,6 +19,8 @@ extension LedgerEntryEnvelope {
             case .sessionEnd: return "session_end"
             case .statement: return "statement"
             case .outcome: return "outcome"
+            case .erasure: return "erasure"
+            case .configuration: return "configuration"
             }
         }
     }

@@ -40,7 +40,8 @@ extension LedgerEntryEnvelope {
         try fields.finish()
         switch payload {
         case .statement where sealed == nil: throw LedgerEntryError.missingField("sealed")
-        case .sessionEnd where sealed != nil: throw LedgerEntryError.unexpectedField("sealed")
+        case .sessionEnd where sealed != nil, .erasure where sealed != nil, .configuration where sealed != nil:
+            throw LedgerEntryError.unexpectedField("sealed")
         default: break
         }
         // A backstop: every rule above should already make this hold.
@@ -70,17 +71,28 @@ extension LedgerEntryEnvelope {
                                     durationMicroseconds: try fields.integer("durationMicroseconds"),
                                     maskedValues: try fields.optionalInteger("maskedValues"),
                                     subjectsTruncated: try fields.optionalBool("subjectsTruncated")))
+        case "erasure":
+            return .erasure(EventPayload.Erasure(scope: try fields.string("scope"), sessions: try readStrings("sessions", &fields),
+                                                 reason: try fields.optionalString("reason"),
+                                                 requestedBy: try fields.optionalString("requestedBy")))
+        case "configuration":
+            return .configuration(EventPayload.Configuration(path: try fields.string("path"), sha256: try fields.string("sha256"),
+                                                             connections: try readStrings("connections", &fields)))
         default:
             throw LedgerEntryError.invalidValue("kind")
         }
     }
 
-    private static func readPrincipal(_ fields: inout LedgerEntryFields) throws -> Principal {
-        let groupsPath = fields.path(of: "groups")
-        let groups = try fields.array("groups").enumerated().map { index, element in
-            guard case .string(let group) = element else { throw LedgerEntryError.wrongType(groupsPath + "[\(index)]") }
-            return group
+    private static func readStrings(_ key: String, _ fields: inout LedgerEntryFields) throws -> [String] {
+        let path = fields.path(of: key)
+        return try fields.array(key).enumerated().map { index, element in
+            guard case .string(let string) = element else { throw LedgerEntryError.wrongType(path + "[\(index)]") }
+            return string
         }
+    }
+
+    private static func readPrincipal(_ fields: inout LedgerEntryFields) throws -> Principal {
+        let groups = try readStrings("groups", &fields)
         return Principal(subject: try fields.string("subject"), issuer: try fields.string("issuer"),
                          username: try fields.optionalString("username"), objectID: try fields.optionalString("objectID"),
                          tenantID: try fields.optionalString("tenantID"), agentApplication: try fields.optionalString("agentApplication"),

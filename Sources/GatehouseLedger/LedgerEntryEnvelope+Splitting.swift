@@ -14,6 +14,10 @@ extension LedgerEntryEnvelope {
                                                      clientApplication: value.clientApplication))
         case .sessionEnd(let value):
             payload = .sessionEnd(value)
+        case .erasure(let value):
+            payload = .erasure(value)
+        case .configuration(let value):
+            payload = .configuration(value)
         case .statement(let value):
             sealed.text = value.text
             sealed.parameters = value.parameters
@@ -50,6 +54,10 @@ extension LedgerEntryEnvelope {
                                                  clientAddress: sealed.clientAddress, clientApplication: value.clientApplication))
         case .sessionEnd(let value):
             eventPayload = .sessionEnd(value)
+        case .erasure(let value):
+            eventPayload = .erasure(value)
+        case .configuration(let value):
+            eventPayload = .configuration(value)
         case .statement(let value):
             let text = sealed.text ?? ""
             let clear = value.analysis

@@ -78,8 +78,34 @@ extension LedgerEntryEnvelope {
             try writer.integer(value.statementID)
         case .outcome(let value):
             try Self.write(value, into: &writer)
+        case .erasure(let value):
+            if let reason = value.reason {
+                writer.key("reason")
+                writer.string(reason)
+            }
+            if let requestedBy = value.requestedBy {
+                writer.key("requestedBy")
+                writer.string(requestedBy)
+            }
+            writer.key("scope")
+            writer.string(value.scope)
+            writer.key("sessions")
+            Self.write(strings: value.sessions, into: &writer)
+        case .configuration(let value):
+            writer.key("connections")
+            Self.write(strings: value.connections, into: &writer)
+            writer.key("path")
+            writer.string(value.path)
+            writer.key("sha256")
+            writer.string(value.sha256)
         }
         writer.endObject()
+    }
+
+    private static func write(strings: [String], into writer: inout CanonicalJSONWriter) {
+        writer.beginArray()
+        for string in strings { writer.string(string) }
+        writer.endArray()
     }
 
     /// The members of an outcome payload (inside its braces).

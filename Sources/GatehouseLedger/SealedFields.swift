@@ -7,7 +7,7 @@ import GatehouseCore
 /// - statement: `text` and `parameters` (always), `subjects`, `analysisText` (only when the
 ///   analysis's text differs from `text`), `limitation`;
 /// - outcome: `errorMessage`, `subjects`;
-/// - session_end: none (a session end has no box).
+/// - session_end, erasure, configuration: none (no box).
 struct SealedFields: Sendable, Equatable {
     var analysisText: String?
     var clientAddress: String?

@@ -2,8 +2,7 @@ import Foundation
 import GRDB
 
 /// Opens a SQLite file the way every Gatehouse store needs it: WAL (a `DatabasePool`), commits
-/// that are on disk when they return, and the store's schema. Shared by the event store and the
-/// ledger.
+/// that are on disk when they return, and the store's schema.
 enum DurableDatabase {
     /// Thrown when SQLite will not make commits durable; the caller names its store.
     struct NotDurable: Error, CustomStringConvertible {

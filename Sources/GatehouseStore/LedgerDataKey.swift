@@ -5,5 +5,10 @@ public struct LedgerDataKey: Hashable, Sendable {
     public let keyID: String
     /// nil once the key has been erased: what it encrypted can no longer be read.
     public let wrapped: [UInt8]?
+    /// The connection whose retention period applies.
+    public let connection: String?
+    public let createdAt: Date?
     public let erasedAt: Date?
+    /// `erasure` (on request) or `retention` (the period ended), once erased.
+    public let erasedBecause: String?
 }

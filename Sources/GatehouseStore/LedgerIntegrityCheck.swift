@@ -21,7 +21,7 @@ enum LedgerIntegrityCheck {
             }
             guard stored == computed else { throw LedgerStoreError.leafHashMismatch(index: index) }
             try frontier.append(leafHash: computed) { node, hash in
-                if node.level > 0 { try levels.expect(node, hash: hash, completedBy: index) }
+                if node.level > 0 { try levels.expect(node, hash: hash) }
             }
         }
         try levels.expectNoMore(leafCount: frontier.leafCount)
@@ -48,7 +48,12 @@ private struct NodeLevelCursors {
 
     init(db: Database) { self.db = db }
 
-    mutating func expect(_ node: MerkleNodeID, hash: MerkleHash, completedBy index: UInt64) throws {
+    /// A node that does not match names the first entry it covers: the entries are each
+    /// self-consistent (their leaf hashes were checked), so one of `node.leaves` was changed,
+    /// moved or replaced, and the tree cannot say which; the lowest is where the log may first
+    /// differ from what was committed.
+    mutating func expect(_ node: MerkleNodeID, hash: MerkleHash) throws {
+        let index = node.leaves.lowerBound
         while cursors.count < node.level {
             // Not the statement cache: each level needs a statement of its own, all open at once.
             let statement = try db.makeStatement(sql: "SELECT idx, hash FROM nodes WHERE level = ? ORDER BY idx")

@@ -7,10 +7,16 @@ struct LedgerPendingEntry: Sendable {
     let bytes: [UInt8]
     let leafHash: MerkleHash
     let subjects: [SubjectReference]
+    let sessionID: String?
+    let time: String?
+    let newDataKey: LedgerNewDataKey?
 
     init(_ entry: LedgerAppendEntry) {
         bytes = entry.bytes
         leafHash = .leafHash(entry.bytes)
         subjects = entry.subjects
+        sessionID = entry.sessionID
+        time = entry.time.flatMap(UTCTimestamp.string(from:))
+        newDataKey = entry.newDataKey
     }
 }

@@ -12,8 +12,11 @@ enum LedgerSchema {
         CREATE TABLE IF NOT EXISTS entries (
           idx INTEGER PRIMARY KEY,          -- leaf index in the Merkle tree, from 0, contiguous
           leaf_hash BLOB NOT NULL,          -- SHA-256(0x00 || entry), RFC 9162; the level-0 node
-          entry BLOB NOT NULL               -- the entry's bytes, opaque to the store
+          entry BLOB NOT NULL,              -- the entry's bytes, opaque to the store
+          session_id TEXT,                  -- the entry's session, copied out for lookups (not hashed)
+          time TEXT                         -- the entry's time (ISO 8601 UTC, ms), copied out for lookups
         );
+        CREATE INDEX IF NOT EXISTS entries_session ON entries(session_id);
         CREATE TABLE IF NOT EXISTS nodes (
           level INTEGER NOT NULL,           -- height above the leaves, from 1 (leaves are entries.leaf_hash)
           idx INTEGER NOT NULL,             -- position within the level: leaves idx << level ..< (idx + 1) << level
@@ -26,9 +29,12 @@ enum LedgerSchema {
           signed_at TEXT NOT NULL           -- ISO 8601 UTC with milliseconds
         );
         CREATE TABLE IF NOT EXISTS data_keys (
-          key_id TEXT PRIMARY KEY,
+          key_id TEXT PRIMARY KEY,          -- by convention the session ID
           wrapped BLOB,                     -- the wrapped data key; NULL once erased (crypto-shredding)
-          erased_at TEXT                    -- ISO 8601 UTC with milliseconds, NULL while the key exists
+          connection TEXT,                  -- the Gatehouse connection whose retention applies
+          created_at TEXT NOT NULL,         -- ISO 8601 UTC with milliseconds: when retention starts
+          erased_at TEXT,                   -- ISO 8601 UTC with milliseconds, NULL while the key exists
+          erased_because TEXT               -- why it was erased (`erasure` or `retention`), NULL while it exists
         );
         CREATE TABLE IF NOT EXISTS subjects (
           digest TEXT NOT NULL,             -- SubjectReference.digest: keyed hex digest, never the identifier
@@ -38,7 +44,8 @@ enum LedgerSchema {
         CREATE INDEX IF NOT EXISTS subjects_digest ON subjects(digest, idx);
         """
 
-    static let insertEntry = "INSERT INTO entries (idx, leaf_hash, entry) VALUES (?, ?, ?)"
+    static let insertEntry = "INSERT INTO entries (idx, leaf_hash, entry, session_id, time) VALUES (?, ?, ?, ?, ?)"
+    static let insertDataKey = "INSERT INTO data_keys (key_id, wrapped, connection, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING"
     static let insertNode = "INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)"
     static let insertSubject = "INSERT INTO subjects (digest, kind, idx) VALUES (?, ?, ?)"
 

@@ -1,16 +1,16 @@
 import GatehouseLedger
 
 /// Why the ledger store refused to open, read or store something. (Appends that fail complete
-/// with `RecordingError`, like the event store's, so callers fail closed the same way.)
+/// with `RecordingError`, as the `EventRecorder` protocol says, so callers fail closed.)
 public enum LedgerStoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Entry indexes are not 0, 1, 2...: `index` is the first one missing.
     case entryMissing(index: UInt64)
     /// The stored leaf hash of entry `index` is not the hash of its bytes.
     case leafHashMismatch(index: UInt64)
-    /// A stored node disagrees with the entries under it; `index` is the entry whose append
-    /// completes that node (the first point at which the stored tree is wrong).
+    /// A stored node disagrees with the entries under it; `index` is the first entry it covers
+    /// (one of `node.leaves` was changed, moved or replaced; the tree cannot say which).
     case nodeMismatch(node: MerkleNodeID, index: UInt64)
-    /// A node that the entries complete is not stored.
+    /// A node that the entries complete is not stored; `index` is the first entry it covers.
     case nodeMissing(node: MerkleNodeID, index: UInt64)
     /// A node is stored that no entry completes (or a level-0 row, which belongs in `entries`).
     case unexpectedNode(MerkleNodeID)

@@ -27,7 +27,7 @@ extension SQLiteLedgerStore {
                                arguments: [Int64(treeSize), note, signedAtText])
             }
         } catch let error as DatabaseError {
-            throw LedgerStoreError.database(EventStoreFailure.describe(error))
+            throw LedgerStoreError.database(StoreFailure.describe(error))
         }
     }
 

@@ -6,15 +6,16 @@ import GRDB
 /// keeps bytes; wrapping and unwrapping belong to the caller.
 extension SQLiteLedgerStore {
     /// Stores a new key. Refused when the ID exists, erased or not: a key is never replaced,
-    /// or what it encrypted could silently become unreadable (or an erasure undone).
-    public func storeDataKey(keyID: String, wrapped: [UInt8]) throws {
+    /// or what it encrypted could silently become unreadable (or an erasure undone). (The
+    /// recorder stores a session's key with its first entry instead: `LedgerAppendEntry.newDataKey`.)
+    public func storeDataKey(_ key: LedgerNewDataKey) throws {
         _ = try leafCount
         try writeDatabase { db in
-            guard try Int.fetchOne(db, sql: "SELECT 1 FROM data_keys WHERE key_id = ?", arguments: [keyID]) == nil else {
-                throw LedgerStoreError.dataKeyExists(keyID: keyID)
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM data_keys WHERE key_id = ?", arguments: [key.keyID]) == nil else {
+                throw LedgerStoreError.dataKeyExists(keyID: key.keyID)
             }
-            try db.execute(sql: "INSERT INTO data_keys (key_id, wrapped, erased_at) VALUES (?, ?, NULL)",
-                           arguments: [keyID, Data(wrapped)])
+            try db.execute(sql: LedgerSchema.insertDataKey,  // no conflict: checked just above
+                           arguments: [key.keyID, Data(key.wrapped), key.connection, UTCTimestamp.string(from: key.createdAt) ?? ""])
         }
     }
 
@@ -22,12 +23,8 @@ extension SQLiteLedgerStore {
     public func dataKey(keyID: String) throws -> LedgerDataKey? {
         _ = try leafCount
         return try readDatabase { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT wrapped, erased_at FROM data_keys WHERE key_id = ?", arguments: [keyID]) else {
-                return nil
-            }
-            let wrapped: Data? = row[0]
-            let erasedAt: String? = row[1]
-            return LedgerDataKey(keyID: keyID, wrapped: wrapped.map { Array($0) }, erasedAt: erasedAt.flatMap(UTCTimestamp.date))
+            try Row.fetchOne(db, sql: "SELECT \(Self.dataKeyColumns) FROM data_keys WHERE key_id = ?", arguments: [keyID])
+                .map(Self.dataKey)
         }
     }
 
@@ -35,22 +32,46 @@ extension SQLiteLedgerStore {
     /// first time. With secure_delete on, the old bytes are zeroed in the database file; the
     /// WAL is then checkpointed and truncated so its copy of the page goes too (best effort: a
     /// long-running reader can keep the checkpoint from completing until a later one).
-    public func eraseDataKey(keyID: String, at time: Date = Date()) throws {
+    public func eraseDataKey(keyID: String, at time: Date = Date(), because reason: String = "erasure") throws {
         _ = try leafCount
         let erasedAt = UTCTimestamp.string(from: time) ?? UTCTimestamp.string(from: Date())!
         try writeDatabase { db in
-            try db.execute(sql: "UPDATE data_keys SET wrapped = NULL, erased_at = COALESCE(erased_at, ?) WHERE key_id = ?",
-                           arguments: [erasedAt, keyID])
+            try db.execute(sql: """
+                UPDATE data_keys SET wrapped = NULL, erased_at = COALESCE(erased_at, ?), erased_because = COALESCE(erased_because, ?)
+                WHERE key_id = ?
+                """, arguments: [erasedAt, reason, keyID])
             guard db.changesCount > 0 else { throw LedgerStoreError.dataKeyUnknown(keyID: keyID) }
         }
         try? database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
-    private func writeDatabase(_ body: (Database) throws -> Void) throws {
+    /// Keys still present that were created before `cutoff` (for retention), oldest first.
+    public func dataKeys(createdBefore cutoff: Date) throws -> [LedgerDataKey] {
+        _ = try leafCount
+        let cutoffText = UTCTimestamp.string(from: cutoff) ?? ""
+        return try readDatabase { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.dataKeyColumns) FROM data_keys WHERE wrapped IS NOT NULL AND created_at < ? ORDER BY created_at
+                """, arguments: [cutoffText]).map(Self.dataKey)
+        }
+    }
+
+    private static let dataKeyColumns = "key_id, wrapped, connection, created_at, erased_at, erased_because"
+
+    private static func dataKey(_ row: Row) -> LedgerDataKey {
+        let wrapped: Data? = row[1]
+        let createdAt: String = row[3]
+        let erasedAt: String? = row[4]
+        return LedgerDataKey(keyID: row[0], wrapped: wrapped.map { Array($0) }, connection: row[2],
+                             createdAt: UTCTimestamp.date(from: createdAt), erasedAt: erasedAt.flatMap(UTCTimestamp.date),
+                             erasedBecause: row[5])
+    }
+
+    func writeDatabase(_ body: (Database) throws -> Void) throws {
         do {
             try database.write(body)
         } catch let error as DatabaseError {
-            throw LedgerStoreError.database(EventStoreFailure.describe(error))
+            throw LedgerStoreError.database(StoreFailure.describe(error))
         }
     }
 }

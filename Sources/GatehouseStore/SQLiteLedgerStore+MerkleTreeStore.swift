@@ -30,7 +30,7 @@ extension SQLiteLedgerStore: MerkleTreeStore {
         do {
             return try database.read(body)
         } catch let error as DatabaseError {
-            throw LedgerStoreError.database(EventStoreFailure.describe(error))
+            throw LedgerStoreError.database(StoreFailure.describe(error))
         }
     }
 }

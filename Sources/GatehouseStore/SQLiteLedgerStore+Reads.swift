@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GatehouseCore
 import GatehouseLedger
 
 /// Reads for auditors: entries by index or range, and which entries touched a subject. Every
@@ -33,6 +34,27 @@ extension SQLiteLedgerStore {
                     let index: Int64 = row[1]
                     return LedgerSubjectHit(kind: row[0], index: UInt64(index))
                 }
+        }
+    }
+
+    /// The indexes of the session's entries, in order.
+    public func entryIndexes(sessionID: String) throws -> [UInt64] {
+        try indexes(where: "session_id = ?", [sessionID])
+    }
+
+    /// The indexes of the entries whose time is in `range` (inclusive start, exclusive end), in order.
+    public func entryIndexes(timeRange range: Range<Date>) throws -> [UInt64] {
+        guard let start = UTCTimestamp.string(from: range.lowerBound), let end = UTCTimestamp.string(from: range.upperBound) else {
+            return []
+        }
+        return try indexes(where: "time >= ? AND time < ?", [start, end])
+    }
+
+    private func indexes(where condition: String, _ arguments: StatementArguments) throws -> [UInt64] {
+        let size = try leafCount
+        return try readDatabase { db in
+            try Int64.fetchAll(db, sql: "SELECT idx FROM entries WHERE \(condition) AND idx < ? ORDER BY idx",
+                               arguments: arguments + [Int64(size)]).map { UInt64($0) }
         }
     }
 

@@ -7,9 +7,10 @@ import Logging
 /// The evidence ledger's durable store: an append-only log of opaque entries in SQLite with the
 /// Merkle tree over them (schema: `LedgerSchema`), checkpoints, data keys and a subject index.
 ///
-/// Appends are durable when they complete (WAL, synchronous=FULL) and group-committed like the
-/// event store's records (`GroupCommitBatcher`): concurrent callers share one transaction and
-/// one fsync. A batch is one transaction holding its entries, leaf hashes and every node they
+/// Appends are durable when they complete (WAL, synchronous=FULL) and group-committed
+/// (`GroupCommitBatcher`): concurrent callers share one transaction and one fsync. Several
+/// processes may append to one file (the gateway, and `gatehouse audit erase`): each batch
+/// picks up what another process appended before it (`LedgerBatchWriter`). A batch is one transaction holding its entries, leaf hashes and every node they
 /// complete, so a crash keeps all of a batch or none of it; the in-memory frontier moves only
 /// after COMMIT. Opening re-verifies the whole stored tree against the entries
 /// (`LedgerIntegrityCheck`) and refuses a store that does not match, naming the first bad index.
@@ -37,7 +38,7 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
             logger.error("ledger store refused", metadata: ["path": "\(path)", "error": "\(error)"])
             throw error
         } catch {
-            throw LedgerStoreError.database("cannot open the ledger at \(path): \(EventStoreFailure.describe(error))")
+            throw LedgerStoreError.database("cannot open the ledger at \(path): \(StoreFailure.describe(error))")
         }
         let tree = LedgerTreeState(frontier: frontier)
         self.database = database
@@ -50,7 +51,7 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
             },
             reportFailure: { error, callers, _ in
                 logger.error("ledger commit failed; the entries it covered are refused",
-                             metadata: ["error": "\(EventStoreFailure.describe(error))", "callers": "\(callers)"])
+                             metadata: ["error": "\(StoreFailure.describe(error))", "callers": "\(callers)"])
             },
             writerLabel: "gatehouse.ledger.writer", closedMessage: "the ledger store is closed",
             failureMessage: "ledger entries were not appended")
@@ -97,7 +98,7 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
         do {
             try database.close()
         } catch {
-            logger.error("closing the ledger store failed", metadata: ["error": "\(EventStoreFailure.describe(error))"])
+            logger.error("closing the ledger store failed", metadata: ["error": "\(StoreFailure.describe(error))"])
         }
     }
 

@@ -23,6 +23,9 @@ struct CheckConfigCommand: ParsableCommand {
         do { _ = try configuration.masking.resolveConfiguredKey() } catch {
             problems.append("masking key: \(error)")
         }
+        do { _ = try configuration.ledger.resolveConfiguredMasterKey() } catch {
+            problems.append("ledger master key: \(error)")
+        }
         if !problems.isEmpty {
             printError(problems.map { "\(file): \($0)" }.joined(separator: "\n"))
             throw ExitCode(1)

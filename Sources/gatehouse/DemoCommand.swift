@@ -17,7 +17,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     static let defaultDataDirectory = "gatehouse-demo"
 
-    @Option(help: "Where the demo keeps its state (configuration, keys, event store, PostgreSQL).")
+    @Option(help: "Where the demo keeps its state (configuration, keys, evidence ledger, PostgreSQL).")
     var dataDir: String = DemoCommand.defaultDataDirectory
 
     @Option(help: "The gateway's PostgreSQL port.")
@@ -79,7 +79,8 @@ struct DemoCommand: AsyncParsableCommand {
               psql "host=127.0.0.1 port=\(postgresPort) dbname=shop user=alice sslmode=require password=\(token)"
 
             Try: SELECT full_name, email, city FROM customers LIMIT 5;
-            Every statement is recorded in \(configuration.dataDirectory)/gatehouse.sqlite before it runs.
+            Every statement is recorded in the evidence ledger \(configuration.ledgerDatabasePath) before it runs;
+            verify it with `gatehouse audit verify --config \(configPath)`.
             Mint more tokens:  gatehouse token --config \(configPath) --sub bob@example.com --groups engineers
             Stop with Ctrl-C.
             """)

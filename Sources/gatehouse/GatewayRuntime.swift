@@ -11,8 +11,8 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
-/// Everything `serve` and `demo` run: the event store, identity, the PostgreSQL listener and the
-/// HTTP listener, built from one configuration.
+/// Everything `serve` and `demo` run: the evidence ledger (recorder, checkpoints, retention),
+/// identity, the PostgreSQL listener and the HTTP listener, built from one configuration.
 struct GatewayRuntime {
     let configuration: GatehouseConfiguration
     let logger: Logger
@@ -21,8 +21,12 @@ struct GatewayRuntime {
     /// SIGINT or SIGTERM; `onReady` runs once both listeners are up.
     func run(onReady: (_ postgresPort: Int, _ httpPort: Int) -> Void = { _, _ in }) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
-        let store = try SQLiteEventStore(path: configuration.dataDirectory + "/gatehouse.sqlite", logger: logger)
-        defer { store.close() }
+        let ledger = try LedgerSetup.openStore(configuration, logger: logger)
+        defer { ledger.close() }
+        let recorder = try LedgerSetup.recorder(configuration, store: ledger)
+        try await recorder.record([try LedgerSetup.configurationEvent(configuration)])
+        let maintenance = try LedgerMaintenance.start(configuration, recorder: recorder, logger: logger)
+        defer { maintenance.cancel() }
 
         var issuers = configuration.issuers.map {
             IssuerConfiguration(issuer: $0.issuer, audiences: $0.audiences, discoveryURL: $0.discoveryURL,
@@ -40,7 +44,7 @@ struct GatewayRuntime {
 
         let httpClient = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(10))))
         do {
-            try await serve(store: store, issuers: issuers, devIssuer: devIssuer, httpClient: httpClient, group: group, onReady: onReady)
+            try await serve(recorder: recorder, issuers: issuers, devIssuer: devIssuer, httpClient: httpClient, group: group, onReady: onReady)
         } catch {
             // The HTTP client must be shut down on every path, failures included.
             try? await httpClient.shutdown()
@@ -50,14 +54,14 @@ struct GatewayRuntime {
     }
 
     private func serve(
-        store: SQLiteEventStore, issuers: [IssuerConfiguration], devIssuer: DevIssuer?, httpClient: HTTPClient,
+        recorder: LedgerEventRecorder, issuers: [IssuerConfiguration], devIssuer: DevIssuer?, httpClient: HTTPClient,
         group: EventLoopGroup, onReady: (_ postgresPort: Int, _ httpPort: Int) -> Void
     ) async throws {
         let validator = TokenValidator(issuers: issuers, httpClient: httpClient, logger: logger)
 
         let postgresTLS = try configuration.postgresListener.tls.map { try NIOSSLContext(configuration: serverTLSConfiguration($0)) }
         let masking = try MaskingSetup.settings(for: configuration)
-        let gateway = try PostgresGateway(configuration: configuration, masking: masking, validator: validator, recorder: store,
+        let gateway = try PostgresGateway(configuration: configuration, masking: masking, validator: validator, recorder: recorder,
                                           analyzer: StatementAnalyzer(), serverTLS: postgresTLS, logger: logger)
         let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,
                             tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger)

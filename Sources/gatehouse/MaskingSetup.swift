@@ -50,6 +50,12 @@ enum MaskingSetup {
         return (derive(pseudonymKeyInfo), derive(subjectKeyInfo))
     }
 
+    /// The key of subject digests, for finding a data subject in the ledger (`audit subject`).
+    static func subjectKey(for configuration: GatehouseConfiguration,
+                           environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SymmetricKey {
+        derivedKeys(fromSecret: try maskingSecret(configuration, environment: environment)).subject
+    }
+
     /// The configured secret's bytes, or the default key file's (created if missing).
     private static func maskingSecret(_ configuration: GatehouseConfiguration, environment: [String: String]) throws -> [UInt8] {
         let configured: [UInt8]?
@@ -58,7 +64,7 @@ enum MaskingSetup {
         } catch {
             throw ValidationFailure("\(configuration.sourcePath): masking key: \(error)")
         }
-        return try configured ?? MaskingKeyFile.loadOrCreate(path: configuration.defaultMaskingKeyPath)
+        return try configured ?? GeneratedKeyFile.maskingKey.loadOrCreate(path: configuration.defaultMaskingKeyPath)
     }
 
     /// The detectors every connection shares: built-in kinds, custom patterns, dictionaries.

@@ -75,12 +75,22 @@ enum LedgerEntryEventsForTests {
 
     static let sessionEnd = event(.sessionEnd(.init(reason: "client closed the connection", statements: 3)))
 
+    /// Clear only: who erased which sessions, and why.
+    static let erasure = GatehouseEvent(time: time, sessionID: "erasure-1", connection: nil, principal: nil,
+                                        payload: .erasure(.init(scope: "subject", sessions: ["s-1", "s-2"], reason: "DSAR-2026-17",
+                                                                requestedBy: "dpo")))
+    static let configuration = GatehouseEvent(time: time, sessionID: "gateway-1", connection: nil, principal: nil,
+                                              payload: .configuration(.init(path: "/etc/gatehouse/gatehouse.yaml",
+                                                                            sha256: String(repeating: "0f", count: 32),
+                                                                            connections: ["shop", "shop_masked"])))
+
     /// By name, so parameterised tests print a short argument.
     static let byName: [String: GatehouseEvent] = [
         "acceptedAuthentication": acceptedAuthentication, "refusedAuthentication": refusedAuthentication,
         "authenticationWithoutAddress": authenticationWithoutAddress, "simpleStatement": simpleStatement,
         "extendedStatement": extendedStatement, "emptyStatement": emptyStatement, "completedOutcome": completedOutcome,
         "failedOutcome": failedOutcome, "notExecutedOutcome": notExecutedOutcome, "sessionEnd": sessionEnd,
+        "erasure": erasure, "configuration": configuration,
     ]
     static let names = byName.keys.sorted()
 

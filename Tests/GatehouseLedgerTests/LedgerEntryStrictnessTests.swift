@@ -111,6 +111,11 @@ import Testing
         #expect(throws: LedgerEntryError.unexpectedField("sealed")) {
             try LedgerEntryCodec.decode(try sessionEnd { $0["sealed"] = boxValue })
         }
+        for clearOnly in [Events.erasure, Events.configuration] {
+            #expect(throws: LedgerEntryError.unexpectedField("sealed")) {
+                try LedgerEntryCodec.decode(try edited(clearOnly) { $0["sealed"] = boxValue })
+            }
+        }
         #expect(throws: LedgerEntryError.missingField("sealed")) {
             try LedgerEntryCodec.decode(try edited(Events.simpleStatement) { $0["sealed"] = nil })
         }

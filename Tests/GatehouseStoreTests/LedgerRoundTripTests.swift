@@ -85,16 +85,43 @@ final class LedgerFixture {
     @Test func dataKeysAreStoredOnceAndErasedForGood() throws {
         let store = try fixture.open()
         defer { store.close() }
-        try store.storeDataKey(keyID: "k1", wrapped: [9, 8, 7])
-        #expect(try store.dataKey(keyID: "k1") == LedgerDataKey(keyID: "k1", wrapped: [9, 8, 7], erasedAt: nil))
-        #expect(throws: LedgerStoreError.dataKeyExists(keyID: "k1")) { try store.storeDataKey(keyID: "k1", wrapped: [1]) }
+        let createdAt = Date(timeIntervalSince1970: 1_795_000_000.5)
+        try store.storeDataKey(LedgerNewDataKey(keyID: "k1", wrapped: [9, 8, 7], connection: "shop", createdAt: createdAt))
+        #expect(try store.dataKey(keyID: "k1") == LedgerDataKey(keyID: "k1", wrapped: [9, 8, 7], connection: "shop", createdAt: createdAt,
+                                                                 erasedAt: nil, erasedBecause: nil))
+        #expect(try store.dataKeys(createdBefore: createdAt).isEmpty)
+        #expect(try store.dataKeys(createdBefore: createdAt.addingTimeInterval(1)).map(\.keyID) == ["k1"])
+        let again = LedgerNewDataKey(keyID: "k1", wrapped: [1], connection: nil, createdAt: createdAt)
+        #expect(throws: LedgerStoreError.dataKeyExists(keyID: "k1")) { try store.storeDataKey(again) }
         let erasedAt = Date(timeIntervalSince1970: 1_795_678_200.123)
-        try store.eraseDataKey(keyID: "k1", at: erasedAt)
+        try store.eraseDataKey(keyID: "k1", at: erasedAt, because: "retention")
         let erased = try #require(try store.dataKey(keyID: "k1"))
-        #expect(erased.wrapped == nil && erased.erasedAt == erasedAt)
-        #expect(throws: LedgerStoreError.dataKeyExists(keyID: "k1")) { try store.storeDataKey(keyID: "k1", wrapped: [1]) }
+        #expect(erased.wrapped == nil && erased.erasedAt == erasedAt && erased.erasedBecause == "retention")
+        #expect(try store.dataKeys(createdBefore: createdAt.addingTimeInterval(1)).isEmpty)
+        #expect(throws: LedgerStoreError.dataKeyExists(keyID: "k1")) { try store.storeDataKey(again) }
         #expect(throws: LedgerStoreError.dataKeyUnknown(keyID: "k2")) { try store.eraseDataKey(keyID: "k2") }
         #expect(try store.dataKey(keyID: "k2") == nil)
+    }
+
+    @Test func aSessionsFirstEntryStoresItsDataKeyInTheSameBatch() throws {
+        let store = try fixture.open()
+        defer { store.close() }
+        let createdAt = Date(timeIntervalSince1970: 1_795_000_000)
+        let key = LedgerNewDataKey(keyID: "s-1", wrapped: [4, 2], connection: "shop", createdAt: createdAt)
+        try store.append([LedgerAppendEntry(bytes: Array("a".utf8), sessionID: "s-1", time: createdAt, newDataKey: key),
+                          LedgerAppendEntry(bytes: Array("b".utf8), sessionID: "s-1", time: createdAt)])
+        #expect(try store.dataKey(keyID: "s-1")?.wrapped == [4, 2])
+        #expect(try store.entryIndexes(sessionID: "s-1") == [0, 1])
+        // Offered again (the recorder does until an append commits): the same bytes are fine.
+        try store.append([LedgerAppendEntry(bytes: Array("c".utf8), sessionID: "s-1", newDataKey: key)])
+        // Other bytes under the same ID fail the whole batch: no entry sealed under a key that is not stored.
+        var other = key
+        other.wrapped = [6]
+        #expect(throws: RecordingError.self) {
+            try store.append([LedgerAppendEntry(bytes: Array("d".utf8), sessionID: "s-1", newDataKey: other)])
+        }
+        #expect(try store.leafCount == 3)
+        #expect(try store.dataKey(keyID: "s-1")?.wrapped == [4, 2])
     }
 
     @Test func theDatabaseIsDurableWAL() throws {

@@ -1,33 +1,40 @@
 import Foundation
 import GRDB
 import GatehouseCore
+import GatehouseLedger
 import Logging
 
 @testable import GatehouseStore
 
-/// A temporary directory for one test's database, removed afterwards.
-final class StoreFixture {
-    let directory: String
-    var databasePath: String { directory + "/state/events.sqlite" }
+/// A ledger and its recorder in a temporary directory, removed afterwards.
+final class RecorderFixture {
+    let ledger = LedgerFixture()
+    let masterKey = try! MasterKey(bytes: [UInt8](repeating: 7, count: 32))
 
-    init() {
-        directory = FileManager.default.temporaryDirectory.path + "/gatehouse-store-tests-" + UUID().uuidString
+    func open() throws -> LedgerEventRecorder {
+        LedgerEventRecorder(store: try ledger.open(), masterKey: masterKey)
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
-
-    func openStore(beforeCommit: (@Sendable (Int) -> Void)? = nil) throws -> SQLiteEventStore {
-        try SQLiteEventStore(path: databasePath, logger: Logger(label: "test.event-store"), beforeCommit: beforeCommit)
+    /// What the ledger holds, each entry opened with its session's key (when it still exists).
+    func contents(of store: SQLiteLedgerStore) throws -> [LedgerEntryContents] {
+        let cursor = try store.entries(in: 0..<(try store.leafCount))
+        var entries: [LedgerStoredEntry] = []
+        while let entry = try cursor.next() { entries.append(entry) }
+        return try entries.map { entry in
+            let envelope = try LedgerEntryCodec.decode(entry.bytes)
+            let key = try envelope.sealed.flatMap { sealed in
+                try store.dataKey(keyID: sealed.keyID)?.wrapped.map { try DataKey(unwrapping: $0, id: sealed.keyID, by: masterKey) }
+            }
+            return try LedgerEntryCodec.decode(entry.bytes, dataKey: key)
+        }
     }
 
-    /// A second, independent connection, as an operator's sqlite3 shell would have.
-    func operatorConnection() throws -> DatabaseQueue {
-        try DatabaseQueue(path: databasePath)
-    }
-
-    /// Reads through an operator connection (synchronously, also from async tests).
-    func query<T>(_ body: (Database) throws -> T) throws -> T {
-        try operatorConnection().read(body)
+    /// The events whose sealed fields could be opened, in order.
+    func events(in store: SQLiteLedgerStore) throws -> [GatehouseEvent] {
+        try contents(of: store).compactMap { contents in
+            if case .event(let event) = contents { return event }
+            return nil
+        }
     }
 }
 
@@ -70,4 +77,23 @@ enum SampleEvents {
             time: at(millisecondsAfter: 2000), sessionID: session, connection: nil, principal: principal,
             payload: .sessionEnd(.init(reason: "client closed", statements: 1)))
     }
+}
+
+/// Holds the store's writer thread inside a commit until the test releases it.
+final class WriterHolder: @unchecked Sendable {
+    private let released = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var held = false
+
+    /// Called on the writer thread (from `beforeCommit`).
+    func holdWriter() {
+        lock.withLock { held = true }
+        _ = released.wait(timeout: .now() + 30)  // never hang a test run for good
+    }
+
+    func waitUntilWriterIsHeld() async throws {
+        while !lock.withLock({ held }) { try await Task.sleep(for: .milliseconds(1)) }
+    }
+
+    func release() { released.signal() }
 }

@@ -1,5 +1,5 @@
 extension ConfigurationDecoder {
-    private static let connectionKeys = ["name", "type", "upstream", "allowed_groups", "personal_data", "masking"]
+    private static let connectionKeys = ["name", "type", "upstream", "allowed_groups", "personal_data", "masking", "retention_days"]
     private static let upstreamKeys = ["host", "port", "database", "user", "password_env", "password_file", "sslmode", "ca_file"]
 
     func decodeConnections(_ value: ConfigValue) throws -> [ConnectionConfiguration] {
@@ -20,7 +20,8 @@ extension ConfigurationDecoder {
                     upstream: try decodeUpstream(entry.required("upstream")),
                     allowedGroups: try entry.required("allowed_groups").nonEmptyStringList(of: "group"),
                     personalData: try decodePersonalData(entry.optional("personal_data")),
-                    masking: try decodeConnectionMasking(entry.optional("masking"))))
+                    masking: try decodeConnectionMasking(entry.optional("masking")),
+                    retentionDays: try entry.optional("retention_days")?.integer(in: Self.retentionDayRange)))
         }
         return connections
     }

@@ -17,10 +17,12 @@ public struct ConnectionConfiguration: Sendable {
     /// Overrides of the global `masking` rules for this connection only (empty when none);
     /// `GatehouseConfiguration.maskingRules(for:)` gives the merged rules.
     public var masking: MaskingRules
+    /// This connection's retention period in days; nil means the `ledger` section's.
+    public var retentionDays: Int?
 
     public init(
         name: String, type: ConnectionType = .postgres, upstream: PostgresUpstream, allowedGroups: [String],
-        personalData: DataClassification = DataClassification(), masking: MaskingRules = MaskingRules()
+        personalData: DataClassification = DataClassification(), masking: MaskingRules = MaskingRules(), retentionDays: Int? = nil
     ) {
         self.name = name
         self.type = type
@@ -28,6 +30,7 @@ public struct ConnectionConfiguration: Sendable {
         self.allowedGroups = allowedGroups
         self.personalData = personalData
         self.masking = masking
+        self.retentionDays = retentionDays
     }
 }
 

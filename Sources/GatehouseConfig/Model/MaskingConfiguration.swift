@@ -45,14 +45,7 @@ public struct MaskingConfiguration: Sendable, Equatable {
     /// least `minimumKeyBytes` of them. nil when neither is configured (the generated default
     /// key file is used). Errors name the variable or file, never the value.
     public func resolveConfiguredKey(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [UInt8]? {
-        guard let key else { return nil }
-        let material = Array(try key.resolve(environment: environment).utf8)
-        guard material.count >= Self.minimumKeyBytes else {
-            throw SecretResolutionError(
-                source: key,
-                problem: "is too short for a masking key: at least \(Self.minimumKeyBytes) bytes are needed (e.g. the output of `openssl rand -hex 32`)")
-        }
-        return material
+        try key?.resolveKeyMaterial(minimumBytes: Self.minimumKeyBytes, purpose: "a masking key", environment: environment)
     }
 }
 

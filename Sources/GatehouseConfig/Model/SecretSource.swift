@@ -21,6 +21,19 @@ public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Reads key material now: the UTF-8 bytes of the secret, at least `minimumBytes` of them.
+    /// `purpose` names the key in the error ("a masking key"); errors never show the value.
+    public func resolveKeyMaterial(minimumBytes: Int, purpose: String,
+                                   environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [UInt8] {
+        let material = Array(try resolve(environment: environment).utf8)
+        guard material.count >= minimumBytes else {
+            throw SecretResolutionError(
+                source: self,
+                problem: "is too short for \(purpose): at least \(minimumBytes) bytes are needed (e.g. the output of `openssl rand -hex 32`)")
+        }
+        return material
+    }
+
     public var description: String {
         switch self {
         case .environment(let name): return "environment variable \(name)"

@@ -328,7 +328,7 @@ extension DemoPostgres {
             posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
             posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
             // The server account may not be allowed into our working directory, and nothing of
-            // ours (listening sockets, the event store) may leak into a long-lived server.
+            // ours (listening sockets, the ledger database) may leak into a long-lived server.
             #if os(Linux)
             guard let addChdir = GlibcSpawnExtras.addChdir, let addCloseFrom = GlibcSpawnExtras.addCloseFrom else {
                 throw StartError(step: "running \(executable)", detail: "glibc 2.34 or newer is needed (posix_spawn_file_actions_addclosefrom_np)")

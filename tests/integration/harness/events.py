@@ -1,22 +1,39 @@
-"""Reading the gateway's SQLite event store (<data_dir>/gatehouse.sqlite, table `events`)."""
+"""Reading the gateway's evidence ledger (<data_dir>/ledger.sqlite), independently of Gatehouse.
 
+This is a second implementation of docs/evidence.md's reader, in Python: it re-hashes each entry
+(RFC 9162 leaf hash), unwraps the session's data key with the master key
+(<data_dir>/ledger-master.key through HKDF), opens the sealed box (AES-256-GCM, the entry without
+`sealed` as associated data), and joins the sealed fields back into the payload, so the tests
+read events as they were recorded. A sealed box that does not open fails the read loudly.
+"""
+
+import base64
 import datetime
+import hashlib
 import json
 import os
 import sqlite3
 import time
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+MASTER_KEY_INFO = b"gatehouse ledger master key v1"
+FINGERPRINT_MESSAGE = b"gatehouse master key fingerprint v1"
+
 
 @dataclass
 class Event:
-    seq: int
+    seq: int  # ledger index + 1, so 0 means "before everything"
     time: str
     session_id: str
     connection: str | None
     subject: str | None
     kind: str
     body: dict
+    sealed_readable: bool = True
 
     @property
     def payload(self) -> dict:
@@ -35,31 +52,112 @@ def parse_time(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def canonical(value) -> bytes:
+    """docs/evidence.md: for Gatehouse's entries, this is the canonical form."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def master_key(material: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=MASTER_KEY_INFO).derive(material)
+
+
+def unwrap_data_key(wrapped: bytes, key_id: str, master: bytes) -> bytes:
+    import hmac
+    fingerprint = hmac.new(master, FINGERPRINT_MESSAGE, hashlib.sha256).digest()[:8]
+    assert len(wrapped) == 69 and wrapped[0] == 1, "wrapped data key is malformed"
+    assert wrapped[1:9] == fingerprint, "data key wrapped under another master key"
+    nonce, sealed = wrapped[9:21], wrapped[21:]
+    return AESGCM(master).decrypt(nonce, sealed, b"\x01" + fingerprint + key_id.encode())
+
+
+def open_entry(entry: dict, data_key: bytes | None) -> dict | None:
+    """The sealed fields, or None when the key is gone (erased)."""
+    sealed = entry.get("sealed")
+    if sealed is None:
+        return {}
+    if data_key is None:
+        return None
+    clear = {k: v for k, v in entry.items() if k != "sealed"}
+    plaintext = AESGCM(data_key).decrypt(base64.b64decode(sealed["nonce"]), base64.b64decode(sealed["box"]), canonical(clear))
+    return json.loads(plaintext)
+
+
+def joined_payload(kind: str, clear: dict, sealed: dict) -> dict:
+    """The payload as the event had it: clear fields plus the sealed ones in their places."""
+    payload = dict(clear, kind=kind)
+    if kind == "statement":
+        payload["text"] = sealed.get("text", "")
+        payload["parameters"] = sealed.get("parameters", [])
+        analysis = dict(payload.get("analysis", {}))
+        analysis["text"] = sealed.get("analysisText", payload["text"])
+        if "limitation" in sealed:
+            analysis["limitation"] = sealed["limitation"]
+        payload["analysis"] = analysis
+    for field in ("subjects", "errorMessage", "clientAddress"):
+        if field in sealed:
+            payload[field] = sealed[field]
+    return payload
+
+
 class EventStore:
     def __init__(self, data_dir: str):
-        self.path = os.path.join(data_dir, "gatehouse.sqlite")
+        self.data_dir = data_dir
+        self.path = os.path.join(data_dir, "ledger.sqlite")
+        self._master: bytes | None = None
+        self._keys: dict[str, bytes | None] = {}
 
     def _connect(self) -> sqlite3.Connection:
         # Read-only, so the tests can never disturb the gateway's writer.
         return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=5)
 
+    def _master_key(self) -> bytes:
+        if self._master is None:
+            with open(os.path.join(self.data_dir, "ledger-master.key"), "rb") as f:
+                self._master = master_key(f.read())
+        return self._master
+
+    def _data_key(self, db: sqlite3.Connection, key_id: str) -> bytes | None:
+        if key_id not in self._keys:
+            row = db.execute("SELECT wrapped FROM data_keys WHERE key_id = ?", (key_id,)).fetchone()
+            wrapped = row[0] if row else None
+            key = unwrap_data_key(bytes(wrapped), key_id, self._master_key()) if wrapped is not None else None
+            if key is None:
+                return None  # erased keys are not cached: nothing to remember
+            self._keys[key_id] = key
+        return self._keys[key_id]
+
     def last_seq(self) -> int:
         if not os.path.exists(self.path):
             return 0
         with self._connect() as db:
-            return db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+            return db.execute("SELECT coalesce(max(idx) + 1, 0) FROM entries").fetchone()[0]
 
     def since(self, seq: int = 0, kind: str | None = None) -> list[Event]:
         if not os.path.exists(self.path):
             return []
-        query = "SELECT seq, time, session_id, connection, subject, kind, event FROM events WHERE seq > ?"
-        args: list = [seq]
-        if kind:
-            query += " AND kind = ?"
-            args.append(kind)
+        events = []
         with self._connect() as db:
-            rows = db.execute(query + " ORDER BY seq", args).fetchall()
-        return [Event(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
+            rows = db.execute("SELECT idx, leaf_hash, entry FROM entries WHERE idx >= ? ORDER BY idx", (seq,)).fetchall()
+            for index, leaf_hash, raw in rows:
+                raw = bytes(raw)
+                assert hashlib.sha256(b"\x00" + raw).digest() == bytes(leaf_hash), f"entry {index}: leaf hash mismatch"
+                entry = json.loads(raw)
+                assert canonical(entry) == raw, f"entry {index} is not canonical JSON"
+                if kind and entry["kind"] != kind:
+                    continue
+                key = self._data_key(db, entry["sealed"]["key"]) if "sealed" in entry else None
+                sealed = open_entry(entry, key)
+                body = {
+                    "time": entry["time"],
+                    "sessionID": entry["session"],
+                    "connection": entry.get("connection"),
+                    "principal": entry.get("principal"),
+                    "payload": joined_payload(entry["kind"], entry["payload"], sealed or {}),
+                }
+                events.append(Event(index + 1, entry["time"], entry["session"], entry.get("connection"),
+                                    (entry.get("principal") or {}).get("subject"), entry["kind"], body,
+                                    sealed_readable=sealed is not None))
+        return events
 
     def wait_for(self, predicate, seq: int = 0, timeout: float = 5.0) -> list[Event]:
         """Events after `seq`, polling until predicate(events) holds (outcomes land after replies)."""

@@ -30,6 +30,8 @@ class Connection:
     personal_data: list | None = None
     # This connection's overrides of the global masking rules: {"strategies": ..., "categories": ...}.
     masking: dict | None = None
+    # This connection's `retention_days` (how long its sealed ledger fields stay readable).
+    retention_days: int | None = None
 
 
 @dataclass
@@ -55,6 +57,9 @@ class GatewayConfig:
     # The global `masking` section (key_env/key_file, detectors, strategies, categories,
     # custom_patterns, dictionaries); None leaves every default.
     masking: dict | None = None
+    # The `ledger` section ({"checkpoint_sink": {"directory": path}, "retention_days": N, ...});
+    # None leaves every default.
+    ledger: dict | None = None
 
     def yaml(self) -> str:
         q = json.dumps
@@ -88,6 +93,10 @@ class GatewayConfig:
                 lines.append(f"    personal_data: {q(connection.personal_data)}")
             if connection.masking is not None:
                 lines.append(f"    masking: {q(connection.masking)}")
+            if connection.retention_days is not None:
+                lines.append(f"    retention_days: {connection.retention_days}")
         if self.masking is not None:
             lines += ["", f"masking: {q(self.masking)}"]
+        if self.ledger is not None:
+            lines += ["", f"ledger: {q(self.ledger)}"]
         return "\n".join(lines) + "\n"

@@ -9,11 +9,10 @@ import GatehouseCore
 /// A batch succeeds or fails as a whole: when its commit throws, every caller in it gets a
 /// `RecordingError` (fail closed), and the next batch starts a fresh transaction.
 ///
-/// Generic so the evidence ledger (`SQLiteLedgerStore`) reuses it: a row there is one caller's
-/// entries and its output that caller's `LedgerAppend`.
+/// Generic over what a caller queues and gets back: for the evidence ledger (`SQLiteLedgerStore`)
+/// a row is one caller's entries and its output that caller's `LedgerAppend`.
 final class GroupCommitBatcher<Row, Output>: @unchecked Sendable {
-    /// Writes rows in one transaction and returns one output per row (for events, their
-    /// sequence numbers), in order.
+    /// Writes rows in one transaction and returns one output per row, in order.
     typealias Commit = @Sendable (_ rows: [Row]) throws -> [Output]
 
     private struct Waiter {
@@ -38,10 +37,8 @@ final class GroupCommitBatcher<Row, Output>: @unchecked Sendable {
     private let closedMessage: String
     private let failureMessage: String
 
-    /// The defaults are the event store's wording; other stores name themselves.
     init(commit: @escaping Commit, reportFailure: @escaping @Sendable (Error, Int, Int) -> Void,
-         writerLabel: String = "gatehouse.event-store.writer", closedMessage: String = "the event store is closed",
-         failureMessage: String = "events were not recorded") {
+         writerLabel: String, closedMessage: String, failureMessage: String) {
         self.commit = commit
         self.reportFailure = reportFailure
         self.writerQueue = DispatchQueue(label: writerLabel)
@@ -101,7 +98,7 @@ final class GroupCommitBatcher<Row, Output>: @unchecked Sendable {
         } catch {
             lock.withLock { failedTransactions += 1 }
             reportFailure(error, batch.count, rows.count)
-            let failure = RecordingError("\(failureMessage): \(EventStoreFailure.describe(error))")
+            let failure = RecordingError("\(failureMessage): \(StoreFailure.describe(error))")
             for waiter in batch { waiter.completion(.failure(failure)) }
             return
         }
@@ -113,6 +110,3 @@ final class GroupCommitBatcher<Row, Output>: @unchecked Sendable {
         }
     }
 }
-
-/// The event log's queue: event rows in, sequence numbers out.
-typealias GroupCommitQueue = GroupCommitBatcher<EventRow, Int64>

@@ -1,0 +1,40 @@
+import Foundation
+import GatehouseConfig
+import GatehouseStore
+import Logging
+
+/// The gateway's background ledger work: signing checkpoints every `checkpoint_interval_ms`
+/// when the log has grown, and applying retention at start and then hourly.
+struct LedgerMaintenance {
+    static let retentionCheckInterval: Duration = .seconds(3600)
+
+    let tasks: [Task<Void, Never>]
+
+    func cancel() { tasks.forEach { $0.cancel() } }
+
+    static func start(_ configuration: GatehouseConfiguration, recorder: LedgerEventRecorder, logger: Logger) throws -> LedgerMaintenance {
+        let signer = try LedgerSetup.signer(configuration)
+        let checkpointer = LedgerCheckpointer(
+            store: recorder.store, signer: signer, origin: LedgerSetup.origin(configuration, signer: signer),
+            sink: configuration.ledger.checkpointSink, logger: logger)
+        let interval = Duration.milliseconds(configuration.ledger.checkpointIntervalMilliseconds)
+        let retention = LedgerRetention(
+            erasure: LedgerErasure(recorder: recorder),
+            days: Dictionary(uniqueKeysWithValues: configuration.connections.map { ($0.name, configuration.retentionDays(for: $0)) }),
+            defaultDays: configuration.ledger.retentionDays)
+        let checkpoints = Task { await checkpointer.run(every: interval) }
+        let retentionTask = Task {
+            while !Task.isCancelled {
+                do {
+                    if let result = try await retention.apply() {
+                        logger.notice("retention: data keys shredded", metadata: ["sessions": "\(result.erased.count)", "ledger_index": "\(result.eventIndex)"])
+                    }
+                } catch {
+                    logger.error("retention could not be applied", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: retentionCheckInterval)
+            }
+        }
+        return LedgerMaintenance(tasks: [checkpoints, retentionTask])
+    }
+}

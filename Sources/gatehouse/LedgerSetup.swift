@@ -1,0 +1,82 @@
+import Crypto
+import Foundation
+import GatehouseConfig
+import GatehouseCore
+import GatehouseLedger
+import GatehouseStore
+import Logging
+
+/// The evidence ledger's files and keys from the configuration, for `serve`, `demo` and `audit`:
+/// `<data_dir>/ledger.sqlite`, the signing key `<data_dir>/ledger-signing.key` and the master
+/// key (`ledger.master_key_env`, `ledger.master_key_file`, or `<data_dir>/ledger-master.key`).
+/// The keys are created on first use.
+enum LedgerSetup {
+    /// HKDF `info` turning configured master key material into the 32-byte master key.
+    static let masterKeyInfo = "gatehouse ledger master key v1"
+
+    /// Opens (creating if needed) and verifies the ledger database.
+    static func openStore(_ configuration: GatehouseConfiguration, logger: Logger) throws -> SQLiteLedgerStore {
+        do {
+            return try SQLiteLedgerStore(path: configuration.ledgerDatabasePath, logger: logger)
+        } catch let error as LedgerStoreError {
+            throw ValidationFailure("the ledger \(configuration.ledgerDatabasePath) is refused: \(error)")
+        }
+    }
+
+    /// The recorder the gateway writes through.
+    static func recorder(_ configuration: GatehouseConfiguration, store: SQLiteLedgerStore,
+                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LedgerEventRecorder {
+        LedgerEventRecorder(store: store, masterKey: try masterKey(configuration, environment: environment))
+    }
+
+    /// The master key wrapping every data key: HKDF-SHA256 (no salt, info `masterKeyInfo`) of the
+    /// configured material or of the default file's 32 random bytes.
+    static func masterKey(_ configuration: GatehouseConfiguration,
+                          environment: [String: String] = ProcessInfo.processInfo.environment) throws -> MasterKey {
+        let configured: [UInt8]?
+        do {
+            configured = try configuration.ledger.resolveConfiguredMasterKey(environment: environment)
+        } catch {
+            throw ValidationFailure("\(configuration.sourcePath): ledger master key: \(error)")
+        }
+        let material = try configured ?? GeneratedKeyFile.ledgerMasterKey.loadOrCreate(path: configuration.defaultLedgerMasterKeyPath)
+        let derived = HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: material), info: Data(masterKeyInfo.utf8),
+                                             outputByteCount: 32)
+        return try derived.withUnsafeBytes { try MasterKey(bytes: Array($0)) }
+    }
+
+    /// The log's checkpoint signer, from `<data_dir>/ledger-signing.key` (a signed-note signer
+    /// key, `PRIVATE+KEY+<name>+<id>+<key>`), generated on first use and named after the
+    /// configured origin, or `gatehouse/<host name>`.
+    static func signer(_ configuration: GatehouseConfiguration) throws -> Ed25519NoteSigner {
+        let path = configuration.ledgerSigningKeyPath
+        let keyFile = GeneratedKeyFile(
+            noun: "ledger signing key", expected: "a signed-note Ed25519 signer key (PRIVATE+KEY+name+id+key)",
+            remedy: "restore the original file: checkpoints signed by another key do not verify against the published key",
+            isValid: { bytes in (try? Ed25519NoteSigner(signerKey: String(decoding: bytes, as: UTF8.self))) != nil })
+        let bytes = try keyFile.loadOrCreate(path: path) {
+            Array(try Ed25519NoteSigner.generate(keyName: configuration.ledger.origin ?? defaultOrigin()).signerKey.utf8)
+        }
+        return try Ed25519NoteSigner(signerKey: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The origin line of this log's checkpoints.
+    static func origin(_ configuration: GatehouseConfiguration, signer: Ed25519NoteSigner) -> String {
+        configuration.ledger.origin ?? signer.keyName
+    }
+
+    /// The `configuration` event recorded at every start: which file, its SHA-256, its connections.
+    static func configurationEvent(_ configuration: GatehouseConfiguration) throws -> GatehouseEvent {
+        guard let bytes = FileManager.default.contents(atPath: configuration.sourcePath) else {
+            throw ValidationFailure("cannot read \(configuration.sourcePath) to record its digest")
+        }
+        return GatehouseEvent(sessionID: "gateway-" + UUID().uuidString.lowercased(), connection: nil, principal: nil,
+                              payload: .configuration(.init(path: configuration.sourcePath, sha256: hexString(SHA256.hash(data: bytes)),
+                                                            connections: configuration.connections.map(\.name).sorted())))
+    }
+
+    private static func defaultOrigin() -> String {
+        let host = ProcessInfo.processInfo.hostName.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7f && $0 != "+" }
+        return "gatehouse/" + (host.isEmpty ? "localhost" : String(String.UnicodeScalarView(host)))
+    }
+}
