@@ -48,6 +48,7 @@ struct CanonicalJSONParser {
         guard depth < Self.maximumDepth else { throw CanonicalJSONError.nestedTooDeeply(offset: position) }
         position += 1
         var members: [String: CanonicalJSONValue] = [:]
+        members.reserveCapacity(8)  // entries' objects have up to 8 members: no rehashing while filling
         if try peek() == UInt8(ascii: "}") {
             position += 1
             return .object(members)
@@ -57,13 +58,13 @@ struct CanonicalJSONParser {
             let keyOffset = position
             guard try peek() == UInt8(ascii: "\"") else { throw CanonicalJSONError.unexpectedByte(offset: position) }
             let key = try parseString()
+            // Strictly increasing keys are also unique: no lookup needed to refuse a repeat.
             if let previousKey {
                 if key.utf16.elementsEqual(previousKey.utf16) { throw CanonicalJSONError.duplicateKey(offset: keyOffset) }
                 guard CanonicalJSONValue.sortsBefore(previousKey, key) else {
                     throw CanonicalJSONError.keysOutOfOrder(offset: keyOffset)
                 }
             }
-            guard members[key] == nil else { throw CanonicalJSONError.duplicateKey(offset: keyOffset) }
             try expect(UInt8(ascii: ":"))
             members[key] = try parseValue(depth: depth + 1)
             previousKey = key

@@ -31,6 +31,15 @@ extension CanonicalJSONValue {
     /// JCS key order: lexicographic over UTF-16 code units (not Unicode scalars, not UTF-8 bytes;
     /// they differ only above U+FFFF against U+E000...U+FFFF).
     static func sortsBefore(_ left: String, _ right: String) -> Bool {
-        left.utf16.lexicographicallyPrecedes(right.utf16)
+        // UTF-8 byte order is UTF-16 order except where a character above U+FFFF meets one in
+        // U+E000...U+FFFF; keys below U+E000 (every key the formats define) compare as bytes.
+        var left = left, right = right
+        let bytewise = left.withUTF8 { leftBytes in
+            right.withUTF8 { rightBytes -> Bool? in
+                guard !leftBytes.contains(where: { $0 >= 0xEE }), !rightBytes.contains(where: { $0 >= 0xEE }) else { return nil }
+                return leftBytes.lexicographicallyPrecedes(rightBytes)
+            }
+        }
+        return bytewise ?? left.utf16.lexicographicallyPrecedes(right.utf16)
     }
 }

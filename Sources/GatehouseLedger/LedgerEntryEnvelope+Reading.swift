@@ -84,9 +84,11 @@ extension LedgerEntryEnvelope {
     }
 
     private static func readStrings(_ key: String, _ fields: inout LedgerEntryFields) throws -> [String] {
-        let path = fields.path(of: key)
+        let fieldsPath = fields.path
         return try fields.array(key).enumerated().map { index, element in
-            guard case .string(let string) = element else { throw LedgerEntryError.wrongType(path + "[\(index)]") }
+            guard case .string(let string) = element else {
+                throw LedgerEntryError.wrongType((fieldsPath.isEmpty ? key : fieldsPath + "." + key) + "[\(index)]")
+            }
             return string
         }
     }

@@ -2,19 +2,45 @@
 /// type checked, and `finish()` refuses whatever is left, so an entry has no field format v1 does
 /// not define. An optional field is absent, never `null` (the canonical form omits it).
 struct LedgerEntryFields {
-    let path: String
-    private var members: [String: CanonicalJSONValue]
+    /// Where this object sits, as parts: the text is built only for an error message, since a
+    /// verification reads millions of objects and almost never reports one.
+    private let parentPath: String
+    private let key: String?
+    private let index: Int?
+    private let members: [String: CanonicalJSONValue]
+    /// Keys read so far: `finish()` refuses the rest. (Reading does not remove members, which
+    /// would copy the parsed dictionary.)
+    private var taken: [String] = []
 
     init(_ value: CanonicalJSONValue, path: String) throws {
-        guard case .object(let members) = value else { throw LedgerEntryError.wrongType(path.isEmpty ? "(entry)" : path) }
-        self.path = path
-        self.members = members
+        try self.init(value, parentPath: path, key: nil, index: nil)
     }
 
-    func path(of key: String) -> String { path.isEmpty ? key : path + "." + key }
+    private init(_ value: CanonicalJSONValue, parentPath: String, key: String?, index: Int?) throws {
+        self.parentPath = parentPath
+        self.key = key
+        self.index = index
+        guard case .object(let members) = value else {
+            let path = Self.path(parentPath, key, index)
+            throw LedgerEntryError.wrongType(path.isEmpty ? "(entry)" : path)
+        }
+        self.members = members
+        taken.reserveCapacity(members.count)
+    }
+
+    var path: String { Self.path(parentPath, key, index) }
+
+    private static func path(_ parent: String, _ key: String?, _ index: Int?) -> String {
+        guard let key else { return parent }
+        let keyed = parent.isEmpty ? key : parent + "." + key
+        return index.map { keyed + "[\($0)]" } ?? keyed
+    }
+
+    func path(of key: String) -> String { Self.path(path, key, nil) }
 
     private mutating func take(_ key: String) throws -> CanonicalJSONValue? {
-        guard let value = members.removeValue(forKey: key) else { return nil }
+        guard let value = members[key] else { return nil }
+        if !taken.contains(key) { taken.append(key) }
         if case .null = value { throw LedgerEntryError.unexpectedField(path(of: key)) }
         return value
     }
@@ -70,11 +96,11 @@ struct LedgerEntryFields {
 
     mutating func optionalObject(_ key: String) throws -> LedgerEntryFields? {
         guard let value = try take(key) else { return nil }
-        return try LedgerEntryFields(value, path: path(of: key))
+        return try LedgerEntryFields(value, parentPath: path, key: key, index: nil)
     }
 
     mutating func object(_ key: String) throws -> LedgerEntryFields {
-        try LedgerEntryFields(try require(key), path: path(of: key))
+        try LedgerEntryFields(try require(key), parentPath: path, key: key, index: nil)
     }
 
     /// Each element of the array `key` read as an object by `read`.
@@ -88,8 +114,9 @@ struct LedgerEntryFields {
 
     private func readObjects<Element>(_ elements: [CanonicalJSONValue], key: String,
                                       _ read: (inout LedgerEntryFields) throws -> Element) throws -> [Element] {
-        try elements.enumerated().map { index, element in
-            var fields = try LedgerEntryFields(element, path: path(of: key) + "[\(index)]")
+        let parent = path
+        return try elements.enumerated().map { index, element in
+            var fields = try LedgerEntryFields(element, parentPath: parent, key: key, index: index)
             let value = try read(&fields)
             try fields.finish()
             return value
@@ -98,7 +125,8 @@ struct LedgerEntryFields {
 
     /// Refuses any field nobody took.
     func finish() throws {
-        if let extra = members.keys.min(by: CanonicalJSONValue.sortsBefore) {
+        guard taken.count < members.count else { return }  // `taken` holds each key once
+        if let extra = members.keys.filter({ !taken.contains($0) }).min(by: CanonicalJSONValue.sortsBefore) {
             throw LedgerEntryError.unexpectedField(path(of: extra))
         }
     }

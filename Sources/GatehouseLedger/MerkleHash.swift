@@ -10,8 +10,16 @@ public struct MerkleHash: Hashable, Sendable {
 
     @inlinable init(storage: SIMD32<UInt8>) { self.storage = storage }
 
-    /// The hash whose bytes are `bytes`; nil unless there are exactly 32 of them.
+    /// The hash whose bytes are `bytes`; nil unless there are exactly 32 of them. Inlinable, so
+    /// stores reading millions of hashes (a full verification) get it specialised for their
+    /// buffers, with one unaligned load instead of a generic byte loop.
+    @inlinable
     public init?<Bytes: Collection>(bytes: Bytes) where Bytes.Element == UInt8 {
+        if let contiguous = bytes.withContiguousStorageIfAvailable({ MerkleHash(rawBytes: UnsafeRawBufferPointer($0)) }) {
+            guard let hash = contiguous else { return nil }
+            self = hash
+            return
+        }
         guard bytes.count == Self.byteCount else { return nil }
         var storage = SIMD32<UInt8>()
         for (offset, byte) in bytes.enumerated() { storage[offset] = byte }
