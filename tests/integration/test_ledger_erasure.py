@@ -3,6 +3,8 @@ session's data key (or those of every session that touched a person), so its sea
 longer open, while every entry, proof and bundle stays valid, the access request (`audit
 subject`) still lists the session as erased, and the erasure is itself a ledger entry."""
 
+import base64
+import getpass
 import json
 import os
 import re
@@ -145,6 +147,7 @@ def test_erase_session(erasure_gateway, admin, tmp_path):
     assert erasure.payload["sessions"] == [erased]
     assert erasure.payload["reason"] == "DSAR-4711 erasure request"
     assert erasure.payload["scope"] == "session"
+    assert erasure.payload.get("requestedBy") == getpass.getuser()
 
     # Every proof still holds.
     verified = gw.audit("verify")
@@ -223,3 +226,37 @@ def test_erase_by_subject(erasure_gateway, admin):
 
     verified = gw.audit("verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_access_request_text_and_bundle(erasure_gateway, admin, tmp_path):
+    """`audit subject` answers in text too, and exports the person's entries as a bundle that
+    verifies offline and, with keys, opens to the recorded (masked) statements."""
+    gw = erasure_gateway
+    person = _email(admin, 14)
+    session = _session(gw, MASKED, [
+        ("SELECT id, 'dsarmark' FROM customers WHERE email = %s", [person]),
+    ], "dsarmark")
+    _wait_for_checkpoint(gw, max(_entries_of(gw, session)) + 1)
+
+    text = gw.audit("subject", "--email", person)
+    assert text.returncode == 0, text.stdout + text.stderr
+    assert f"session {session} on {MASKED}" in text.stdout, text.stdout
+    assert "dsarmark" in text.stdout and person not in text.stdout
+
+    bundle = tmp_path / "dsar.bundle"
+    exported = gw.audit("subject", "--email", person, "--export", str(bundle), "--include-keys")
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    content = json.loads(bundle.read_bytes())
+    indexes = {access["index"] for s in _subject(gw, person).values() for access in s["accesses"]}
+    assert {e["index"] for e in content["entries"]} == indexes
+    assert session in content["keys"]
+    checked = ledger.audit(["verify", "--bundle", str(bundle), "--key", gw.verifier_key()], cwd=str(tmp_path))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # Flip one byte of an entry: the bundle no longer verifies, naming that entry's index.
+    first = content["entries"][0]
+    raw = bytearray(base64.b64decode(first["entry"]))
+    raw[raw.index(b'"kind"') + 1] ^= 0x01
+    first["entry"] = base64.b64encode(bytes(raw)).decode()
+    bundle.write_bytes(json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode())
+    tampered = ledger.audit(["verify", "--bundle", str(bundle), "--key", gw.verifier_key()], cwd=str(tmp_path))
+    assert tampered.returncode == 1 and f"index {first['index']}" in tampered.stdout + tampered.stderr
