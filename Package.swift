@@ -117,6 +117,20 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Approval notifications: payloads (generic webhook, Slack, Teams), HMAC signing, delivery with retries.
+        .target(name: "GatehouseNotify", dependencies: [
+            "GatehouseCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+
+        // Just-in-time approval, pure: requests and their state machine, grants, the broker that
+        // holds requests until decided. No I/O; the gateway turns its transitions into evidence.
+        .target(name: "GatehouseApproval", dependencies: ["GatehouseCore", "GatehousePolicy"]),
+
         // The `gatehouse` command: serve, demo, token, check-config.
         .executableTarget(name: "gatehouse", dependencies: [
             "GatehouseCore", "GatehouseConfig", "GatehouseIdentity", "GatehousePostgres",
@@ -144,6 +158,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .testTarget(name: "GatehouseApprovalTests", dependencies: ["GatehouseApproval", "GatehousePolicy", "GatehouseCore"]),
         .testTarget(name: "GatehousePolicyTests", dependencies: ["GatehousePolicy", "GatehouseCore"]),
         .testTarget(name: "GatehouseSQLTests", dependencies: ["GatehouseSQL", "GatehouseCore"]),
         .testTarget(name: "GatehouseStoreTests", dependencies: [
@@ -154,6 +169,13 @@ let package = Package(
         .testTarget(name: "GatehouseLedgerTests", dependencies: [
             "GatehouseLedger", "GatehouseCore",
             .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "GatehouseNotifyTests", dependencies: [
+            "GatehouseNotify", "GatehouseCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "GatehousePostgresWireTests", dependencies: [
             "GatehousePostgresWire",

@@ -38,6 +38,9 @@ public enum EventPayload: Sendable, Codable, Equatable {
     case erasure(Erasure)
     /// The gateway started with this configuration (its digest, so a change shows in the log).
     case configuration(Configuration)
+    /// A step of a just-in-time approval: requested, notified, decided, expired, cancelled,
+    /// a grant used, or a break-glass bypass.
+    case approval(Approval)
 
     public var kind: String {
         switch self {
@@ -47,6 +50,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case .outcome: return "outcome"
         case .erasure: return "erasure"
         case .configuration: return "configuration"
+        case .approval: return "approval"
         }
     }
 
@@ -63,6 +67,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case "outcome": self = .outcome(try Outcome(from: decoder))
         case "erasure": self = .erasure(try Erasure(from: decoder))
         case "configuration": self = .configuration(try Configuration(from: decoder))
+        case "approval": self = .approval(try Approval(from: decoder))
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown event kind '\(kind)'"))
         }
@@ -78,6 +83,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case .outcome(let value): try value.encode(to: encoder)
         case .erasure(let value): try value.encode(to: encoder)
         case .configuration(let value): try value.encode(to: encoder)
+        case .approval(let value): try value.encode(to: encoder)
         }
     }
 
@@ -110,6 +116,68 @@ public enum EventPayload: Sendable, Codable, Equatable {
             self.sessions = sessions
             self.reason = reason
             self.requestedBy = requestedBy
+        }
+    }
+
+    /// One step of an approval request. Recorded in the held session (its `sessionID`), with the
+    /// principal who acted: the requester for `requested`, `grant_used`, `break_glass`; the
+    /// approver for `approved` and `denied`; none for `notified`, `expired`, `cancelled`.
+    public struct Approval: Sendable, Codable, Equatable {
+        public enum Step: String, Sendable, Codable, CaseIterable {
+            case requested, notified, approved, denied, expired, cancelled
+            case grantUsed = "grant_used"
+            case breakGlass = "break_glass"
+        }
+        public var step: Step
+        public var requestID: String
+        /// The session's statements the step concerns (held, or run under the grant).
+        public var statementIDs: [Int]
+        /// `requested`, `break_glass`: why approval is needed (policy wording, schema names only).
+        public var reasons: [String]?
+        /// `requested`: the base relations and personal-data categories the statements touch.
+        public var relations: [RelationName]?
+        public var categories: [String]?
+        /// `approved`, `grant_used`: the grant's scope.
+        public var grant: Grant?
+        /// `notified`: the kinds of targets notified (`webhook`, `slack`, `teams`).
+        public var notified: [String]?
+        /// `requested`: the requester's stated purpose (free text, so sealed in the ledger).
+        public var purpose: String?
+        /// `approved`, `denied`: the approver's reason (free text, so sealed).
+        public var comment: String?
+
+        public init(step: Step, requestID: String, statementIDs: [Int], reasons: [String]? = nil, relations: [RelationName]? = nil,
+                    categories: [String]? = nil, grant: Grant? = nil, notified: [String]? = nil, purpose: String? = nil,
+                    comment: String? = nil) {
+            self.step = step
+            self.requestID = requestID
+            self.statementIDs = statementIDs
+            self.reasons = reasons
+            self.relations = relations
+            self.categories = categories
+            self.grant = grant
+            self.notified = notified
+            self.purpose = purpose
+            self.comment = comment
+        }
+
+        /// What an approval lets through.
+        public struct Grant: Sendable, Codable, Equatable {
+            public enum Kind: String, Sendable, Codable, CaseIterable {
+                /// Exactly the held statement, once.
+                case oneTime = "one-time"
+                /// The requester, on that connection, on `relations`, until `expires`.
+                case timeBoxed = "time-boxed"
+            }
+            public var kind: Kind
+            public var expires: Date?
+            public var relations: [RelationName]
+
+            public init(kind: Kind, expires: Date?, relations: [RelationName]) {
+                self.kind = kind
+                self.expires = expires
+                self.relations = relations
+            }
         }
     }
 

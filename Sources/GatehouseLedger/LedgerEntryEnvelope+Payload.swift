@@ -12,6 +12,7 @@ extension LedgerEntryEnvelope {
         /// Erasures and configuration name sessions and files, never a data subject: all clear.
         case erasure(EventPayload.Erasure)
         case configuration(EventPayload.Configuration)
+        case approval(Approval)
 
         public var kind: String {
             switch self {
@@ -21,6 +22,7 @@ extension LedgerEntryEnvelope {
             case .outcome: return "outcome"
             case .erasure: return "erasure"
             case .configuration: return "configuration"
+            case .approval: return "approval"
             }
         }
     }
@@ -73,6 +75,35 @@ extension LedgerEntryEnvelope {
             self.outputs = outputs
             self.analysable = analysable
             self.copy = copy
+        }
+    }
+
+    /// `EventPayload.Approval` without the free text (`purpose`, `comment`), which is sealed.
+    public struct Approval: Sendable, Equatable {
+        public var step: EventPayload.Approval.Step
+        public var requestID: String
+        public var statementIDs: [Int]
+        public var reasons: [String]?
+        public var relations: [RelationName]?
+        public var categories: [String]?
+        public var grant: EventPayload.Approval.Grant?
+        public var notified: [String]?
+
+        public init(_ approval: EventPayload.Approval) {
+            step = approval.step
+            requestID = approval.requestID
+            statementIDs = approval.statementIDs
+            reasons = approval.reasons
+            relations = approval.relations
+            categories = approval.categories
+            grant = approval.grant
+            notified = approval.notified
+        }
+
+        /// The event's approval, given its sealed free text.
+        func joined(purpose: String?, comment: String?) -> EventPayload.Approval {
+            EventPayload.Approval(step: step, requestID: requestID, statementIDs: statementIDs, reasons: reasons, relations: relations,
+                                  categories: categories, grant: grant, notified: notified, purpose: purpose, comment: comment)
         }
     }
 

@@ -75,6 +75,8 @@ extension LedgerEntryEnvelope {
             return .erasure(EventPayload.Erasure(scope: try fields.string("scope"), sessions: try readStrings("sessions", &fields),
                                                  reason: try fields.optionalString("reason"),
                                                  requestedBy: try fields.optionalString("requestedBy")))
+        case "approval":
+            return .approval(try readApproval(&fields))
         case "configuration":
             return .configuration(EventPayload.Configuration(path: try fields.string("path"), sha256: try fields.string("sha256"),
                                                              connections: try readStrings("connections", &fields)))
@@ -83,12 +85,47 @@ extension LedgerEntryEnvelope {
         }
     }
 
-    private static func readStrings(_ key: String, _ fields: inout LedgerEntryFields) throws -> [String] {
-        let fieldsPath = fields.path
-        return try fields.array(key).enumerated().map { index, element in
-            guard case .string(let string) = element else {
-                throw LedgerEntryError.wrongType((fieldsPath.isEmpty ? key : fieldsPath + "." + key) + "[\(index)]")
+    private static func readApproval(_ fields: inout LedgerEntryFields) throws -> Approval {
+        guard let step = EventPayload.Approval.Step(rawValue: try fields.string("step")) else {
+            throw LedgerEntryError.invalidValue(fields.path(of: "step"))
+        }
+        let statementsPath = fields.path(of: "statementIDs")
+        let statementIDs = try fields.array("statementIDs").enumerated().map { index, element -> Int in
+            guard case .integer(let id) = element else { throw LedgerEntryError.wrongType(statementsPath + "[\(index)]") }
+            return id
+        }
+        let grant = try fields.optionalObject("grant").map { grantFields -> EventPayload.Approval.Grant in
+            var grantFields = grantFields
+            guard let kind = EventPayload.Approval.Grant.Kind(rawValue: try grantFields.string("kind")) else {
+                throw LedgerEntryError.invalidValue(grantFields.path(of: "kind"))
             }
+            let expires = try grantFields.optionalString("expires").map { text -> Date in
+                guard let date = UTCTimestamp.date(from: text) else { throw LedgerEntryError.invalidValue(grantFields.path(of: "expires")) }
+                return date
+            }
+            let grant = EventPayload.Approval.Grant(kind: kind, expires: expires, relations: try grantFields.objects("relations", readRelation))
+            try grantFields.finish()
+            return grant
+        }
+        return Approval(EventPayload.Approval(
+            step: step, requestID: try fields.string("requestID"), statementIDs: statementIDs,
+            reasons: try readOptionalStrings("reasons", &fields), relations: try fields.optionalObjects("relations", readRelation),
+            categories: try readOptionalStrings("categories", &fields), grant: grant,
+            notified: try readOptionalStrings("notified", &fields)))
+    }
+
+    private static func readStrings(_ key: String, _ fields: inout LedgerEntryFields) throws -> [String] {
+        try strings(fields.array(key), at: fields.path(of: key))
+    }
+
+    private static func readOptionalStrings(_ key: String, _ fields: inout LedgerEntryFields) throws -> [String]? {
+        try fields.optionalArray(key).map { try strings($0, at: fields.path(of: key)) }
+    }
+
+    /// `path` is built only for the error: a verification reads millions of arrays.
+    private static func strings(_ elements: [CanonicalJSONValue], at path: @autoclosure () -> String) throws -> [String] {
+        try elements.enumerated().map { index, element in
+            guard case .string(let string) = element else { throw LedgerEntryError.wrongType(path() + "[\(index)]") }
             return string
         }
     }

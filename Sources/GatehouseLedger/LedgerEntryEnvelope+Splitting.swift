@@ -18,6 +18,10 @@ extension LedgerEntryEnvelope {
             payload = .erasure(value)
         case .configuration(let value):
             payload = .configuration(value)
+        case .approval(let value):
+            sealed.purpose = value.purpose
+            sealed.comment = value.comment
+            payload = .approval(Approval(value))
         case .statement(let value):
             sealed.text = value.text
             sealed.parameters = value.parameters
@@ -58,6 +62,8 @@ extension LedgerEntryEnvelope {
             eventPayload = .erasure(value)
         case .configuration(let value):
             eventPayload = .configuration(value)
+        case .approval(let value):
+            eventPayload = .approval(value.joined(purpose: sealed.purpose, comment: sealed.comment))
         case .statement(let value):
             let text = sealed.text ?? ""
             let clear = value.analysis

@@ -91,6 +91,8 @@ extension LedgerEntryEnvelope {
             writer.string(value.scope)
             writer.key("sessions")
             Self.write(strings: value.sessions, into: &writer)
+        case .approval(let value):
+            try Self.write(value, into: &writer)
         case .configuration(let value):
             writer.key("connections")
             Self.write(strings: value.connections, into: &writer)
@@ -100,6 +102,48 @@ extension LedgerEntryEnvelope {
             writer.string(value.sha256)
         }
         writer.endObject()
+    }
+
+    /// The members of an approval payload (inside its braces), in key order.
+    private static func write(_ approval: Approval, into writer: inout CanonicalJSONWriter) throws {
+        if let categories = approval.categories {
+            writer.key("categories")
+            write(strings: categories, into: &writer)
+        }
+        if let grant = approval.grant {
+            writer.key("grant")
+            writer.beginObject()
+            if let expires = grant.expires {
+                guard let text = UTCTimestamp.string(from: expires) else { throw LedgerEntryError.timeOutOfRange }
+                writer.key("expires")
+                writer.string(text)
+            }
+            writer.key("kind")
+            writer.string(grant.kind.rawValue)
+            writer.key("relations")
+            write(grant.relations, into: &writer)
+            writer.endObject()
+        }
+        if let notified = approval.notified {
+            writer.key("notified")
+            write(strings: notified, into: &writer)
+        }
+        if let reasons = approval.reasons {
+            writer.key("reasons")
+            write(strings: reasons, into: &writer)
+        }
+        if let relations = approval.relations {
+            writer.key("relations")
+            write(relations, into: &writer)
+        }
+        writer.key("requestID")
+        writer.string(approval.requestID)
+        writer.key("statementIDs")
+        writer.beginArray()
+        for id in approval.statementIDs { try writer.integer(id) }
+        writer.endArray()
+        writer.key("step")
+        writer.string(approval.step.rawValue)
     }
 
     private static func write(strings: [String], into writer: inout CanonicalJSONWriter) {

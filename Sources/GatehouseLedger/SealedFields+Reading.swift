@@ -35,6 +35,9 @@ extension SealedFields {
         case "outcome":
             errorMessage = try fields.optionalString("errorMessage")
             subjects = try Self.readSubjects(&fields)
+        case "approval":
+            purpose = try fields.optionalString("purpose")
+            comment = try fields.optionalString("comment")
         default:
             break
         }

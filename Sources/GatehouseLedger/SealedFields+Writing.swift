@@ -13,6 +13,10 @@ extension SealedFields {
             writer.key("clientAddress")
             writer.string(clientAddress)
         }
+        if let comment {
+            writer.key("comment")
+            writer.string(comment)
+        }
         if let errorMessage {
             writer.key("errorMessage")
             writer.string(errorMessage)
@@ -28,6 +32,10 @@ extension SealedFields {
                 if let parameter { writer.string(parameter) } else { writer.null() }
             }
             writer.endArray()
+        }
+        if let purpose {
+            writer.key("purpose")
+            writer.string(purpose)
         }
         if let subjects {
             writer.key("subjects")

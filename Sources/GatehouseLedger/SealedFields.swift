@@ -7,13 +7,16 @@ import GatehouseCore
 /// - statement: `text` and `parameters` (always), `subjects`, `analysisText` (only when the
 ///   analysis's text differs from `text`), `limitation`;
 /// - outcome: `errorMessage`, `subjects`;
+/// - approval: `purpose`, `comment` (when the step has them);
 /// - session_end, erasure, configuration: none (no box).
 struct SealedFields: Sendable, Equatable {
     var analysisText: String?
     var clientAddress: String?
+    var comment: String?
     var errorMessage: String?
     var limitation: String?
     var parameters: [String?]?
+    var purpose: String?
     var subjects: [SubjectReference]?
     var text: String?
 

@@ -84,13 +84,29 @@ enum LedgerEntryEventsForTests {
                                                                             sha256: String(repeating: "0f", count: 32),
                                                                             connections: ["shop", "shop_masked"])))
 
+    /// An approval request, with the requester's purpose sealed.
+    static let approvalRequested = event(.approval(.init(
+        step: .requested, requestID: "apr_0123456789abcdef", statementIDs: [4],
+        reasons: ["reads classified table public.customers (contact)"], relations: [RelationName(schema: "public", name: "customers")],
+        categories: ["contact"], purpose: "TICKET-123 fix duplicate invoices")))
+    /// Its decision by an approver, with a time-boxed grant and the approver's reason sealed.
+    static let approvalApproved = event(.approval(.init(
+        step: .approved, requestID: "apr_0123456789abcdef", statementIDs: [4],
+        grant: .init(kind: .timeBoxed, expires: Date(timeIntervalSince1970: 1_795_687_800.123),
+                     relations: [RelationName(schema: "public", name: "customers")]),
+        comment: "ok for the invoice fix")), principal: bob)
+    /// Nothing free-text: no box.
+    static let approvalNotified = event(.approval(.init(step: .notified, requestID: "apr_0123456789abcdef", statementIDs: [4],
+                                                        notified: ["slack", "webhook"])), principal: nil)
+
     /// By name, so parameterised tests print a short argument.
     static let byName: [String: GatehouseEvent] = [
         "acceptedAuthentication": acceptedAuthentication, "refusedAuthentication": refusedAuthentication,
         "authenticationWithoutAddress": authenticationWithoutAddress, "simpleStatement": simpleStatement,
         "extendedStatement": extendedStatement, "emptyStatement": emptyStatement, "completedOutcome": completedOutcome,
         "failedOutcome": failedOutcome, "notExecutedOutcome": notExecutedOutcome, "sessionEnd": sessionEnd,
-        "erasure": erasure, "configuration": configuration,
+        "erasure": erasure, "configuration": configuration, "approvalRequested": approvalRequested,
+        "approvalApproved": approvalApproved, "approvalNotified": approvalNotified,
     ]
     static let names = byName.keys.sorted()
 

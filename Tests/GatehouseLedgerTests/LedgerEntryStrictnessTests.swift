@@ -87,7 +87,17 @@ import Testing
 
     @Test func unknownKindsAndValuesAreRefused() throws {
         #expect(throws: LedgerEntryError.invalidValue("kind")) {
-            try LedgerEntryCodec.decode(try sessionEnd { $0["kind"] = .string("approval") })
+            try LedgerEntryCodec.decode(try sessionEnd { $0["kind"] = .string("approval_request") })
+        }
+        #expect(throws: LedgerEntryError.invalidValue("payload.step")) {
+            try LedgerEntryCodec.decode(try edited(Events.approvalNotified) { payload(&$0) { $0["step"] = .string("grantUsed") } })
+        }
+        #expect(throws: LedgerEntryError.invalidValue("payload.grant.kind")) {
+            try LedgerEntryCodec.decode(try edited(Events.approvalApproved) { payload(&$0) {
+                guard case .object(var grant) = $0["grant"] else { return }
+                grant["kind"] = .string("forever")
+                $0["grant"] = .object(grant)
+            } })
         }
         #expect(throws: LedgerEntryError.invalidValue("payload.status")) {
             try LedgerEntryCodec.decode(try edited(Events.notExecutedOutcome) { payload(&$0) { $0["status"] = .string("notExecuted") } })

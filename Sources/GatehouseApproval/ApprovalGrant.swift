@@ -1,0 +1,63 @@
+import Foundation
+import GatehouseCore
+import GatehousePolicy
+
+/// Permission, given by approvers, for statements to proceed without another hold.
+public struct ApprovalGrant: Sendable, Hashable, Identifiable {
+    public enum Coverage: Sendable, Hashable {
+        /// Exactly this statement text, once.
+        case oneTime(statementText: String)
+        /// Any fully analysed statement that touches only these relations and is of one of
+        /// these kinds. The kinds are part of the scope so that approving a read does not
+        /// also approve an UPDATE, DELETE or DDL on the same tables.
+        case timeBoxed(relations: [RelationName], kinds: [StatementKind])
+    }
+
+    /// `grt_` and the digits of the request it came from.
+    public var id: String
+    public var requestID: String
+    /// The requester it applies to (issuer and subject identify them).
+    public var issuer: String
+    public var subject: String
+    public var connection: String
+    public var coverage: Coverage
+    /// The approvers whose approvals made the grant.
+    public var approvers: [Principal]
+    public var grantedAt: Date
+    public var expiresAt: Date
+
+    public init(
+        id: String, requestID: String, issuer: String, subject: String, connection: String, coverage: Coverage,
+        approvers: [Principal], grantedAt: Date, expiresAt: Date
+    ) {
+        self.id = id
+        self.requestID = requestID
+        self.issuer = issuer
+        self.subject = subject
+        self.connection = connection
+        self.coverage = coverage
+        self.approvers = approvers
+        self.grantedAt = grantedAt
+        self.expiresAt = expiresAt
+    }
+
+    public var isOneTime: Bool { if case .oneTime = coverage { true } else { false } }
+
+    /// Whether this grant lets the principal's statement proceed on the connection now.
+    /// `scope` is the statement's `ApprovalNeed.scope` (relations with views resolved).
+    public func covers(
+        principal: Principal, connection: String, statementText: String, scope: ApprovalScope, now: Date
+    ) -> Bool {
+        guard principal.issuer == issuer, principal.subject == subject, connection == self.connection,
+              now < expiresAt else { return false }
+        switch coverage {
+        case .oneTime(let text):
+            return statementText == text
+        case .timeBoxed(let relations, let kinds):
+            // An incompletely analysed statement may touch relations nobody saw: never covered.
+            return scope.analysable
+                && Set(scope.relations).isSubset(of: relations)
+                && Set(scope.kinds).isSubset(of: kinds)
+        }
+    }
+}
