@@ -31,7 +31,7 @@ let package = Package(
 
         // The YAML configuration file: typed model, loading, validation with line numbers.
         .target(name: "GatehouseConfig", dependencies: [
-            "GatehouseCore", "GatehouseMasking",
+            "GatehouseCore", "GatehouseMasking", "GatehousePolicy",
             .product(name: "Yams", package: "Yams"),
         ]),
 
@@ -100,6 +100,7 @@ let package = Package(
 
         // The PostgreSQL listener, upstream connector and relay (SwiftNIO).
         .target(name: "GatehousePostgres", dependencies: [
+            "GatehouseApproval",
             "GatehouseCore", "GatehousePostgresWire", "GatehouseIdentity", "GatehousePolicy",
             "GatehouseSQL", "GatehouseStore", "GatehouseConfig", "GatehouseMasking", "GatehousePostgresMasking",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -111,7 +112,7 @@ let package = Package(
 
         // HTTP endpoints: the dev issuer's discovery document and JWKS, health.
         .target(name: "GatehouseWeb", dependencies: [
-            "GatehouseCore", "GatehouseIdentity",
+            "GatehouseCore", "GatehouseIdentity", "GatehouseApproval", "GatehousePolicy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -134,7 +135,8 @@ let package = Package(
         // The `gatehouse` command: serve, demo, token, check-config.
         .executableTarget(name: "gatehouse", dependencies: [
             "GatehouseCore", "GatehouseConfig", "GatehouseIdentity", "GatehousePostgres",
-            "GatehouseStore", "GatehouseWeb", "GatehouseMasking",
+            "GatehouseStore", "GatehouseWeb", "GatehouseMasking", "GatehouseApproval", "GatehousePolicy",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -174,6 +176,13 @@ let package = Package(
             "GatehouseNotify", "GatehouseCore",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "GatehouseWebTests", dependencies: [
+            "GatehouseWeb", "GatehouseApproval", "GatehousePolicy", "GatehouseCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

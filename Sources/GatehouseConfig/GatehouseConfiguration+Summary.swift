@@ -1,3 +1,4 @@
+import GatehousePolicy
 extension GatehouseConfiguration {
     /// A human-readable overview for `gatehouse check-config`: what will listen where, whom
     /// it trusts, and what each connection reaches. Says where secrets come from, never what
@@ -92,6 +93,7 @@ extension GatehouseConfiguration {
             "    password: \(upstream.password.map { "from \($0)" } ?? "none (trust authentication)")",
             "    allowed groups: \(connection.allowedGroups.joined(separator: ", "))",
             "    personal data: \(tables.count) table(s) classified (\(wholeTables) as a whole), \(columns) column(s)",
+            "    approval: \(describe(connection.approval))",
         ]
         if !connection.masking.isEmpty {
             var overrides: [String] = []
@@ -102,6 +104,22 @@ extension GatehouseConfiguration {
             lines.append("    masking overrides: \(overrides.joined(separator: "; "))")
         }
         return lines
+    }
+
+    private static func describe(_ rules: ApprovalRules) -> String {
+        var parts = [rules.mode.rawValue]
+        if !rules.kindsRequiringApproval.isEmpty {
+            parts.append("always for \(rules.kindsRequiringApproval.map(\.rawValue).sorted().joined(separator: ", "))")
+        }
+        let holds = rules.mode != .never || !rules.kindsRequiringApproval.isEmpty
+        if holds {
+            parts.append(rules.approverGroups.isEmpty
+                ? "no approver groups: held statements are refused"
+                : "approvers \(rules.approverGroups.joined(separator: ", ")) (\(rules.minimumApprovals) needed)")
+            parts.append("hold \(rules.holdTimeoutSeconds) s, grants up to \(rules.maximumGrantMinutes) min")
+        }
+        if !rules.breakGlassGroups.isEmpty { parts.append("break-glass \(rules.breakGlassGroups.joined(separator: ", "))") }
+        return parts.joined(separator: "; ")
     }
 
     private static func endpoint(_ host: String, _ port: Int) -> String {

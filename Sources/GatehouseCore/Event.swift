@@ -143,12 +143,14 @@ public enum EventPayload: Sendable, Codable, Equatable {
         public var notified: [String]?
         /// `requested`: the requester's stated purpose (free text, so sealed in the ledger).
         public var purpose: String?
+        /// `requested`: the held statement text, masked as statements are (sealed).
+        public var statement: String?
         /// `approved`, `denied`: the approver's reason (free text, so sealed).
         public var comment: String?
 
         public init(step: Step, requestID: String, statementIDs: [Int], reasons: [String]? = nil, relations: [RelationName]? = nil,
                     categories: [String]? = nil, grant: Grant? = nil, notified: [String]? = nil, purpose: String? = nil,
-                    comment: String? = nil) {
+                    statement: String? = nil, comment: String? = nil) {
             self.step = step
             self.requestID = requestID
             self.statementIDs = statementIDs
@@ -158,6 +160,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
             self.grant = grant
             self.notified = notified
             self.purpose = purpose
+            self.statement = statement
             self.comment = comment
         }
 

@@ -78,7 +78,7 @@ extension LedgerEntryEnvelope {
         }
     }
 
-    /// `EventPayload.Approval` without the free text (`purpose`, `comment`), which is sealed.
+    /// `EventPayload.Approval` without the free text (`purpose`, `statement`, `comment`), which is sealed.
     public struct Approval: Sendable, Equatable {
         public var step: EventPayload.Approval.Step
         public var requestID: String
@@ -101,9 +101,10 @@ extension LedgerEntryEnvelope {
         }
 
         /// The event's approval, given its sealed free text.
-        func joined(purpose: String?, comment: String?) -> EventPayload.Approval {
+        func joined(purpose: String?, statement: String?, comment: String?) -> EventPayload.Approval {
             EventPayload.Approval(step: step, requestID: requestID, statementIDs: statementIDs, reasons: reasons, relations: relations,
-                                  categories: categories, grant: grant, notified: notified, purpose: purpose, comment: comment)
+                                  categories: categories, grant: grant, notified: notified, purpose: purpose, statement: statement,
+                                  comment: comment)
         }
     }
 

@@ -20,6 +20,7 @@ extension LedgerEntryEnvelope {
             payload = .configuration(value)
         case .approval(let value):
             sealed.purpose = value.purpose
+            sealed.statement = value.statement
             sealed.comment = value.comment
             payload = .approval(Approval(value))
         case .statement(let value):
@@ -63,7 +64,7 @@ extension LedgerEntryEnvelope {
         case .configuration(let value):
             eventPayload = .configuration(value)
         case .approval(let value):
-            eventPayload = .approval(value.joined(purpose: sealed.purpose, comment: sealed.comment))
+            eventPayload = .approval(value.joined(purpose: sealed.purpose, statement: sealed.statement, comment: sealed.comment))
         case .statement(let value):
             let text = sealed.text ?? ""
             let clear = value.analysis

@@ -37,6 +37,7 @@ extension SealedFields {
             subjects = try Self.readSubjects(&fields)
         case "approval":
             purpose = try fields.optionalString("purpose")
+            statement = try fields.optionalString("statement")
             comment = try fields.optionalString("comment")
         default:
             break

@@ -37,6 +37,10 @@ extension SealedFields {
             writer.key("purpose")
             writer.string(purpose)
         }
+        if let statement {
+            writer.key("statement")
+            writer.string(statement)
+        }
         if let subjects {
             writer.key("subjects")
             writer.beginArray()

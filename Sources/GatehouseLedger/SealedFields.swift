@@ -7,7 +7,7 @@ import GatehouseCore
 /// - statement: `text` and `parameters` (always), `subjects`, `analysisText` (only when the
 ///   analysis's text differs from `text`), `limitation`;
 /// - outcome: `errorMessage`, `subjects`;
-/// - approval: `purpose`, `comment` (when the step has them);
+/// - approval: `purpose`, `statement`, `comment` (when the step has them);
 /// - session_end, erasure, configuration: none (no box).
 struct SealedFields: Sendable, Equatable {
     var analysisText: String?
@@ -17,6 +17,7 @@ struct SealedFields: Sendable, Equatable {
     var limitation: String?
     var parameters: [String?]?
     var purpose: String?
+    var statement: String?
     var subjects: [SubjectReference]?
     var text: String?
 

@@ -17,14 +17,20 @@ public struct ApprovalTrigger: Sendable {
     /// The base relations of a view; a table answers itself (an empty answer counts as itself).
     /// It is asked with schema-qualified names (an unqualified name in a statement means `public`).
     public var baseRelations: @Sendable (RelationName) -> [RelationName]
+    /// Whether the gateway's catalog knows a relation. One it does not know (created out of band
+    /// since the catalog was read: a view over a classified table, say) cannot be resolved or
+    /// classified, so in `personal-data` mode it is treated as personal data (fail safe).
+    public var isKnownRelation: @Sendable (RelationName) -> Bool
 
     public init(
         rules: ApprovalRules, classification: DataClassification,
-        baseRelations: @escaping @Sendable (RelationName) -> [RelationName] = { [$0] }
+        baseRelations: @escaping @Sendable (RelationName) -> [RelationName] = { [$0] },
+        isKnownRelation: @escaping @Sendable (RelationName) -> Bool = { _ in true }
     ) {
         self.rules = rules
         self.classification = classification
         self.baseRelations = baseRelations
+        self.isKnownRelation = isKnownRelation
     }
 
     /// Whether the statements (typically those of one client message) may proceed.
@@ -50,7 +56,7 @@ public struct ApprovalTrigger: Sendable {
             }
             reasons += touches.reasons + unanalysable.map(Self.unanalysableReason)
         case .personalData:
-            reasons += touches.reasons + unanalysable.map(Self.unanalysableReason)
+            reasons += touches.reasons + unanalysable.map(Self.unanalysableReason) + unknownRelationReasons(statements)
         }
         reasons += kindReasons(statements)
 
@@ -62,6 +68,12 @@ public struct ApprovalTrigger: Sendable {
 
     private static func unanalysableReason(_ statement: StatementAnalysis) -> String {
         "cannot be analysed: \(statement.limitation ?? "\(statement.kind.rawValue) statement")"
+    }
+
+    private func unknownRelationReasons(_ statements: [StatementAnalysis]) -> [String] {
+        statements.flatMap { $0.reads + $0.writes }
+            .filter { !isKnownRelation($0) }
+            .map { "touches \(RelationName(schema: $0.effectiveSchema, name: $0.name)), which the gateway's catalog does not know yet: treated as personal data" }
     }
 
     private func kindReasons(_ statements: [StatementAnalysis]) -> [String] {

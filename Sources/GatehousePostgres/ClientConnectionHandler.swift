@@ -206,14 +206,16 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                     recordSessionEnd(reason: "client disconnected during login", principal: principal, connection: connectionName, context: context)
                     return
                 }
-                startRelay(principal: principal, connection: connection, upstream: upstream, upstreamSession: upstreamSession, catalog: catalog, context: context)
+                startRelay(principal: principal, connection: connection, applicationName: parameters["application_name"], upstream: upstream,
+                           upstreamSession: upstreamSession, catalog: catalog, context: context)
             }
         }
     }
 
-    private func startRelay(principal: Principal, connection: PostgresGateway.Connection, upstream: Channel, upstreamSession: UpstreamSession, catalog: UpstreamCatalog, context: ChannelHandlerContext) {
+    private func startRelay(principal: Principal, connection: PostgresGateway.Connection, applicationName: String?, upstream: Channel,
+                            upstreamSession: UpstreamSession, catalog: UpstreamCatalog, context: ChannelHandlerContext) {
         let session = PostgresSession(
-            id: sessionID, principal: principal, connection: connection, gateway: gateway,
+            id: sessionID, principal: principal, connection: connection, applicationName: applicationName, gateway: gateway,
             client: context.channel, upstream: upstream, catalog: catalog, logger: logger)
         do {
             try session.attachToUpstream()

@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseApproval
 import GatehouseConfig
 import GatehouseCore
 import GatehouseIdentity
@@ -24,6 +25,22 @@ public final class PostgresGateway: Sendable {
         let masking: MaskingSettings
         let connector: UpstreamConnector
         let catalog: UpstreamCatalogCache
+        /// When statements wait for a human's approval. Analyses reach the trigger with views
+        /// already resolved to their base tables, so its view resolver is the identity.
+        let approval: ApprovalRules
+
+        /// Relations missing from the catalog snapshot count as personal data (fail safe). The
+        /// system catalogs are not in the snapshot but hold no client data: `pg_catalog` and
+        /// `information_schema`, and unqualified `pg_*` names (the search path finds those in
+        /// `pg_catalog` first).
+        func approvalTrigger(_ catalog: UpstreamCatalog) -> ApprovalTrigger {
+            let results = catalog.results
+            return ApprovalTrigger(rules: approval, classification: classification, isKnownRelation: { relation in
+                if let schema = relation.schema { if schema == "pg_catalog" || schema == "information_schema" { return true } }
+                else if relation.name.hasPrefix("pg_") { return true }
+                return results.columns(of: relation) != nil
+            })
+        }
 
         /// How results are masked, given what the catalog knows.
         func planner(_ catalog: UpstreamCatalog) -> ResultMaskPlanner {
@@ -40,6 +57,10 @@ public final class PostgresGateway: Sendable {
     let serverTLS: NIOSSLContext?
     let listener: PostgresListenerConfiguration
     let cancels = CancelRegistry()
+    /// Held statements and the grants approvers gave, shared with the approval API.
+    let approvals: ApprovalBroker
+    /// The page where an approver decides a request, for error messages.
+    let approvalURL: @Sendable (String) -> String
     let logger: Logger
     private let serverChannel = NIOLockedValueBox<Channel?>(nil)
 
@@ -47,7 +68,9 @@ public final class PostgresGateway: Sendable {
     /// gateway at start rather than failing a client later. `masking` has an entry per connection.
     public init(
         configuration: GatehouseConfiguration, masking: [String: MaskingSettings], validator: TokenValidator,
-        recorder: EventRecorder, analyzer: StatementAnalyzer, serverTLS: NIOSSLContext?, logger: Logger
+        recorder: EventRecorder, analyzer: StatementAnalyzer, serverTLS: NIOSSLContext?,
+        approvals: ApprovalBroker = ApprovalBroker(), approvalURL: @escaping @Sendable (String) -> String = { "/approvals/\($0)" },
+        logger: Logger
     ) throws {
         var connections: [String: Connection] = [:]
         for connection in configuration.connections {
@@ -74,13 +97,16 @@ public final class PostgresGateway: Sendable {
                 classification: connection.personalData,
                 masking: settings,
                 connector: connector,
-                catalog: UpstreamCatalogCache(connector: connector, analyzer: analyzer, logger: logger))
+                catalog: UpstreamCatalogCache(connector: connector, analyzer: analyzer, logger: logger),
+                approval: connection.approval)
         }
         self.connections = connections
         self.validator = validator
         self.recorder = recorder
         self.analyzer = analyzer
         self.serverTLS = serverTLS
+        self.approvals = approvals
+        self.approvalURL = approvalURL
         self.listener = configuration.postgresListener
         self.logger = logger
     }

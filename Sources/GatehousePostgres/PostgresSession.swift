@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseApproval
 import GatehouseCore
 import GatehouseMasking
 import GatehousePostgresMasking
@@ -18,14 +19,16 @@ final class PostgresSession {
     let id: String
     let principal: Principal
     let connection: PostgresGateway.Connection
-    private let gateway: PostgresGateway
+    /// The client's `application_name`: where a purpose may be stated (`purpose: ...`).
+    let applicationName: String?
+    let gateway: PostgresGateway
     private let client: Channel
     private let upstream: Channel
     private let logger: Logger
     var cancelKey: BackendKey?
     /// The connection's views and columns: statements over views are recorded by their base
     /// tables, and results are masked by the classification of the columns they come from.
-    private var catalog: UpstreamCatalog
+    private(set) var catalog: UpstreamCatalog
     private var responses: ResponseMasker
     /// DDL went upstream: views and columns may have changed, reload the catalog at the next ReadyForQuery.
     private var ranDDL = false
@@ -44,8 +47,10 @@ final class PostgresSession {
     private var clientReadsPaused = false
     private var waitingForRecorder = false
     private var reloadingCatalog = false
-    /// Client frames wait, in order, while a record or a view reload is in flight.
-    private var holding: Bool { waitingForRecorder || reloadingCatalog }
+    /// The approval request a statement of this session waits on, if any.
+    private var pendingApproval: ApprovalRequest?
+    /// Client frames wait, in order, while a record, an approval or a view reload is in flight.
+    private var holding: Bool { waitingForRecorder || pendingApproval != nil || reloadingCatalog }
     /// Outcomes not yet committed. They ride along with the next statement's write-ahead commit
     /// (one durable commit per statement instead of two), or go on their own after
     /// `outcomeFlushDelay` when the session is idle.
@@ -59,8 +64,10 @@ final class PostgresSession {
     /// Output is written out once this much is buffered, even mid-read.
     private static let writeThreshold = 64 * 1024
 
-    init(id: String, principal: Principal, connection: PostgresGateway.Connection, gateway: PostgresGateway, client: Channel, upstream: Channel, catalog: UpstreamCatalog, logger: Logger) {
+    init(id: String, principal: Principal, connection: PostgresGateway.Connection, applicationName: String?, gateway: PostgresGateway,
+         client: Channel, upstream: Channel, catalog: UpstreamCatalog, logger: Logger) {
         self.id = id
+        self.applicationName = applicationName
         self.catalog = catalog
         self.responses = ResponseMasker(settings: connection.masking, planner: connection.planner(catalog))
         self.principal = principal
@@ -158,7 +165,7 @@ final class PostgresSession {
         let statements = analyses.map { analysis in
             statementEvent(text: analysis.text, mode: "simple", parameters: [], analysis: analysis)
         }
-        gate(statements, analyses: analyses, frame: frame, isSimpleQuery: true) { [self] in
+        gate(statements, analyses: analyses, rawText: text, frame: frame, isSimpleQuery: true) { [self] in
             responses.router.query(parsed)
         }
     }
@@ -173,7 +180,7 @@ final class PostgresSession {
             analysis = StatementAnalysis(text: "", kind: .unknown, analysable: false, limitation: "unknown portal '\(execute.portalName)'")
         }
         let statement = statementEvent(text: text, mode: "extended", parameters: portal?.parameters ?? [], analysis: analysis)
-        gate([statement], analyses: [analysis], frame: frame, isSimpleQuery: false) { [self] in
+        gate([statement], analyses: [analysis], rawText: text, frame: frame, isSimpleQuery: false) { [self] in
             // The rows must be described to be masked: if the client did not ask, the gateway does.
             if responses.router.execute(portal: execute.portalName) {
                 forward(FrontendMessage.describePortal(execute.portalName))
@@ -181,10 +188,11 @@ final class PostgresSession {
         }
     }
 
-    /// Decide, record, then forward: the one path every statement takes. `beforeForwarding` runs
-    /// just before the frame goes upstream (the response masker learns what is coming).
-    private func gate(_ statements: [GatehouseEvent], analyses: [StatementAnalysis], frame: PostgresFrame, isSimpleQuery: Bool,
-                      beforeForwarding: @escaping () -> Void) {
+    /// Decide, wait for approval when it is needed, record, then forward: the one path every
+    /// statement takes. `beforeForwarding` runs just before the frame goes upstream (the response
+    /// masker learns what is coming).
+    private func gate(_ statements: [GatehouseEvent], analyses: [StatementAnalysis], rawText: String, frame: PostgresFrame,
+                      isSimpleQuery: Bool, beforeForwarding: @escaping () -> Void) {
         let request = AccessRequest(principal: principal, connection: connection.name, accessProtocol: .postgres, statements: analyses)
         switch connection.policy.decide(request) {
         case .allow:
@@ -193,8 +201,68 @@ final class PostgresSession {
             refuse(ErrorFields(code: SQLState.insufficientPrivilege, message: "gatehouse: \(reason)"), isSimpleQuery: isSimpleQuery)
             return
         }
+        switch approvalStep(for: statements, analyses: analyses, rawText: rawText) {
+        case .proceed(let approvalEvents):
+            commit(approvalEvents + statements, analyses: analyses, frame: frame, isSimpleQuery: isSimpleQuery,
+                   beforeForwarding: beforeForwarding)
+        case .refuse(let error):
+            refuse(error, isSimpleQuery: isSimpleQuery)
+        case .hold(let approval, let requested):
+            hold(approval, requested: requested, statements: statements, analyses: analyses, rawText: rawText, frame: frame,
+                 isSimpleQuery: isSimpleQuery, beforeForwarding: beforeForwarding)
+        }
+    }
+
+    /// Records the request (so it is evidence before anyone can decide it), then waits for the
+    /// decision with every later frame held. The decision arrives on any thread and is handled
+    /// on this session's event loop at once: no polling between an approval and the statement.
+    private func hold(_ approval: ApprovalRequest, requested: GatehouseEvent, statements: [GatehouseEvent], analyses: [StatementAnalysis],
+                      rawText: String, frame: PostgresFrame, isSimpleQuery: Bool, beforeForwarding: @escaping () -> Void) {
+        pendingApproval = approval
+        gateway.record(takePendingOutcomes() + [requested], on: client.eventLoop).whenComplete { [self] result in
+            guard !ended else { return }
+            if case .failure(let error) = result {
+                logger.error("cannot record an approval request; refusing the statement", metadata: ["error": "\(error)"])
+                pendingApproval = nil
+                refuse(ErrorFields(code: SQLState.internalError, message: "gatehouse: the approval request could not be recorded, so the statement was not run"),
+                       isSimpleQuery: isSimpleQuery)
+                drainHeldFrames()
+                return
+            }
+            logger.info("statement held for approval", metadata: ["request": "\(approval.id)"])
+            let loop = client.eventLoop
+            let resume = NIOLoopBound({ [self] (resolution: ApprovalResolution) in
+                approvalResolved(resolution, approval: approval, statements: statements, analyses: analyses, rawText: rawText,
+                                 frame: frame, isSimpleQuery: isSimpleQuery, beforeForwarding: beforeForwarding)
+            }, eventLoop: loop)
+            gateway.approvals.submit(approval) { resolution in
+                loop.execute { resume.value(resolution) }
+            }
+        }
+    }
+
+    private func approvalResolved(_ resolution: ApprovalResolution, approval: ApprovalRequest, statements: [GatehouseEvent],
+                                  analyses: [StatementAnalysis], rawText: String, frame: PostgresFrame, isSimpleQuery: Bool,
+                                  beforeForwarding: @escaping () -> Void) {
+        guard !ended, pendingApproval?.id == approval.id else { return }
+        pendingApproval = nil
+        let (events, refusal) = resolutionEvents(resolution, request: approval, statements: statements, rawText: rawText)
+        guard let refusal else {
+            commit(events + statements, analyses: analyses, frame: frame, isSimpleQuery: isSimpleQuery, beforeForwarding: beforeForwarding)
+            return
+        }
+        // Not approved: the decision is recorded, and the client is told whatever happens to the record.
+        recordInBackground(events)
+        refuse(refusal, isSimpleQuery: isSimpleQuery)
+        drainHeldFrames()
+    }
+
+    /// Records the statements (with any approval events), then forwards the frame.
+    private func commit(_ events: [GatehouseEvent], analyses: [StatementAnalysis], frame: PostgresFrame, isSimpleQuery: Bool,
+                        beforeForwarding: @escaping () -> Void) {
+        let statements = events
         waitingForRecorder = true
-        gateway.record(takePendingOutcomes() + statements, on: client.eventLoop).whenComplete { [self] result in
+        gateway.record(takePendingOutcomes() + events, on: client.eventLoop).whenComplete { [self] result in
             waitingForRecorder = false
             guard !ended else { return }
             switch result {
@@ -279,7 +347,7 @@ final class PostgresSession {
                                       analysis: masked.analysis, subjects: masked.subjects)))
     }
 
-    private func event(_ payload: EventPayload) -> GatehouseEvent {
+    func event(_ payload: EventPayload) -> GatehouseEvent {
         GatehouseEvent(sessionID: id, connection: connection.name, principal: principal, payload: payload)
     }
 
@@ -405,6 +473,12 @@ final class PostgresSession {
         if let cancelKey { gateway.cancels.unregister(cancelKey) }
         var events = takePendingOutcomes()
         events += tracker.abandonAll().map { event(.outcome($0)) }
+        if let approval = pendingApproval {
+            // The client went away while its statement waited: the request is withdrawn.
+            pendingApproval = nil
+            _ = gateway.approvals.cancel(approval.id)
+            events.append(event(.approval(.init(step: .cancelled, requestID: approval.id, statementIDs: []))))
+        }
         events.append(event(.sessionEnd(.init(reason: reason, statements: nextStatementID - 1))))
         recordInBackground(events)
         upstream.close(promise: nil)

@@ -153,4 +153,11 @@ public enum SQLState {
     public static let insufficientPrivilege = "42501"
     public static let internalError = "XX000"
     public static let tooManyConnections = "53300"
+    /// Gatehouse's own codes (class GH, unused by PostgreSQL), stable for agents to act on: the
+    /// statement was held for approval and an approver denied it ...
+    public static let approvalDenied = "GH001"
+    /// ... or nobody decided in time (retry once the request is approved or a grant exists) ...
+    public static let approvalTimedOut = "GH002"
+    /// ... or it needs approval that nobody can give (no approver groups configured).
+    public static let approvalUnavailable = "GH003"
 }

@@ -31,7 +31,7 @@ public struct LedgerSubjectAccess {
         public var writes: [String]
         /// The recorded (masked) statement text; nil once the session is erased.
         public var statementText: String?
-        /// The approval the access ran under; nil until approvals are recorded (issue 5).
+        /// The approval the access ran under (`apr_… (one-time)`, `break-glass:<group>`); nil when none was needed.
         public var approval: String?
     }
 
@@ -92,7 +92,26 @@ public struct LedgerSubjectAccess {
         default:
             break
         }
+        if let statementID = access.statementID {
+            access.approval = try approval(of: statementID, inSession: envelope.sessionID)
+        }
         return access
+    }
+
+    /// The approval a statement ran under: the request whose grant it used, or the break-glass
+    /// group; nil when none was needed.
+    private func approval(of statementID: Int, inSession session: String) throws -> String? {
+        for index in try store.entryIndexes(sessionID: session) {
+            guard let entry = try store.entry(at: index),
+                  case .approval(let approval) = try LedgerEntryCodec.decode(entry.bytes).payload,
+                  approval.statementIDs.contains(statementID) else { continue }
+            switch approval.step {
+            case .grantUsed: return "\(approval.requestID) (\(approval.grant?.kind.rawValue ?? "grant"))"
+            case .breakGlass: return approval.requestID
+            default: continue
+            }
+        }
+        return nil
     }
 
     private func describe(_ access: inout Access, statement: LedgerEntryEnvelope.Statement, sealed bytes: [UInt8], key: DataKey?) {

@@ -6,20 +6,26 @@ import NIOCore
 import NIOSSL
 
 /// Gatehouse's HTTP listener. Today it serves the dev issuer's discovery document and JWKS (so
-/// dev tokens are validated by the same path as production ones) and a health check; the
-/// approval UI and REST API join it later.
+/// dev tokens are validated by the same path as production ones), a health check and, when
+/// `approvals` is set, the approvals REST API under `/api/v1` (see `ApprovalAPI`).
 public struct WebServer: Sendable {
     public var address: String
     public var port: Int
     public var tls: TLSConfiguration?
     public var devIssuer: DevIssuer?
+    /// The approvals REST API; its routes are registered only when set.
+    public var approvals: ApprovalAPI?
     public var logger: Logger
 
-    public init(address: String, port: Int, tls: TLSConfiguration?, devIssuer: DevIssuer?, logger: Logger) {
+    public init(
+        address: String, port: Int, tls: TLSConfiguration?, devIssuer: DevIssuer?, logger: Logger,
+        approvals: ApprovalAPI? = nil
+    ) {
         self.address = address
         self.port = port
         self.tls = tls
         self.devIssuer = devIssuer
+        self.approvals = approvals
         self.logger = logger
     }
 
@@ -37,6 +43,7 @@ public struct WebServer: Sendable {
                 Self.json(devIssuer.jwksDocument())
             }
         }
+        approvals?.register(on: router)
         return router
     }
 

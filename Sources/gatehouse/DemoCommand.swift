@@ -78,9 +78,17 @@ struct DemoCommand: AsyncParsableCommand {
 
               psql "host=127.0.0.1 port=\(postgresPort) dbname=shop user=alice sslmode=require password=\(token)"
 
-            Try: SELECT full_name, email, city FROM customers LIMIT 5;
-            Every statement is recorded in the evidence ledger \(configuration.ledgerDatabasePath) before it runs;
-            verify it with `gatehouse audit verify --config \(configPath)`.
+            Try: /* purpose: DEMO-1 check contact data */ SELECT full_name, email, city FROM customers LIMIT 5;
+            It reads personal data, so it waits (up to 120 s) for an approver. In another terminal, as bob (group approvers):
+
+              export GATEHOUSE_TOKEN=$(gatehouse token --config \(configPath) --sub bob@example.com --groups engineers,approvers)
+              gatehouse approvals list --config \(configPath)
+              gatehouse approvals approve <ID> --config \(configPath) --reason "demo" --minutes 10
+
+            The query then returns, masked. Every statement and decision is recorded in the evidence ledger
+            \(configuration.ledgerDatabasePath) before it takes effect; verify it with
+            `gatehouse audit verify --config \(configPath)`, see who touched a person with
+            `gatehouse audit subject --config \(configPath) --email <address>`.
             Mint more tokens:  gatehouse token --config \(configPath) --sub bob@example.com --groups engineers
             Stop with Ctrl-C.
             """)
@@ -137,6 +145,11 @@ struct DemoCommand: AsyncParsableCommand {
                       $.caller.number: contact
                       $.reply_to: contact
                       $.refund.iban: financial
+            approval:
+              mode: personal-data
+              approver_groups: [approvers]
+              hold_seconds: 120
+              max_grant_minutes: 60
         masking:
           categories:
             free-text: detect

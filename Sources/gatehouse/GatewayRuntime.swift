@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GatehouseApproval
 import GatehouseConfig
 import GatehouseIdentity
 import GatehousePostgres
@@ -61,10 +62,15 @@ struct GatewayRuntime {
 
         let postgresTLS = try configuration.postgresListener.tls.map { try NIOSSLContext(configuration: serverTLSConfiguration($0)) }
         let masking = try MaskingSetup.settings(for: configuration)
+        let approvals = ApprovalSetup(configuration: configuration, logger: logger)
         let gateway = try PostgresGateway(configuration: configuration, masking: masking, validator: validator, recorder: recorder,
-                                          analyzer: StatementAnalyzer(), serverTLS: postgresTLS, logger: logger)
+                                          analyzer: StatementAnalyzer(), serverTLS: postgresTLS, approvals: approvals.broker,
+                                          approvalURL: approvals.url, logger: logger)
         let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,
-                            tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger)
+                            tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger,
+                            approvals: approvals.api(validator: validator))
+        let expiry = approvals.startExpiring()
+        defer { expiry.cancel() }
 
         let listener = configuration.postgresListener
         let postgresAddress: SocketAddress

@@ -88,7 +88,8 @@ enum LedgerEntryEventsForTests {
     static let approvalRequested = event(.approval(.init(
         step: .requested, requestID: "apr_0123456789abcdef", statementIDs: [4],
         reasons: ["reads classified table public.customers (contact)"], relations: [RelationName(schema: "public", name: "customers")],
-        categories: ["contact"], purpose: "TICKET-123 fix duplicate invoices")))
+        categories: ["contact"], purpose: "TICKET-123 fix duplicate invoices",
+        statement: "SELECT email FROM customers WHERE id = $1")))
     /// Its decision by an approver, with a time-boxed grant and the approver's reason sealed.
     static let approvalApproved = event(.approval(.init(
         step: .approved, requestID: "apr_0123456789abcdef", statementIDs: [4],

@@ -155,3 +155,20 @@ import Testing
         #expect(trigger(.personalData).evaluate([select([Self.products])], by: oncall) == .proceed)
     }
 }
+
+/// A relation the gateway's catalog does not know cannot be classified: fail safe.
+@Suite struct ApprovalTriggerUnknownRelationTests {
+    @Test func anUnknownRelationNeedsApprovalInPersonalDataModeOnly() {
+        let analysis = StatementAnalysis(text: "SELECT email FROM new_view", kind: .select, reads: [RelationName(name: "new_view")])
+        let known = RelationName(schema: "public", name: "products")
+        func trigger(_ mode: ApprovalMode) -> ApprovalTrigger {
+            ApprovalTrigger(rules: ApprovalRules(mode: mode, approverGroups: ["dpo"]), classification: DataClassification(),
+                            isKnownRelation: { $0.effectiveSchema == known.schema && $0.name == known.name })
+        }
+        let need = trigger(.personalData).need(for: [analysis])
+        #expect(need?.reasons == ["touches public.new_view, which the gateway's catalog does not know yet: treated as personal data"])
+        #expect(trigger(.never).need(for: [analysis]) == nil)
+        let onKnown = StatementAnalysis(text: "SELECT name FROM products", kind: .select, reads: [RelationName(name: "products")])
+        #expect(trigger(.personalData).need(for: [onKnown]) == nil)
+    }
+}

@@ -1,5 +1,5 @@
 extension ConfigurationDecoder {
-    private static let connectionKeys = ["name", "type", "upstream", "allowed_groups", "personal_data", "masking", "retention_days"]
+    private static let connectionKeys = ["name", "type", "upstream", "allowed_groups", "personal_data", "masking", "retention_days", "approval"]
     private static let upstreamKeys = ["host", "port", "database", "user", "password_env", "password_file", "sslmode", "ca_file"]
 
     func decodeConnections(_ value: ConfigValue) throws -> [ConnectionConfiguration] {
@@ -13,15 +13,17 @@ extension ConfigurationDecoder {
                 throw nameValue.error("connection name '\(name)' is already used on line \(firstLine)")
             }
             nameLines[name] = nameValue.mark?.line ?? 0
+            let personalData = try decodePersonalData(entry.optional("personal_data"))
             connections.append(
                 ConnectionConfiguration(
                     name: name,
                     type: try entry.required("type").oneOf(ConnectionType.self),
                     upstream: try decodeUpstream(entry.required("upstream")),
                     allowedGroups: try entry.required("allowed_groups").nonEmptyStringList(of: "group"),
-                    personalData: try decodePersonalData(entry.optional("personal_data")),
+                    personalData: personalData,
                     masking: try decodeConnectionMasking(entry.optional("masking")),
-                    retentionDays: try entry.optional("retention_days")?.integer(in: Self.retentionDayRange)))
+                    retentionDays: try entry.optional("retention_days")?.integer(in: Self.retentionDayRange),
+                    approval: try decodeApproval(entry.optional("approval"), classification: personalData)))
         }
         return connections
     }

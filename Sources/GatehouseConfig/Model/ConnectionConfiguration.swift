@@ -1,4 +1,5 @@
 import GatehouseCore
+import GatehousePolicy
 
 /// The protocol family of a connection.
 public enum ConnectionType: String, Sendable, CaseIterable {
@@ -19,10 +20,13 @@ public struct ConnectionConfiguration: Sendable {
     public var masking: MaskingRules
     /// This connection's retention period in days; nil means the `ledger` section's.
     public var retentionDays: Int?
+    /// When statements wait for a human's approval, who approves, and the limits of a grant.
+    public var approval: ApprovalRules
 
     public init(
         name: String, type: ConnectionType = .postgres, upstream: PostgresUpstream, allowedGroups: [String],
-        personalData: DataClassification = DataClassification(), masking: MaskingRules = MaskingRules(), retentionDays: Int? = nil
+        personalData: DataClassification = DataClassification(), masking: MaskingRules = MaskingRules(), retentionDays: Int? = nil,
+        approval: ApprovalRules? = nil
     ) {
         self.name = name
         self.type = type
@@ -31,6 +35,7 @@ public struct ConnectionConfiguration: Sendable {
         self.personalData = personalData
         self.masking = masking
         self.retentionDays = retentionDays
+        self.approval = approval ?? ApprovalRules(mode: ApprovalMode.defaultMode(for: personalData))
     }
 }
 

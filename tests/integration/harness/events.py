@@ -93,7 +93,7 @@ def joined_payload(kind: str, clear: dict, sealed: dict) -> dict:
         if "limitation" in sealed:
             analysis["limitation"] = sealed["limitation"]
         payload["analysis"] = analysis
-    for field in ("subjects", "errorMessage", "clientAddress", "purpose", "comment"):
+    for field in ("subjects", "errorMessage", "clientAddress", "purpose", "statement", "comment"):
         if field in sealed:
             payload[field] = sealed[field]
     return payload

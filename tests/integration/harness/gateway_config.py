@@ -32,6 +32,9 @@ class Connection:
     masking: dict | None = None
     # This connection's `retention_days` (how long its sealed ledger fields stay readable).
     retention_days: int | None = None
+    # The `approval` section ({"mode": "personal-data", "approver_groups": ["dpo"], ...}); None
+    # leaves Gatehouse's default (personal-data when personal_data is set).
+    approval: dict | None = None
 
 
 @dataclass
@@ -95,6 +98,8 @@ class GatewayConfig:
                 lines.append(f"    masking: {q(connection.masking)}")
             if connection.retention_days is not None:
                 lines.append(f"    retention_days: {connection.retention_days}")
+            if connection.approval is not None:
+                lines.append(f"    approval: {q(connection.approval)}")
         if self.masking is not None:
             lines += ["", f"masking: {q(self.masking)}"]
         if self.ledger is not None:

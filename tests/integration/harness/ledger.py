@@ -48,7 +48,10 @@ def ensure_ledger_role(upstream) -> str:
 class LedgerGateway:
     """One configuration and data directory; the gateway process can be killed and restarted."""
 
-    def __init__(self, directory: str, upstream, *, ledger: dict | None = None, name: str = "ledger-gw"):
+    def __init__(self, directory: str, upstream, *, ledger: dict | None = None, name: str = "ledger-gw",
+                 approval: dict | None = None):
+        """`approval`: when given, a third connection `shop_approval` (the demo classification)
+        holds statements under these approval settings."""
         from .stack import DEMO_MASKING, DEMO_PERSONAL_DATA  # stack imports nothing from here
 
         password = ensure_ledger_role(upstream)
@@ -64,8 +67,9 @@ class LedgerGateway:
             connections=[
                 Connection("shop", Upstream(host, port, "shop", LEDGER_ROLE, LEDGER_PASSWORD_ENV)),
                 Connection("shop_masked", Upstream(host, port, "shop", LEDGER_ROLE, LEDGER_PASSWORD_ENV),
-                           personal_data=DEMO_PERSONAL_DATA),
-            ],
+                           personal_data=DEMO_PERSONAL_DATA, approval={"mode": "never"}),
+            ] + ([Connection("shop_approval", Upstream(host, port, "shop", LEDGER_ROLE, LEDGER_PASSWORD_ENV),
+                             personal_data=DEMO_PERSONAL_DATA, approval=approval)] if approval else []),
             allow_cleartext_token_on_loopback=True,
             masking=DEMO_MASKING,
             ledger=ledger,

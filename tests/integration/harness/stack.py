@@ -138,10 +138,11 @@ DEMO_MASKING = {"categories": {"free-text": "detect"}}
 
 
 def masked_connection(upstream: UpstreamCluster) -> Connection:
-    """`shop` with the demo classification."""
+    """`shop` with the demo classification; approval off (these tests are about masking and
+    recording; test_approval*.py hold statements on a connection of their own)."""
     return Connection("shop_masked", Upstream(upstream.server.host, upstream.server.port, "shop", "gh_scram",
                                               "GH_SCRAM_PASSWORD"),
-                      personal_data=DEMO_PERSONAL_DATA)
+                      personal_data=DEMO_PERSONAL_DATA, approval={"mode": "never"})
 
 
 def start_main_gateway(workdir: str, upstream: UpstreamCluster, oidc: OidcMock | None) -> GatewayUnderTest:
