@@ -27,6 +27,16 @@ extension GatehouseConfiguration {
         }
         lines.append(contentsOf: describeMasking())
         lines.append(contentsOf: describeLedger())
+        lines.append("Notifications")
+        if notifications.isEmpty { lines.append("  none") }
+        for target in notifications {
+            let url: String
+            switch target.url {
+            case .inline: url = "URL in the file"
+            case .secret(let source): url = "URL from \(source)"
+            }
+            lines.append("  \(target.name): \(target.kind), \(url)" + (target.secret.map { ", signed with the secret from \($0)" } ?? ""))
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

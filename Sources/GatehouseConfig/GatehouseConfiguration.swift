@@ -16,6 +16,8 @@ public struct GatehouseConfiguration: Sendable {
     public var masking: MaskingConfiguration
     /// The evidence ledger: keys, checkpoints, retention.
     public var ledger: LedgerConfiguration
+    /// Where approval requests and decisions are announced (none by default).
+    public var notifications: [NotificationConfiguration]
 
     public init(
         sourcePath: String, dataDirectory: String,
@@ -23,7 +25,7 @@ public struct GatehouseConfiguration: Sendable {
         httpListener: HTTPListenerConfiguration = HTTPListenerConfiguration(),
         issuers: [IssuerSettings] = [], devIssuer: DevIssuerSettings? = nil,
         connections: [ConnectionConfiguration] = [], masking: MaskingConfiguration = MaskingConfiguration(),
-        ledger: LedgerConfiguration = LedgerConfiguration()
+        ledger: LedgerConfiguration = LedgerConfiguration(), notifications: [NotificationConfiguration] = []
     ) {
         self.sourcePath = sourcePath
         self.dataDirectory = dataDirectory
@@ -34,6 +36,7 @@ public struct GatehouseConfiguration: Sendable {
         self.connections = connections
         self.masking = masking
         self.ledger = ledger
+        self.notifications = notifications
     }
 
     /// Reads and validates a configuration file. Every failure, including an unreadable

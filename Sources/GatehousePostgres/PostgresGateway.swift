@@ -61,6 +61,8 @@ public final class PostgresGateway: Sendable {
     let approvals: ApprovalBroker
     /// The page where an approver decides a request, for error messages.
     let approvalURL: @Sendable (String) -> String
+    /// The kinds of notification targets each approval request is sent to.
+    let notificationKinds: [String]
     let logger: Logger
     private let serverChannel = NIOLockedValueBox<Channel?>(nil)
 
@@ -70,7 +72,7 @@ public final class PostgresGateway: Sendable {
         configuration: GatehouseConfiguration, masking: [String: MaskingSettings], validator: TokenValidator,
         recorder: EventRecorder, analyzer: StatementAnalyzer, serverTLS: NIOSSLContext?,
         approvals: ApprovalBroker = ApprovalBroker(), approvalURL: @escaping @Sendable (String) -> String = { "/approvals/\($0)" },
-        logger: Logger
+        notificationKinds: [String] = [], logger: Logger
     ) throws {
         var connections: [String: Connection] = [:]
         for connection in configuration.connections {
@@ -107,6 +109,7 @@ public final class PostgresGateway: Sendable {
         self.serverTLS = serverTLS
         self.approvals = approvals
         self.approvalURL = approvalURL
+        self.notificationKinds = notificationKinds
         self.listener = configuration.postgresListener
         self.logger = logger
     }

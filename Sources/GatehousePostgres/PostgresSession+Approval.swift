@@ -92,7 +92,7 @@ extension PostgresSession {
         GatehouseEvent(sessionID: id, connection: connection.name, principal: approver, payload: .approval(approval))
     }
 
-    private static func statementIDs(_ statements: [GatehouseEvent]) -> [Int] {
+    static func statementIDs(_ statements: [GatehouseEvent]) -> [Int] {
         statements.compactMap { if case .statement(let payload) = $0.payload { return payload.statementID } else { return nil } }
     }
 

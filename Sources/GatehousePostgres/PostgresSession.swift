@@ -238,6 +238,12 @@ final class PostgresSession {
             gateway.approvals.submit(approval) { resolution in
                 loop.execute { resume.value(resolution) }
             }
+            if !gateway.notificationKinds.isEmpty {
+                // Submitting handed the request to the notification targets (failures are logged).
+                recordInBackground([event(.approval(.init(step: .notified, requestID: approval.id,
+                                                          statementIDs: Self.statementIDs(statements),
+                                                          notified: gateway.notificationKinds)))])
+            }
         }
     }
 

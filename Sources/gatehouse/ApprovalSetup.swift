@@ -1,30 +1,45 @@
 import Foundation
 import GatehouseApproval
 import GatehouseConfig
+import GatehouseCore
 import GatehouseIdentity
+import GatehouseNotify
 import GatehousePolicy
 import GatehouseWeb
 import Logging
 
 /// The approval pieces `serve` and `demo` share: one broker for every connection (the
-/// PostgreSQL sessions hold statements on it, the REST API decides on it), its expiry clock, and
-/// the URL an approver opens for a request.
+/// PostgreSQL sessions hold statements on it, the REST API decides on it), its expiry clock,
+/// the URL an approver opens for a request, and the notifications each step sends.
 struct ApprovalSetup {
     let configuration: GatehouseConfiguration
     let broker: ApprovalBroker
     let url: @Sendable (String) -> String
+    let sender: NotificationSender?
+    /// The kinds of the configured targets, recorded with each request (`notified`).
+    let notificationKinds: [String]
 
-    init(configuration: GatehouseConfiguration, logger: Logger) {
+    /// Resolves the notification targets' URLs and secrets now: a broken target stops the start.
+    init(configuration: GatehouseConfiguration, logger: Logger) throws {
         self.configuration = configuration
-        broker = ApprovalBroker { transition in
-            // Sessions record every step in the ledger; this is the operator's log line.
-            logger.info("approval", metadata: ["step": "\(transition)"])
-        }
         let listener = configuration.httpListener
         let scheme = listener.tls == nil ? "http" : "https"
         let host = listener.address == "0.0.0.0" || listener.address == "::" ? "127.0.0.1" : listener.address
         let base = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(listener.port)"
-        url = { id in "\(base)/api/v1/approvals/\(id)" }
+        let url: @Sendable (String) -> String = { id in "\(base)/api/v1/approvals/\(id)" }
+        self.url = url
+
+        let targets = try configuration.notifications.map(Self.target)
+        let sender = targets.isEmpty ? nil : NotificationSender(targets: targets, onFailure: { failure in
+            logger.error("approval notification not delivered", metadata: ["failure": "\(failure)"])
+        })
+        self.sender = sender
+        notificationKinds = configuration.notifications.map(\.kind)
+        broker = ApprovalBroker { transition in
+            // Sessions record every step in the ledger; here the operator's log line, and the news.
+            logger.info("approval", metadata: ["step": "\(transition)"])
+            if let notice = Self.notice(for: transition, url: url) { sender?.notify(notice) }
+        }
     }
 
     /// The REST API, authenticating callers with the same token validation as the listener.
@@ -42,6 +57,37 @@ struct ApprovalSetup {
                 _ = broker.expireDue(now: Date())
                 try? await Task.sleep(for: .seconds(1))
             }
+        }
+    }
+
+    private static func target(_ configured: NotificationConfiguration) throws -> NotificationTarget {
+        guard let kind = NotificationTarget.Kind(rawValue: configured.kind) else {
+            throw ValidationFailure("notifications: '\(configured.name)': unknown kind \(configured.kind)")
+        }
+        do {
+            return try NotificationTarget(name: configured.name, kind: kind, url: try configured.url.resolve(),
+                                          secret: try configured.secret?.resolve())
+        } catch {
+            throw ValidationFailure("notifications: '\(configured.name)': \(error)")
+        }
+    }
+
+    /// What a transition announces; partial approvals, cancellations and grant uses are not news.
+    private static func notice(for transition: ApprovalTransition, url: (String) -> String) -> ApprovalNotice? {
+        func make(_ event: ApprovalEvent, _ request: ApprovalRequest, decidedBy: Principal? = nil) -> ApprovalNotice {
+            ApprovalNotice(event: event, requestID: request.id, requester: request.requester, connection: request.connection,
+                           purpose: request.purpose?.text, maskedStatement: request.maskedStatement,
+                           tables: request.relations.map(\.description), personalDataCategories: request.categories,
+                           reasons: request.reasons, createdAt: request.createdAt, deadline: request.deadline,
+                           decidedAt: decidedBy == nil ? nil : Date(), decidedBy: decidedBy.map { $0.username ?? $0.subject },
+                           approvalURL: URL(string: url(request.id)))
+        }
+        switch transition {
+        case .requested(let request): return make(.requested, request)
+        case .approved(let request, let approver, _, _): return make(.approved, request, decidedBy: approver)
+        case .denied(let request, let approver, _): return make(.denied, request, decidedBy: approver)
+        case .expired(let request): return make(.expired, request)
+        default: return nil
         }
     }
 }

@@ -26,6 +26,14 @@ struct CheckConfigCommand: ParsableCommand {
         do { _ = try configuration.ledger.resolveConfiguredMasterKey() } catch {
             problems.append("ledger master key: \(error)")
         }
+        for target in configuration.notifications {
+            do {
+                _ = try target.url.resolve()
+                _ = try target.secret?.resolve()
+            } catch {
+                problems.append("notification target '\(target.name)': \(error)")
+            }
+        }
         if !problems.isEmpty {
             printError(problems.map { "\(file): \($0)" }.joined(separator: "\n"))
             throw ExitCode(1)

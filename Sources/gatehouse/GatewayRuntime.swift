@@ -62,15 +62,16 @@ struct GatewayRuntime {
 
         let postgresTLS = try configuration.postgresListener.tls.map { try NIOSSLContext(configuration: serverTLSConfiguration($0)) }
         let masking = try MaskingSetup.settings(for: configuration)
-        let approvals = ApprovalSetup(configuration: configuration, logger: logger)
+        let approvals = try ApprovalSetup(configuration: configuration, logger: logger)
         let gateway = try PostgresGateway(configuration: configuration, masking: masking, validator: validator, recorder: recorder,
                                           analyzer: StatementAnalyzer(), serverTLS: postgresTLS, approvals: approvals.broker,
-                                          approvalURL: approvals.url, logger: logger)
+                                          approvalURL: approvals.url, notificationKinds: approvals.notificationKinds, logger: logger)
         let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,
                             tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger,
                             approvals: approvals.api(validator: validator))
         let expiry = approvals.startExpiring()
         defer { expiry.cancel() }
+        defer { if let sender = approvals.sender { Task { await sender.shutdown() } } }
 
         let listener = configuration.postgresListener
         let postgresAddress: SocketAddress

@@ -31,13 +31,7 @@ extension ConfigurationDecoder {
     /// Clients send the name as the PostgreSQL database, so keep it to characters every
     /// client passes through unchanged.
     private func connectionName(_ value: ConfigValue) throws -> String {
-        let name = try value.string()
-        guard !name.isEmpty else { throw value.error("must not be empty") }
-        let allowed = name.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_.-".unicodeScalars.contains(scalar))
-        }
-        guard allowed else { throw value.error("'\(name)' must match [A-Za-z0-9_.-]+") }
-        return name
+        try NameRegistry.plainName(value)
     }
 
     private func decodeUpstream(_ value: ConfigValue) throws -> PostgresUpstream {

@@ -104,24 +104,3 @@ extension ConfigurationDecoder {
         return settings
     }
 }
-
-/// Names of custom patterns and dictionaries: one namespace, since both name what they
-/// masked (`[ORDER-REF]`, `order-ref_<hex>`).
-private struct NameRegistry {
-    private var lines: [String: Int] = [:]
-
-    mutating func register(_ value: ConfigValue) throws -> String {
-        let name = try value.string()
-        guard !name.isEmpty else { throw value.error("must not be empty") }
-        let allowed = name.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_.-".unicodeScalars.contains(scalar))
-        }
-        guard allowed else { throw value.error("'\(name)' must match [A-Za-z0-9_.-]+") }
-        // Case-insensitively: redaction shows the name upper-cased, pseudonyms lower-cased.
-        if let firstLine = lines[name.lowercased()] {
-            throw value.error("name '\(name)' is already used on line \(firstLine)")
-        }
-        lines[name.lowercased()] = value.mark?.line ?? 0
-        return name
-    }
-}

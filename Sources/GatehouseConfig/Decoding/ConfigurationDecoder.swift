@@ -6,16 +6,18 @@ struct ConfigurationDecoder {
     let paths: PathResolver
 
     func decodeConfiguration(_ root: ConfigValue, sourcePath: String) throws -> GatehouseConfiguration {
-        let document = try root.mapping(allowedKeys: ["data_dir", "listeners", "identity", "connections", "masking", "ledger"])
+        let document = try root.mapping(allowedKeys: ["data_dir", "listeners", "identity", "connections", "masking", "ledger", "notifications"])
         let dataDirectory = try absolutePath(document.required("data_dir"))
         let (postgresListener, httpListener) = try decodeListeners(document.optional("listeners"))
         let (issuers, devIssuer) = try decodeIdentity(document.optional("identity"), in: document)
         let connections = try decodeConnections(document.required("connections"))
         let masking = try decodeMasking(document.optional("masking"))
         let ledger = try decodeLedger(document.optional("ledger"))
+        let notifications = try decodeNotifications(document.optional("notifications"))
         return GatehouseConfiguration(
             sourcePath: sourcePath, dataDirectory: dataDirectory, postgresListener: postgresListener,
-            httpListener: httpListener, issuers: issuers, devIssuer: devIssuer, connections: connections, masking: masking, ledger: ledger)
+            httpListener: httpListener, issuers: issuers, devIssuer: devIssuer, connections: connections, masking: masking, ledger: ledger,
+            notifications: notifications)
     }
 
     func absolutePath(_ value: ConfigValue) throws -> String {

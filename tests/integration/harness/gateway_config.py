@@ -63,6 +63,8 @@ class GatewayConfig:
     # The `ledger` section ({"checkpoint_sink": {"directory": path}, "retention_days": N, ...});
     # None leaves every default.
     ledger: dict | None = None
+    # The `notifications` list ([{"name": ..., "kind": "webhook", "url": ..., "secret_env": ...}]).
+    notifications: list | None = None
 
     def yaml(self) -> str:
         q = json.dumps
@@ -104,4 +106,6 @@ class GatewayConfig:
             lines += ["", f"masking: {q(self.masking)}"]
         if self.ledger is not None:
             lines += ["", f"ledger: {q(self.ledger)}"]
+        if self.notifications is not None:
+            lines += ["", f"notifications: {q(self.notifications)}"]
         return "\n".join(lines) + "\n"

@@ -49,9 +49,9 @@ class LedgerGateway:
     """One configuration and data directory; the gateway process can be killed and restarted."""
 
     def __init__(self, directory: str, upstream, *, ledger: dict | None = None, name: str = "ledger-gw",
-                 approval: dict | None = None):
+                 approval: dict | None = None, notifications: list | None = None):
         """`approval`: when given, a third connection `shop_approval` (the demo classification)
-        holds statements under these approval settings."""
+        holds statements under these approval settings; `notifications`: the targets list."""
         from .stack import DEMO_MASKING, DEMO_PERSONAL_DATA  # stack imports nothing from here
 
         password = ensure_ledger_role(upstream)
@@ -73,6 +73,7 @@ class LedgerGateway:
             allow_cleartext_token_on_loopback=True,
             masking=DEMO_MASKING,
             ledger=ledger,
+            notifications=notifications,
         )
         self.yaml = config.yaml()
         self.env = {LEDGER_PASSWORD_ENV: password}
