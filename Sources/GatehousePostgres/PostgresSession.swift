@@ -257,10 +257,18 @@ final class PostgresSession {
             commit(events + statements, analyses: analyses, frame: frame, isSimpleQuery: isSimpleQuery, beforeForwarding: beforeForwarding)
             return
         }
-        // Not approved: the decision is recorded, and the client is told whatever happens to the record.
-        recordInBackground(events)
-        refuse(refusal, isSimpleQuery: isSimpleQuery)
-        drainHeldFrames()
+        // Not approved: the decision is recorded before the client hears of it; the client is
+        // refused either way (a failed record is logged: refusing needs no permission).
+        waitingForRecorder = true
+        gateway.record(takePendingOutcomes() + events, on: client.eventLoop).whenComplete { [self] result in
+            waitingForRecorder = false
+            guard !ended else { return }
+            if case .failure(let error) = result {
+                logger.error("cannot record an approval decision", metadata: ["error": "\(error)"])
+            }
+            refuse(refusal, isSimpleQuery: isSimpleQuery)
+            drainHeldFrames()
+        }
     }
 
     /// Records the statements (with any approval events), then forwards the frame.

@@ -4,6 +4,7 @@ not decided in time, the client gets a stable SQLSTATE naming the request and th
 usable. Grants: one-time covers exactly one run, time-boxed covers the approved tables until it
 expires. Every step is in the ledger, linked to the statements by statement ID."""
 
+import datetime
 import json
 import os
 import subprocess
@@ -16,7 +17,7 @@ import psycopg
 import pytest
 
 from harness import ledger
-from harness.events import EventStore
+from harness.events import EventStore, parse_time
 from harness.gateway import binary
 
 APPROVAL = {"approver_groups": ["approvers"], "hold_seconds": 8, "max_grant_minutes": 30}
@@ -271,3 +272,32 @@ def test_cli_approval_and_the_access_request_names_it(gw, tokens, admin):
         accesses = [a for s in json.loads(result.stdout)["sessions"] for a in s["accesses"]]
         return [a for a in accesses if (a.get("approval") or "").startswith(request["id"])]
     assert ledger.wait_until(answered, timeout=15), "the access request does not name the approval"
+
+
+def test_time_boxed_grant_stops_covering_after_it_expires(gw):
+    """The shortest grant the API allows (1 minute): covers at once, not after it expired."""
+    agent = gw.gateway.token("agent-dana", groups=("engineers",), username="dana")
+    approver = gw.gateway.token("dpo-bob", groups=("engineers", "approvers"), username="bob")
+    held = Held(gw, agent, "SELECT email, 'apprmark_expiry' FROM customers WHERE id = 10")
+    request = pending_request(gw, approver, "apprmark_expiry")
+    status, body = api(gw, approver, "POST", f"/api/v1/approvals/{request['id']}/approve",
+                       {"reason": "one minute", "grant": {"kind": "time-boxed", "minutes": 1}})
+    assert status == 200, body
+    held.join()
+    assert held.error is None, held.error
+    used = ledger.wait_until(lambda: [e for e in approval_events(gw, request["id"]) if e.payload["step"] == "grant_used"], timeout=10)
+    assert used, "no grant_used entry"
+    with psycopg.connect(dsn(gw, agent), autocommit=True) as conn:
+        assert conn.execute("SELECT city, 'apprmark_inside' FROM customers WHERE id = 11").fetchone()[1] == "apprmark_inside"
+    # Wait out the grant (its expiry is in the ledger), then the same kind of statement is held again.
+    deadline = parse_time(used[0].payload["grant"]["expires"])
+    remaining = (deadline - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+    assert 0 < remaining <= 61, remaining
+    time.sleep(remaining + 1)
+    after = Held(gw, agent, "SELECT city, 'apprmark_after' FROM customers WHERE id = 12", conn=held.conn)
+    late = pending_request(gw, approver, "apprmark_after")
+    assert after.done_at is None, "the expired grant still covered a statement"
+    api(gw, approver, "POST", f"/api/v1/approvals/{late['id']}/deny", {"reason": "expired test"})
+    after.join()
+    assert isinstance(after.error, psycopg.Error) and after.error.sqlstate == "GH001"
+    held.conn.close()
