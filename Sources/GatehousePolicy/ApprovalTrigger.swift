@@ -42,6 +42,9 @@ public struct ApprovalTrigger: Sendable {
 
     /// What requires approval in these statements, or nil when nothing does.
     public func need(for statements: [StatementAnalysis]) -> ApprovalNeed? {
+        // Every statement of every session passes here: skip the classification work when
+        // nothing can be held.
+        if rules.mode == .never && rules.kindsRequiringApproval.isEmpty { return nil }
         var touches = ApprovalTouches(classification: classification, baseRelations: baseRelations)
         statements.forEach { touches.add($0) }
         let unanalysable = statements.filter { !$0.analysable || $0.kind == .unknown }

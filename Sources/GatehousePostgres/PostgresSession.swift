@@ -274,7 +274,6 @@ final class PostgresSession {
     /// Records the statements (with any approval events), then forwards the frame.
     private func commit(_ events: [GatehouseEvent], analyses: [StatementAnalysis], frame: PostgresFrame, isSimpleQuery: Bool,
                         beforeForwarding: @escaping () -> Void) {
-        let statements = events
         waitingForRecorder = true
         gateway.record(takePendingOutcomes() + events, on: client.eventLoop).whenComplete { [self] result in
             waitingForRecorder = false
@@ -283,8 +282,8 @@ final class PostgresSession {
             case .success:
                 if analyses.contains(where: { $0.kind == .ddl || !$0.analysable }) { ranDDL = true }
                 let now = DispatchTime.now().uptimeNanoseconds
-                for statement in statements {
-                    if case .statement(let payload) = statement.payload { tracker.statementForwarded(id: payload.statementID, at: now) }
+                for event in events {
+                    if case .statement(let payload) = event.payload { tracker.statementForwarded(id: payload.statementID, at: now) }
                 }
                 beforeForwarding()
                 if isSimpleQuery {

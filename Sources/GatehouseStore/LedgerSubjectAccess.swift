@@ -54,6 +54,7 @@ public struct LedgerSubjectAccess {
         var sessions: [String: Session] = [:]
         var order: [String] = []
         var keys: [String: DataKey?] = [:]
+        var indexes: [String: SessionIndex] = [:]
         for index in kindsByIndex.keys.sorted() {
             guard let stored = try store.entry(at: index) else { continue }
             let envelope = try LedgerEntryCodec.decode(stored.bytes)
@@ -66,15 +67,16 @@ public struct LedgerSubjectAccess {
                                             erased: key == nil, erasedAt: stored?.erasedAt, accesses: [])
                 order.append(session)
             }
-            let access = try self.access(index: index, envelope: envelope, bytes: stored.bytes, key: key,
-                                         kinds: kindsByIndex[index]!.sorted())
+            if indexes[session] == nil { indexes[session] = try SessionIndex(session, in: store) }
+            let access = self.access(index: index, envelope: envelope, bytes: stored.bytes, key: key,
+                                     kinds: kindsByIndex[index]!.sorted(), session: indexes[session]!)
             sessions[session]!.accesses.append(access)
         }
         return order.map { sessions[$0]! }
     }
 
     private func access(index: UInt64, envelope: LedgerEntryEnvelope, bytes: [UInt8], key: DataKey?,
-                        kinds: [String]) throws -> Access {
+                        kinds: [String], session: SessionIndex) -> Access {
         var access = Access(index: index, time: envelope.time, entryKind: envelope.kind, identifierKinds: kinds, statementID: nil,
                             statementKind: nil, reads: [], writes: [], statementText: nil, approval: nil)
         switch envelope.payload {
@@ -83,35 +85,14 @@ public struct LedgerSubjectAccess {
         case .outcome(let outcome):
             access.statementID = outcome.statementID
             // The question the result answered: the session's statement of the same ID.
-            for candidate in try store.entryIndexes(sessionID: envelope.sessionID) where candidate < index {
-                guard let entry = try store.entry(at: candidate),
-                      case .statement(let statement) = try LedgerEntryCodec.decode(entry.bytes).payload,
-                      statement.statementID == outcome.statementID else { continue }
-                describe(&access, statement: statement, sealed: entry.bytes, key: key)
+            if let (statement, bytes) = session.statements[outcome.statementID] {
+                describe(&access, statement: statement, sealed: bytes, key: key)
             }
         default:
             break
         }
-        if let statementID = access.statementID {
-            access.approval = try approval(of: statementID, inSession: envelope.sessionID)
-        }
+        access.approval = access.statementID.flatMap { session.approvals[$0] }
         return access
-    }
-
-    /// The approval a statement ran under: the request whose grant it used, or the break-glass
-    /// group; nil when none was needed.
-    private func approval(of statementID: Int, inSession session: String) throws -> String? {
-        for index in try store.entryIndexes(sessionID: session) {
-            guard let entry = try store.entry(at: index),
-                  case .approval(let approval) = try LedgerEntryCodec.decode(entry.bytes).payload,
-                  approval.statementIDs.contains(statementID) else { continue }
-            switch approval.step {
-            case .grantUsed: return "\(approval.requestID) (\(approval.grant?.kind.rawValue ?? "grant"))"
-            case .breakGlass: return approval.requestID
-            default: continue
-            }
-        }
-        return nil
     }
 
     private func describe(_ access: inout Access, statement: LedgerEntryEnvelope.Statement, sealed bytes: [UInt8], key: DataKey?) {
@@ -129,5 +110,29 @@ public struct LedgerSubjectAccess {
     private func dataKey(for session: String) throws -> DataKey? {
         guard let wrapped = try store.dataKey(keyID: session)?.wrapped else { return nil }
         return try DataKey(unwrapping: wrapped, id: session, by: masterKey)
+    }
+}
+
+/// One session's statements (by statement ID, with their bytes for opening) and the approval
+/// each ran under, read once per session however many accesses the session has.
+private struct SessionIndex {
+    var statements: [Int: (LedgerEntryEnvelope.Statement, [UInt8])] = [:]
+    /// The request whose grant a statement used (`apr_… (one-time)`), or the break-glass group.
+    var approvals: [Int: String] = [:]
+
+    init(_ session: String, in store: SQLiteLedgerStore) throws {
+        for index in try store.entryIndexes(sessionID: session) {
+            guard let entry = try store.entry(at: index) else { continue }
+            switch try LedgerEntryCodec.decode(entry.bytes).payload {
+            case .statement(let statement):
+                statements[statement.statementID] = (statement, entry.bytes)
+            case .approval(let approval) where approval.step == .grantUsed || approval.step == .breakGlass:
+                let name = approval.step == .grantUsed
+                    ? "\(approval.requestID) (\(approval.grant?.kind.rawValue ?? "grant"))" : approval.requestID
+                for id in approval.statementIDs where approvals[id] == nil { approvals[id] = name }
+            default:
+                break
+            }
+        }
     }
 }

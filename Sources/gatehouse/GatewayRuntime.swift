@@ -71,7 +71,6 @@ struct GatewayRuntime {
                             approvals: approvals.api(validator: validator))
         let expiry = approvals.startExpiring()
         defer { expiry.cancel() }
-        defer { if let sender = approvals.sender { Task { await sender.shutdown() } } }
 
         let listener = configuration.postgresListener
         let postgresAddress: SocketAddress
@@ -106,6 +105,8 @@ struct GatewayRuntime {
         await gateway.stop()
         webTask.cancel()
         _ = await webTask.result
+        // Notifications already in flight get to finish (or give up) before the process exits.
+        await approvals.sender?.shutdown()
     }
 }
 
