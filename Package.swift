@@ -110,9 +110,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        // HTTP endpoints: the dev issuer's discovery document and JWKS, health.
+        // HTTP endpoints: health, the dev issuer, the approvals REST API and the web UI.
         .target(name: "GatehouseWeb", dependencies: [
-            "GatehouseCore", "GatehouseIdentity", "GatehouseApproval", "GatehousePolicy",
+            "GatehouseCore", "GatehouseIdentity", "GatehouseApproval", "GatehousePolicy", "GatehouseStore", "GatehouseLedger",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -180,7 +180,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "GatehouseWebTests", dependencies: [
-            "GatehouseWeb", "GatehouseApproval", "GatehousePolicy", "GatehouseCore",
+            "GatehouseWeb", "GatehouseApproval", "GatehousePolicy", "GatehouseCore", "GatehouseIdentity",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -4,7 +4,7 @@
 # Python clients and tools. Idempotent: when everything is present it does nothing, quietly.
 set -euo pipefail
 
-APT_PACKAGES=(postgresql postgresql-contrib libpg-query-dev libsqlite3-dev pgbouncer openssl)
+APT_PACKAGES=(postgresql postgresql-contrib libpg-query-dev libsqlite3-dev pgbouncer openssl chromium chromium-driver)
 # pip requirement -> the module that proves it is installed
 declare -A PIP_PACKAGES=(
   ["psycopg[binary]"]="psycopg_binary"
@@ -13,6 +13,7 @@ declare -A PIP_PACKAGES=(
   ["pytest"]="pytest"
   ["pytest-timeout"]="pytest_timeout"
   ["cryptography"]="cryptography"
+  ["selenium"]="selenium"
 )
 
 as_root() {

@@ -27,6 +27,7 @@ extension GatehouseConfiguration {
         }
         lines.append(contentsOf: describeMasking())
         lines.append(contentsOf: describeLedger())
+        lines.append(contentsOf: describeWeb())
         lines.append("Notifications")
         if notifications.isEmpty { lines.append("  none") }
         for target in notifications {
@@ -38,6 +39,24 @@ extension GatehouseConfiguration {
             lines.append("  \(target.name): \(target.kind), \(url)" + (target.secret.map { ", signed with the secret from \($0)" } ?? ""))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func describeWeb() -> [String] {
+        let signIn: String
+        if let login = web.login {
+            signIn = "\(login.issuer), client \(login.clientID)" + (login.clientSecret.map { ", secret from \($0)" } ?? " (public client, PKCE)")
+        } else if devIssuer != nil {
+            signIn = "the dev issuer, client \(WebConfiguration.devIssuerClientID) (development only)"
+        } else {
+            signIn = "not configured (set web.login): the UI cannot sign anyone in"
+        }
+        let approvers = Set(connections.flatMap(\.approval.approverGroups)).sorted()
+        func groups(_ list: [String]) -> String { list.isEmpty ? "none" : list.joined(separator: ", ") }
+        return [
+            "Web UI", "  public URL: \(publicBaseURL)/ui", "  sign-in: \(signIn)",
+            "  roles: approver \(groups(approvers)); auditor \(groups(web.auditorGroups)); admin \(groups(web.adminGroups))",
+            "  sessions last \(web.sessionMinutes) minutes",
+        ]
     }
 
     private func describeLedger() -> [String] {

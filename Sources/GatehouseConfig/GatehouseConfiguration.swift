@@ -18,6 +18,8 @@ public struct GatehouseConfiguration: Sendable {
     public var ledger: LedgerConfiguration
     /// Where approval requests and decisions are announced (none by default).
     public var notifications: [NotificationConfiguration]
+    /// The web UI: public URL, sign-in, roles.
+    public var web: WebConfiguration
 
     public init(
         sourcePath: String, dataDirectory: String,
@@ -25,7 +27,8 @@ public struct GatehouseConfiguration: Sendable {
         httpListener: HTTPListenerConfiguration = HTTPListenerConfiguration(),
         issuers: [IssuerSettings] = [], devIssuer: DevIssuerSettings? = nil,
         connections: [ConnectionConfiguration] = [], masking: MaskingConfiguration = MaskingConfiguration(),
-        ledger: LedgerConfiguration = LedgerConfiguration(), notifications: [NotificationConfiguration] = []
+        ledger: LedgerConfiguration = LedgerConfiguration(), notifications: [NotificationConfiguration] = [],
+        web: WebConfiguration = WebConfiguration()
     ) {
         self.sourcePath = sourcePath
         self.dataDirectory = dataDirectory
@@ -37,6 +40,7 @@ public struct GatehouseConfiguration: Sendable {
         self.masking = masking
         self.ledger = ledger
         self.notifications = notifications
+        self.web = web
     }
 
     /// Reads and validates a configuration file. Every failure, including an unreadable
@@ -61,6 +65,21 @@ public struct GatehouseConfiguration: Sendable {
         let root = try YAMLDocument.root(of: yaml, file: sourcePath)
         let decoder = ConfigurationDecoder(paths: PathResolver(configurationFile: sourcePath))
         return try decoder.decodeConfiguration(root, sourcePath: sourcePath)
+    }
+
+    /// Where browsers reach the HTTP listener, without a trailing slash: `web.public_url`, or
+    /// the listener's own address (a wildcard address becomes 127.0.0.1).
+    public var publicBaseURL: String {
+        if let url = web.publicURL { return url }
+        let listener = httpListener
+        let scheme = listener.tls == nil ? "http" : "https"
+        let host = listener.address == "0.0.0.0" || listener.address == "::" ? "127.0.0.1" : listener.address
+        return "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(listener.port)"
+    }
+
+    /// The web UI's page for an approval request: the link in notifications, errors and the API.
+    public func approvalPageURL(requestID: String) -> String {
+        publicBaseURL + "/ui/approvals/" + requestID
     }
 
     public func connection(named name: String) -> ConnectionConfiguration? {

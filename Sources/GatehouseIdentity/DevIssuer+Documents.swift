@@ -5,9 +5,14 @@ extension DevIssuer {
     public func discoveryDocument() -> [UInt8] {
         DevIssuerJSON.encode(
             Discovery(
-                issuer: issuerURL, jwks_uri: jwksURL, id_token_signing_alg_values_supported: [SigningAlgorithm.es256.rawValue],
-                response_types_supported: ["id_token"], subject_types_supported: ["public"],
-                claims_supported: ["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "groups", "preferred_username", "azp"]))
+                issuer: issuerURL, jwks_uri: jwksURL,
+                authorization_endpoint: URLPath.appending("/authorize", to: issuerURL),
+                token_endpoint: URLPath.appending("/token", to: issuerURL),
+                id_token_signing_alg_values_supported: [SigningAlgorithm.es256.rawValue],
+                response_types_supported: ["code"], grant_types_supported: ["authorization_code"],
+                code_challenge_methods_supported: ["S256"], token_endpoint_auth_methods_supported: ["none"],
+                scopes_supported: ["openid", "profile", "email"], subject_types_supported: ["public"],
+                claims_supported: ["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "groups", "preferred_username", "azp", "nonce"]))
     }
 
     /// The JWKS with the public signing key (served at <issuerURL>/jwks).
@@ -21,8 +26,14 @@ extension DevIssuer {
     private struct Discovery: Encodable {
         var issuer: String
         var jwks_uri: String
+        var authorization_endpoint: String
+        var token_endpoint: String
         var id_token_signing_alg_values_supported: [String]
         var response_types_supported: [String]
+        var grant_types_supported: [String]
+        var code_challenge_methods_supported: [String]
+        var token_endpoint_auth_methods_supported: [String]
+        var scopes_supported: [String]
         var subject_types_supported: [String]
         var claims_supported: [String]
     }

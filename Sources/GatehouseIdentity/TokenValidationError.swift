@@ -30,6 +30,8 @@ public enum TokenValidationError: Error, CustomStringConvertible, Equatable, Sen
     case discoveryFailed(String)
     /// The issuer's JWKS could not be fetched or parsed.
     case keysUnavailable(String)
+    /// An ID token's `nonce` claim is missing or differs from the one the login sent.
+    case nonceMismatch
 
     public var description: String {
         switch self {
@@ -68,6 +70,9 @@ public enum TokenValidationError: Error, CustomStringConvertible, Equatable, Sen
             return "The issuer's OpenID discovery document could not be used: \(reason)."
         case .keysUnavailable(let reason):
             return "The issuer's signing keys could not be obtained: \(reason)."
+        case .nonceMismatch:
+            return "The ID token's nonce is missing or differs from the one sent with this login, so it may be "
+                + "replayed from another login."
         }
     }
 }

@@ -49,8 +49,25 @@ public final class TokenValidator: Sendable {
 
     /// The principal behind a valid token; throws ``TokenValidationError`` otherwise.
     public func validate(_ token: String) async throws -> Principal {
+        try await logged { () async throws(TokenValidationError) in try await self.verified(token).principal }
+    }
+
+    /// The principal behind an ID token from a login this gateway started: everything
+    /// ``validate(_:)`` checks, and the `nonce` claim must equal the login's `nonce` (OIDC Core
+    /// §3.1.3.7), so a token captured from another login cannot be replayed into this one.
+    public func validateIDToken(_ token: String, nonce: String) async throws -> Principal {
+        try await logged { () async throws(TokenValidationError) in
+            let (principal, claims) = try await self.verified(token)
+            guard let claimed = try claims.optionalString("nonce"), ConstantTime.equals(claimed, nonce) else {
+                throw .nonceMismatch
+            }
+            return principal
+        }
+    }
+
+    private func logged(_ body: () async throws(TokenValidationError) -> Principal) async throws(TokenValidationError) -> Principal {
         do {
-            let principal = try await principal(for: token)
+            let principal = try await body()
             logger.debug("token accepted", metadata: ["issuer": "\(principal.issuer)", "subject": "\(principal.subject)"])
             return principal
         } catch {
@@ -59,7 +76,8 @@ public final class TokenValidator: Sendable {
         }
     }
 
-    private func principal(for token: String) async throws(TokenValidationError) -> Principal {
+    /// The principal and the verified claims, after every check shared by access and ID tokens.
+    private func verified(_ token: String) async throws(TokenValidationError) -> (principal: Principal, claims: [String: JSONValue]) {
         let jws = try CompactJWS(parsing: token)
         guard let algorithm = SigningAlgorithm(rawValue: jws.header.algorithm) else {
             throw .algorithmNotAllowed(ClientSafeText.echo(jws.header.algorithm))
@@ -71,6 +89,6 @@ public final class TokenValidator: Sendable {
         let key = try await store.key(for: jws.header.keyID, algorithm: algorithm)
         try await key.verifySignature(of: token)
         try ClaimChecks(configuration: configuration, now: now()).check(jws.claims)
-        return try PrincipalMapping.principal(from: jws.claims, groupsClaim: configuration.groupsClaim)
+        return (try PrincipalMapping.principal(from: jws.claims, groupsClaim: configuration.groupsClaim), jws.claims)
     }
 }

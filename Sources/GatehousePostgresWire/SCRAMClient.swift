@@ -63,7 +63,7 @@ public struct SCRAMClient: Sendable {
         if let error = attributes["e"] { throw ProtocolViolation("upstream refused SCRAM authentication: \(error)") }
         guard let expected = expectedServerSignature, let verifier = attributes["v"],
               let signature = Data(base64Encoded: verifier),
-              Self.constantTimeEquals(Array(signature), expected)
+              ConstantTime.equals(Array(signature), expected)
         else { throw ProtocolViolation("upstream's SCRAM server signature does not verify") }
     }
 
@@ -78,13 +78,6 @@ public struct SCRAMClient: Sendable {
             result[String(part[part.startIndex])] = String(part[part.index(after: equals)...])
         }
         return result
-    }
-
-    static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
     }
 }
 

@@ -59,7 +59,7 @@ public struct LedgerSubjectAccess {
             guard let stored = try store.entry(at: index) else { continue }
             let envelope = try LedgerEntryCodec.decode(stored.bytes)
             let session = envelope.sessionID
-            if keys[session] == nil { keys[session] = try dataKey(for: session) }
+            if keys[session] == nil { keys[session] = try LedgerSessionKey(session: session, in: store, masterKey: masterKey).key }
             let key = keys[session] ?? nil
             if sessions[session] == nil {
                 let stored = try store.dataKey(keyID: session)
@@ -100,16 +100,9 @@ public struct LedgerSubjectAccess {
         access.statementKind = statement.analysis.kind.rawValue
         access.reads = statement.analysis.reads.map(\.description)
         access.writes = statement.analysis.writes.map(\.description)
-        if let key, case .event(let event)? = try? LedgerEntryCodec.decode(bytes, dataKey: key),
-           case .statement(let opened) = event.payload {
+        if case .statement(let opened)? = LedgerSessionKey.open(bytes, with: key)?.payload {
             access.statementText = opened.text
         }
-    }
-
-    /// The session's data key, nil when erased or never created.
-    private func dataKey(for session: String) throws -> DataKey? {
-        guard let wrapped = try store.dataKey(keyID: session)?.wrapped else { return nil }
-        return try DataKey(unwrapping: wrapped, id: session, by: masterKey)
     }
 }
 

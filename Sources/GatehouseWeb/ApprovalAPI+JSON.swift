@@ -144,19 +144,24 @@ struct DecisionBody: Sendable, Equatable {
         } catch {
             return .failure(Problem(message: "the body must be a JSON object: {\"reason\": string, \"grant\": {\"kind\": \"one-time\"} or {\"kind\": \"time-boxed\", \"minutes\": integer}}"))
         }
-        let reason = (wire.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        return make(reason: wire.reason, grantKind: wire.grant?.kind, minutes: wire.grant?.minutes, approve: approve)
+    }
+
+    /// The rules both the API and the UI's form apply: a reason, and a grant that is one of the two kinds.
+    static func make(reason: String?, grantKind: String?, minutes: Int?, approve: Bool) -> Result<DecisionBody, Problem> {
+        let reason = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else {
             return .failure(Problem(message: "a non-empty \"reason\" is required: it is recorded as evidence of the decision"))
         }
         guard reason.count <= ApprovalAPI.maximumReasonLength else {
             return .failure(Problem(message: "\"reason\" is longer than \(ApprovalAPI.maximumReasonLength) characters"))
         }
-        guard approve, let grant = wire.grant else { return .success(DecisionBody(reason: reason, grant: .oneTime)) }
-        switch grant.kind {
+        guard approve, let grantKind else { return .success(DecisionBody(reason: reason, grant: .oneTime)) }
+        switch grantKind {
         case "one-time":
             return .success(DecisionBody(reason: reason, grant: .oneTime))
         case "time-boxed":
-            guard let minutes = grant.minutes else {
+            guard let minutes else {
                 return .failure(Problem(message: "a time-boxed grant needs \"minutes\" (an integer)"))
             }
             return .success(DecisionBody(reason: reason, grant: .timeBoxed(minutes: minutes)))

@@ -100,32 +100,43 @@ public struct ApprovalAPI: Sendable {
     }
 
     func decide(id: String, caller: Principal, approve: Bool, body: DecisionBody, logger: Logger) -> Response {
-        guard let pending = broker.request(id) else { return refusal(.unknownRequest(id)) }
+        switch decideOnBroker(id: id, caller: caller, approve: approve, body: body, logger: logger) {
+        case .failure(let refused):
+            return refusal(refused)
+        case .success(let decided):
+            var fields: [String: APIJSON] = ["request": requestJSON(decided.request)]
+            switch decided.outcome {
+            case .approved(let grant):
+                fields["outcome"] = "approved"
+                fields["grant"] = grantJSON(grant)
+            case .awaitingMoreApprovals(let remaining):
+                fields["outcome"] = "awaiting_more_approvals"
+                fields["remaining"] = .number(remaining)
+            case .denied:
+                fields["outcome"] = "denied"
+            }
+            return Self.json(.ok, .object(fields))
+        }
+    }
+
+    /// A decision as the broker takes it, for the API and the web UI alike: the outcome and the
+    /// request as it stands afterwards, or why the caller may not decide.
+    func decideOnBroker(
+        id: String, caller: Principal, approve: Bool, body: DecisionBody, logger: Logger
+    ) -> Result<(outcome: ApprovalDecisionOutcome, request: ApprovalRequest), ApprovalRefusal> {
+        guard let pending = broker.request(id) else { return .failure(.unknownRequest(id)) }
         guard let connectionRules = rules(pending.connection) else {
             // The connection left the configuration: nobody can approve for it.
-            return refusal(Self.isSamePerson(caller, pending.requester) ? .selfApproval : .notAnApprover(approverGroups: []))
+            return .failure(Self.isSamePerson(caller, pending.requester) ? .selfApproval : .notAnApprover(approverGroups: []))
         }
-        let outcome: ApprovalDecisionOutcome
         do {
-            outcome = try broker.decide(requestID: id, by: caller, approve: approve, reason: body.reason,
-                                        grant: body.grant, now: now(), rules: connectionRules)
+            let outcome = try broker.decide(requestID: id, by: caller, approve: approve, reason: body.reason,
+                                            grant: body.grant, now: now(), rules: connectionRules)
+            return .success((outcome, broker.request(id) ?? pending))
         } catch {
             logger.info("approval decision refused", metadata: ["request": "\(id)", "subject": "\(caller.subject)", "refusal": "\(error.code)"])
-            return refusal(error)
+            return .failure(error)
         }
-        let snapshot = broker.request(id) ?? pending
-        var fields: [String: APIJSON] = ["request": requestJSON(snapshot)]
-        switch outcome {
-        case .approved(let grant):
-            fields["outcome"] = "approved"
-            fields["grant"] = grantJSON(grant)
-        case .awaitingMoreApprovals(let remaining):
-            fields["outcome"] = "awaiting_more_approvals"
-            fields["remaining"] = .number(remaining)
-        case .denied:
-            fields["outcome"] = "denied"
-        }
-        return Self.json(.ok, .object(fields))
     }
 
     private func refusal(_ refusal: ApprovalRefusal) -> Response {

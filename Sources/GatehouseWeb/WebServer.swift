@@ -6,8 +6,8 @@ import NIOCore
 import NIOSSL
 
 /// Gatehouse's HTTP listener. Today it serves the dev issuer's discovery document and JWKS (so
-/// dev tokens are validated by the same path as production ones), a health check and, when
-/// `approvals` is set, the approvals REST API under `/api/v1` (see `ApprovalAPI`).
+/// dev tokens are validated by the same path as production ones), a health check, the approvals
+/// REST API under `/api/v1` (`ApprovalAPI`) and the web UI under `/ui` (`WebUI`) when set.
 public struct WebServer: Sendable {
     public var address: String
     public var port: Int
@@ -15,41 +15,40 @@ public struct WebServer: Sendable {
     public var devIssuer: DevIssuer?
     /// The approvals REST API; its routes are registered only when set.
     public var approvals: ApprovalAPI?
+    /// The web UI under `/ui`; its routes are registered only when set.
+    public var ui: WebUI?
     public var logger: Logger
 
     public init(
         address: String, port: Int, tls: TLSConfiguration?, devIssuer: DevIssuer?, logger: Logger,
-        approvals: ApprovalAPI? = nil
+        approvals: ApprovalAPI? = nil, ui: WebUI? = nil
     ) {
         self.address = address
         self.port = port
         self.tls = tls
         self.devIssuer = devIssuer
         self.approvals = approvals
+        self.ui = ui
         self.logger = logger
     }
+
+    /// ID tokens the dev issuer hands the UI only need to outlive the sign-in itself.
+    static let devIDTokenSeconds = 600
 
     /// The path prefix the dev issuer lives under; its issuer URL ends with it.
     public static let devIssuerPath = "/dev-issuer"
 
-    func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    func makeRouter() -> Router<GatehouseRequestContext> {
+        let router = Router(context: GatehouseRequestContext.self)
         router.get("/healthz") { _, _ in "ok\n" }
         if let devIssuer {
-            router.get("\(Self.devIssuerPath)/.well-known/openid-configuration") { _, _ in
-                Self.json(devIssuer.discoveryDocument())
-            }
-            router.get("\(Self.devIssuerPath)/jwks") { _, _ in
-                Self.json(devIssuer.jwksDocument())
-            }
+            // The dev issuer signs humans in only for this gateway's own UI.
+            DevIssuerRoutes(issuer: devIssuer, authorizations: DevIssuerAuthorizations(), allowedRedirectURIs: ui.map { [$0.callbackURL] } ?? [],
+                            tokenTTLSeconds: Self.devIDTokenSeconds).register(on: router)
         }
         approvals?.register(on: router)
+        ui?.register(on: router)
         return router
-    }
-
-    private static func json(_ bytes: [UInt8]) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=300"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// Runs until the surrounding task is cancelled; `onRunning` receives the bound port.

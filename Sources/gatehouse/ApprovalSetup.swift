@@ -10,7 +10,7 @@ import Logging
 
 /// The approval pieces `serve` and `demo` share: one broker for every connection (the
 /// PostgreSQL sessions hold statements on it, the REST API decides on it), its expiry clock,
-/// the URL an approver opens for a request, and the notifications each step sends.
+/// the URL an approver opens for a request (its web UI page), and the notifications each step sends.
 struct ApprovalSetup {
     let configuration: GatehouseConfiguration
     let broker: ApprovalBroker
@@ -22,11 +22,7 @@ struct ApprovalSetup {
     /// Resolves the notification targets' URLs and secrets now: a broken target stops the start.
     init(configuration: GatehouseConfiguration, logger: Logger) throws {
         self.configuration = configuration
-        let listener = configuration.httpListener
-        let scheme = listener.tls == nil ? "http" : "https"
-        let host = listener.address == "0.0.0.0" || listener.address == "::" ? "127.0.0.1" : listener.address
-        let base = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(listener.port)"
-        let url: @Sendable (String) -> String = { id in "\(base)/api/v1/approvals/\(id)" }
+        let url: @Sendable (String) -> String = { id in configuration.approvalPageURL(requestID: id) }
         self.url = url
 
         let targets = try configuration.notifications.map(Self.target)

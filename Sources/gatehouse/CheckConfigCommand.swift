@@ -34,6 +34,9 @@ struct CheckConfigCommand: ParsableCommand {
                 problems.append("notification target '\(target.name)': \(error)")
             }
         }
+        do { _ = try configuration.web.login?.clientSecret?.resolve() } catch {
+            problems.append("web.login client secret: \(error)")
+        }
         if !problems.isEmpty {
             printError(problems.map { "\(file): \($0)" }.joined(separator: "\n"))
             throw ExitCode(1)

@@ -79,13 +79,20 @@ struct DemoCommand: AsyncParsableCommand {
               psql "host=127.0.0.1 port=\(postgresPort) dbname=shop user=alice sslmode=require password=\(token)"
 
             Try: /* purpose: DEMO-1 check contact data */ SELECT full_name, email, city FROM customers LIMIT 5;
-            It reads personal data, so it waits (up to 120 s) for an approver. In another terminal, as bob (group approvers):
+            It reads personal data, so it waits (up to 120 s) for an approver. Open the web UI in a browser:
+
+              http://127.0.0.1:\(httpPort)/ui
+
+            and sign in with the dev issuer as bob, groups "approvers, auditors" (the dev sign-in page asks; no
+            password: never enable the dev issuer in production). Open the request, give a reason, approve.
+            Or, from a terminal:
 
               export GATEHOUSE_TOKEN=$(gatehouse token --config \(configPath) --sub bob@example.com --groups engineers,approvers)
               gatehouse approvals list --config \(configPath)
               gatehouse approvals approve <ID> --config \(configPath) --reason "demo" --minutes 10
 
-            The query then returns, masked. Every statement and decision is recorded in the evidence ledger
+            The query then returns, masked. In the UI, Sessions shows alice's session and its timeline (every
+            ledger entry, each with its inclusion proof checked), and Ledger verifies the whole log. Every statement and decision is recorded in the evidence ledger
             \(configuration.ledgerDatabasePath) before it takes effect; verify it with
             `gatehouse audit verify --config \(configPath)`, see who touched a person with
             `gatehouse audit subject --config \(configPath) --email <address>`.
@@ -153,6 +160,9 @@ struct DemoCommand: AsyncParsableCommand {
         masking:
           categories:
             free-text: detect
+        web:
+          auditor_groups: [auditors]
+          admin_groups: [admins]
         """
     }
 }

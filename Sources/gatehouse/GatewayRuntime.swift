@@ -45,7 +45,8 @@ struct GatewayRuntime {
 
         let httpClient = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(10))))
         do {
-            try await serve(recorder: recorder, issuers: issuers, devIssuer: devIssuer, httpClient: httpClient, group: group, onReady: onReady)
+            try await serve(ledger: ledger, recorder: recorder, issuers: issuers, devIssuer: devIssuer, httpClient: httpClient,
+                            group: group, onReady: onReady)
         } catch {
             // The HTTP client must be shut down on every path, failures included.
             try? await httpClient.shutdown()
@@ -55,7 +56,7 @@ struct GatewayRuntime {
     }
 
     private func serve(
-        recorder: LedgerEventRecorder, issuers: [IssuerConfiguration], devIssuer: DevIssuer?, httpClient: HTTPClient,
+        ledger: SQLiteLedgerStore, recorder: LedgerEventRecorder, issuers: [IssuerConfiguration], devIssuer: DevIssuer?, httpClient: HTTPClient,
         group: EventLoopGroup, onReady: (_ postgresPort: Int, _ httpPort: Int) -> Void
     ) async throws {
         let validator = TokenValidator(issuers: issuers, httpClient: httpClient, logger: logger)
@@ -66,9 +67,12 @@ struct GatewayRuntime {
         let gateway = try PostgresGateway(configuration: configuration, masking: masking, validator: validator, recorder: recorder,
                                           analyzer: StatementAnalyzer(), serverTLS: postgresTLS, approvals: approvals.broker,
                                           approvalURL: approvals.url, notificationKinds: approvals.notificationKinds, logger: logger)
+        let api = approvals.api(validator: validator)
+        let ui = try WebUISetup.make(configuration, approvals: approvals, api: api, devIssuer: devIssuer, ledger: ledger,
+                                     recorder: recorder, httpClient: httpClient, logger: logger)
         let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,
                             tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger,
-                            approvals: approvals.api(validator: validator))
+                            approvals: api, ui: ui)
         let expiry = approvals.startExpiring()
         defer { expiry.cancel() }
 

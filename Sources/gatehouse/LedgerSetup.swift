@@ -45,6 +45,20 @@ enum LedgerSetup {
         return try derived.withUnsafeBytes { try MasterKey(bytes: Array($0)) }
     }
 
+    /// The checkpoint notes copied outside the database: `override` (a sink directory or file),
+    /// else the configured `ledger.checkpoint_sink`. A configured sink never written (no checkpoint
+    /// yet) is no failure; an explicit one that cannot be read is.
+    static func externalCheckpoints(_ configuration: GatehouseConfiguration, override: String? = nil) throws -> [LedgerExternalCheckpointNote] {
+        let configured: String? = configuration.ledger.checkpointSink.map { sink in
+            switch sink {
+            case .directory(let path), .file(let path): path
+            }
+        }
+        guard let path = override ?? configured else { return [] }
+        guard override != nil || FileManager.default.fileExists(atPath: path) else { return [] }
+        return try LedgerExternalCheckpointNote.load(path: path)
+    }
+
     /// The log's checkpoint signer, from `<data_dir>/ledger-signing.key` (a signed-note signer
     /// key, `PRIVATE+KEY+<name>+<id>+<key>`), generated on first use and named after the
     /// configured origin, or `gatehouse/<host name>`.

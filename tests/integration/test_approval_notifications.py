@@ -107,7 +107,7 @@ def test_requests_and_decisions_are_announced(gw, receiver, admin):
     assert email not in text, "the identifier reached a notification"
     for path in ("/slack", "/teams"):
         payload = receiver.bodies(path)[0][1].decode()
-        assert request_id in payload and email not in payload and f"/api/v1/approvals/{request_id}" in payload, path
+        assert request_id in payload and email not in payload and f"/ui/approvals/{request_id}" in payload, path
         assert "X-Gatehouse-Signature" not in receiver.bodies(path)[0][0]
     teams = json.loads(receiver.bodies("/teams")[0][1])
     card = teams["attachments"][0]

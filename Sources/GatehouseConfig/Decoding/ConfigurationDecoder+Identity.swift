@@ -62,7 +62,7 @@ extension ConfigurationDecoder {
 
     /// An https URL; plain http only for a loopback host (a local test provider), since
     /// keys fetched over http could be swapped in transit.
-    private func webURL(_ value: ConfigValue) throws -> String {
+    func webURL(_ value: ConfigValue) throws -> String {
         let text = try value.nonEmptyString()
         guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(),
             let host = url.host, !host.isEmpty

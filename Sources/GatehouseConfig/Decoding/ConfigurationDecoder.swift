@@ -6,7 +6,7 @@ struct ConfigurationDecoder {
     let paths: PathResolver
 
     func decodeConfiguration(_ root: ConfigValue, sourcePath: String) throws -> GatehouseConfiguration {
-        let document = try root.mapping(allowedKeys: ["data_dir", "listeners", "identity", "connections", "masking", "ledger", "notifications"])
+        let document = try root.mapping(allowedKeys: ["data_dir", "listeners", "identity", "connections", "masking", "ledger", "notifications", "web"])
         let dataDirectory = try absolutePath(document.required("data_dir"))
         let (postgresListener, httpListener) = try decodeListeners(document.optional("listeners"))
         let (issuers, devIssuer) = try decodeIdentity(document.optional("identity"), in: document)
@@ -14,10 +14,11 @@ struct ConfigurationDecoder {
         let masking = try decodeMasking(document.optional("masking"))
         let ledger = try decodeLedger(document.optional("ledger"))
         let notifications = try decodeNotifications(document.optional("notifications"))
+        let web = try decodeWeb(document.optional("web"), issuers: issuers)
         return GatehouseConfiguration(
             sourcePath: sourcePath, dataDirectory: dataDirectory, postgresListener: postgresListener,
             httpListener: httpListener, issuers: issuers, devIssuer: devIssuer, connections: connections, masking: masking, ledger: ledger,
-            notifications: notifications)
+            notifications: notifications, web: web)
     }
 
     func absolutePath(_ value: ConfigValue) throws -> String {

@@ -76,13 +76,7 @@ struct AuditVerifyCommand: ParsableCommand {
             verifier = try LedgerSetup.signer(configuration).verifier
         }
         let origin = configuration.ledger.origin ?? verifier.keyName
-        var external: [LedgerExternalCheckpointNote] = []
-        if let path = checkpoints ?? configuration.ledger.checkpointSink.map(Self.path) {
-            // A configured sink that was never written (no checkpoint yet) is no failure.
-            if checkpoints != nil || FileManager.default.fileExists(atPath: path) {
-                external = try LedgerExternalCheckpointNote.load(path: path)
-            }
-        }
+        let external = try LedgerSetup.externalCheckpoints(configuration, override: checkpoints)
         let path = configuration.ledgerDatabasePath
         guard FileManager.default.fileExists(atPath: path) else { throw ValidationFailure("no ledger at \(path)") }
         var logger = Logger(label: "gatehouse.audit")
@@ -95,11 +89,5 @@ struct AuditVerifyCommand: ParsableCommand {
         }
         defer { store.close() }
         return try LedgerLogVerification(store: store, verifier: verifier, origin: origin).verify(externalCheckpoints: external).description
-    }
-
-    private static func path(_ sink: CheckpointSink) -> String {
-        switch sink {
-        case .directory(let path), .file(let path): return path
-        }
     }
 }

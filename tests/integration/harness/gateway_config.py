@@ -65,6 +65,8 @@ class GatewayConfig:
     ledger: dict | None = None
     # The `notifications` list ([{"name": ..., "kind": "webhook", "url": ..., "secret_env": ...}]).
     notifications: list | None = None
+    # The `web` section ({"login": {"issuer": ..., "client_id": ...}, "auditor_groups": [...], ...}).
+    web: dict | None = None
 
     def yaml(self) -> str:
         q = json.dumps
@@ -108,4 +110,6 @@ class GatewayConfig:
             lines += ["", f"ledger: {q(self.ledger)}"]
         if self.notifications is not None:
             lines += ["", f"notifications: {q(self.notifications)}"]
+        if self.web is not None:
+            lines += ["", f"web: {q(self.web)}"]
         return "\n".join(lines) + "\n"

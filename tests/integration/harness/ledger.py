@@ -49,9 +49,11 @@ class LedgerGateway:
     """One configuration and data directory; the gateway process can be killed and restarted."""
 
     def __init__(self, directory: str, upstream, *, ledger: dict | None = None, name: str = "ledger-gw",
-                 approval: dict | None = None, notifications: list | None = None):
+                 approval: dict | None = None, notifications: list | None = None,
+                 issuers: list | None = None, web: dict | None = None):
         """`approval`: when given, a third connection `shop_approval` (the demo classification)
-        holds statements under these approval settings; `notifications`: the targets list."""
+        holds statements under these approval settings; `notifications`: the targets list;
+        `issuers` (harness `Issuer`s) and `web`: the identity issuers and the web UI section."""
         from .stack import DEMO_MASKING, DEMO_PERSONAL_DATA  # stack imports nothing from here
 
         password = ensure_ledger_role(upstream)
@@ -74,6 +76,8 @@ class LedgerGateway:
             masking=DEMO_MASKING,
             ledger=ledger,
             notifications=notifications,
+            issuers=issuers or [],
+            web=web,
         )
         self.yaml = config.yaml()
         self.env = {LEDGER_PASSWORD_ENV: password}

@@ -1,0 +1,149 @@
+import Foundation
+import GatehouseCore
+import GatehouseLedger
+
+/// One entry of a session's timeline: its kind, one human line, and labelled details. Clear
+/// fields always; sealed ones (statement text, approval purpose and comment) only while the
+/// session's key exists, and then as recorded: the gateway masked them before recording.
+public struct TimelineEntry: Sendable, Equatable {
+    public var index: UInt64
+    public var time: Date
+    /// `authentication`, `statement`, `outcome`, `approval`, `session_end`, `erasure`, `configuration`.
+    public var kind: String
+    public var headline: String
+    public var details: [TimelineDetail]
+    /// The entry had sealed fields.
+    public var sealed: Bool
+    /// Everything the entry holds could be read: it had no sealed fields, or they were opened.
+    public var readable: Bool
+
+    /// `opened` is the event with its sealed fields, nil when they could not be opened; `erased`
+    /// says why (the key is gone) for the details' wording.
+    init(_ stored: LedgerStoredEntry, envelope: LedgerEntryEnvelope, opened: GatehouseEvent?, erased: Bool) {
+        index = stored.index
+        time = envelope.time
+        kind = envelope.kind
+        sealed = envelope.sealed != nil
+        readable = !sealed || opened != nil
+        let unreadable = erased ? "erased" : "unavailable"
+        var describer = TimelineDescriber(opened: opened?.payload, unreadable: unreadable)
+        headline = describer.describe(envelope)
+        details = describer.details
+    }
+}
+
+/// Builds a headline and details from an entry's clear payload and, when opened, its sealed fields.
+private struct TimelineDescriber {
+    let opened: EventPayload?
+    /// What a sealed value shows when it cannot be read.
+    let unreadable: String
+    var details: [TimelineDetail] = []
+
+    init(opened: EventPayload?, unreadable: String) {
+        self.opened = opened
+        self.unreadable = unreadable
+    }
+
+    private mutating func add(_ label: String, _ value: String?) {
+        if let value, !value.isEmpty { details.append(TimelineDetail(label, value)) }
+    }
+
+    private mutating func addSealed(_ label: String, _ value: String?) {
+        add(label, opened == nil ? unreadable : value)
+    }
+
+    private static func relations(_ names: [RelationName]?) -> String? {
+        names.map { $0.map(\.description).joined(separator: ", ") }
+    }
+
+    mutating func describe(_ envelope: LedgerEntryEnvelope) -> String {
+        let actor = envelope.principal?.displayName
+        if case .approval = envelope.payload {} else { add("principal", actor) }
+        switch envelope.payload {
+        case .authentication(let authentication):
+            add("accepted", authentication.accepted ? "yes" : "no")
+            add("reason", authentication.reason)
+            add("client application", authentication.clientApplication)
+            return authentication.accepted ? "authentication accepted" : "authentication refused: \(authentication.reason ?? "no reason")"
+        case .statement(let statement):
+            return describe(statement)
+        case .outcome(let outcome):
+            return describe(outcome)
+        case .approval(let approval):
+            return describe(approval, actor: actor)
+        case .sessionEnd(let end):
+            add("reason", end.reason)
+            add("statements", String(end.statements))
+            return "session ended: \(end.reason) (\(end.statements) statements)"
+        case .erasure(let erasure):
+            add("scope", erasure.scope)
+            add("sessions", erasure.sessions.joined(separator: ", "))
+            add("reason", erasure.reason)
+            add("requested by", erasure.requestedBy)
+            return "erasure of \(erasure.sessions.count) session(s) (\(erasure.scope))"
+        case .configuration(let configuration):
+            add("path", configuration.path)
+            add("sha256", configuration.sha256)
+            add("connections", configuration.connections.joined(separator: ", "))
+            return "configuration loaded from \(configuration.path)"
+        }
+    }
+
+    private mutating func describe(_ statement: LedgerEntryEnvelope.Statement) -> String {
+        let analysis = statement.analysis
+        let reads = Self.relations(analysis.reads), writes = Self.relations(analysis.writes)
+        add("statement", String(statement.statementID))
+        add("kind", analysis.kind.rawValue)
+        add("protocol", statement.protocolMode)
+        add("reads", reads)
+        add("writes", writes)
+        if case .statement(let opened)? = opened { addSealed("text", opened.text) } else { addSealed("text", nil) }
+        var headline = "statement \(statement.statementID): \(analysis.kind.rawValue.uppercased())"
+        if let reads, !reads.isEmpty { headline += " reads \(reads)" }
+        if let writes, !writes.isEmpty { headline += " writes \(writes)" }
+        return headline
+    }
+
+    private mutating func describe(_ outcome: LedgerEntryEnvelope.Outcome) -> String {
+        add("statement", String(outcome.statementID))
+        add("status", outcome.status.rawValue)
+        add("command tag", outcome.commandTag)
+        add("rows", outcome.rows.map(String.init))
+        add("masked values", outcome.maskedValues.map(String.init))
+        add("SQLSTATE", outcome.errorCode)
+        add("duration", "\(outcome.durationMicroseconds) µs")
+        var parts: [String] = []
+        switch outcome.status {
+        case .completed: break
+        case .failed: parts.append("failed" + (outcome.errorCode.map { " (SQLSTATE \($0))" } ?? ""))
+        case .notExecuted: parts.append("not executed" + (outcome.errorCode.map { " (SQLSTATE \($0))" } ?? ""))
+        }
+        if let rows = outcome.rows { parts.append("\(rows) rows") }
+        if let masked = outcome.maskedValues, masked > 0 { parts.append("\(masked) values masked") }
+        if parts.isEmpty { parts.append(outcome.commandTag ?? outcome.status.rawValue) }
+        return "outcome of statement \(outcome.statementID): " + parts.joined(separator: ", ")
+    }
+
+    private mutating func describe(_ approval: LedgerEntryEnvelope.Approval, actor: String?) -> String {
+        let step = approval.step.rawValue.replacingOccurrences(of: "_", with: " ")
+        add("step", step)
+        add(approval.step == .approved || approval.step == .denied ? "approver" : "requester", actor)
+        add("request", approval.requestID)
+        add("statements", approval.statementIDs.map(String.init).joined(separator: ", "))
+        add("reasons", approval.reasons?.joined(separator: "; "))
+        add("relations", Self.relations(approval.relations))
+        add("categories", approval.categories?.joined(separator: ", "))
+        if let grant = approval.grant {
+            add("grant", grant.kind.rawValue + (grant.expires.flatMap { UTCTimestamp.string(from: $0) }.map { " until \($0)" } ?? ""))
+        }
+        add("notified", approval.notified?.joined(separator: ", "))
+        if case .approval(let opened)? = opened {
+            add("purpose", opened.purpose)
+            add("statement text", opened.statement)
+            add("comment", opened.comment)
+        } else {
+            addSealed("sealed fields", nil)
+        }
+        return "approval \(step) \(approval.requestID)"
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import GatehouseCore
+import GatehouseLedger
+
+/// The read side of the ledger for the web UI: recorded sessions, one session's timeline, the
+/// ledger's status and inclusion checks. Sealed fields are opened with the session's data key
+/// while it exists (their statement texts were masked by the gateway before recording); nothing
+/// here logs or holds more than the ledger already does.
+public struct LedgerBrowser: Sendable {
+    public let store: SQLiteLedgerStore
+    public let masterKey: MasterKey
+    /// The log's key: when given, checkpoints' signatures are checked.
+    public let verifier: Ed25519NoteVerifier?
+    /// The checkpoints' origin line; by default the verifier's key name (the C2SP convention).
+    public let origin: String?
+
+    public init(store: SQLiteLedgerStore, masterKey: MasterKey, verifier: Ed25519NoteVerifier?, origin: String? = nil) {
+        self.store = store
+        self.masterKey = masterKey
+        self.verifier = verifier
+        self.origin = origin
+    }
+
+    /// Session IDs the gateway uses for entries that are not client sessions: erasures
+    /// (`erasure-<uuid>`) and configuration records (`gateway-<uuid>`); client sessions are bare UUIDs.
+    static let nonSessionPrefixes = ["erasure-", "gateway-"]
+
+    /// Sessions, newest first (by their first entry). One row per session ID of the entries
+    /// table; erasure and configuration records are not sessions.
+    public func sessions(limit: Int, offset: Int = 0) throws -> [SessionSummary] {
+        guard limit > 0 else { return [] }
+        let ids = try sessionIDs(limit: limit, offset: max(offset, 0))
+        return try ids.map { try SessionEntries(session: $0, browser: self).summary }
+    }
+
+    public func sessionCount() throws -> Int {
+        let size = try store.leafCount
+        return try store.readDatabase { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT session_id) FROM entries WHERE \(Self.sessionCondition)",
+                             arguments: [Int64(size)]) ?? 0
+        }
+    }
+
+    /// Every entry of the session, oldest first; nil for a session the ledger does not hold.
+    public func timeline(sessionID: String) throws -> SessionTimeline? {
+        let session = try SessionEntries(session: sessionID, browser: self)
+        guard !session.entries.isEmpty else { return nil }
+        let entries = session.entries.map { entry in
+            TimelineEntry(entry.stored, envelope: entry.envelope, opened: LedgerSessionKey.open(entry.stored.bytes, with: session.key.key),
+                          erased: session.key.erased)
+        }
+        return SessionTimeline(summary: session.summary, entries: entries)
+    }
+
+    private static let sessionCondition = "session_id IS NOT NULL AND idx < ? "
+        + nonSessionPrefixes.map { "AND session_id NOT LIKE '\($0)%'" }.joined(separator: " ")
+
+    private func sessionIDs(limit: Int, offset: Int) throws -> [String] {
+        let size = try store.leafCount
+        return try store.readDatabase { db in
+            try String.fetchAll(db, sql: """
+                SELECT session_id FROM entries WHERE \(Self.sessionCondition)
+                GROUP BY session_id ORDER BY MIN(idx) DESC LIMIT ? OFFSET ?
+                """, arguments: [Int64(size), limit, offset])
+        }
+    }
+}
+
+/// One session's entries, decoded (clear envelopes), and its data key.
+private struct SessionEntries {
+    let sessionID: String
+    let entries: [(stored: LedgerStoredEntry, envelope: LedgerEntryEnvelope)]
+    let key: LedgerSessionKey
+
+    init(session: String, browser: LedgerBrowser) throws {
+        sessionID = session
+        entries = try browser.store.entryIndexes(sessionID: session).compactMap { index in
+            guard let stored = try browser.store.entry(at: index) else { return nil }
+            return (stored, try LedgerEntryCodec.decode(stored.bytes))
+        }
+        key = try LedgerSessionKey(session: session, in: browser.store, masterKey: browser.masterKey)
+    }
+
+    var summary: SessionSummary {
+        let envelopes = entries.map(\.envelope)
+        let authentication = envelopes.first { $0.kind == "authentication" }
+        return SessionSummary(
+            sessionID: sessionID, connection: envelopes.lazy.compactMap(\.connection).first,
+            principal: authentication?.principal ?? envelopes.lazy.compactMap(\.principal).first,
+            startedAt: envelopes.first?.time ?? Date(timeIntervalSince1970: 0),
+            lastActivityAt: envelopes.last?.time ?? Date(timeIntervalSince1970: 0), entryCount: envelopes.count,
+            statementCount: envelopes.filter { $0.kind == "statement" }.count,
+            approvalCount: envelopes.filter { $0.kind == "approval" }.count, erased: key.erased)
+    }
+}
+
+/// One recorded session, as the session list shows it.
+public struct SessionSummary: Sendable, Equatable {
+    public var sessionID: String
+    public var connection: String?
+    /// Who authenticated (from the session's authentication entry); nil when refused.
+    public var principal: Principal?
+    public var startedAt: Date
+    public var lastActivityAt: Date
+    public var entryCount: Int
+    public var statementCount: Int
+    /// Entries of kind `approval` (every step of every request).
+    public var approvalCount: Int
+    /// The session's data key is erased: its sealed fields can no longer be read.
+    public var erased: Bool
+}
+
+/// One session and every one of its entries, oldest first.
+public struct SessionTimeline: Sendable, Equatable {
+    public var summary: SessionSummary
+    public var entries: [TimelineEntry]
+}
+
+/// One labelled value of a timeline entry.
+public struct TimelineDetail: Sendable, Equatable {
+    public var label: String
+    public var value: String
+
+    public init(_ label: String, _ value: String) {
+        self.label = label
+        self.value = value
+    }
+}

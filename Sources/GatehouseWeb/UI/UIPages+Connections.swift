@@ -1,0 +1,42 @@
+import Hummingbird
+
+/// The connections page: who may reach each upstream, when statements wait for approval, and
+/// what personal data the configuration classifies there.
+extension WebUI {
+    func connectionsPage(session: UISessionStore.Session) -> Response {
+        let sections: [HTML] = connections.map { connection in
+            let tables: [HTML] = connection.classified.map { table in
+                let columns: [HTML] = table.columns.map { "<li><code>\($0.name)</code>: \($0.category)</li>" }
+                let columnList: HTML = columns.isEmpty ? "<span class=\"muted\">whole table</span>" : "<ul>\(columns)</ul>"
+                return """
+                    <tr><td><code>\(table.relation)</code></td><td>\(table.category ?? "")</td>
+                    <td>\(columnList)</td></tr>
+                    """
+            }
+            let classification: HTML = tables.isEmpty
+                ? "<p class=\"muted\">No personal data is classified on this connection.</p>"
+                : """
+                    <table><thead><tr><th scope="col">Table</th><th scope="col">Category</th><th scope="col">Columns</th></tr></thead>
+                    <tbody>\(tables)</tbody></table>
+                    """
+            return """
+                <section aria-labelledby="c-\(connection.name)">
+                <h2 id="c-\(connection.name)">\(connection.name)</h2>
+                <dl>
+                <dt>Kind</dt><dd>\(connection.kind)</dd>
+                <dt>Upstream</dt><dd><code>\(connection.upstream)</code></dd>
+                <dt>Allowed groups</dt><dd>\(HTML.list(connection.allowedGroups))</dd>
+                <dt>Approval</dt><dd>\(connection.approvalMode)</dd>
+                <dt>Approver groups</dt><dd>\(HTML.list(connection.approverGroups))</dd>
+                <dt>Break-glass groups</dt><dd>\(HTML.list(connection.breakGlassGroups))</dd>
+                <dt>Hold time</dt><dd>\(connection.holdSeconds) s</dd>
+                <dt>Longest grant</dt><dd>\(connection.maximumGrantMinutes) minutes</dd>
+                </dl>
+                <h3>Classified personal data</h3>
+                \(classification)
+                </section>
+                """
+        }
+        return UILayout.page(title: "Connections", session: session, body: "\(sections)")
+    }
+}

@@ -1,0 +1,38 @@
+import GatehouseCore
+
+/// What a signed-in human may do in the UI, from their groups. Roles open pages; they never
+/// widen a decision: the broker still checks the connection's approver groups and four-eyes.
+public enum UIRole: String, Sendable, CaseIterable, Comparable {
+    /// Sees and decides approval requests (member of some connection's approver groups).
+    case approver
+    /// Reads sessions, timelines, the ledger's status and the connections.
+    case auditor
+    /// Everything an approver and an auditor can see (deciding still needs approver groups).
+    case admin
+
+    public static func < (lhs: UIRole, rhs: UIRole) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// Which groups hold which role.
+public struct UIRoleRules: Sendable, Equatable {
+    public var approverGroups: Set<String>
+    public var auditorGroups: Set<String>
+    public var adminGroups: Set<String>
+
+    public init(approverGroups: some Sequence<String>, auditorGroups: some Sequence<String>, adminGroups: some Sequence<String>) {
+        self.approverGroups = Set(approverGroups)
+        self.auditorGroups = Set(auditorGroups)
+        self.adminGroups = Set(adminGroups)
+    }
+
+    public func roles(of principal: Principal) -> Set<UIRole> {
+        let groups = Set(principal.groups)
+        var roles: Set<UIRole> = []
+        if !groups.isDisjoint(with: approverGroups) { roles.insert(.approver) }
+        if !groups.isDisjoint(with: auditorGroups) { roles.insert(.auditor) }
+        if !groups.isDisjoint(with: adminGroups) { roles.insert(.admin) }
+        return roles
+    }
+}

@@ -1,0 +1,110 @@
+import AsyncHTTPClient
+import Foundation
+import GatehouseConfig
+import GatehouseCore
+import GatehouseIdentity
+import GatehouseLedger
+import GatehouseStore
+import GatehouseWeb
+import Logging
+
+/// Builds the web UI from the configuration: the sign-in provider (`web.login`, else the dev
+/// issuer), roles from groups, the ledger the auditor pages read, and the connections page.
+enum WebUISetup {
+    static func make(
+        _ configuration: GatehouseConfiguration, approvals: ApprovalSetup, api: ApprovalAPI, devIssuer: DevIssuer?,
+        ledger: SQLiteLedgerStore, recorder: any EventRecorder, httpClient: HTTPClient, logger: Logger
+    ) throws -> WebUI {
+        let publicURL = configuration.publicBaseURL
+        let callbackURL = publicURL + WebUI.basePath + "/callback"
+        let login = try loginProvider(configuration, devIssuer: devIssuer, callbackURL: callbackURL, httpClient: httpClient, logger: logger)
+        let roles = UIRoleRules(approverGroups: configuration.connections.flatMap(\.approval.approverGroups),
+                                auditorGroups: configuration.web.auditorGroups, adminGroups: configuration.web.adminGroups)
+        return WebUI(publicBaseURL: publicURL, login: login, roles: roles, approvals: api,
+                     evidence: try evidence(configuration, ledger: ledger), connections: configuration.connections.map(connection),
+                     sessionLifetime: TimeInterval(configuration.web.sessionMinutes * 60), recorder: recorder)
+    }
+
+    /// The UI's OIDC client: `web.login` names one of `identity.issuers`; without it the dev
+    /// issuer signs humans in (client ID `gatehouse-ui`). ID tokens are validated with the
+    /// issuer's own settings, the client ID as audience, and the sign-in's nonce.
+    private static func loginProvider(
+        _ configuration: GatehouseConfiguration, devIssuer: DevIssuer?, callbackURL: String, httpClient: HTTPClient, logger: Logger
+    ) throws -> UILoginProvider? {
+        let issuer: IssuerConfiguration
+        let clientID: String
+        var clientSecret: String?
+        var scopes = WebConfiguration.defaultScopes
+        if let login = configuration.web.login {
+            guard let settings = configuration.issuers.first(where: { $0.issuer == login.issuer }) else { return nil }
+            issuer = IssuerConfiguration(issuer: settings.issuer, audiences: [login.clientID], discoveryURL: settings.discoveryURL,
+                                         groupsClaim: settings.groupsClaim, algorithms: settings.algorithms, leewaySeconds: settings.leewaySeconds)
+            clientID = login.clientID
+            scopes = login.scopes
+            do {
+                clientSecret = try login.clientSecret.map { try $0.resolve() }
+            } catch {
+                throw ValidationFailure("\(configuration.sourcePath): web.login client secret: \(error)")
+            }
+        } else if let devIssuer {
+            clientID = WebConfiguration.devIssuerClientID
+            var settings = devIssuer.issuerConfiguration
+            settings.audiences = [clientID]
+            issuer = settings
+        } else {
+            return nil
+        }
+        let client = OIDCLoginClient(issuer: issuer, clientID: clientID, clientSecret: clientSecret, redirectURI: callbackURL,
+                                     scopes: scopes, httpClient: httpClient, logger: logger)
+        let validator = TokenValidator(issuers: [issuer], httpClient: httpClient, logger: logger)
+        return UILoginProvider(
+            issuer: issuer.issuer,
+            authorizationURL: { state, nonce, challenge in
+                try await client.authorizationURL(state: state, nonce: nonce, codeChallenge: challenge)
+            },
+            complete: { code, verifier, nonce in
+                let idToken = try await client.exchange(code: code, codeVerifier: verifier)
+                return try await validator.validateIDToken(idToken, nonce: nonce)
+            })
+    }
+
+    private static func evidence(_ configuration: GatehouseConfiguration, ledger: SQLiteLedgerStore) throws -> UIEvidence {
+        let signer = try LedgerSetup.signer(configuration)
+        let verifier = signer.verifier
+        let origin = LedgerSetup.origin(configuration, signer: signer)
+        let browser = LedgerBrowser(store: ledger, masterKey: try LedgerSetup.masterKey(configuration), verifier: verifier, origin: origin)
+        return UIEvidence(browser: browser) {
+            // The same checks as `gatehouse audit verify`, through a store of their own (opening
+            // it re-verifies the tree) on a thread of their own: the gateway's appends go on
+            // meanwhile, and a long verification holds no event loop.
+            await Task.detached {
+                do {
+                    var quiet = Logger(label: "gatehouse.ui.verify")
+                    quiet.logLevel = .critical  // failures are the page's message
+                    let store = try SQLiteLedgerStore(path: configuration.ledgerDatabasePath, logger: quiet)
+                    defer { store.close() }
+                    let external = try LedgerSetup.externalCheckpoints(configuration)
+                    let summary = try LedgerLogVerification(store: store, verifier: verifier, origin: origin).verify(externalCheckpoints: external)
+                    return UIEvidence.Verification(passed: true, message: summary.description)
+                } catch let error as LedgerStoreError {
+                    return UIEvidence.Verification(passed: false, message: LedgerLogVerificationFailure(openError: error).description)
+                } catch {
+                    return UIEvidence.Verification(passed: false, message: "\(error)")
+                }
+            }.value
+        }
+    }
+
+    private static func connection(_ connection: ConnectionConfiguration) -> UIConnection {
+        let upstream = connection.upstream
+        let rules = connection.approval
+        return UIConnection(
+            name: connection.name, kind: connection.type.rawValue, upstream: "\(upstream.host):\(upstream.port)/\(upstream.database)",
+            allowedGroups: connection.allowedGroups, approvalMode: rules.mode.rawValue, approverGroups: rules.approverGroups,
+            breakGlassGroups: rules.breakGlassGroups, holdSeconds: rules.holdTimeoutSeconds, maximumGrantMinutes: rules.maximumGrantMinutes,
+            classified: connection.personalData.tables.map { table in
+                UIConnection.ClassifiedTable(relation: table.relation.description, category: table.category,
+                                             columns: table.columns.sorted { $0.key < $1.key }.map { (name: $0.key, category: $0.value) })
+            })
+    }
+}
