@@ -98,6 +98,16 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: optimisedInDebug),
 
+        // zlib (Debian's zlib1g-dev), linked as a system library: Git packs are zlib streams.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+
+        // Git's smart HTTP protocol and pack format as pure values and parsers: pkt-lines,
+        // upload-pack and receive-pack requests, report-status, pack objects, commits, deltas.
+        .target(name: "GatehouseGit", dependencies: [
+            "GatehouseCore", "CZlib",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
         // The PostgreSQL listener, upstream connector and relay (SwiftNIO).
         .target(name: "GatehousePostgres", dependencies: [
             "GatehouseApproval",
@@ -115,6 +125,18 @@ let package = Package(
             "GatehouseCore", "GatehouseIdentity", "GatehouseApproval", "GatehousePolicy", "GatehouseStore", "GatehouseLedger",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // The HTTP reverse-proxy core the Git, Azure Blob and Kubernetes adapters share: forwarding
+        // with credential injection, hop-by-hop hygiene and streaming both ways.
+        .target(name: "GatehouseHTTPProxy", dependencies: [
+            "GatehouseCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -186,10 +208,12 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "GatehouseGitTests", dependencies: ["GatehouseGit", "GatehouseCore"]),
         .testTarget(name: "GatehousePostgresWireTests", dependencies: [
             "GatehousePostgresWire",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .testTarget(name: "GatehouseHTTPProxyTests", dependencies: ["GatehouseHTTPProxy", "GatehouseCore", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -4,7 +4,7 @@
 # Python clients and tools. Idempotent: when everything is present it does nothing, quietly.
 set -euo pipefail
 
-APT_PACKAGES=(postgresql postgresql-contrib libpg-query-dev libsqlite3-dev pgbouncer openssl chromium chromium-driver)
+APT_PACKAGES=(postgresql postgresql-contrib libpg-query-dev libsqlite3-dev zlib1g-dev git pgbouncer openssl chromium chromium-driver)
 # pip requirement -> the module that proves it is installed
 declare -A PIP_PACKAGES=(
   ["psycopg[binary]"]="psycopg_binary"
