@@ -108,6 +108,18 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // Scanning what a Git push adds (whole blobs, delta inserts) for personal identifiers, pure.
+        .target(name: "GatehouseGitScan", dependencies: ["GatehouseCore", "GatehouseGit", "GatehouseMasking"], swiftSettings: optimisedInDebug),
+
+        // Git smart HTTP through the gateway: authentication, push rules and scanning, recording,
+        // forwarding through the HTTP proxy core.
+        .target(name: "GatehouseGitGateway", dependencies: [
+            "GatehouseCore", "GatehouseGit", "GatehouseGitScan", "GatehouseHTTPProxy", "GatehousePolicy",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+
         // The PostgreSQL listener, upstream connector and relay (SwiftNIO).
         .target(name: "GatehousePostgres", dependencies: [
             "GatehouseApproval",
@@ -154,10 +166,11 @@ let package = Package(
         // holds requests until decided. No I/O; the gateway turns its transitions into evidence.
         .target(name: "GatehouseApproval", dependencies: ["GatehouseCore", "GatehousePolicy"]),
 
-        // The `gatehouse` command: serve, demo, token, check-config.
+        // The `gatehouse` command: serve, demo, token, check-config, approvals, audit.
         .executableTarget(name: "gatehouse", dependencies: [
             "GatehouseCore", "GatehouseConfig", "GatehouseIdentity", "GatehousePostgres",
             "GatehouseStore", "GatehouseWeb", "GatehouseMasking", "GatehouseApproval", "GatehousePolicy", "GatehouseNotify",
+            "GatehouseGitGateway", "GatehouseGitScan", "GatehouseHTTPProxy",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -209,6 +222,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "GatehouseGitTests", dependencies: ["GatehouseGit", "GatehouseCore"]),
+        .testTarget(name: "GatehouseGitGatewayTests", dependencies: ["GatehouseGitGateway"]),
+        .testTarget(name: "GatehouseGitScanTests", dependencies: ["GatehouseGitScan", "GatehouseGit", "GatehouseMasking", "GatehouseCore"]),
         .testTarget(name: "GatehousePostgresWireTests", dependencies: [
             "GatehousePostgresWire",
             .product(name: "NIOCore", package: "swift-nio"),

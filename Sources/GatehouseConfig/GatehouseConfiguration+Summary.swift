@@ -25,6 +25,9 @@ extension GatehouseConfiguration {
         for connection in connections {
             lines.append(contentsOf: Self.describe(connection))
         }
+        for connection in gitConnections {
+            lines.append(contentsOf: Self.describe(connection))
+        }
         lines.append(contentsOf: describeMasking())
         lines.append(contentsOf: describeLedger())
         lines.append(contentsOf: describeWeb())
@@ -133,6 +136,24 @@ extension GatehouseConfiguration {
             lines.append("    masking overrides: \(overrides.joined(separator: "; "))")
         }
         return lines
+    }
+
+    private static func describe(_ connection: GitConnectionConfiguration) -> [String] {
+        let upstream = connection.upstream
+        let credential: String
+        switch upstream.authentication {
+        case .none: credential = "no credential"
+        case .basic: credential = "basic as \(upstream.username), token from \(upstream.token.map { "\($0)" } ?? "nowhere")"
+        case .bearer: credential = "bearer token from \(upstream.token.map { "\($0)" } ?? "nowhere")"
+        }
+        let push = connection.push
+        return [
+            "  \(connection.name) (git)",
+            "    upstream: \(upstream.url), \(credential)",
+            "    allowed groups: \(connection.allowedGroups.joined(separator: ", "))",
+            "    push: branches \(push.branches.joined(separator: ", ")); tags \(push.tags ? "allowed" : "refused"); "
+                + "forced updates \(push.allowForce ? "allowed" : "refused"); scan \(push.scan.rawValue)",
+        ]
     }
 
     private static func describe(_ rules: ApprovalRules) -> String {

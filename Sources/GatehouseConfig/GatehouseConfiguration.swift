@@ -12,6 +12,8 @@ public struct GatehouseConfiguration: Sendable {
     /// nil unless enabled.
     public var devIssuer: DevIssuerSettings?
     public var connections: [ConnectionConfiguration]
+    /// `connections` entries of `type: git`.
+    public var gitConnections: [GitConnectionConfiguration]
     /// The global masking settings; each connection may override its rules.
     public var masking: MaskingConfiguration
     /// The evidence ledger: keys, checkpoints, retention.
@@ -26,7 +28,8 @@ public struct GatehouseConfiguration: Sendable {
         postgresListener: PostgresListenerConfiguration = PostgresListenerConfiguration(),
         httpListener: HTTPListenerConfiguration = HTTPListenerConfiguration(),
         issuers: [IssuerSettings] = [], devIssuer: DevIssuerSettings? = nil,
-        connections: [ConnectionConfiguration] = [], masking: MaskingConfiguration = MaskingConfiguration(),
+        connections: [ConnectionConfiguration] = [], gitConnections: [GitConnectionConfiguration] = [],
+        masking: MaskingConfiguration = MaskingConfiguration(),
         ledger: LedgerConfiguration = LedgerConfiguration(), notifications: [NotificationConfiguration] = [],
         web: WebConfiguration = WebConfiguration()
     ) {
@@ -37,6 +40,7 @@ public struct GatehouseConfiguration: Sendable {
         self.issuers = issuers
         self.devIssuer = devIssuer
         self.connections = connections
+        self.gitConnections = gitConnections
         self.masking = masking
         self.ledger = ledger
         self.notifications = notifications

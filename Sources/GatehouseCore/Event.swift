@@ -41,6 +41,8 @@ public enum EventPayload: Sendable, Codable, Equatable {
     /// A step of a just-in-time approval: requested, notified, decided, expired, cancelled,
     /// a grant used, or a break-glass bypass.
     case approval(Approval)
+    /// A Git smart-HTTP request (fetch, ls-refs, advertisement or push) and its decision.
+    case git(GitActivity)
 
     public var kind: String {
         switch self {
@@ -51,6 +53,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case .erasure: return "erasure"
         case .configuration: return "configuration"
         case .approval: return "approval"
+        case .git: return "git"
         }
     }
 
@@ -68,6 +71,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case "erasure": self = .erasure(try Erasure(from: decoder))
         case "configuration": self = .configuration(try Configuration(from: decoder))
         case "approval": self = .approval(try Approval(from: decoder))
+        case "git": self = .git(try GitActivity(from: decoder))
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown event kind '\(kind)'"))
         }
@@ -84,6 +88,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case .erasure(let value): try value.encode(to: encoder)
         case .configuration(let value): try value.encode(to: encoder)
         case .approval(let value): try value.encode(to: encoder)
+        case .git(let value): try value.encode(to: encoder)
         }
     }
 

@@ -7,6 +7,11 @@ extension LedgerEntryEnvelope {
         guard let key else { return .sealedUnavailable(self) }
         guard key.id == sealed.keyID else { throw LedgerEntryError.dataKeyMismatch(entryKeyID: sealed.keyID, givenKeyID: key.id) }
         let plaintext = try sealed.open(with: key, envelope: associatedData())
-        return .event(joined(with: try SealedFields(canonicalBytes: plaintext, kind: kind)))
+        let fields = try SealedFields(canonicalBytes: plaintext, kind: kind)
+        // A git entry seals one `commits` element per clear commit, in the same order.
+        if case .git(let git) = payload, (fields.commits?.count ?? 0) != git.commits.count {
+            throw LedgerEntryError.invalidValue("sealed.commits")
+        }
+        return .event(joined(with: fields))
     }
 }

@@ -13,6 +13,8 @@ extension LedgerEntryEnvelope {
         case erasure(EventPayload.Erasure)
         case configuration(EventPayload.Configuration)
         case approval(Approval)
+        /// A Git request: commit authorship and messages are sealed, everything else is clear.
+        case git(Git)
 
         public var kind: String {
             switch self {
@@ -23,6 +25,7 @@ extension LedgerEntryEnvelope {
             case .erasure: return "erasure"
             case .configuration: return "configuration"
             case .approval: return "approval"
+            case .git: return "git"
             }
         }
     }

@@ -40,6 +40,7 @@ extension LedgerEntryEnvelope {
         try fields.finish()
         switch payload {
         case .statement where sealed == nil: throw LedgerEntryError.missingField("sealed")
+        case .git(let git) where sealed == nil && !git.commits.isEmpty: throw LedgerEntryError.missingField("sealed")
         case .sessionEnd where sealed != nil, .erasure where sealed != nil, .configuration where sealed != nil:
             throw LedgerEntryError.unexpectedField("sealed")
         default: break
@@ -77,6 +78,8 @@ extension LedgerEntryEnvelope {
                                                  requestedBy: try fields.optionalString("requestedBy")))
         case "approval":
             return .approval(try readApproval(&fields))
+        case "git":
+            return .git(try readGit(&fields))
         case "configuration":
             return .configuration(EventPayload.Configuration(path: try fields.string("path"), sha256: try fields.string("sha256"),
                                                              connections: try readStrings("connections", &fields)))
@@ -114,11 +117,11 @@ extension LedgerEntryEnvelope {
             notified: try readOptionalStrings("notified", &fields)))
     }
 
-    private static func readStrings(_ key: String, _ fields: inout LedgerEntryFields) throws -> [String] {
+    static func readStrings(_ key: String, _ fields: inout LedgerEntryFields) throws -> [String] {
         try strings(fields.array(key), at: fields.path(of: key))
     }
 
-    private static func readOptionalStrings(_ key: String, _ fields: inout LedgerEntryFields) throws -> [String]? {
+    static func readOptionalStrings(_ key: String, _ fields: inout LedgerEntryFields) throws -> [String]? {
         try fields.optionalArray(key).map { try strings($0, at: fields.path(of: key)) }
     }
 

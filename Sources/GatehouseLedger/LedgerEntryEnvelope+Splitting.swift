@@ -23,6 +23,10 @@ extension LedgerEntryEnvelope {
             sealed.statement = value.statement
             sealed.comment = value.comment
             payload = .approval(Approval(value))
+        case .git(let value):
+            sealed.commits = value.commits.isEmpty ? nil : value.commits.map(SealedFields.CommitPeople.init)
+            sealed.subjects = value.subjects
+            payload = .git(Git(value))
         case .statement(let value):
             sealed.text = value.text
             sealed.parameters = value.parameters
@@ -65,6 +69,8 @@ extension LedgerEntryEnvelope {
             eventPayload = .configuration(value)
         case .approval(let value):
             eventPayload = .approval(value.joined(purpose: sealed.purpose, statement: sealed.statement, comment: sealed.comment))
+        case .git(let value):
+            eventPayload = .git(value.joined(commits: sealed.commits ?? [], subjects: sealed.subjects))
         case .statement(let value):
             let text = sealed.text ?? ""
             let clear = value.analysis

@@ -93,6 +93,8 @@ extension LedgerEntryEnvelope {
             Self.write(strings: value.sessions, into: &writer)
         case .approval(let value):
             try Self.write(value, into: &writer)
+        case .git(let value):
+            try Self.write(value, into: &writer)
         case .configuration(let value):
             writer.key("connections")
             Self.write(strings: value.connections, into: &writer)
@@ -146,7 +148,7 @@ extension LedgerEntryEnvelope {
         writer.string(approval.step.rawValue)
     }
 
-    private static func write(strings: [String], into writer: inout CanonicalJSONWriter) {
+    static func write(strings: [String], into writer: inout CanonicalJSONWriter) {
         writer.beginArray()
         for string in strings { writer.string(string) }
         writer.endArray()

@@ -25,6 +25,6 @@ public struct LedgerEntryEnvelope: Sendable, Equatable {
         self.sealed = sealed
     }
 
-    /// The event kind (`authentication`, `session_end`, `statement`, `outcome`, `erasure`, `configuration`), as in `GatehouseEvent.kind`.
+    /// The event kind (`authentication`, `session_end`, `statement`, `outcome`, `erasure`, `configuration`, `approval`, `git`), as in `GatehouseEvent.kind`.
     public var kind: String { payload.kind }
 }

@@ -39,6 +39,14 @@ extension SealedFields {
             purpose = try fields.optionalString("purpose")
             statement = try fields.optionalString("statement")
             comment = try fields.optionalString("comment")
+        case "git":
+            commits = try fields.optionalObjects("commits") { commit in
+                CommitPeople(authorEmail: try commit.string("authorEmail"), authorName: try commit.string("authorName"),
+                             committerEmail: try commit.string("committerEmail"), committerName: try commit.string("committerName"),
+                             message: try commit.string("message"))
+            }
+            if commits?.isEmpty == true { throw LedgerEntryError.invalidValue(fields.path(of: "commits")) }
+            subjects = try Self.readSubjects(&fields)
         default:
             break
         }

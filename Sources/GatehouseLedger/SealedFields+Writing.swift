@@ -17,6 +17,25 @@ extension SealedFields {
             writer.key("comment")
             writer.string(comment)
         }
+        if let commits {
+            writer.key("commits")
+            writer.beginArray()
+            for commit in commits {
+                writer.beginObject()
+                writer.key("authorEmail")
+                writer.string(commit.authorEmail)
+                writer.key("authorName")
+                writer.string(commit.authorName)
+                writer.key("committerEmail")
+                writer.string(commit.committerEmail)
+                writer.key("committerName")
+                writer.string(commit.committerName)
+                writer.key("message")
+                writer.string(commit.message)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
         if let errorMessage {
             writer.key("errorMessage")
             writer.string(errorMessage)

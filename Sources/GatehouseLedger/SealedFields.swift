@@ -8,11 +8,14 @@ import GatehouseCore
 ///   analysis's text differs from `text`), `limitation`;
 /// - outcome: `errorMessage`, `subjects`;
 /// - approval: `purpose`, `statement`, `comment` (when the step has them);
+/// - git: `commits` (one per clear commit, same order: names, emails, message; present exactly
+///   when the payload has commits), `subjects` (the email digests);
 /// - session_end, erasure, configuration: none (no box).
 struct SealedFields: Sendable, Equatable {
     var analysisText: String?
     var clientAddress: String?
     var comment: String?
+    var commits: [CommitPeople]?
     var errorMessage: String?
     var limitation: String?
     var parameters: [String?]?
@@ -22,4 +25,26 @@ struct SealedFields: Sendable, Equatable {
     var text: String?
 
     var isEmpty: Bool { self == SealedFields() }
+
+    /// The sealed half of a pushed commit: who wrote and committed it, and its message.
+    struct CommitPeople: Sendable, Equatable {
+        var authorEmail: String
+        var authorName: String
+        var committerEmail: String
+        var committerName: String
+        var message: String
+
+        init(authorEmail: String, authorName: String, committerEmail: String, committerName: String, message: String) {
+            self.authorEmail = authorEmail
+            self.authorName = authorName
+            self.committerEmail = committerEmail
+            self.committerName = committerName
+            self.message = message
+        }
+
+        init(_ commit: GitActivity.CommitRecord) {
+            self.init(authorEmail: commit.authorEmail, authorName: commit.authorName, committerEmail: commit.committerEmail,
+                      committerName: commit.committerName, message: commit.message)
+        }
+    }
 }

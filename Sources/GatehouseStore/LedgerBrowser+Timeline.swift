@@ -8,7 +8,7 @@ import GatehouseLedger
 public struct TimelineEntry: Sendable, Equatable {
     public var index: UInt64
     public var time: Date
-    /// `authentication`, `statement`, `outcome`, `approval`, `session_end`, `erasure`, `configuration`.
+    /// `authentication`, `statement`, `outcome`, `approval`, `git`, `session_end`, `erasure`, `configuration`.
     public var kind: String
     public var headline: String
     public var details: [TimelineDetail]
@@ -71,6 +71,8 @@ private struct TimelineDescriber {
             return describe(outcome)
         case .approval(let approval):
             return describe(approval, actor: actor)
+        case .git(let git):
+            return describe(git)
         case .sessionEnd(let end):
             add("reason", end.reason)
             add("statements", String(end.statements))
@@ -146,4 +148,51 @@ private struct TimelineDescriber {
         }
         return "approval \(step) \(approval.requestID)"
     }
+
+    /// "git push team/app.git: 2 refs, 3 commits — allowed".
+    private mutating func describe(_ git: LedgerEntryEnvelope.Git) -> String {
+        add("service", git.service.rawValue)
+        add("operation", git.operation)
+        add("repository", git.repository)
+        add("protocol", "v\(git.protocolVersion)")
+        add("decision", git.decision)
+        add("reason", git.reason)
+        add("approval", git.approval)
+        add("refs advertised", git.refsAdvertised.map(String.init))
+        if git.wantsTotal > 0 { add("wants", "\(git.wantsTotal)") }
+        for update in git.refUpdates {
+            add("ref \(update.kind)", "\(update.ref) \(Self.short(update.old))..\(Self.short(update.new))")
+        }
+        let opened: [GitActivity.CommitRecord]? = if case .git(let activity)? = self.opened { activity.commits } else { nil }
+        for (index, commit) in git.commits.enumerated() {
+            var line = Self.short(commit.id)
+            if let opened, index < opened.count {
+                let person = opened[index]
+                line += " by \(person.authorName) <\(person.authorEmail)>: " + (person.message.split(separator: "\n").first.map(String.init) ?? "")
+            } else {
+                line += " (author and message \(unreadable))"
+            }
+            add("commit", line)
+        }
+        for finding in git.findings { add("finding", "\(finding.path): \(finding.count) \(finding.kind)") }
+        var parts: [String] = []
+        switch git.operation {
+        case GitActivity.Operation.push:
+            parts = [Self.count(git.refUpdates.count, "ref"), Self.count(git.commits.count, "commit")]
+        case GitActivity.Operation.fetch:
+            parts = [Self.count(git.wantsTotal, "want")]
+        default:
+            if let refs = git.refsAdvertised { parts = [Self.count(refs, "ref")] }
+        }
+        if !git.findings.isEmpty { parts.append(Self.count(git.findings.reduce(0) { $0 + $1.count }, "finding")) }
+        var headline = "git \(git.operation) \(git.repository)"
+        if !parts.isEmpty { headline += ": " + parts.joined(separator: ", ") }
+        headline += " — \(git.decision)"
+        if let reason = git.reason, git.decision != GitActivity.Decision.allowed { headline += " (\(reason))" }
+        return headline
+    }
+
+    private static func count(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
+    private static func short(_ id: String) -> String { String(id.prefix(12)) }
 }

@@ -73,6 +73,8 @@ public final class LedgerEventRecorder: EventRecorder, @unchecked Sendable {
         switch event.payload {
         case .statement(let statement): return statement.subjects ?? []
         case .outcome(let outcome): return outcome.subjects ?? []
+        // The digests of pushed commits' author and committer emails (kind `email`).
+        case .git(let git): return git.subjects ?? []
         default: return []
         }
     }

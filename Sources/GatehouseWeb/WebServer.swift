@@ -17,11 +17,13 @@ public struct WebServer: Sendable {
     public var approvals: ApprovalAPI?
     /// The web UI under `/ui`; its routes are registered only when set.
     public var ui: WebUI?
+    /// Further routes served on this listener (the Git gateway under `/git`).
+    public var extraRoutes: [@Sendable (Router<GatehouseRequestContext>) -> Void]
     public var logger: Logger
 
     public init(
         address: String, port: Int, tls: TLSConfiguration?, devIssuer: DevIssuer?, logger: Logger,
-        approvals: ApprovalAPI? = nil, ui: WebUI? = nil
+        approvals: ApprovalAPI? = nil, ui: WebUI? = nil, extraRoutes: [@Sendable (Router<GatehouseRequestContext>) -> Void] = []
     ) {
         self.address = address
         self.port = port
@@ -29,6 +31,7 @@ public struct WebServer: Sendable {
         self.devIssuer = devIssuer
         self.approvals = approvals
         self.ui = ui
+        self.extraRoutes = extraRoutes
         self.logger = logger
     }
 
@@ -48,6 +51,7 @@ public struct WebServer: Sendable {
         }
         approvals?.register(on: router)
         ui?.register(on: router)
+        for register in extraRoutes { register(router) }
         return router
     }
 

@@ -26,6 +26,11 @@ struct CheckConfigCommand: ParsableCommand {
         do { _ = try configuration.ledger.resolveConfiguredMasterKey() } catch {
             problems.append("ledger master key: \(error)")
         }
+        for connection in configuration.gitConnections {
+            do { _ = try connection.upstream.token?.resolve() } catch {
+                problems.append("connection '\(connection.name)': \(error)")
+            }
+        }
         for target in configuration.notifications {
             do {
                 _ = try target.url.resolve()

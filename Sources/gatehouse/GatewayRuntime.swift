@@ -44,19 +44,24 @@ struct GatewayRuntime {
         }
 
         let httpClient = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(10))))
+        // Git requests go upstream through a client of their own: no redirects, long reads.
+        let gitClient = configuration.gitConnections.isEmpty ? nil : GitSetup.makeHTTPClient()
         do {
             try await serve(ledger: ledger, recorder: recorder, issuers: issuers, devIssuer: devIssuer, httpClient: httpClient,
-                            group: group, onReady: onReady)
+                            gitClient: gitClient, group: group, onReady: onReady)
         } catch {
-            // The HTTP client must be shut down on every path, failures included.
+            // The HTTP clients must be shut down on every path, failures included.
             try? await httpClient.shutdown()
+            try? await gitClient?.shutdown()
             throw error
         }
         try? await httpClient.shutdown()
+        try? await gitClient?.shutdown()
     }
 
     private func serve(
         ledger: SQLiteLedgerStore, recorder: LedgerEventRecorder, issuers: [IssuerConfiguration], devIssuer: DevIssuer?, httpClient: HTTPClient,
+        gitClient: HTTPClient?,
         group: EventLoopGroup, onReady: (_ postgresPort: Int, _ httpPort: Int) -> Void
     ) async throws {
         let validator = TokenValidator(issuers: issuers, httpClient: httpClient, logger: logger)
@@ -70,9 +75,10 @@ struct GatewayRuntime {
         let api = approvals.api(validator: validator)
         let ui = try WebUISetup.make(configuration, approvals: approvals, api: api, devIssuer: devIssuer, ledger: ledger,
                                      recorder: recorder, httpClient: httpClient, logger: logger)
+        let git = try gitClient.flatMap { try GitSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0) }
         let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,
                             tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger,
-                            approvals: api, ui: ui)
+                            approvals: api, ui: ui, extraRoutes: git.map { gateway in [{ gateway.register(on: $0) }] } ?? [])
         let expiry = approvals.startExpiring()
         defer { expiry.cancel() }
 

@@ -68,7 +68,7 @@ enum MaskingSetup {
     }
 
     /// The detectors every connection shares: built-in kinds, custom patterns, dictionaries.
-    private static func detectorSet(_ masking: MaskingConfiguration) throws -> DetectorSet {
+    static func detectorSet(_ masking: MaskingConfiguration) throws -> DetectorSet {
         let kinds = try Set(masking.detectors.map { try identifierKind($0, keyPath: "detectors") })
         let patterns = try masking.customPatterns.map { pattern in
             do {

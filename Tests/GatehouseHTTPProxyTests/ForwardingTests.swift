@@ -71,7 +71,11 @@ import Testing
         try await withProxy { client, proxy in
             let (response, text) = try await client.send("\(proxy)/tls/echo/x")
             #expect(response.status.code == 502)
-            #expect(text == "gatehouse: upstream TLS handshake failed: 127.0.0.1: WRONG_VERSION_NUMBER\n")
+            // AsyncHTTPClient retries a failed handshake until its connect timeout; on a loaded
+            // machine the last attempt may still be connecting then, and it reports a timeout
+            // instead of the TLS error. Either way the client gets a 502 naming the host.
+            let tls = "gatehouse: upstream TLS handshake failed: 127.0.0.1: WRONG_VERSION_NUMBER\n"
+            #expect(text == tls || text == "gatehouse: upstream unreachable: 127.0.0.1\n", "\(text)")
         }
     }
 

@@ -2,22 +2,31 @@ extension ConfigurationDecoder {
     private static let connectionKeys = ["name", "type", "upstream", "allowed_groups", "personal_data", "masking", "retention_days", "approval"]
     private static let upstreamKeys = ["host", "port", "database", "user", "password_env", "password_file", "sslmode", "ca_file"]
 
-    func decodeConnections(_ value: ConfigValue) throws -> [ConnectionConfiguration] {
+    /// The `connections` list: PostgreSQL entries and Git entries (`type: git`, see
+    /// ConfigurationDecoder+GitConnections), one namespace of names.
+    func decodeConnections(_ value: ConfigValue) throws -> (postgres: [ConnectionConfiguration], git: [GitConnectionConfiguration]) {
         var connections: [ConnectionConfiguration] = []
+        var gitConnections: [GitConnectionConfiguration] = []
         var nameLines: [String: Int] = [:]
         for item in try value.nonEmptyList(of: "connection") {
-            let entry = try item.mapping(allowedKeys: Self.connectionKeys)
+            // The type decides which keys belong: read it first, then check the entry against them.
+            let type = try item.mapping(allowedKeys: Self.connectionKeys + Self.gitConnectionKeys).required("type").oneOf(ConnectionType.self)
+            let entry = try item.mapping(allowedKeys: type == .git ? Self.gitConnectionKeys : Self.connectionKeys)
             let nameValue = try entry.required("name")
             let name = try connectionName(nameValue)
             if let firstLine = nameLines[name] {
                 throw nameValue.error("connection name '\(name)' is already used on line \(firstLine)")
             }
             nameLines[name] = nameValue.mark?.line ?? 0
+            if type == .git {
+                gitConnections.append(try decodeGitConnection(entry, name: name))
+                continue
+            }
             let personalData = try decodePersonalData(entry.optional("personal_data"))
             connections.append(
                 ConnectionConfiguration(
                     name: name,
-                    type: try entry.required("type").oneOf(ConnectionType.self),
+                    type: type,
                     upstream: try decodeUpstream(entry.required("upstream")),
                     allowedGroups: try entry.required("allowed_groups").nonEmptyStringList(of: "group"),
                     personalData: personalData,
@@ -25,12 +34,12 @@ extension ConfigurationDecoder {
                     retentionDays: try entry.optional("retention_days")?.integer(in: Self.retentionDayRange),
                     approval: try decodeApproval(entry.optional("approval"), classification: personalData)))
         }
-        return connections
+        return (connections, gitConnections)
     }
 
     /// Clients send the name as the PostgreSQL database, so keep it to characters every
     /// client passes through unchanged.
-    private func connectionName(_ value: ConfigValue) throws -> String {
+    func connectionName(_ value: ConfigValue) throws -> String {
         try NameRegistry.plainName(value)
     }
 

@@ -10,15 +10,15 @@ struct ConfigurationDecoder {
         let dataDirectory = try absolutePath(document.required("data_dir"))
         let (postgresListener, httpListener) = try decodeListeners(document.optional("listeners"))
         let (issuers, devIssuer) = try decodeIdentity(document.optional("identity"), in: document)
-        let connections = try decodeConnections(document.required("connections"))
+        let (connections, gitConnections) = try decodeConnections(document.required("connections"))
         let masking = try decodeMasking(document.optional("masking"))
         let ledger = try decodeLedger(document.optional("ledger"))
         let notifications = try decodeNotifications(document.optional("notifications"))
         let web = try decodeWeb(document.optional("web"), issuers: issuers)
         return GatehouseConfiguration(
             sourcePath: sourcePath, dataDirectory: dataDirectory, postgresListener: postgresListener,
-            httpListener: httpListener, issuers: issuers, devIssuer: devIssuer, connections: connections, masking: masking, ledger: ledger,
-            notifications: notifications, web: web)
+            httpListener: httpListener, issuers: issuers, devIssuer: devIssuer, connections: connections, gitConnections: gitConnections,
+            masking: masking, ledger: ledger, notifications: notifications, web: web)
     }
 
     func absolutePath(_ value: ConfigValue) throws -> String {

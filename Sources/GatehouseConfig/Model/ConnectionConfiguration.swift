@@ -4,6 +4,8 @@ import GatehousePolicy
 /// The protocol family of a connection.
 public enum ConnectionType: String, Sendable, CaseIterable {
     case postgres
+    /// Git smart HTTP (`GitConnectionConfiguration`).
+    case git
 }
 
 /// One entry of `connections`: a named upstream that clients reach through the gateway.

@@ -5,7 +5,8 @@ struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Inspect, prove and erase the evidence ledger (docs/evidence.md).",
-        subcommands: [AuditKeyCommand.self, AuditSubjectCommand.self, AuditEraseCommand.self, AuditVerifyCommand.self, AuditExportCommand.self])
+        subcommands: [AuditKeyCommand.self, AuditSubjectCommand.self, AuditCommitsCommand.self, AuditEraseCommand.self, AuditVerifyCommand.self,
+                      AuditExportCommand.self])
 }
 
 /// The `--config` option every audit command takes.

@@ -88,15 +88,9 @@ struct AuditSubjectCommand: ParsableCommand {
             }]
             if let connection = session.connection { object["connection"] = connection }
             if let erasedAt = session.erasedAt.flatMap(UTCTimestamp.string(from:)) { object["erasedAt"] = erasedAt }
-            if let principal = session.principal {
-                var who: [String: Any] = ["subject": principal.subject, "issuer": principal.issuer, "groups": principal.groups]
-                if let username = principal.username { who["username"] = username }
-                if let agent = principal.agentApplication { who["agentApplication"] = agent }
-                object["principal"] = who
-            }
+            if let principal = session.principal { object["principal"] = AuditJSON.principal(principal) }
             return object
         }]
-        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        return AuditJSON.render(value)
     }
 }

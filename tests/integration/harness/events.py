@@ -93,6 +93,13 @@ def joined_payload(kind: str, clear: dict, sealed: dict) -> dict:
         if "limitation" in sealed:
             analysis["limitation"] = sealed["limitation"]
         payload["analysis"] = analysis
+    if kind == "git" and payload.get("commits"):
+        # docs/evidence.md: one sealed `commits` element per clear commit, same order; absent when
+        # the key is gone, and then the commits keep only their clear half.
+        people = sealed.get("commits")
+        if people is not None:
+            assert len(people) == len(payload["commits"]), "git entry: sealed commits do not match the clear ones"
+            payload["commits"] = [dict(commit, **person) for commit, person in zip(payload["commits"], people)]
     for field in ("subjects", "errorMessage", "clientAddress", "purpose", "statement", "comment"):
         if field in sealed:
             payload[field] = sealed[field]

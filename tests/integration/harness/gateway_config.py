@@ -38,6 +38,31 @@ class Connection:
 
 
 @dataclass
+class GitConnection:
+    """A `type: git` connection: the upstream's base URL, its credential (basic as `username`
+    with the token from `token_env`, or none), and the push rules section."""
+    name: str
+    url: str
+    token_env: str | None = None
+    username: str = "gatehouse"
+    allowed_groups: list = field(default_factory=lambda: ["engineers"])
+    push: dict | None = None
+
+    def yaml_lines(self) -> list:
+        q = json.dumps
+        upstream = {"url": self.url}
+        if self.token_env:
+            upstream.update({"authentication": "basic", "username": self.username, "token_env": self.token_env})
+        else:
+            upstream["authentication"] = "none"
+        lines = [f"  - name: {q(self.name)}", "    type: git", f"    upstream: {q(upstream)}",
+                 f"    allowed_groups: {q(self.allowed_groups)}"]
+        if self.push is not None:
+            lines.append(f"    push: {q(self.push)}")
+        return lines
+
+
+@dataclass
 class Issuer:
     issuer: str
     audiences: list
@@ -67,6 +92,8 @@ class GatewayConfig:
     notifications: list | None = None
     # The `web` section ({"login": {"issuer": ..., "client_id": ...}, "auditor_groups": [...], ...}).
     web: dict | None = None
+    # `type: git` entries of `connections` (GitConnection).
+    git_connections: list = field(default_factory=list)
 
     def yaml(self) -> str:
         q = json.dumps
@@ -104,6 +131,8 @@ class GatewayConfig:
                 lines.append(f"    retention_days: {connection.retention_days}")
             if connection.approval is not None:
                 lines.append(f"    approval: {q(connection.approval)}")
+        for git in self.git_connections:
+            lines += git.yaml_lines()
         if self.masking is not None:
             lines += ["", f"masking: {q(self.masking)}"]
         if self.ledger is not None:

@@ -50,10 +50,11 @@ class LedgerGateway:
 
     def __init__(self, directory: str, upstream, *, ledger: dict | None = None, name: str = "ledger-gw",
                  approval: dict | None = None, notifications: list | None = None,
-                 issuers: list | None = None, web: dict | None = None):
+                 issuers: list | None = None, web: dict | None = None, git_connections: list | None = None):
         """`approval`: when given, a third connection `shop_approval` (the demo classification)
         holds statements under these approval settings; `notifications`: the targets list;
-        `issuers` (harness `Issuer`s) and `web`: the identity issuers and the web UI section."""
+        `issuers` (harness `Issuer`s) and `web`: the identity issuers and the web UI section;
+        `git_connections`: harness `GitConnection`s."""
         from .stack import DEMO_MASKING, DEMO_PERSONAL_DATA  # stack imports nothing from here
 
         password = ensure_ledger_role(upstream)
@@ -78,6 +79,7 @@ class LedgerGateway:
             notifications=notifications,
             issuers=issuers or [],
             web=web,
+            git_connections=git_connections or [],
         )
         self.yaml = config.yaml()
         self.env = {LEDGER_PASSWORD_ENV: password}

@@ -1,0 +1,94 @@
+import Foundation
+import GatehouseCore
+import GatehouseGit
+import GatehouseHTTPProxy
+import Hummingbird
+import HTTPTypes
+import NIOCore
+
+/// The read side: ref advertisements (`GET info/refs`) and fetches (`POST git-upload-pack`).
+extension GitGateway {
+    func advertisement(_ request: Request, _ call: Call) async -> Response {
+        let service = request.uri.queryParameters["service"].map(String.init)
+        guard let service, service == "git-upload-pack" || service == "git-receive-pack" else {
+            return Self.plain(.forbidden, "only smart HTTP is served: info/refs needs ?service=git-upload-pack or git-receive-pack")
+        }
+        let proxyRequest = ProxyRequest(method: .get, path: call.path.upstreamPath, query: request.uri.query,
+                                        headers: request.headers, body: .none)
+        let upstream: UpstreamResponse
+        switch await forward(proxyRequest, call) {
+        case .success(let response): upstream = response
+        case .failure(let error): return error.response()
+        }
+        if let refusal = Self.upstreamRefusal(upstream, call) { return refusal }
+        let body: ByteBuffer
+        do {
+            body = try await upstream.collectBody(upTo: limits.advertisementBytes)
+        } catch let error as ProxyError {
+            return error.response()
+        } catch {
+            return ProxyError.upstreamFailed(host: call.connection.upstream.host, detail: "\(error)").response()
+        }
+        let advertised = upstream.status == .ok ? try? RefAdvertisement.parse(Array(body.readableBytesView)) : nil
+        var activity = Self.activity(service == "git-upload-pack" ? .uploadPack : .receivePack, "advertisement", call)
+        activity.protocolVersion = advertised?.version ?? Self.protocolVersion(request)
+        activity.refsAdvertised = advertised?.refs.count
+        // Recorded before the client sees a single ref.
+        guard await record(activity, call) else { return Self.notRecorded }
+        return Response(status: upstream.status, headers: upstream.headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    func uploadPack(_ request: Request, _ call: Call) async -> Response {
+        let proxyRequest: ProxyRequest
+        switch await Self.buffered(request, path: call.path.upstreamPath, limit: limits.uploadPackRequestBytes) {
+        case .success(let buffered): proxyRequest = buffered
+        case .failure(let error): return error.response()
+        }
+        guard case .buffer(let buffer) = proxyRequest.body else { return Self.plain(.badRequest, "the fetch request has no body") }
+        var body = Array(buffer.readableBytesView)
+        if request.headers[.contentEncoding]?.lowercased() == "gzip" {
+            do { body = try GzipBody.decompress(body, limit: limits.uploadPackRequestBytes) } catch {
+                return Self.plain(.badRequest, "the fetch request's gzip body cannot be read: \(error)")
+            }
+        }
+        var activity = Self.activity(.uploadPack, "fetch", call)
+        activity.protocolVersion = Self.protocolVersion(request)
+        do {
+            if activity.protocolVersion == 2 {
+                let v2 = try ProtocolV2Request.parse(body)
+                activity.operation = v2.command
+                activity.setWants((try v2.fetchArguments()?.wants ?? []).map(\.hex))
+            } else {
+                activity.setWants(try UploadPackRequest.parse(body).wants.map(\.hex))
+            }
+        } catch {
+            return Self.plain(.badRequest, "malformed fetch request: \(error)")
+        }
+        guard await record(activity, call) else { return Self.notRecorded }
+        switch await forward(proxyRequest, call) {
+        case .success(let upstream): return Self.upstreamRefusal(upstream, call) ?? upstream.response()
+        case .failure(let error): return error.response()
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func activity(_ service: GitActivity.Service, _ operation: String, _ call: Call) -> GitActivity {
+        GitActivity(service: service, operation: operation, repository: call.path.repository)
+    }
+
+    /// `Git-Protocol: version=2` asks for protocol v2; anything else is v0/v1.
+    static func protocolVersion(_ request: Request) -> Int {
+        let header = request.headers[HTTPField.Name("Git-Protocol")!] ?? ""
+        return header.split(separator: ":").contains { $0.trimmingCharacters(in: .whitespaces) == "version=2" } ? 2 : 0
+    }
+
+    /// The upstream refusing the gateway's own credentials is the operator's problem, not the
+    /// client's: a 401 passed through would make git ask the user for a password.
+    static func upstreamRefusal(_ upstream: UpstreamResponse, _ call: Call) -> Response? {
+        guard upstream.status == .unauthorized || upstream.status == .forbidden else { return nil }
+        call.logger.error("the Git upstream refused the gateway's credentials",
+                          metadata: ["connection": "\(call.connection.name)", "status": "\(upstream.status.code)"])
+        return plain(.badGateway, "the upstream of connection \(call.connection.name) refused the gateway's credentials (HTTP \(upstream.status.code)); the operator must check them")
+    }
+}

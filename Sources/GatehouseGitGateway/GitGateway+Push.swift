@@ -1,0 +1,104 @@
+import Foundation
+import GatehouseCore
+import GatehouseGit
+import GatehouseGitScan
+import GatehouseHTTPProxy
+import GatehousePolicy
+import Hummingbird
+import HTTPTypes
+import NIOCore
+
+/// Pushes (`POST git-receive-pack`): the whole request is read, its ref updates checked against
+/// the connection's push rules, its pack parsed (every new commit is recorded) and scanned for
+/// personal identifiers. A refused push never reaches the upstream: git gets a report naming
+/// each ref and why, and prints the explanation as `remote:` lines.
+extension GitGateway {
+    func receivePack(_ request: Request, _ call: Call) async -> Response {
+        let proxyRequest: ProxyRequest
+        switch await Self.buffered(request, path: call.path.upstreamPath, limit: limits.pushBytes) {
+        case .success(let buffered): proxyRequest = buffered
+        case .failure(let error): return error.response()
+        }
+        guard case .buffer(let buffer) = proxyRequest.body else { return Self.plain(.badRequest, "the push request has no body") }
+        let body = Array(buffer.readableBytesView)
+        let push: ReceivePackRequest
+        let pack: ParsedPack?
+        do {
+            push = try ReceivePackRequest.parse(body)
+            pack = push.packOffset < body.count ? try PackParser.parse(body[push.packOffset...]) : nil
+        } catch {
+            return Self.plain(.badRequest, "malformed push: \(error)")
+        }
+        var activity = Self.activity(.receivePack, "push", call)
+        activity.refUpdates = push.commands.map {
+            GitActivity.RefUpdateRecord(ref: $0.ref, old: $0.old.hex, new: $0.new.hex, kind: Self.kindName($0.kind))
+        }
+        activity.commits = (pack?.commits ?? []).map(Self.commitRecord)
+        // Authors and committers are data subjects: a developer's access request finds their commits.
+        activity.subjects = subjectDigests(activity.commitEmails)
+
+        var refusals: [(ref: String, reason: String)] = push.commands.compactMap { command in
+            let change = GitPushPolicy.RefChange(
+                ref: command.ref, isCreate: command.old.isZero, isDelete: command.new.isZero,
+                isFastForward: FastForward.isProvable(from: command.old, to: command.new, pushedCommits: pack?.commits ?? []))
+            return call.connection.push.refusal(of: change).map { (command.ref, $0) }
+        }
+        var explanation: String?
+        if let scanner = call.connection.scanner, let pack {
+            let report = scanner.scan(pack)
+            activity.findings = report.findings.map {
+                GitActivity.ScanFindingRecord(path: $0.path, kind: $0.name, count: $0.count)
+            }
+            // What could not be scanned cannot be let through (fail closed); binary files are
+            // skipped by design and named in the record.
+            let reason: String? = !report.isClean ? report.rejectionReason ?? "personal data in the pushed content"
+                : !report.isComplete ? "the push is too large to scan completely; split it into smaller pushes" : nil
+            if let reason {
+                explanation = report.explanation
+                refusals.append(contentsOf: push.commands.filter { command in !refusals.contains { $0.ref == command.ref } }
+                    .map { ($0.ref, reason) })
+            }
+        }
+        if let first = refusals.first {
+            activity.decision = "refused"
+            activity.reason = refusals.map { "\($0.ref): \($0.reason)" }.joined(separator: "; ")
+            guard await record(activity, call) else { return Self.notRecorded }
+            let message = ([explanation].compactMap { $0 } + refusals.map { "\($0.ref): \($0.reason)" }).joined(separator: "\n")
+            return Self.rejection(push, reason: first.reason, message: "gatehouse refused this push:\n" + message)
+        }
+        activity.decision = "allowed"
+        guard await record(activity, call) else { return Self.notRecorded }
+        switch await forward(proxyRequest, call) {
+        case .success(let upstream): return Self.upstreamRefusal(upstream, call) ?? upstream.response()
+        case .failure(let error): return error.response()
+        }
+    }
+
+    /// The receive-pack answer git expects, sent by the gateway itself: every ref `ng`.
+    static func rejection(_ push: ReceivePackRequest, reason: String, message: String) -> Response {
+        do {
+            let body = try ReceivePackRejection.body(commands: push.commands, reason: reason, sideband: push.usesSideband, message: message)
+            return Response(status: .ok, headers: [.contentType: "application/x-git-receive-pack-result", .cacheControl: "no-store"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        } catch {
+            // A reason git cannot carry still refuses the push, as a plain HTTP error.
+            return plain(.forbidden, "push refused: \(reason)")
+        }
+    }
+
+    static func kindName(_ kind: RefUpdate.Kind) -> String {
+        switch kind {
+        case .create: "create"
+        case .update: "update"
+        case .delete: "delete"
+        }
+    }
+
+    static func commitRecord(_ commit: GitCommit) -> GitActivity.CommitRecord {
+        GitActivity.CommitRecord(
+            id: commit.id.hex, tree: commit.tree.hex, parents: commit.parents.map(\.hex),
+            authorName: commit.author.name, authorEmail: commit.author.email, authorTime: commit.author.time,
+            committerName: commit.committer.name, committerEmail: commit.committer.email, committerTime: commit.committer.time,
+            message: commit.message)
+    }
+}

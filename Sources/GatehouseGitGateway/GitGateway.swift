@@ -1,0 +1,176 @@
+import Foundation
+import GatehouseCore
+import GatehouseGit
+import GatehouseGitScan
+import GatehouseHTTPProxy
+import GatehousePolicy
+import Hummingbird
+import HTTPTypes
+import Logging
+import NIOCore
+
+/// Git smart HTTP through the gateway (docs/git.md): clients use
+/// `https://<gateway>/git/<connection>/<repository>` with their OIDC token; the gateway checks
+/// who they are and what they may do, records every request in the ledger before it takes
+/// effect, refuses pushes its policy or its scan of the pushed pack rejects (with a report git
+/// prints), and forwards the rest to the upstream with credentials only it holds.
+public struct GitGateway: Sendable {
+    /// One `type: git` connection, ready to serve.
+    public struct Connection: Sendable {
+        public var name: String
+        public var upstream: UpstreamEndpoint
+        public var allowedGroups: [String]
+        public var push: GitPushPolicy
+        /// nil: pushes are not scanned.
+        public var scanner: GitPushScanner?
+
+        public init(
+            name: String, upstream: UpstreamEndpoint, allowedGroups: [String], push: GitPushPolicy, scanner: GitPushScanner?
+        ) {
+            self.name = name
+            self.upstream = upstream
+            self.allowedGroups = allowedGroups
+            self.push = push
+            self.scanner = scanner
+        }
+    }
+
+    /// Bodies the gateway must read whole before deciding; larger ones are refused (413).
+    public struct Limits: Sendable {
+        public var uploadPackRequestBytes = 64 * 1024 * 1024
+        public var pushBytes = 512 * 1024 * 1024
+        public var advertisementBytes = 64 * 1024 * 1024
+        public var upstreamTimeout: Duration = .seconds(300)
+        public init() {}
+    }
+
+    public var connections: [String: Connection]
+    public var forwarder: HTTPForwarder
+    /// Bearer or Basic-password token to principal (the same validation as PostgreSQL logins).
+    public var authenticate: @Sendable (String) async throws -> Principal
+    public var recorder: any EventRecorder
+    /// Emails to subject-index references (keyed digests, as masking makes them).
+    public var subjectDigests: @Sendable ([String]) -> [SubjectReference]
+    /// True when the listener has no TLS: tokens are then accepted from loopback clients only.
+    public var loopbackOnlyWithoutTLS: Bool
+    public var limits: Limits
+
+    public init(
+        connections: [Connection], forwarder: HTTPForwarder, authenticate: @escaping @Sendable (String) async throws -> Principal,
+        recorder: any EventRecorder, subjectDigests: @escaping @Sendable ([String]) -> [SubjectReference],
+        loopbackOnlyWithoutTLS: Bool, limits: Limits = Limits()
+    ) {
+        self.connections = Dictionary(connections.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.forwarder = forwarder
+        self.authenticate = authenticate
+        self.recorder = recorder
+        self.subjectDigests = subjectDigests
+        self.loopbackOnlyWithoutTLS = loopbackOnlyWithoutTLS
+        self.limits = limits
+    }
+
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        let gateway = self
+        router.get("/git/**") { request, context in await gateway.handle(request, context: context) }
+        router.post("/git/**") { request, context in await gateway.handle(request, context: context) }
+    }
+
+    /// Everything a request needs once the caller is known and allowed.
+    struct Call {
+        let path: GitRequestPath
+        let connection: Connection
+        let principal: Principal
+        let sessionID = UUID().uuidString.lowercased()
+        let logger: Logger
+    }
+
+    func handle<Context: RequestContext>(_ request: Request, context: Context) async -> Response {
+        guard let path = GitRequestPath(path: request.uri.path) else {
+            return Self.plain(.notFound, "not a Git smart-HTTP URL: use /git/<connection>/<repository>; the dumb HTTP protocol is not served")
+        }
+        guard let connection = connections[path.connection] else {
+            return Self.plain(.notFound, "unknown Git connection '\(path.connection)'")
+        }
+        if loopbackOnlyWithoutTLS, !Self.isLoopback(context) {
+            return Self.plain(.forbidden, "refusing a token over a connection without TLS: configure listeners.http.tls")
+        }
+        guard let token = GitCredentials.token(fromAuthorization: request.headers[.authorization]) else {
+            return Self.plain(.unauthorized, "authentication required: use your OIDC token as the password (any user name)",
+                              headers: [.wwwAuthenticate: "Basic realm=\"Gatehouse\""])
+        }
+        let principal: Principal
+        do {
+            principal = try await authenticate(token)
+        } catch {
+            await recordRefusedToken(connection: connection.name, reason: "\(error)", logger: context.logger)
+            return Self.plain(.unauthorized, "token rejected: \(error)", headers: [.wwwAuthenticate: "Basic realm=\"Gatehouse\""])
+        }
+        guard principal.groups.contains(where: connection.allowedGroups.contains) else {
+            return Self.plain(.forbidden, "\(principal.displayName) is not in a group allowed on connection \(connection.name)")
+        }
+        let call = Call(path: path, connection: connection, principal: principal, logger: context.logger)
+        switch path.endpoint {
+        case .infoRefs: return await advertisement(request, call)
+        case .uploadPack: return await uploadPack(request, call)
+        case .receivePack: return await receivePack(request, call)
+        }
+    }
+
+    // MARK: - Shared steps
+
+    /// Records the activity; false when it could not be (the request must then not proceed).
+    func record(_ activity: GitActivity, _ call: Call) async -> Bool {
+        let event = GatehouseEvent(sessionID: call.sessionID, connection: call.connection.name, principal: call.principal,
+                                   payload: .git(activity))
+        do {
+            try await recorder.record([event])
+            return true
+        } catch {
+            call.logger.error("git request not recorded; refusing it", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    static let notRecorded = plain(.serviceUnavailable, "the request could not be recorded in the evidence ledger, so it was not forwarded")
+
+    private func recordRefusedToken(connection: String, reason: String, logger: Logger) async {
+        let event = GatehouseEvent(sessionID: UUID().uuidString.lowercased(), connection: connection, principal: nil,
+                                   payload: .authentication(.init(accepted: false, reason: reason, clientAddress: nil, clientApplication: "git")))
+        do { try await recorder.record([event]) } catch {
+            logger.error("refused git token not recorded", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func forward(_ proxyRequest: ProxyRequest, _ call: Call) async -> Result<UpstreamResponse, ProxyError> {
+        do {
+            return .success(try await forwarder.forward(proxyRequest, to: call.connection.upstream, timeout: limits.upstreamTimeout))
+        } catch let error as ProxyError {
+            return .failure(error)
+        } catch {
+            return .failure(.upstreamFailed(host: call.connection.upstream.host, detail: "\(error)"))
+        }
+    }
+
+    /// The request's body, whole, within `limit`.
+    static func buffered(_ request: Request, path: String, limit: Int) async -> Result<ProxyRequest, ProxyError> {
+        do {
+            return .success(try await ProxyRequest.buffering(from: request, path: path, limit: limit))
+        } catch let error as ProxyError {
+            return .failure(error)
+        } catch {
+            return .failure(.invalidPath("unreadable request body: \(error)"))
+        }
+    }
+
+    static func plain(_ status: HTTPResponse.Status, _ message: String, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"]
+        headers.append(contentsOf: extra)
+        // git prints a text/plain error body as `remote: …` lines.
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: "gatehouse: \(message)\n")))
+    }
+
+    static func isLoopback<Context: RequestContext>(_ context: Context) -> Bool {
+        guard let address = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress else { return false }
+        return isLoopbackHost(address)
+    }
+}
