@@ -149,14 +149,14 @@ import Testing
     }
 }
 
-/// Polls until the condition holds, failing after 30 seconds. A liveness bound, not a speed
+/// Polls until the condition holds, failing after 90 seconds. A liveness bound, not a speed
 /// check: CPU-heavy synchronous suites running in parallel (Merkle property tests) can hold the
 /// cooperative threads for several seconds on a 2-core machine.
 func waitUntil(_ condition: @escaping @Sendable () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(30)
+    let deadline = ContinuousClock.now + .seconds(90)
     while !condition() {
         guard ContinuousClock.now < deadline else {
-            Issue.record("condition not met within 30 s")
+            Issue.record("condition not met within 90 s")
             return
         }
         try await Task.sleep(for: .milliseconds(10))

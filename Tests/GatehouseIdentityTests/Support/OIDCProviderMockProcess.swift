@@ -29,7 +29,7 @@ final class OIDCProviderMockProcess {
         pipe.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData) }
         try process.run()
 
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < deadline {
             if let url = output.firstMatch(of: #/Uvicorn running on (http://127\.0\.0\.1:\d+)/#) {
                 return OIDCProviderMockProcess(baseURL: url, process: process, output: output)
@@ -40,7 +40,7 @@ final class OIDCProviderMockProcess {
             try await Task.sleep(for: .milliseconds(50))
         }
         process.terminate()
-        throw SetupFailure(description: "oidc-provider-mock did not report its port within 30 s:\n\(output.text)")
+        throw SetupFailure(description: "oidc-provider-mock did not report its port within 90 s:\n\(output.text)")
     }
 
     private init(baseURL: String, process: Process, output: OutputBuffer) {
