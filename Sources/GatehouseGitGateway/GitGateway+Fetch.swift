@@ -32,7 +32,8 @@ extension GitGateway {
         let advertised = upstream.status == .ok ? try? RefAdvertisement.parse(Array(body.readableBytesView)) : nil
         var activity = Self.activity(service == "git-upload-pack" ? .uploadPack : .receivePack, "advertisement", call)
         activity.protocolVersion = advertised?.version ?? Self.protocolVersion(request)
-        activity.refsAdvertised = advertised?.refs.count
+        // Protocol v2 advertises capabilities only; its refs come later, through ls-refs.
+        activity.refsAdvertised = advertised?.version == 2 ? nil : advertised?.refs.count
         // Recorded before the client sees a single ref.
         guard await record(activity, call) else { return Self.notRecorded }
         return Response(status: upstream.status, headers: upstream.headers, body: ResponseBody(byteBuffer: body))
