@@ -21,7 +21,8 @@ enum WebUISetup {
         let roles = UIRoleRules(approverGroups: configuration.connections.flatMap(\.approval.approverGroups),
                                 auditorGroups: configuration.web.auditorGroups, adminGroups: configuration.web.adminGroups)
         return WebUI(publicBaseURL: publicURL, login: login, roles: roles, approvals: api,
-                     evidence: try evidence(configuration, ledger: ledger), connections: configuration.connections.map(connection),
+                     evidence: try evidence(configuration, ledger: ledger),
+                     connections: configuration.connections.map(connection) + configuration.gitConnections.map(connection),
                      sessionLifetime: TimeInterval(configuration.web.sessionMinutes * 60), recorder: recorder)
     }
 
@@ -98,13 +99,31 @@ enum WebUISetup {
     private static func connection(_ connection: ConnectionConfiguration) -> UIConnection {
         let upstream = connection.upstream
         let rules = connection.approval
+        func groups(_ list: [String]) -> String { list.isEmpty ? "none" : list.joined(separator: ", ") }
         return UIConnection(
             name: connection.name, kind: connection.type.rawValue, upstream: "\(upstream.host):\(upstream.port)/\(upstream.database)",
-            allowedGroups: connection.allowedGroups, approvalMode: rules.mode.rawValue, approverGroups: rules.approverGroups,
-            breakGlassGroups: rules.breakGlassGroups, holdSeconds: rules.holdTimeoutSeconds, maximumGrantMinutes: rules.maximumGrantMinutes,
+            allowedGroups: connection.allowedGroups,
+            details: [
+                .init("Approval", rules.mode.rawValue), .init("Approver groups", groups(rules.approverGroups)),
+                .init("Break-glass groups", groups(rules.breakGlassGroups)), .init("Hold time", "\(rules.holdTimeoutSeconds) s"),
+                .init("Longest grant", "\(rules.maximumGrantMinutes) minutes"),
+            ],
             classified: connection.personalData.tables.map { table in
                 UIConnection.ClassifiedTable(relation: table.relation.description, category: table.category,
                                              columns: table.columns.sorted { $0.key < $1.key }.map { (name: $0.key, category: $0.value) })
             })
+    }
+
+    private static func connection(_ connection: GitConnectionConfiguration) -> UIConnection {
+        let push = connection.push
+        return UIConnection(
+            name: connection.name, kind: "git", upstream: connection.upstream.url, allowedGroups: connection.allowedGroups,
+            details: [
+                .init("Push to branches", push.branches.joined(separator: ", ")), .init("Tags", push.tags ? "may be created" : "refused"),
+                .init("Forced updates", push.allowForce ? "allowed" : "refused"),
+                .init("Push scanning", push.scan == .reject ? "pushes adding personal identifiers are refused" : "off"),
+                .init("Approval", "not yet available for Git"),
+            ],
+            classified: [])
     }
 }

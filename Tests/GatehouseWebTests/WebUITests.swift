@@ -60,7 +60,7 @@ private enum UI {
     }
 
     static func fixture(
-        publicURL: String = base, requests: [ApprovalRequest], recorder: MemoryRecorder = MemoryRecorder()
+        publicURL: String = base, requests: [ApprovalRequest], recorder: MemoryRecorder = MemoryRecorder(), connections: [UIConnection] = []
     ) -> (WebUI, ApprovalBroker) {
         let broker = ApprovalBroker()
         for request in requests { broker.submit(request) { _ in } }
@@ -77,7 +77,7 @@ private enum UI {
             })
         let ui = WebUI(publicBaseURL: publicURL, login: login,
                        roles: UIRoleRules(approverGroups: ["dpo"], auditorGroups: ["audit"], adminGroups: ["root"]),
-                       approvals: api, evidence: nil, connections: [], sessionLifetime: 3600, recorder: recorder, now: now)
+                       approvals: api, evidence: nil, connections: connections, sessionLifetime: 3600, recorder: recorder, now: now)
         return (ui, broker)
     }
 
@@ -293,6 +293,23 @@ private enum UI {
                                                            form: "decision=approve&reason=why+not&csrf=\(eveToken)", session: eve.session)
             #expect(postStatus == .forbidden && postBody.contains("needs the approver or admin role"))
             #expect(broker.request(own.id)?.state == .pending)
+        }
+    }
+
+    @Test func connectionsShowEachKindsRulesAndClassification() async throws {
+        let git = UIConnection(name: "code", kind: "git", upstream: "https://dev.azure.com/contoso", allowedGroups: ["engineers"],
+                               details: [.init("Push to branches", "agent/*"), .init("Forced updates", "refused")], classified: [])
+        let shop = UIConnection(name: "shop", kind: "postgres", upstream: "db:5432/shop", allowedGroups: ["engineers"],
+                                details: [.init("Approval", "personal-data")],
+                                classified: [.init(relation: "public.customers", category: nil, columns: [(name: "email", category: "contact")])])
+        let (ui, _) = UI.fixture(requests: [], connections: [shop, git])
+        try await UI.application(ui).test(.router) { client in
+            let eve = try #require(try await UI.signIn(client, code: "eve-code", returnTo: "/ui"))
+            let (status, page) = try await UI.page(client, "/ui/connections", session: eve.session)
+            #expect(status == .ok)
+            #expect(page.contains("<dt>Push to branches</dt><dd>agent/*</dd>") && page.contains("https://dev.azure.com/contoso"))
+            #expect(page.contains("<dt>Approval</dt><dd>personal-data</dd>") && page.contains("<li><code>email</code>: contact</li>"))
+            #expect(page.contains("No personal data is classified on this connection."))  // the Git connection
         }
     }
 

@@ -19,31 +19,31 @@ public struct UIConnection: Sendable, Equatable {
         }
     }
 
+    /// One labelled line of the connection's rules (approval, push rules...).
+    public struct Detail: Sendable, Equatable {
+        public var label: String
+        public var value: String
+        public init(_ label: String, _ value: String) {
+            self.label = label
+            self.value = value
+        }
+    }
+
     public var name: String
     public var kind: String
-    /// `host:port/database`, for orientation; never the user or password.
+    /// `host:port/database` or the Git base URL, for orientation; never the user or password.
     public var upstream: String
     public var allowedGroups: [String]
-    public var approvalMode: String
-    public var approverGroups: [String]
-    public var breakGlassGroups: [String]
-    public var holdSeconds: Int
-    public var maximumGrantMinutes: Int
+    /// The kind's own rules: approval for PostgreSQL, push rules for Git.
+    public var details: [Detail]
     public var classified: [ClassifiedTable]
 
-    public init(
-        name: String, kind: String, upstream: String, allowedGroups: [String], approvalMode: String, approverGroups: [String],
-        breakGlassGroups: [String], holdSeconds: Int, maximumGrantMinutes: Int, classified: [ClassifiedTable]
-    ) {
+    public init(name: String, kind: String, upstream: String, allowedGroups: [String], details: [Detail], classified: [ClassifiedTable]) {
         self.name = name
         self.kind = kind
         self.upstream = upstream
         self.allowedGroups = allowedGroups
-        self.approvalMode = approvalMode
-        self.approverGroups = approverGroups
-        self.breakGlassGroups = breakGlassGroups
-        self.holdSeconds = holdSeconds
-        self.maximumGrantMinutes = maximumGrantMinutes
+        self.details = details
         self.classified = classified
     }
 }

@@ -1,7 +1,7 @@
 import Hummingbird
 
-/// The connections page: who may reach each upstream, when statements wait for approval, and
-/// what personal data the configuration classifies there.
+/// The connections page: who may reach each upstream, its rules (approval for PostgreSQL, push
+/// rules for Git), and what personal data the configuration classifies there.
 extension WebUI {
     func connectionsPage(session: UISessionStore.Session) -> Response {
         let sections: [HTML] = connections.map { connection in
@@ -26,11 +26,7 @@ extension WebUI {
                 <dt>Kind</dt><dd>\(connection.kind)</dd>
                 <dt>Upstream</dt><dd><code>\(connection.upstream)</code></dd>
                 <dt>Allowed groups</dt><dd>\(HTML.list(connection.allowedGroups))</dd>
-                <dt>Approval</dt><dd>\(connection.approvalMode)</dd>
-                <dt>Approver groups</dt><dd>\(HTML.list(connection.approverGroups))</dd>
-                <dt>Break-glass groups</dt><dd>\(HTML.list(connection.breakGlassGroups))</dd>
-                <dt>Hold time</dt><dd>\(connection.holdSeconds) s</dd>
-                <dt>Longest grant</dt><dd>\(connection.maximumGrantMinutes) minutes</dd>
+                \(connection.details.map { detail -> HTML in "<dt>\(detail.label)</dt><dd>\(detail.value)</dd>" })
                 </dl>
                 <h3>Classified personal data</h3>
                 \(classification)
