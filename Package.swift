@@ -114,7 +114,7 @@ let package = Package(
         // Git smart HTTP through the gateway: authentication, push rules and scanning, recording,
         // forwarding through the HTTP proxy core.
         .target(name: "GatehouseGitGateway", dependencies: [
-            "GatehouseCore", "GatehouseGit", "GatehouseGitScan", "GatehouseHTTPProxy", "GatehousePolicy",
+            "GatehouseCore", "GatehouseGit", "GatehouseGitScan", "GatehouseHTTPProxy", "GatehouseIdentity", "GatehousePolicy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -135,6 +135,7 @@ let package = Package(
         // HTTP endpoints: health, the dev issuer, the approvals REST API and the web UI.
         .target(name: "GatehouseWeb", dependencies: [
             "GatehouseCore", "GatehouseIdentity", "GatehouseApproval", "GatehousePolicy", "GatehouseStore", "GatehouseLedger",
+            "GatehouseHTTPProxy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

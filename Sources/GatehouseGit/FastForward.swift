@@ -4,15 +4,22 @@
 /// server has). When the walk cannot show it (a new tip the server already has, or a merge of
 /// history not in the pack that happens to contain the old tip) the answer is false: the policy
 /// then treats the update as forced, failing closed.
-public enum FastForward {
-    public static func isProvable(from old: GitObjectID, to new: GitObjectID, pushedCommits: [GitCommit]) -> Bool {
+///
+/// Built once per push: every ref update of the push is judged against the same commit index.
+public struct FastForward: Sendable {
+    private let commits: [GitObjectID: GitCommit]
+
+    public init(pushedCommits: [GitCommit]) {
+        commits = Dictionary(pushedCommits.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func isProvable(from old: GitObjectID, to new: GitObjectID) -> Bool {
         guard !old.isZero, !new.isZero else { return false }
         if old == new { return true }
-        let byID = Dictionary(pushedCommits.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var pending = [new]
         var seen: Set<GitObjectID> = []
         while let id = pending.popLast() {
-            guard seen.insert(id).inserted, let commit = byID[id] else { continue }
+            guard seen.insert(id).inserted, let commit = commits[id] else { continue }
             if commit.parents.contains(old) { return true }
             pending.append(contentsOf: commit.parents)
         }

@@ -18,14 +18,7 @@ public struct GitObjectID: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// nil unless exactly 40 hex digits (either case).
     public init?(hex: some StringProtocol) {
-        let digits = Array(hex.utf8)
-        guard digits.count == Self.byteCount * 2 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Self.byteCount)
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
+        guard hex.utf8.count == Self.byteCount * 2, let bytes = GatehouseCore.bytes(fromHex: hex) else { return nil }
         self.init(validatedBytes: bytes)
     }
 
@@ -34,13 +27,4 @@ public struct GitObjectID: Sendable, Hashable, Comparable, CustomStringConvertib
     public var description: String { hex }
 
     public static func < (lhs: GitObjectID, rhs: GitObjectID) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
-
-    private static func nibble(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }

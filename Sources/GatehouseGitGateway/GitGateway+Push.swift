@@ -37,10 +37,11 @@ extension GitGateway {
         // Authors and committers are data subjects: a developer's access request finds their commits.
         activity.subjects = subjectDigests(activity.commitEmails)
 
+        let fastForward = FastForward(pushedCommits: pack?.commits ?? [])
         var refusals: [(ref: String, reason: String)] = push.commands.compactMap { command in
             let change = GitPushPolicy.RefChange(
                 ref: command.ref, isCreate: command.old.isZero, isDelete: command.new.isZero,
-                isFastForward: FastForward.isProvable(from: command.old, to: command.new, pushedCommits: pack?.commits ?? []))
+                isFastForward: fastForward.isProvable(from: command.old, to: command.new))
             return call.connection.push.refusal(of: change).map { (command.ref, $0) }
         }
         var explanation: String?

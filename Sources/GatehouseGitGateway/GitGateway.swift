@@ -91,7 +91,7 @@ public struct GitGateway: Sendable {
         guard let connection = connections[path.connection] else {
             return Self.plain(.notFound, "unknown Git connection '\(path.connection)'")
         }
-        if loopbackOnlyWithoutTLS, !Self.isLoopback(context) {
+        if loopbackOnlyWithoutTLS, !ClientAddress.isLoopback(context) {
             return Self.plain(.forbidden, "refusing a token over a connection without TLS: configure listeners.http.tls")
         }
         guard let token = GitCredentials.token(fromAuthorization: request.headers[.authorization]) else {
@@ -163,14 +163,8 @@ public struct GitGateway: Sendable {
     }
 
     static func plain(_ status: HTTPResponse.Status, _ message: String, headers extra: HTTPFields = [:]) -> Response {
-        var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"]
+        var headers: HTTPFields = [.cacheControl: "no-store"]
         headers.append(contentsOf: extra)
-        // git prints a text/plain error body as `remote: …` lines.
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: "gatehouse: \(message)\n")))
-    }
-
-    static func isLoopback<Context: RequestContext>(_ context: Context) -> Bool {
-        guard let address = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress else { return false }
-        return isLoopbackHost(address)
+        return PlainTextResponse.make(status, message, headers: headers)
     }
 }

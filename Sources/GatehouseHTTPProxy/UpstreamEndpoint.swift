@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 
 /// Where an adapter's traffic goes: an https base URL (plain http only to a loopback host) with an
 /// optional base path, and the credential the proxy injects.
@@ -20,7 +21,7 @@ public struct UpstreamEndpoint: Sendable, CustomStringConvertible {
         let host = rawHost.hasPrefix("[") ? String(rawHost.dropFirst().dropLast()) : rawHost
         switch scheme {
         case "https": break
-        case "http": guard Self.isLoopback(host) else { throw UpstreamEndpointError.cleartextToNonLoopback(host: host) }
+        case "http": guard isLoopbackHost(host) else { throw UpstreamEndpointError.cleartextToNonLoopback(host: host) }
         default: throw UpstreamEndpointError.unsupportedScheme(scheme)
         }
         self.scheme = scheme
@@ -57,11 +58,4 @@ public struct UpstreamEndpoint: Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(baseURL) (credential: \(credential))" }
-
-    static func isLoopback(_ host: String) -> Bool {
-        let lower = host.lowercased()
-        if lower == "localhost" || lower == "::1" { return true }
-        let octets = lower.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
-    }
 }

@@ -58,7 +58,7 @@ public enum WebhookSignature {
                 timestamp = value
             case "v1":
                 // A value that is not 64 hex digits can never match; it is simply not a candidate.
-                if let bytes = bytes(fromHex: pair[1]), bytes.count == SHA256.byteCount { candidates.append(bytes) }
+                if let bytes = GatehouseCore.bytes(fromHex: pair[1]), bytes.count == SHA256.byteCount { candidates.append(bytes) }
             default:
                 continue
             }
@@ -93,27 +93,5 @@ public enum WebhookSignature {
     private static func mac(body: [UInt8], secret: String, seconds: Int64) -> [UInt8] {
         let key = SymmetricKey(data: Array(secret.utf8))
         return Array(HMAC<SHA256>.authenticationCode(for: signedBytes(body: body, seconds: seconds), using: key))
-    }
-
-    private static func bytes(fromHex text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 97...102: c - 87
-            case 65...70: c - 55
-            default: nil
-            }
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count / 2)
-        var index = 0
-        while index < digits.count {
-            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
-            out.append(high << 4 | low)
-            index += 2
-        }
-        return out
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseApproval
 import GatehouseCore
+import GatehouseIdentity
 import GatehousePolicy
 import Hummingbird
 import Logging
@@ -159,7 +160,7 @@ public struct ApprovalAPI: Sendable {
     private enum AuthenticationFailure: Error { case missing, invalid }
 
     private func authenticate<Context: RequestContext>(_ request: Request, _ context: Context) async -> Result<Principal, AuthenticationFailure> {
-        guard let token = Self.bearerToken(request.headers[.authorization]) else { return .failure(.missing) }
+        guard let token = AuthorizationHeader.bearerToken(request.headers[.authorization]) else { return .failure(.missing) }
         do {
             return .success(try await authenticate(token))
         } catch {
@@ -182,15 +183,6 @@ public struct ApprovalAPI: Sendable {
             return Self.unauthorized(challenge: "Bearer realm=\"gatehouse\", error=\"invalid_token\"",
                                      message: "the bearer token is invalid or expired")
         }
-    }
-
-    /// The token of `Bearer <token>` (scheme case-insensitive), or nil.
-    static func bearerToken(_ header: String?) -> String? {
-        guard let header else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
     }
 
     /// `application/json`, with or without parameters such as `charset`.

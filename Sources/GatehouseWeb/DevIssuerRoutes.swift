@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseHTTPProxy
 import GatehouseIdentity
 import Hummingbird
 import NIOCore
@@ -38,11 +39,11 @@ struct DevIssuerRoutes: Sendable {
             Self.json(.ok, issuer.jwksDocument(), cacheControl: "max-age=300")
         }
         router.get("\(WebServer.devIssuerPath)/authorize") { request, context in
-            guard Self.isLoopback(context) else { return Self.notLoopback() }
+            guard ClientAddress.isLoopback(context) else { return Self.notLoopback() }
             return routes.signInForm(UIForm.fields(request.uri.query ?? ""))
         }
         router.post("\(WebServer.devIssuerPath)/authorize") { request, context in
-            guard Self.isLoopback(context) else { return Self.notLoopback() }
+            guard ClientAddress.isLoopback(context) else { return Self.notLoopback() }
             var request = request
             guard let body = try? await request.collectBody(upTo: Self.maximumBodyBytes) else {
                 return Self.page(.contentTooLarge, Self.problem("The sign-in form is larger than \(Self.maximumBodyBytes) bytes."))
@@ -59,12 +60,6 @@ struct DevIssuerRoutes: Sendable {
             }
             return routes.token(UIForm.fields(String(buffer: body)))
         }
-    }
-
-    /// Whether the peer is on loopback; false when the context does not know the peer (fail closed).
-    static func isLoopback<Context: RequestContext>(_ context: Context) -> Bool {
-        guard let address = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress else { return false }
-        return isLoopbackHost(address)
     }
 }
 

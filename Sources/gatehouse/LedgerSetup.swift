@@ -59,6 +59,28 @@ enum LedgerSetup {
         return try LedgerExternalCheckpointNote.load(path: path)
     }
 
+    /// Verifies the whole stored log (`gatehouse audit verify`, the UI's Verify button) through a
+    /// store of its own: opening it re-verifies the tree, and the gateway's own store keeps
+    /// appending meanwhile. `checkpoints` overrides the configured sink's copies.
+    static func verifyWholeLog(
+        _ configuration: GatehouseConfiguration, verifier: Ed25519NoteVerifier, checkpoints: String? = nil
+    ) throws -> LedgerLogVerificationSummary {
+        let origin = configuration.ledger.origin ?? verifier.keyName
+        let external = try externalCheckpoints(configuration, override: checkpoints)
+        let path = configuration.ledgerDatabasePath
+        guard FileManager.default.fileExists(atPath: path) else { throw ValidationFailure("no ledger at \(path)") }
+        var logger = Logger(label: "gatehouse.verify")
+        logger.logLevel = .critical  // failures are reported to whoever asked
+        let store: SQLiteLedgerStore
+        do {
+            store = try SQLiteLedgerStore(path: path, logger: logger)
+        } catch let error as LedgerStoreError {
+            throw LedgerLogVerificationFailure(openError: error)
+        }
+        defer { store.close() }
+        return try LedgerLogVerification(store: store, verifier: verifier, origin: origin).verify(externalCheckpoints: external)
+    }
+
     /// The log's checkpoint signer, from `<data_dir>/ledger-signing.key` (a signed-note signer
     /// key, `PRIVATE+KEY+<name>+<id>+<key>`), generated on first use and named after the
     /// configured origin, or `gatehouse/<host name>`.

@@ -80,15 +80,8 @@ enum WebUISetup {
             // meanwhile, and a long verification holds no event loop.
             await Task.detached {
                 do {
-                    var quiet = Logger(label: "gatehouse.ui.verify")
-                    quiet.logLevel = .critical  // failures are the page's message
-                    let store = try SQLiteLedgerStore(path: configuration.ledgerDatabasePath, logger: quiet)
-                    defer { store.close() }
-                    let external = try LedgerSetup.externalCheckpoints(configuration)
-                    let summary = try LedgerLogVerification(store: store, verifier: verifier, origin: origin).verify(externalCheckpoints: external)
+                    let summary = try LedgerSetup.verifyWholeLog(configuration, verifier: verifier)
                     return UIEvidence.Verification(passed: true, message: summary.description)
-                } catch let error as LedgerStoreError {
-                    return UIEvidence.Verification(passed: false, message: LedgerLogVerificationFailure(openError: error).description)
                 } catch {
                     return UIEvidence.Verification(passed: false, message: "\(error)")
                 }

@@ -14,11 +14,11 @@ import Testing
 
     @Test func aNewTipThatLeadsBackToTheOldOneIsAFastForward() throws {
         let pushed = [try commit("b", parents: ["a"]), try commit("c", parents: ["b"]), try commit("d", parents: ["c", "9"])]
-        #expect(FastForward.isProvable(from: id("a"), to: id("d"), pushedCommits: pushed))
-        #expect(FastForward.isProvable(from: id("9"), to: id("d"), pushedCommits: pushed))
-        #expect(!FastForward.isProvable(from: id("8"), to: id("d"), pushedCommits: pushed))  // rewritten history
-        #expect(!FastForward.isProvable(from: id("a"), to: id("7"), pushedCommits: pushed))  // a tip the pack does not carry
-        #expect(!FastForward.isProvable(from: .zero, to: id("d"), pushedCommits: pushed))
+        #expect(FastForward(pushedCommits: pushed).isProvable(from: id("a"), to: id("d")))
+        #expect(FastForward(pushedCommits: pushed).isProvable(from: id("9"), to: id("d")))
+        #expect(!FastForward(pushedCommits: pushed).isProvable(from: id("8"), to: id("d")))  // rewritten history
+        #expect(!FastForward(pushedCommits: pushed).isProvable(from: id("a"), to: id("7")))  // a tip the pack does not carry
+        #expect(!FastForward(pushedCommits: pushed).isProvable(from: .zero, to: id("d")))
     }
 }
 

@@ -75,19 +75,6 @@ struct AuditVerifyCommand: ParsableCommand {
             }
             verifier = try LedgerSetup.signer(configuration).verifier
         }
-        let origin = configuration.ledger.origin ?? verifier.keyName
-        let external = try LedgerSetup.externalCheckpoints(configuration, override: checkpoints)
-        let path = configuration.ledgerDatabasePath
-        guard FileManager.default.fileExists(atPath: path) else { throw ValidationFailure("no ledger at \(path)") }
-        var logger = Logger(label: "gatehouse.audit")
-        logger.logLevel = .critical  // failures are reported as the command's output
-        let store: SQLiteLedgerStore
-        do {
-            store = try SQLiteLedgerStore(path: path, logger: logger)
-        } catch let error as LedgerStoreError {
-            throw LedgerLogVerificationFailure(openError: error)
-        }
-        defer { store.close() }
-        return try LedgerLogVerification(store: store, verifier: verifier, origin: origin).verify(externalCheckpoints: external).description
+        return try LedgerSetup.verifyWholeLog(configuration, verifier: verifier, checkpoints: checkpoints).description
     }
 }
