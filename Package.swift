@@ -114,7 +114,7 @@ let package = Package(
         // Git smart HTTP through the gateway: authentication, push rules and scanning, recording,
         // forwarding through the HTTP proxy core.
         .target(name: "GatehouseGitGateway", dependencies: [
-            "GatehouseCore", "GatehouseGit", "GatehouseGitScan", "GatehouseHTTPProxy", "GatehouseIdentity", "GatehousePolicy",
+            "GatehouseApproval", "GatehouseCore", "GatehouseGit", "GatehouseGitScan", "GatehouseHTTPProxy", "GatehouseIdentity", "GatehousePolicy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -181,7 +181,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Demo/demo-seed.sql")]),
 
-        .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig", "GatehouseCore"]),
+        .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig", "GatehouseCore", "GatehousePolicy"]),
         .testTarget(name: "GatehouseIdentityTests", dependencies: [
             "GatehouseIdentity", "GatehouseCore",
             .product(name: "Crypto", package: "swift-crypto"),

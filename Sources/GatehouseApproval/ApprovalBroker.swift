@@ -144,13 +144,16 @@ public final class ApprovalBroker: @unchecked Sendable {
     /// Finds a grant that lets the statement proceed and uses it (a one-time grant is used up),
     /// reporting `grantUsed`. The gateway calls this for every statement that needs approval,
     /// before holding it, and for a held statement once it is approved. `scope` is the
-    /// statement's `ApprovalNeed.scope`.
+    /// statement's `ApprovalNeed.scope`. `spendingOneTime: false` uses a one-time grant without
+    /// spending it (a Git fetch's negotiation round that does not end the fetch).
     public func coveringGrant(
-        principal: Principal, connection: String, statementText: String, scope: ApprovalScope, now: Date
+        principal: Principal, connection: String, statementText: String, scope: ApprovalScope, now: Date,
+        spendingOneTime: Bool = true
     ) -> ApprovalGrant? {
         let used = locked {
             grants.dropExpired(now: now)
-            return grants.use(principal: principal, connection: connection, statementText: statementText, scope: scope, now: now)
+            return grants.use(principal: principal, connection: connection, statementText: statementText, scope: scope, now: now,
+                              spendingOneTime: spendingOneTime)
         }
         if let used { onTransition(.grantUsed(used, requestID: used.requestID)) }
         return used

@@ -11,6 +11,11 @@ public struct ApprovalGrant: Sendable, Hashable, Identifiable {
         /// these kinds. The kinds are part of the scope so that approving a read does not
         /// also approve an UPDATE, DELETE or DDL on the same tables.
         case timeBoxed(relations: [RelationName], kinds: [StatementKind])
+        /// Git, once: exactly this request (same repository, wants or ref updates). A fetch's
+        /// negotiation rounds repeat its wants; the round that ends negotiation spends the grant.
+        case gitRequest(requestText: String, repository: String)
+        /// Git, time-boxed: any of these operations on these repositories.
+        case gitRepositories(repositories: [String], operations: [GitOperation])
     }
 
     /// `grt_` and the digits of the request it came from.
@@ -41,7 +46,14 @@ public struct ApprovalGrant: Sendable, Hashable, Identifiable {
         self.expiresAt = expiresAt
     }
 
-    public var isOneTime: Bool { if case .oneTime = coverage { true } else { false } }
+    /// Covers one statement or one Git request (as opposed to a time-box).
+    public var isOneTime: Bool {
+        switch coverage {
+        case .oneTime, .gitRequest: true
+        case .timeBoxed, .gitRepositories: false
+        }
+    }
+
 
     /// Whether this grant lets the principal's statement proceed on the connection now.
     /// `scope` is the statement's `ApprovalNeed.scope` (relations with views resolved).
@@ -51,13 +63,35 @@ public struct ApprovalGrant: Sendable, Hashable, Identifiable {
         guard principal.issuer == issuer, principal.subject == subject, connection == self.connection,
               now < expiresAt else { return false }
         switch coverage {
-        case .oneTime(let text):
+        case .oneTime(let text), .gitRequest(let text, _):
             return statementText == text
         case .timeBoxed(let relations, let kinds):
             // An incompletely analysed statement may touch relations nobody saw: never covered.
-            return scope.analysable
+            // Nor is a Git request, which touches no relation.
+            return scope.analysable && scope.repositories.isEmpty
                 && Set(scope.relations).isSubset(of: relations)
                 && Set(scope.kinds).isSubset(of: kinds)
+        case .gitRepositories(let repositories, let operations):
+            return !scope.repositories.isEmpty
+                && Set(scope.repositories).isSubset(of: repositories)
+                && Set(scope.gitOperations).isSubset(of: operations)
+        }
+    }
+}
+
+extension ApprovalGrant {
+    /// The grant as approval events record it: its kind, expiry and scope (never a one-time
+    /// grant's statement text).
+    public var evidence: EventPayload.Approval.Grant {
+        switch coverage {
+        case .oneTime:
+            .init(kind: .oneTime, expires: expiresAt, relations: [])
+        case .timeBoxed(let relations, _):
+            .init(kind: .timeBoxed, expires: expiresAt, relations: relations)
+        case .gitRequest(_, let repository):
+            .init(kind: .oneTime, expires: expiresAt, relations: [], repositories: [repository])
+        case .gitRepositories(let repositories, _):
+            .init(kind: .timeBoxed, expires: expiresAt, relations: [], repositories: repositories)
         }
     }
 }

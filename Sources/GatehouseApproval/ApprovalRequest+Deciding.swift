@@ -58,7 +58,7 @@ extension ApprovalRequest {
     }
 
     /// The grant of an approved request. A one-time grant lasts one hold timeout: the held
-    /// statement proceeds at once, so an unused grant should not linger.
+    /// statement or Git request proceeds at once, so an unused grant should not linger.
     private func makeGrant(now: Date, rules: ApprovalRules) -> ApprovalGrant {
         let chosen = decisions.filter(\.approved).compactMap(\.grant)
         let minutes = chosen.compactMap { choice -> Int? in
@@ -66,11 +66,13 @@ extension ApprovalRequest {
         }
         let coverage: ApprovalGrant.Coverage
         let lifetime: TimeInterval
+        let isGit = !scope.repositories.isEmpty
         if chosen.contains(.oneTime) || minutes.isEmpty {
-            coverage = .oneTime(statementText: statementText)
+            coverage = isGit ? .gitRequest(requestText: statementText, repository: scope.repositories[0]) : .oneTime(statementText: statementText)
             lifetime = TimeInterval(rules.holdTimeoutSeconds)
         } else {
-            coverage = .timeBoxed(relations: scope.relations, kinds: scope.kinds)
+            coverage = isGit ? .gitRepositories(repositories: scope.repositories, operations: scope.gitOperations)
+                : .timeBoxed(relations: scope.relations, kinds: scope.kinds)
             lifetime = TimeInterval(minutes.min()! * 60)
         }
         return ApprovalGrant(

@@ -2,8 +2,9 @@ import Foundation
 import GatehouseCore
 import GatehousePolicy
 
-/// A statement held for approval: who asked, where, what it touches and why it was held,
-/// the purpose given, and the decisions so far.
+/// A statement (or a Git fetch or push) held for approval: who asked, where, what it touches and
+/// why it was held, the purpose given, and the decisions so far. For Git, the "statement" is the
+/// request described in words (`git fetch team/app.git: want 1f2e…`): it holds no content.
 public struct ApprovalRequest: Sendable, Hashable, Identifiable {
     /// `apr_` and 16 random hex digits.
     public let id: String
@@ -50,6 +51,7 @@ public struct ApprovalRequest: Sendable, Hashable, Identifiable {
     public var relations: [RelationName] { scope.relations }
     public var columns: [ColumnReference] { scope.columns }
     public var categories: [String] { scope.categories }
+    public var repositories: [String] { scope.repositories }
 
     /// The distinct principals who approved so far.
     public var approvers: [Principal] {

@@ -33,14 +33,16 @@ public struct GrantBook: Sendable, Hashable {
         return true
     }
 
-    /// Finds a covering grant and uses it, in one step.
+    /// Finds a covering grant and uses it, in one step. `spendingOneTime: false` leaves a
+    /// one-time grant in place: a Git fetch's negotiation round that does not end the fetch.
     public mutating func use(
-        principal: Principal, connection: String, statementText: String, scope: ApprovalScope, now: Date
+        principal: Principal, connection: String, statementText: String, scope: ApprovalScope, now: Date,
+        spendingOneTime: Bool = true
     ) -> ApprovalGrant? {
         guard let grant = covering(
             principal: principal, connection: connection, statementText: statementText, scope: scope, now: now)
         else { return nil }
-        consume(grant.id)
+        if spendingOneTime || !grant.isOneTime { consume(grant.id) }
         return grant
     }
 

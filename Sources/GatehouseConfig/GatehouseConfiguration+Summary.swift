@@ -53,7 +53,7 @@ extension GatehouseConfiguration {
         } else {
             signIn = "not configured (set web.login): the UI cannot sign anyone in"
         }
-        let approvers = Set(connections.flatMap(\.approval.approverGroups)).sorted()
+        let approvers = approverGroups
         func groups(_ list: [String]) -> String { list.isEmpty ? "none" : list.joined(separator: ", ") }
         return [
             "Web UI", "  public URL: \(publicBaseURL)/ui", "  sign-in: \(signIn)",
@@ -153,7 +153,15 @@ extension GatehouseConfiguration {
             "    allowed groups: \(connection.allowedGroups.joined(separator: ", "))",
             "    push: branches \(push.branches.joined(separator: ", ")); tags \(push.tags ? "allowed" : "refused"); "
                 + "forced updates \(push.allowForce ? "allowed" : "refused"); scan \(push.scan.rawValue)",
+            "    personal data: " + (connection.personalDataRepositories.isEmpty ? "no repository classified"
+                : connection.personalDataRepositories.map(describe).joined(separator: "; ")),
+            "    approval: \(describe(connection.approval))",
         ]
+    }
+
+    private static func describe(_ repository: PersonalDataRepository) -> String {
+        let categories = repository.categories.isEmpty ? "" : " (\(repository.categories.joined(separator: ", ")))"
+        return "\(repository.pattern)\(categories), \(repository.operations.sorted().map(\.rawValue).joined(separator: " and ")) held"
     }
 
     private static func describe(_ rules: ApprovalRules) -> String {
@@ -164,7 +172,7 @@ extension GatehouseConfiguration {
         let holds = rules.mode != .never || !rules.kindsRequiringApproval.isEmpty
         if holds {
             parts.append(rules.approverGroups.isEmpty
-                ? "no approver groups: held statements are refused"
+                ? "no approver groups: held requests are refused"
                 : "approvers \(rules.approverGroups.joined(separator: ", ")) (\(rules.minimumApprovals) needed)")
             parts.append("hold \(rules.holdTimeoutSeconds) s, grants up to \(rules.maximumGrantMinutes) min")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GatehousePolicy
 
 /// The whole configuration file (docs/configuration.md), validated, with every path absolute.
 public struct GatehouseConfiguration: Sendable {
@@ -108,5 +109,19 @@ public struct GatehouseConfiguration: Sendable {
     /// The global masking rules with the connection's overrides laid over them.
     public func maskingRules(for connection: ConnectionConfiguration) -> MaskingRules {
         masking.rules.merging(connection.masking)
+    }
+}
+
+extension GatehouseConfiguration {
+    /// Every connection's approval rules (PostgreSQL and Git), by connection name: what the
+    /// approval API and UI decide with.
+    public var approvalRulesByConnection: [String: ApprovalRules] {
+        Dictionary(connections.map { ($0.name, $0.approval) } + gitConnections.map { ($0.name, $0.approval) },
+                   uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The groups that approve on some connection (sorted, no repeats).
+    public var approverGroups: [String] {
+        Set(approvalRulesByConnection.values.flatMap(\.approverGroups)).sorted()
     }
 }

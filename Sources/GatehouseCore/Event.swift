@@ -142,6 +142,8 @@ public enum EventPayload: Sendable, Codable, Equatable {
         /// `requested`: the base relations and personal-data categories the statements touch.
         public var relations: [RelationName]?
         public var categories: [String]?
+        /// `requested`, `break_glass` of a Git request: its repository.
+        public var repositories: [String]?
         /// `approved`, `grant_used`: the grant's scope.
         public var grant: Grant?
         /// `notified`: the kinds of targets notified (`webhook`, `slack`, `teams`).
@@ -155,8 +157,9 @@ public enum EventPayload: Sendable, Codable, Equatable {
 
         public init(step: Step, requestID: String, statementIDs: [Int], reasons: [String]? = nil, relations: [RelationName]? = nil,
                     categories: [String]? = nil, grant: Grant? = nil, notified: [String]? = nil, purpose: String? = nil,
-                    statement: String? = nil, comment: String? = nil) {
+                    statement: String? = nil, comment: String? = nil, repositories: [String]? = nil) {
             self.step = step
+            self.repositories = repositories
             self.requestID = requestID
             self.statementIDs = statementIDs
             self.reasons = reasons
@@ -174,17 +177,20 @@ public enum EventPayload: Sendable, Codable, Equatable {
             public enum Kind: String, Sendable, Codable, CaseIterable {
                 /// Exactly the held statement, once.
                 case oneTime = "one-time"
-                /// The requester, on that connection, on `relations`, until `expires`.
+                /// The requester, on that connection, on `relations` (or Git `repositories`), until `expires`.
                 case timeBoxed = "time-boxed"
             }
             public var kind: Kind
             public var expires: Date?
             public var relations: [RelationName]
+            /// Git grants: the repositories covered (nil for statement grants).
+            public var repositories: [String]?
 
-            public init(kind: Kind, expires: Date?, relations: [RelationName]) {
+            public init(kind: Kind, expires: Date?, relations: [RelationName], repositories: [String]? = nil) {
                 self.kind = kind
                 self.expires = expires
                 self.relations = relations
+                self.repositories = repositories
             }
         }
     }

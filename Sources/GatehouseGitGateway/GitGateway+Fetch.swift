@@ -54,16 +54,38 @@ extension GitGateway {
         }
         var activity = Self.activity(.uploadPack, "fetch", call)
         activity.protocolVersion = Self.protocolVersion(request)
+        // Whether this round ends the negotiation (`done`); earlier rounds repeat the same wants.
+        var endsFetch = true
         do {
             if activity.protocolVersion == 2 {
                 let v2 = try ProtocolV2Request.parse(body)
                 activity.operation = v2.command
-                activity.setWants((try v2.fetchArguments()?.wants ?? []).map(\.hex))
+                let fetch = try v2.fetchArguments()
+                activity.setWants((fetch?.wants ?? []).map(\.hex))
+                endsFetch = fetch?.done ?? true
             } else {
-                activity.setWants(try UploadPackRequest.parse(body).wants.map(\.hex))
+                let fetch = try UploadPackRequest.parse(body)
+                activity.setWants(fetch.wants.map(\.hex))
+                endsFetch = fetch.done
             }
         } catch {
             return Self.plain(.badRequest, "malformed fetch request: \(error)")
+        }
+        // Only a fetch carries repository content; ls-refs lists ref names, as advertisements do.
+        if activity.operation == GitActivity.Operation.fetch {
+            switch await approve(.fetch, requestText: Self.fetchText(call, wants: activity.wants, total: activity.wantsTotal),
+                                 endsRequest: endsFetch, call) {
+            case .proceed(let approval):
+                activity.approval = approval
+            case .refused(let reason, let approval):
+                activity.decision = GitActivity.Decision.refused
+                activity.reason = reason
+                activity.approval = approval
+                guard await record(activity, call) else { return Self.notRecorded }
+                return Self.fetchRefusal("gatehouse refused this fetch: " + reason)
+            case .notRecorded:
+                return Self.notRecorded
+            }
         }
         guard await record(activity, call) else { return Self.notRecorded }
         switch await forward(proxyRequest, call) {
@@ -73,6 +95,19 @@ extension GitGateway {
     }
 
     // MARK: - Helpers
+
+    /// What approvers see of a fetch, and what a one-time grant covers: the repository and the
+    /// objects wanted (a negotiation round of the same fetch repeats them).
+    static func fetchText(_ call: Call, wants: [String], total: Int) -> String {
+        let more = total > wants.count ? " and \(total - wants.count) more" : ""
+        return "git fetch \(call.path.repository): want \(wants.sorted().joined(separator: " "))\(more)"
+    }
+
+    /// A refused fetch as git reports it: an `ERR` packet, printed as `fatal: remote error: …`.
+    static func fetchRefusal(_ message: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/x-git-upload-pack-result", .cacheControl: "no-store"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: ErrorPacket.encode(message))))
+    }
 
     static func activity(_ service: GitActivity.Service, _ operation: String, _ call: Call) -> GitActivity {
         GitActivity(service: service, operation: operation, repository: call.path.repository)

@@ -45,34 +45,64 @@ extension GitGateway {
             return call.connection.push.refusal(of: change).map { (command.ref, $0) }
         }
         var explanation: String?
+        var holdReasons: [String] = []
         if let scanner = call.connection.scanner, let pack {
             let report = scanner.scan(pack)
             activity.findings = report.findings.map {
                 GitActivity.ScanFindingRecord(path: $0.path, kind: $0.name, count: $0.count)
             }
-            // What could not be scanned cannot be let through (fail closed); binary files are
-            // skipped by design and named in the record.
+            // What could not be scanned cannot be let through unseen (fail closed); binary files
+            // are skipped by design and named in the record.
             let reason: String? = !report.isClean ? report.rejectionReason ?? "personal data in the pushed content"
                 : !report.isComplete ? "the push is too large to scan completely; split it into smaller pushes" : nil
             if let reason {
                 explanation = report.explanation
-                refusals.append(contentsOf: push.commands.filter { command in !refusals.contains { $0.ref == command.ref } }
-                    .map { ($0.ref, reason) })
+                if call.connection.scanHolds {
+                    holdReasons.append("push scan: \(reason)")
+                } else {
+                    refusals.append(contentsOf: push.commands.filter { command in !refusals.contains { $0.ref == command.ref } }
+                        .map { ($0.ref, reason) })
+                }
+            }
+        }
+        // Push rules and scan rejections are final: no approval overrides them, so nobody is
+        // asked to approve what would be refused anyway.
+        if refusals.isEmpty {
+            switch await approve(.push, requestText: Self.pushText(call, push, findings: activity.findings), extraReasons: holdReasons, call) {
+            case .proceed(let approval):
+                activity.approval = approval
+            case .refused(let reason, let approval):
+                activity.approval = approval
+                refusals = push.commands.map { ($0.ref, reason) }
+            case .notRecorded:
+                return Self.notRecorded
             }
         }
         if let first = refusals.first {
-            activity.decision = "refused"
+            activity.decision = GitActivity.Decision.refused
             activity.reason = refusals.map { "\($0.ref): \($0.reason)" }.joined(separator: "; ")
             guard await record(activity, call) else { return Self.notRecorded }
             let message = ([explanation].compactMap { $0 } + refusals.map { "\($0.ref): \($0.reason)" }).joined(separator: "\n")
             return Self.rejection(push, reason: first.reason, message: "gatehouse refused this push:\n" + message)
         }
-        activity.decision = "allowed"
+        activity.decision = GitActivity.Decision.allowed
         guard await record(activity, call) else { return Self.notRecorded }
         switch await forward(proxyRequest, call) {
         case .success(let upstream): return Self.upstreamRefusal(upstream, call) ?? upstream.response()
         case .failure(let error): return error.response()
         }
+    }
+
+    /// What approvers see of a push, and what a one-time grant covers: the repository, every ref
+    /// update, and what the scan found (files and kinds, never values).
+    static func pushText(_ call: Call, _ push: ReceivePackRequest, findings: [GitActivity.ScanFindingRecord]) -> String {
+        var lines = ["git push \(call.path.repository):"]
+        lines += push.commands.map { "  \($0.ref) \($0.old.hex) -> \($0.new.hex) (\(kindName($0.kind)))" }
+        if !findings.isEmpty {
+            lines.append("personal identifiers found by the scan:")
+            lines += findings.map { "  \($0.path): \($0.kind) x\($0.count)" }
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The receive-pack answer git expects, sent by the gateway itself: every ref `ng`.

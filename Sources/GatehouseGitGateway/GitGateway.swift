@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseApproval
 import GatehouseCore
 import GatehouseGit
 import GatehouseGitScan
@@ -23,15 +24,22 @@ public struct GitGateway: Sendable {
         public var push: GitPushPolicy
         /// nil: pushes are not scanned.
         public var scanner: GitPushScanner?
+        /// Whether a push the scanner finds identifiers in waits for approval (instead of being refused).
+        public var scanHolds: Bool
+        /// Which fetches and pushes wait for approval, and who approves.
+        public var approval: GitApprovalTrigger
 
         public init(
-            name: String, upstream: UpstreamEndpoint, allowedGroups: [String], push: GitPushPolicy, scanner: GitPushScanner?
+            name: String, upstream: UpstreamEndpoint, allowedGroups: [String], push: GitPushPolicy, scanner: GitPushScanner?,
+            scanHolds: Bool = false, approval: GitApprovalTrigger = GitApprovalTrigger(rules: ApprovalRules(mode: .never), repositories: [])
         ) {
             self.name = name
             self.upstream = upstream
             self.allowedGroups = allowedGroups
             self.push = push
             self.scanner = scanner
+            self.scanHolds = scanHolds
+            self.approval = approval
         }
     }
 
@@ -54,12 +62,22 @@ public struct GitGateway: Sendable {
     /// True when the listener has no TLS: tokens are then accepted from loopback clients only.
     public var loopbackOnlyWithoutTLS: Bool
     public var limits: Limits
+    /// The broker held requests wait on: the same one PostgreSQL statements, the API and the UI use.
+    public var approvals: ApprovalBroker
+    /// The page an approver opens for a request.
+    public var approvalURL: @Sendable (String) -> String
+    /// The kinds of the configured notification targets, recorded with each held request.
+    public var notificationKinds: [String]
 
     public init(
         connections: [Connection], forwarder: HTTPForwarder, authenticate: @escaping @Sendable (String) async throws -> Principal,
         recorder: any EventRecorder, subjectDigests: @escaping @Sendable ([String]) -> [SubjectReference],
-        loopbackOnlyWithoutTLS: Bool, limits: Limits = Limits()
+        loopbackOnlyWithoutTLS: Bool, limits: Limits = Limits(), approvals: ApprovalBroker = ApprovalBroker(),
+        approvalURL: @escaping @Sendable (String) -> String = { "/ui/approvals/\($0)" }, notificationKinds: [String] = []
     ) {
+        self.approvals = approvals
+        self.approvalURL = approvalURL
+        self.notificationKinds = notificationKinds
         self.connections = Dictionary(connections.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.forwarder = forwarder
         self.authenticate = authenticate
@@ -76,10 +94,12 @@ public struct GitGateway: Sendable {
     }
 
     /// Everything a request needs once the caller is known and allowed.
-    struct Call {
+    struct Call: Sendable {
         let path: GitRequestPath
         let connection: Connection
         let principal: Principal
+        /// The `Gatehouse-Purpose` header's purpose, shown to approvers.
+        let purpose: Purpose?
         let sessionID = UUID().uuidString.lowercased()
         let logger: Logger
     }
@@ -108,7 +128,8 @@ public struct GitGateway: Sendable {
         guard principal.groups.contains(where: connection.allowedGroups.contains) else {
             return Self.plain(.forbidden, "\(principal.displayName) is not in a group allowed on connection \(connection.name)")
         }
-        let call = Call(path: path, connection: connection, principal: principal, logger: context.logger)
+        let call = Call(path: path, connection: connection, principal: principal,
+                        purpose: Purpose.fromHeader(request.headers[Self.purposeHeader]), logger: context.logger)
         switch path.endpoint {
         case .infoRefs: return await advertisement(request, call)
         case .uploadPack: return await uploadPack(request, call)
@@ -120,16 +141,25 @@ public struct GitGateway: Sendable {
 
     /// Records the activity; false when it could not be (the request must then not proceed).
     func record(_ activity: GitActivity, _ call: Call) async -> Bool {
-        let event = GatehouseEvent(sessionID: call.sessionID, connection: call.connection.name, principal: call.principal,
-                                   payload: .git(activity))
+        await record([.git(activity)], call)
+    }
+
+    /// Records events of this request's session, as the caller (or `as` someone else: an
+    /// approver's decision); false when they could not be recorded.
+    func record(_ payloads: [EventPayload], _ call: Call, as principal: Principal? = nil) async -> Bool {
+        let events = payloads.map {
+            GatehouseEvent(sessionID: call.sessionID, connection: call.connection.name, principal: principal ?? call.principal, payload: $0)
+        }
         do {
-            try await recorder.record([event])
+            try await recorder.record(events)
             return true
         } catch {
             call.logger.error("git request not recorded; refusing it", metadata: ["error": "\(error)"])
             return false
         }
     }
+
+    static let purposeHeader = HTTPField.Name("Gatehouse-Purpose")!
 
     static let notRecorded = plain(.serviceUnavailable, "the request could not be recorded in the evidence ledger, so it was not forwarded")
 

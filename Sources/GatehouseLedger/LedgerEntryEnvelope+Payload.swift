@@ -91,6 +91,7 @@ extension LedgerEntryEnvelope {
         public var categories: [String]?
         public var grant: EventPayload.Approval.Grant?
         public var notified: [String]?
+        public var repositories: [String]?
 
         public init(_ approval: EventPayload.Approval) {
             step = approval.step
@@ -101,13 +102,14 @@ extension LedgerEntryEnvelope {
             categories = approval.categories
             grant = approval.grant
             notified = approval.notified
+            repositories = approval.repositories
         }
 
         /// The event's approval, given its sealed free text.
         func joined(purpose: String?, statement: String?, comment: String?) -> EventPayload.Approval {
             EventPayload.Approval(step: step, requestID: requestID, statementIDs: statementIDs, reasons: reasons, relations: relations,
                                   categories: categories, grant: grant, notified: notified, purpose: purpose, statement: statement,
-                                  comment: comment)
+                                  comment: comment, repositories: repositories)
         }
     }
 

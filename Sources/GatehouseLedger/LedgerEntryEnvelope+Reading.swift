@@ -106,7 +106,8 @@ extension LedgerEntryEnvelope {
                 guard let date = UTCTimestamp.date(from: text) else { throw LedgerEntryError.invalidValue(grantFields.path(of: "expires")) }
                 return date
             }
-            let grant = EventPayload.Approval.Grant(kind: kind, expires: expires, relations: try grantFields.objects("relations", readRelation))
+            let grant = EventPayload.Approval.Grant(kind: kind, expires: expires, relations: try grantFields.objects("relations", readRelation),
+                                                    repositories: try readOptionalStrings("repositories", &grantFields))
             try grantFields.finish()
             return grant
         }
@@ -114,7 +115,7 @@ extension LedgerEntryEnvelope {
             step: step, requestID: try fields.string("requestID"), statementIDs: statementIDs,
             reasons: try readOptionalStrings("reasons", &fields), relations: try fields.optionalObjects("relations", readRelation),
             categories: try readOptionalStrings("categories", &fields), grant: grant,
-            notified: try readOptionalStrings("notified", &fields)))
+            notified: try readOptionalStrings("notified", &fields), repositories: try readOptionalStrings("repositories", &fields)))
     }
 
     static func readStrings(_ key: String, _ fields: inout LedgerEntryFields) throws -> [String] {

@@ -124,6 +124,10 @@ extension LedgerEntryEnvelope {
             writer.string(grant.kind.rawValue)
             writer.key("relations")
             write(grant.relations, into: &writer)
+            if let repositories = grant.repositories {
+                writer.key("repositories")
+                write(strings: repositories, into: &writer)
+            }
             writer.endObject()
         }
         if let notified = approval.notified {
@@ -137,6 +141,10 @@ extension LedgerEntryEnvelope {
         if let relations = approval.relations {
             writer.key("relations")
             write(relations, into: &writer)
+        }
+        if let repositories = approval.repositories {
+            writer.key("repositories")
+            write(strings: repositories, into: &writer)
         }
         writer.key("requestID")
         writer.string(approval.requestID)

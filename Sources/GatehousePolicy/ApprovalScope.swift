@@ -1,7 +1,8 @@
 import GatehouseCore
 
 /// What a held statement (or the statements of one message) touches, with views resolved to
-/// their base relations. Approvers see it; time-boxed grants are scoped by it.
+/// their base relations; or, for a held Git request, its repository and operation. Approvers see
+/// it; time-boxed grants are scoped by it.
 public struct ApprovalScope: Sendable, Hashable, Codable {
     /// Every base relation read or written (schema-qualified, sorted).
     public var relations: [RelationName]
@@ -15,11 +16,18 @@ public struct ApprovalScope: Sendable, Hashable, Codable {
     public var kinds: [StatementKind]
     /// False when any statement could not be fully analysed: its relations may be incomplete.
     public var analysable: Bool
+    /// Git: the repository paths (under the connection) the request reads or writes.
+    public var repositories: [String]
+    /// Git: what the request does to them.
+    public var gitOperations: [GitOperation]
 
     public init(
         relations: [RelationName] = [], classifiedRelations: [RelationName] = [], columns: [ColumnReference] = [],
-        categories: [String] = [], kinds: [StatementKind] = [], analysable: Bool = true
+        categories: [String] = [], kinds: [StatementKind] = [], analysable: Bool = true,
+        repositories: [String] = [], gitOperations: [GitOperation] = []
     ) {
+        self.repositories = repositories
+        self.gitOperations = gitOperations
         self.relations = relations
         self.classifiedRelations = classifiedRelations
         self.columns = columns

@@ -17,6 +17,8 @@ public struct Purpose: Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Source: String, Sendable, Hashable, Codable {
         case statementComment = "statement-comment"
         case applicationName = "application-name"
+        /// A Git request's `Gatehouse-Purpose` HTTP header.
+        case httpHeader = "http-header"
     }
 
     /// The longest purpose kept, in characters: enough for a ticket and a sentence, short
@@ -42,6 +44,13 @@ public struct Purpose: Sendable, Hashable, Codable, CustomStringConvertible {
             return Purpose(text: text, source: .applicationName)
         }
         return nil
+    }
+
+    /// The purpose a Git client states in its `Gatehouse-Purpose` header
+    /// (`git -c http.extraHeader="Gatehouse-Purpose: TICKET-123 …"`), normalised as above.
+    public static func fromHeader(_ value: String?) -> Purpose? {
+        guard let value, let text = self.value(afterKeyIn: "purpose: " + value) else { return nil }
+        return Purpose(text: text, source: .httpHeader)
     }
 
     /// The normalised value of `purpose: value`, or nil when the text is not of that form or the

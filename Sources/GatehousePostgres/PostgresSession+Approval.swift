@@ -31,7 +31,7 @@ extension PostgresSession {
             if let grant = gateway.approvals.coveringGrant(principal: principal, connection: connection.name, statementText: rawText,
                                                            scope: need.scope, now: Date()) {
                 return .proceed([event(.approval(.init(step: .grantUsed, requestID: grant.requestID, statementIDs: ids,
-                                                       grant: Self.grantEvent(grant))))])
+                                                       grant: grant.evidence)))])
             }
             guard !connection.approval.approverGroups.isEmpty else {
                 return .refuse(ErrorFields(
@@ -61,14 +61,14 @@ extension PostgresSession {
         case .approved(let grant):
             let decided = gateway.approvals.request(request.id)?.decisions.filter(\.approved) ?? []
             var events = decided.map { decision in
-                approvalEvent(.init(step: .approved, requestID: request.id, statementIDs: ids, grant: Self.grantEvent(grant),
+                approvalEvent(.init(step: .approved, requestID: request.id, statementIDs: ids, grant: grant.evidence,
                                     comment: decision.reason), by: decision.approver)
             }
             // The held statement uses its own grant now: a one-time grant is spent by this run.
             let used = gateway.approvals.coveringGrant(principal: principal, connection: connection.name, statementText: rawText,
                                                        scope: request.scope, now: Date()) ?? grant
             events.append(event(.approval(.init(step: .grantUsed, requestID: request.id, statementIDs: ids,
-                                                grant: Self.grantEvent(used)))))
+                                                grant: used.evidence))))
             return (events, nil)
         case .denied(let decision):
             let who = decision.approver.username ?? decision.approver.subject
@@ -99,14 +99,5 @@ extension PostgresSession {
     private static func maskedTexts(_ statements: [GatehouseEvent]) -> String {
         statements.compactMap { if case .statement(let payload) = $0.payload { return payload.text } else { return nil } }
             .joined(separator: "; ")
-    }
-
-    static func grantEvent(_ grant: ApprovalGrant) -> EventPayload.Approval.Grant {
-        switch grant.coverage {
-        case .oneTime:
-            return .init(kind: .oneTime, expires: grant.expiresAt, relations: [])
-        case .timeBoxed(let relations, _):
-            return .init(kind: .timeBoxed, expires: grant.expiresAt, relations: relations)
-        }
     }
 }

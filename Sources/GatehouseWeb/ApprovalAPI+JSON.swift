@@ -59,6 +59,8 @@ extension ApprovalAPI {
             "categories": .strings(request.categories),
             "kinds": .strings(request.scope.kinds.map(\.rawValue)),
             "analysable": .bool(request.scope.analysable),
+            "repositories": .strings(request.repositories),
+            "operations": .strings(request.scope.gitOperations.map(\.rawValue)),
             "reasons": .strings(request.reasons),
             "createdAt": .timestamp(request.createdAt),
             "deadline": .timestamp(request.deadline),
@@ -85,6 +87,13 @@ extension ApprovalAPI {
             fields["kind"] = "time-boxed"
             fields["tables"] = .strings(relations.map(\.description))
             fields["kinds"] = .strings(kinds.map(\.rawValue))
+        case .gitRequest(_, let repository):
+            fields["kind"] = "one-time"
+            fields["repositories"] = .strings([repository])
+        case .gitRepositories(let repositories, let operations):
+            fields["kind"] = "time-boxed"
+            fields["repositories"] = .strings(repositories)
+            fields["operations"] = .strings(operations.map(\.rawValue))
         }
         return .object(fields)
     }

@@ -375,6 +375,8 @@ extension ApprovalAPI {
           "categories",
           "kinds",
           "analysable",
+          "repositories",
+          "operations",
           "reasons",
           "createdAt",
           "deadline",
@@ -459,6 +461,21 @@ extension ApprovalAPI {
             "type": "boolean",
             "description": "False when the statement could not be fully analysed (time-boxed grants never cover such statements)."
           },
+          "repositories": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "A held Git request's repository (empty for statements)."
+          },
+          "operations": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": ["fetch", "push"]
+            },
+            "description": "A held Git request's operation (empty for statements)."
+          },
           "reasons": {
             "type": "array",
             "items": {
@@ -533,6 +550,21 @@ extension ApprovalAPI {
               "type": "string"
             },
             "description": "Time-boxed grants only: the statement kinds covered."
+          },
+          "repositories": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "Git grants only: the repositories covered."
+          },
+          "operations": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": ["fetch", "push"]
+            },
+            "description": "Time-boxed Git grants only: the operations covered."
           },
           "approvers": {
             "type": "array",

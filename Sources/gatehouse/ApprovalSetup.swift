@@ -40,7 +40,7 @@ struct ApprovalSetup {
 
     /// The REST API, authenticating callers with the same token validation as the listener.
     func api(validator: TokenValidator) -> ApprovalAPI {
-        let rules = Dictionary(uniqueKeysWithValues: configuration.connections.map { ($0.name, $0.approval) })
+        let rules = configuration.approvalRulesByConnection
         return ApprovalAPI(broker: broker, rules: { rules[$0] }, authenticate: { try await validator.validate($0) }, approvalURL: url)
     }
 

@@ -87,7 +87,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
     struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Approve a request, once (default) or for a number of minutes.",
-            discussion: "A time-boxed grant lets the requester run statements of the same kinds on the same tables for N minutes.")
+            discussion: "A time-boxed grant lets the requester run statements of the same kinds on the same tables (or repeat the same Git operation on the same repository) for N minutes.")
         @OptionGroup var connection: Connection
         @Argument(help: "The request ID (apr_…).") var id: String
         @Option(help: "Why you approve (required; recorded as evidence).") var reason: String
@@ -194,8 +194,15 @@ enum ApprovalsFormat {
             "connection  \(request.string("connection"))",
             "requester   \(person(request["requester"]))",
             "purpose     \((request["purpose"] as? [String: Any])?.string("text") ?? "-")",
+        ]
+        lines += request.strings("repositories").isEmpty ? [
             "tables      \(request.strings("tables").joined(separator: ", "))",
             "columns     \(request.strings("columns").joined(separator: ", "))",
+        ] : [
+            "repository  \(request.strings("repositories").joined(separator: ", "))",
+            "operation   \(request.strings("operations").joined(separator: ", "))",
+        ]
+        lines += [
             "categories  \(request.strings("categories").joined(separator: ", "))",
             "created     \(request.string("createdAt"))",
             "deadline    \(request.string("deadline"))",
@@ -203,7 +210,8 @@ enum ApprovalsFormat {
             "reasons",
         ]
         lines += request.strings("reasons").map { "  - \($0)" }
-        lines += ["statement (masked)", "  \(request.string("maskedStatement"))"]
+        lines += [request.strings("repositories").isEmpty ? "statement (masked)" : "git request"]
+        lines += request.string("maskedStatement").split(separator: "\n").map { "  \($0)" }
         let decisions = request["decisions"] as? [[String: Any]] ?? []
         if !decisions.isEmpty {
             lines.append("decisions")
@@ -224,9 +232,11 @@ enum ApprovalsFormat {
         switch object["outcome"] as? String {
         case "approved":
             let grant = object["grant"] as? [String: Any] ?? [:]
-            let scope = grant.string("kind") == "time-boxed"
+            let repositories = grant.strings("repositories")
+            let scope = grant.string("kind") != "time-boxed" ? "one-time"
+                : repositories.isEmpty
                 ? "time-boxed on \(grant.strings("tables").joined(separator: ", ")) (\(grant.strings("kinds").joined(separator: ", ")))"
-                : "one-time"
+                : "time-boxed on \(repositories.joined(separator: ", ")) (\(grant.strings("operations").joined(separator: ", ")))"
             return "\(id) approved: grant \(grant.string("id")), \(scope), until \(grant.string("expiresAt"))"
         case "awaiting_more_approvals":
             let remaining = object["remaining"] as? Int ?? 0

@@ -75,7 +75,8 @@ struct GatewayRuntime {
         let api = approvals.api(validator: validator)
         let ui = try WebUISetup.make(configuration, approvals: approvals, api: api, devIssuer: devIssuer, ledger: ledger,
                                      recorder: recorder, httpClient: httpClient, logger: logger)
-        let git = try gitClient.flatMap { try GitSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0) }
+        let git = try gitClient.flatMap { try GitSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0,
+                                                                     approvals: approvals) }
         let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,
                             tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger,
                             approvals: api, ui: ui, extraRoutes: git.map { gateway in [{ gateway.register(on: $0) }] } ?? [])

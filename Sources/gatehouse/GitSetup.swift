@@ -10,11 +10,12 @@ import GatehousePolicy
 import Logging
 
 /// Builds the Git gateway from the `type: git` connections: upstream endpoints with their
-/// credentials resolved now (a missing token stops the start), push rules, and the scanner
-/// that uses the same detectors as masking.
+/// credentials resolved now (a missing token stops the start), push rules, the scanner that
+/// uses the same detectors as masking, and approval on the broker every connection shares.
 enum GitSetup {
     static func gateway(
-        _ configuration: GatehouseConfiguration, validator: TokenValidator, recorder: any EventRecorder, httpClient: HTTPClient
+        _ configuration: GatehouseConfiguration, validator: TokenValidator, recorder: any EventRecorder, httpClient: HTTPClient,
+        approvals: ApprovalSetup
     ) throws -> GitGateway? {
         guard !configuration.gitConnections.isEmpty else { return nil }
         let detectors = try MaskingSetup.detectorSet(configuration.masking)
@@ -30,7 +31,8 @@ enum GitSetup {
             return GitGateway.Connection(
                 name: connection.name, upstream: upstream, allowedGroups: connection.allowedGroups,
                 push: GitPushPolicy(branches: rules.branches, tags: rules.tags, allowForce: rules.allowForce),
-                scanner: rules.scan == .reject ? GitPushScanner(detectors: detectors) : nil)
+                scanner: rules.scan == .off ? nil : GitPushScanner(detectors: detectors), scanHolds: rules.scan == .hold,
+                approval: GitApprovalTrigger(rules: connection.approval, repositories: connection.personalDataRepositories))
         }
         return GitGateway(
             connections: connections, forwarder: HTTPForwarder(client: httpClient),
@@ -40,7 +42,8 @@ enum GitSetup {
                     SubjectReference(kind: IdentifierKind.email.rawValue, digest: subjectDigest(of: $0, kind: .email, key: subjectKey))
                 }
             },
-            loopbackOnlyWithoutTLS: configuration.httpListener.tls == nil)
+            loopbackOnlyWithoutTLS: configuration.httpListener.tls == nil,
+            approvals: approvals.broker, approvalURL: approvals.url, notificationKinds: approvals.notificationKinds)
     }
 
     /// The HTTP client Git requests go upstream with: no redirects (a credential must not follow

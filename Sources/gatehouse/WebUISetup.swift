@@ -4,6 +4,7 @@ import GatehouseConfig
 import GatehouseCore
 import GatehouseIdentity
 import GatehouseLedger
+import GatehousePolicy
 import GatehouseStore
 import GatehouseWeb
 import Logging
@@ -18,7 +19,7 @@ enum WebUISetup {
         let publicURL = configuration.publicBaseURL
         let callbackURL = publicURL + WebUI.basePath + "/callback"
         let login = try loginProvider(configuration, devIssuer: devIssuer, callbackURL: callbackURL, httpClient: httpClient, logger: logger)
-        let roles = UIRoleRules(approverGroups: configuration.connections.flatMap(\.approval.approverGroups),
+        let roles = UIRoleRules(approverGroups: configuration.approverGroups,
                                 auditorGroups: configuration.web.auditorGroups, adminGroups: configuration.web.adminGroups)
         return WebUI(publicBaseURL: publicURL, login: login, roles: roles, approvals: api,
                      evidence: try evidence(configuration, ledger: ledger),
@@ -91,20 +92,32 @@ enum WebUISetup {
 
     private static func connection(_ connection: ConnectionConfiguration) -> UIConnection {
         let upstream = connection.upstream
-        let rules = connection.approval
-        func groups(_ list: [String]) -> String { list.isEmpty ? "none" : list.joined(separator: ", ") }
         return UIConnection(
             name: connection.name, kind: connection.type.rawValue, upstream: "\(upstream.host):\(upstream.port)/\(upstream.database)",
             allowedGroups: connection.allowedGroups,
-            details: [
-                .init("Approval", rules.mode.rawValue), .init("Approver groups", groups(rules.approverGroups)),
-                .init("Break-glass groups", groups(rules.breakGlassGroups)), .init("Hold time", "\(rules.holdTimeoutSeconds) s"),
-                .init("Longest grant", "\(rules.maximumGrantMinutes) minutes"),
-            ],
+            details: approvalDetails(connection.approval),
             classified: connection.personalData.tables.map { table in
                 UIConnection.ClassifiedTable(relation: table.relation.description, category: table.category,
                                              columns: table.columns.sorted { $0.key < $1.key }.map { (name: $0.key, category: $0.value) })
             })
+    }
+
+    /// A connection's approval rules, as the Connections page lists them (both kinds).
+    private static func approvalDetails(_ rules: ApprovalRules) -> [UIConnection.Detail] {
+        func groups(_ list: [String]) -> String { list.isEmpty ? "none" : list.joined(separator: ", ") }
+        return [
+            .init("Approval", rules.mode.rawValue), .init("Approver groups", groups(rules.approverGroups)),
+            .init("Break-glass groups", groups(rules.breakGlassGroups)), .init("Hold time", "\(rules.holdTimeoutSeconds) s"),
+            .init("Longest grant", "\(rules.maximumGrantMinutes) minutes"),
+        ]
+    }
+
+    private static func scanDescription(_ scan: GitPushRules.Scan) -> String {
+        switch scan {
+        case .reject: "pushes adding personal identifiers are refused"
+        case .hold: "pushes adding personal identifiers wait for approval"
+        case .off: "off"
+        }
     }
 
     private static func connection(_ connection: GitConnectionConfiguration) -> UIConnection {
@@ -114,9 +127,11 @@ enum WebUISetup {
             details: [
                 .init("Push to branches", push.branches.joined(separator: ", ")), .init("Tags", push.tags ? "may be created" : "refused"),
                 .init("Forced updates", push.allowForce ? "allowed" : "refused"),
-                .init("Push scanning", push.scan == .reject ? "pushes adding personal identifiers are refused" : "off"),
-                .init("Approval", "not yet available for Git"),
-            ],
+                .init("Push scanning", scanDescription(push.scan)),
+                .init("Repositories holding personal data", connection.personalDataRepositories.isEmpty ? "none"
+                    : connection.personalDataRepositories.map { "\($0.pattern) (\($0.operations.sorted().map(\.rawValue).joined(separator: " and ")) held)" }
+                        .joined(separator: "; ")),
+            ] + approvalDetails(connection.approval),
             classified: [])
     }
 }

@@ -23,6 +23,13 @@ import Testing
         #expect(maximal.prefix(4) == bytes("fff0")[...] && maximal.count == 65520)
     }
 
+    @Test func anErrorPacketIsOneLineThatFits() {
+        #expect(ErrorPacket.encode("refused") == bytes("0010ERR refused\n"))
+        #expect(ErrorPacket.encode("a\nb") == bytes("000dERR a; b\n"))
+        let long = ErrorPacket.encode(String(repeating: "x", count: 70_000))
+        #expect(long.count == PktLine.maxPacketLength && long.last == UInt8(ascii: "\n"))
+    }
+
     @Test func readsPacketsFedOneByteAtATime() throws {
         let stream = PktLine.encode(line: "a") + bytes("0000") + bytes("0001") + PktLine.encode(bytes("b")) + bytes("0002")
         var reader = PktLineReader()

@@ -100,6 +100,17 @@ enum LedgerEntryEventsForTests {
     static let approvalNotified = event(.approval(.init(step: .notified, requestID: "apr_0123456789abcdef", statementIDs: [4],
                                                         notified: ["slack", "webhook"])), principal: nil)
 
+    /// A held Git fetch: the repository instead of relations.
+    static let gitApprovalRequested = event(.approval(.init(
+        step: .requested, requestID: "apr_00112233445566aa", statementIDs: [],
+        reasons: ["fetches from hr/people.git, classified as holding personal data by pattern hr/** (employee)"],
+        categories: ["employee"], purpose: "HR-42", statement: "git fetch hr/people.git: want 1f2e", repositories: ["hr/people.git"])))
+    /// A time-boxed Git grant used: its repositories.
+    static let gitGrantUsed = event(.approval(.init(
+        step: .grantUsed, requestID: "apr_00112233445566aa", statementIDs: [],
+        grant: .init(kind: .timeBoxed, expires: Date(timeIntervalSince1970: 1_795_687_800), relations: [],
+                     repositories: ["hr/people.git"]))))
+
     /// By name, so parameterised tests print a short argument.
     static let byName: [String: GatehouseEvent] = [
         "acceptedAuthentication": acceptedAuthentication, "refusedAuthentication": refusedAuthentication,
@@ -108,6 +119,7 @@ enum LedgerEntryEventsForTests {
         "failedOutcome": failedOutcome, "notExecutedOutcome": notExecutedOutcome, "sessionEnd": sessionEnd,
         "erasure": erasure, "configuration": configuration, "approvalRequested": approvalRequested,
         "approvalApproved": approvalApproved, "approvalNotified": approvalNotified,
+        "gitApprovalRequested": gitApprovalRequested, "gitGrantUsed": gitGrantUsed,
     ]
     static let names = byName.keys.sorted()
 

@@ -10,13 +10,12 @@ import os
 import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 
 import psycopg
 import pytest
 
 from harness import ledger
+from harness.approvals_api import api
 from harness.events import EventStore, parse_time
 from harness.gateway import binary
 
@@ -43,16 +42,6 @@ def tokens(gw):
     }
 
 
-def api(gw, token: str, method: str, path: str, body: dict | None = None) -> tuple[int, dict | list]:
-    host, port = gw.gateway.http_address
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"http://{host}:{port}{path}", data=data, method=method,
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
 
 
 def dsn(gw, token: str, **extra) -> str:

@@ -9,7 +9,6 @@ echoed (while the same file with look-alikes passes), bad input, and the evidenc
 """
 
 import os
-import secrets
 import subprocess
 
 import pytest
@@ -18,8 +17,8 @@ from harness import ledger
 from harness.events import EventStore
 from harness.gateway import binary
 from harness.gateway_config import GitConnection
-from harness.git_repos import clone, git_env, make_bare, make_large_bare, rev_parse, run_git
-from harness.git_server import GitHTTPServer
+from harness.git_repos import clone, commit_file, git_env, make_bare, make_large_bare, rev_parse, run_git
+from harness.git_server import serve_with_credential
 
 UPSTREAM_TOKEN_ENV = "GH_GIT_UPSTREAM_TOKEN"
 
@@ -29,10 +28,7 @@ def upstream_git(tmp_path_factory):
     root = str(tmp_path_factory.mktemp("git-upstream"))
     make_bare(root, "team/app", files={"README.md": "# app\n"}, commits=3)
     make_large_bare(root, "big/history", commits=3000)
-    server = GitHTTPServer(root, username="svc", password=secrets.token_hex(12)).start()
-    server.root = root
-    yield server
-    server.stop()
+    yield from serve_with_credential(root)
 
 
 @pytest.fixture(scope="module")
@@ -74,14 +70,6 @@ def work_clone(gw, token: str, tmp_path, name: str = "work") -> str:
     return dest  # commits carry the harness's fixed author (git_env)
 
 
-def commit_file(repo: str, path: str, text: str, message: str) -> str:
-    full = os.path.join(repo, path)
-    os.makedirs(os.path.dirname(full), exist_ok=True)
-    with open(full, "w") as handle:
-        handle.write(text)
-    run_git(["add", path], cwd=repo, check=True)
-    run_git(["commit", "-q", "-m", message], cwd=repo, check=True)
-    return rev_parse(repo)
 
 
 def push(repo: str, *refspecs: str, force: bool = False) -> subprocess.CompletedProcess:

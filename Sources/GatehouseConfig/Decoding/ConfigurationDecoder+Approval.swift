@@ -9,9 +9,21 @@ extension ConfigurationDecoder {
     /// classified data, `never` otherwise, and no approvers (held statements are then refused
     /// with a message saying so: nobody could approve them).
     func decodeApproval(_ value: ConfigValue?, classification: DataClassification) throws -> ApprovalRules {
-        var rules = ApprovalRules(mode: ApprovalMode.defaultMode(for: classification))
+        try decodeApproval(value, defaultMode: ApprovalMode.defaultMode(for: classification), allowedKeys: Self.approvalKeys)
+    }
+
+    /// A Git connection's `approval` section: the same keys without `require_for_kinds`
+    /// (statement kinds mean nothing to Git). Absent: `personal-data` when repositories are
+    /// classified, `never` otherwise.
+    func decodeGitApproval(_ value: ConfigValue?, repositories: [PersonalDataRepository]) throws -> ApprovalRules {
+        try decodeApproval(value, defaultMode: GitApprovalTrigger.defaultMode(for: repositories),
+                           allowedKeys: Self.approvalKeys.filter { $0 != "require_for_kinds" })
+    }
+
+    private func decodeApproval(_ value: ConfigValue?, defaultMode: ApprovalMode, allowedKeys: [String]) throws -> ApprovalRules {
+        var rules = ApprovalRules(mode: defaultMode)
         guard let value else { return rules }
-        let section = try value.mapping(allowedKeys: Self.approvalKeys)
+        let section = try value.mapping(allowedKeys: allowedKeys)
         if let mode = try section.optional("mode") { rules.mode = try mode.oneOf(ApprovalMode.self) }
         if let groups = try section.optional("approver_groups") { rules.approverGroups = try groups.nonEmptyStringList(of: "group") }
         if let minimum = try section.optional("minimum_approvals") { rules.minimumApprovals = try minimum.integer(in: 1...10) }

@@ -1,7 +1,10 @@
 import Foundation
+import GatehousePolicy
 
 extension ConfigurationDecoder {
-    static let gitConnectionKeys = ["name", "type", "upstream", "allowed_groups", "push", "retention_days"]
+    static let gitConnectionKeys = ["name", "type", "upstream", "allowed_groups", "push", "personal_data_repositories", "approval",
+                                    "retention_days"]
+    private static let personalDataRepositoryKeys = ["path", "categories", "approve"]
     private static let gitUpstreamKeys = ["url", "authentication", "username", "token_env", "token_file"]
     private static let gitPushKeys = ["branches", "tags", "allow_force", "scan"]
 
@@ -9,7 +12,17 @@ extension ConfigurationDecoder {
         var connection = GitConnectionConfiguration(
             name: name, upstream: try decodeGitUpstream(entry.required("upstream")),
             allowedGroups: try entry.required("allowed_groups").nonEmptyStringList(of: "group"))
-        if let push = try entry.optional("push") { connection.push = try decodeGitPush(push) }
+        let pushValue = try entry.optional("push")
+        if let pushValue { connection.push = try decodeGitPush(pushValue) }
+        if let repositories = try entry.optional("personal_data_repositories") {
+            connection.personalDataRepositories = try repositories.nonEmptyList(of: "repository").map(decodePersonalDataRepository)
+        }
+        let approvalValue = try entry.optional("approval")
+        connection.approval = try decodeGitApproval(approvalValue, repositories: connection.personalDataRepositories)
+        if let pushValue, connection.push.scan == .hold, connection.approval.approverGroups.isEmpty {
+            // A push held with nobody to approve it could only time out.
+            throw pushValue.error("scan: hold needs approval.approver_groups on this connection")
+        }
         connection.retentionDays = try entry.optional("retention_days")?.integer(in: Self.retentionDayRange)
         return connection
     }
@@ -44,6 +57,20 @@ extension ConfigurationDecoder {
         if let force = try section.optional("allow_force") { rules.allowForce = try force.bool() }
         if let scan = try section.optional("scan") { rules.scan = try scan.oneOf(GitPushRules.Scan.self) }
         return rules
+    }
+
+    /// One `personal_data_repositories` entry: a path pattern, optional categories, and the
+    /// operations held (`approve`, default both).
+    private func decodePersonalDataRepository(_ value: ConfigValue) throws -> PersonalDataRepository {
+        let section = try value.mapping(allowedKeys: Self.personalDataRepositoryKeys)
+        var repository = PersonalDataRepository(pattern: try gitPattern(section.required("path")))
+        if let categories = try section.optional("categories") {
+            repository.categories = try categories.nonEmptyStringList(of: "category")
+        }
+        if let operations = try section.optional("approve") {
+            repository.operations = Set(try operations.nonEmptyList(of: "operation").map { try $0.oneOf(GitOperation.self) })
+        }
+        return repository
     }
 
     /// A path pattern: `*` within one segment, `**` across segments; no leading `/`, no `..`.

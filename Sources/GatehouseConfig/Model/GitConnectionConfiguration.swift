@@ -1,3 +1,5 @@
+import GatehousePolicy
+
 /// A `connections` entry of `type: git`: a Git smart-HTTP upstream (an Azure DevOps or GitHub
 /// organisation, or any Git server), reached at `/git/<name>/<repository path>` on the HTTP
 /// listener, with credentials only the gateway holds (docs/git.md).
@@ -7,13 +9,20 @@ public struct GitConnectionConfiguration: Sendable, Equatable {
     /// Principals need at least one of these groups; never empty.
     public var allowedGroups: [String]
     public var push: GitPushRules
+    /// Repositories holding personal data: fetches and pushes on them wait for approval.
+    public var personalDataRepositories: [PersonalDataRepository]
+    /// When requests wait for a human's approval, who approves, and the limits of a grant.
+    public var approval: ApprovalRules
     /// This connection's retention period in days; nil means the `ledger` section's.
     public var retentionDays: Int?
 
     public init(
-        name: String, upstream: GitUpstream, allowedGroups: [String], push: GitPushRules = GitPushRules(), retentionDays: Int? = nil
+        name: String, upstream: GitUpstream, allowedGroups: [String], push: GitPushRules = GitPushRules(),
+        personalDataRepositories: [PersonalDataRepository] = [], approval: ApprovalRules? = nil, retentionDays: Int? = nil
     ) {
         self.name = name
+        self.personalDataRepositories = personalDataRepositories
+        self.approval = approval ?? ApprovalRules(mode: GitApprovalTrigger.defaultMode(for: personalDataRepositories))
         self.upstream = upstream
         self.allowedGroups = allowedGroups
         self.push = push
@@ -54,6 +63,8 @@ public struct GitPushRules: Sendable, Equatable {
     public enum Scan: String, Sendable, CaseIterable {
         /// A push adding personal identifiers is refused, naming the file and the kind.
         case reject
+        /// A push adding personal identifiers waits for an approver, who sees the files and kinds.
+        case hold
         /// Pushes are not scanned.
         case off
     }

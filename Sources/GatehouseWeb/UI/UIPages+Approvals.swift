@@ -20,7 +20,7 @@ extension WebUI {
                 <tr><td><a href="\(Self.basePath)/approvals/\(request.id)">\(request.id)</a></td>
                 <td>\(request.connection)</td><td>\(request.requester.displayName)</td>
                 <td>\(request.purpose?.text ?? "none given")</td>
-                <td>\(HTML.list(request.relations.map(\.description)))</td><td>\(HTML.list(request.categories))</td>
+                <td>\(HTML.list(request.relations.map(\.description) + request.repositories))</td><td>\(HTML.list(request.categories))</td>
                 <td>\(Self.timeLeft(until: request.deadline, now: now()))</td></tr>
                 """
             }
@@ -28,7 +28,7 @@ extension WebUI {
                 <p class="muted" role="status">\(visible.count) waiting. This page refreshes every \(Self.pendingRefreshSeconds) seconds.</p>
                 <table><caption class="muted">Requests waiting for a decision</caption>
                 <thead><tr><th scope="col">Request</th><th scope="col">Connection</th><th scope="col">Requester</th><th scope="col">Purpose</th>
-                <th scope="col">Tables</th><th scope="col">Personal data</th><th scope="col">Time left</th></tr></thead>
+                <th scope="col">Tables or repositories</th><th scope="col">Personal data</th><th scope="col">Time left</th></tr></thead>
                 <tbody>\(rows)</tbody></table>
                 """
         }
@@ -57,15 +57,13 @@ extension WebUI {
             <dt>Agent application</dt><dd>\(request.requester.agentApplication ?? "not stated")</dd>
             <dt>Connection</dt><dd>\(request.connection)</dd>
             <dt>Purpose</dt><dd>\(request.purpose.map { "\($0.text) (from \($0.source.rawValue))" } ?? "none given")</dd>
-            <dt>Tables</dt><dd>\(HTML.list(request.relations.map(\.description)))</dd>
-            <dt>Columns</dt><dd>\(HTML.list(request.columns.map(\.description)))</dd>
+            \(Self.targetDetails(request))
             <dt>Personal data</dt><dd>\(HTML.list(request.categories))</dd>
-            <dt>Statement kinds</dt><dd>\(HTML.list(request.scope.kinds.map(\.rawValue)))</dd>
             <dt>Why it was held</dt><dd>\(HTML.list(request.reasons))</dd>
             <dt>Requested</dt><dd>\(UTCTimestamp.string(from: request.createdAt) ?? "")</dd>
             <dt>Decide by</dt><dd>\(UTCTimestamp.string(from: request.deadline) ?? "") (\(Self.timeLeft(until: request.deadline, now: now())))</dd>
             </dl>
-            <h2>Statement (masked)</h2>
+            <h2>\(request.repositories.isEmpty ? "Statement (masked)" : "Git request")</h2>
             <pre>\(request.maskedStatement)</pre>
             \(decisionList)
             \(request.state == .pending ? decisionForm(request, session: session, maximumMinutes: rules?.maximumGrantMinutes) : "")
@@ -75,6 +73,7 @@ extension WebUI {
 
     private func decisionForm(_ request: ApprovalRequest, session: UISessionStore.Session, maximumMinutes: Int?) -> HTML {
         let maximum = maximumMinutes ?? 1
+        let isGit = !request.repositories.isEmpty
         return """
             <form method="post" action="\(Self.basePath)/approvals/\(request.id)/decide">
             \(UILayout.csrfField(session))
@@ -82,9 +81,9 @@ extension WebUI {
             <textarea id="reason" name="reason" required maxlength="\(ApprovalAPI.maximumReasonLength)"></textarea>
             <fieldset><legend>Grant, if approved</legend>
             <input type="radio" id="grant-once" name="grant" value="one-time" checked>
-            <label class="inline" for="grant-once">Once: exactly this statement, one time</label><br>
+            <label class="inline" for="grant-once">\(isGit ? "Once: exactly this Git request" : "Once: exactly this statement, one time")</label><br>
             <input type="radio" id="grant-time" name="grant" value="time-boxed">
-            <label class="inline" for="grant-time">Time-boxed: this requester, these tables, for</label>
+            <label class="inline" for="grant-time">\(isGit ? "Time-boxed: this requester, this repository and operation, for" : "Time-boxed: this requester, these tables, for")</label>
             <input type="number" id="minutes" name="minutes" min="1" max="\(maximum)" value="\(min(10, maximum))" aria-label="minutes">
             <span>minutes (at most \(maximum))</span>
             </fieldset>
@@ -138,10 +137,28 @@ extension WebUI {
         session.roles.contains(.admin) || approvals.isVisible(request, to: session.principal)
     }
 
+    /// What the request touches: tables, columns and statement kinds, or a Git repository and operation.
+    static func targetDetails(_ request: ApprovalRequest) -> HTML {
+        if !request.repositories.isEmpty {
+            return """
+                <dt>Repository</dt><dd>\(HTML.list(request.repositories))</dd>
+                <dt>Git operation</dt><dd>\(HTML.list(request.scope.gitOperations.map(\.rawValue)))</dd>
+                """
+        }
+        return """
+            <dt>Tables</dt><dd>\(HTML.list(request.relations.map(\.description)))</dd>
+            <dt>Columns</dt><dd>\(HTML.list(request.columns.map(\.description)))</dd>
+            <dt>Statement kinds</dt><dd>\(HTML.list(request.scope.kinds.map(\.rawValue)))</dd>
+            """
+    }
+
     static func describe(_ grant: ApprovalGrant) -> String {
         switch grant.coverage {
         case .oneTime: "covers this statement once"
         case .timeBoxed(let relations, _): "covers \(relations.map(\.description).joined(separator: ", ")) for its duration"
+        case .gitRequest(_, let repository): "covers this request on \(repository) (its negotiation rounds included) until it expires"
+        case .gitRepositories(let repositories, let operations):
+            "covers \(operations.map(\.rawValue).joined(separator: " and ")) on \(repositories.joined(separator: ", ")) for its duration"
         }
     }
 

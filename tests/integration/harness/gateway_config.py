@@ -40,13 +40,16 @@ class Connection:
 @dataclass
 class GitConnection:
     """A `type: git` connection: the upstream's base URL, its credential (basic as `username`
-    with the token from `token_env`, or none), and the push rules section."""
+    with the token from `token_env`, or none), the push rules section, and optionally the
+    repositories classified as personal data and the approval section."""
     name: str
     url: str
     token_env: str | None = None
     username: str = "gatehouse"
     allowed_groups: list = field(default_factory=lambda: ["engineers"])
     push: dict | None = None
+    personal_data_repositories: list | None = None
+    approval: dict | None = None
 
     def yaml_lines(self) -> list:
         q = json.dumps
@@ -59,6 +62,10 @@ class GitConnection:
                  f"    allowed_groups: {q(self.allowed_groups)}"]
         if self.push is not None:
             lines.append(f"    push: {q(self.push)}")
+        if self.personal_data_repositories is not None:
+            lines.append(f"    personal_data_repositories: {q(self.personal_data_repositories)}")
+        if self.approval is not None:
+            lines.append(f"    approval: {q(self.approval)}")
         return lines
 
 

@@ -123,3 +123,14 @@ def make_large_bare(root: str, name: str, commits: int = 3000, file_count: int =
                               [(f"src/file{slot:04d}.txt", content)]))
     _fast_import(path, b"".join(stream) + b"done\n")
     return path
+
+
+def commit_file(repo: str, path: str, text: str, message: str) -> str:
+    """Writes `path` in the work tree, commits it with the harness's fixed author; returns the commit."""
+    full = os.path.join(repo, path)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    with open(full, "w") as handle:
+        handle.write(text)
+    run_git(["add", path], cwd=repo, check=True)
+    run_git(["commit", "-q", "-m", message], cwd=repo, check=True)
+    return rev_parse(repo)

@@ -330,3 +330,16 @@ class _GitHandler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
         return status
+
+
+def serve_with_credential(root: str):
+    """A started server over `root` that demands Basic `svc` with a random password (so a test
+    passing through the gateway proves the gateway injected it); yields it, then stops it. For
+    module fixtures: `yield from serve_with_credential(root)`."""
+    import secrets
+    server = GitHTTPServer(root, username="svc", password=secrets.token_hex(12)).start()
+    server.root = root
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,118 @@
+import Foundation
+import GatehouseApproval
+import GatehouseCore
+import GatehousePolicy
+
+/// Just-in-time approval for Git (docs/git.md): a fetch from, or push to, a repository classified
+/// as holding personal data (or a push whose scan found identifiers, under `scan: hold`) waits in
+/// this HTTP request until an approver decides, on the same broker, API, UI and grants as held
+/// PostgreSQL statements. Every step is recorded in the request's session before it takes effect.
+extension GitGateway {
+    enum ApprovalOutcome {
+        /// Go ahead; `approval` (request ID, or `break-glass:<group>`) goes on the `git` entry.
+        case proceed(approval: String?)
+        /// Not approved: the request must not reach the upstream. `approval` names the request.
+        case refused(reason: String, approval: String?)
+        /// An approval step could not be recorded (fail closed).
+        case notRecorded
+    }
+
+    /// Decides, and if need be waits for, approval of one fetch or push. `requestText` describes
+    /// the request (repository, wants or ref updates, never content): approvers see it and a
+    /// one-time grant covers exactly it. `endsRequest` is false for a fetch's negotiation round
+    /// that does not end it (no `done`): a one-time grant then covers the round without being spent.
+    func approve(_ operation: GitOperation, requestText: String, extraReasons: [String] = [], endsRequest: Bool = true,
+                 _ call: Call) async -> ApprovalOutcome {
+        let repository = call.path.repository
+        switch call.connection.approval.evaluate(repository: repository, operation: operation, extraReasons: extraReasons,
+                                                 by: call.principal) {
+        case .proceed:
+            return .proceed(approval: nil)
+        case .proceedByBreakGlass(let group, let need):
+            let id = "break-glass:\(group)"
+            let recorded = await record([.approval(.init(step: .breakGlass, requestID: id, statementIDs: [], reasons: need.reasons,
+                                                         categories: need.scope.categories, repositories: need.scope.repositories))], call)
+            return recorded ? .proceed(approval: id) : .notRecorded
+        case .needsApproval(let need):
+            if let grant = approvals.coveringGrant(principal: call.principal, connection: call.connection.name,
+                                                   statementText: requestText, scope: need.scope, now: Date(),
+                                                   spendingOneTime: endsRequest) {
+                let recorded = await record([.approval(.init(step: .grantUsed, requestID: grant.requestID, statementIDs: [],
+                                                             grant: grant.evidence))], call)
+                return recorded ? .proceed(approval: grant.requestID) : .notRecorded
+            }
+            guard !call.connection.approval.rules.approverGroups.isEmpty else {
+                return .refused(reason: "this \(operation.rawValue) needs approval (\(need.reasons.joined(separator: "; "))), but connection \(call.connection.name) has no approver groups",
+                                approval: nil)
+            }
+            let request = ApprovalRequest(
+                requester: call.principal, connection: call.connection.name, statementText: requestText, maskedStatement: requestText,
+                need: need, purpose: call.purpose, createdAt: Date(), holdTimeoutSeconds: call.connection.approval.rules.holdTimeoutSeconds)
+            return await hold(request, endsRequest: endsRequest, call)
+        }
+    }
+
+    /// Records the request (evidence before anyone can decide it), waits for its resolution,
+    /// and records that before the client hears of it.
+    private func hold(_ request: ApprovalRequest, endsRequest: Bool, _ call: Call) async -> ApprovalOutcome {
+        let requested = EventPayload.approval(.init(
+            step: .requested, requestID: request.id, statementIDs: [], reasons: request.reasons, categories: request.categories,
+            purpose: request.purpose?.text, statement: request.maskedStatement, repositories: request.repositories))
+        guard await record([requested], call) else { return .notRecorded }
+        call.logger.info("git request held for approval", metadata: ["request": "\(request.id)", "connection": "\(call.connection.name)"])
+
+        let broker = approvals
+        let gateway = self
+        let resolution = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<ApprovalResolution, Never>) in
+                broker.submit(request) { continuation.resume(returning: $0) }
+                guard !gateway.notificationKinds.isEmpty else { return }
+                // Submitting handed the request to the notification targets (failures are logged there).
+                Task {
+                    _ = await gateway.record([.approval(.init(step: .notified, requestID: request.id, statementIDs: [],
+                                                              notified: gateway.notificationKinds))], call)
+                }
+            }
+        } onCancel: {
+            // The client went away: nobody is waiting for a decision any more.
+            broker.cancel(request.id)
+        }
+        return await resolved(resolution, request, endsRequest: endsRequest, call)
+    }
+
+    private func resolved(_ resolution: ApprovalResolution, _ request: ApprovalRequest, endsRequest: Bool,
+                          _ call: Call) async -> ApprovalOutcome {
+        let url = approvalURL(request.id)
+        switch resolution {
+        case .approved(let grant):
+            let decisions = approvals.request(request.id)?.decisions.filter(\.approved) ?? []
+            for decision in decisions {
+                let approved = EventPayload.approval(.init(step: .approved, requestID: request.id, statementIDs: [],
+                                                           grant: grant.evidence, comment: decision.reason))
+                guard await record([approved], call, as: decision.approver) else { return .notRecorded }
+            }
+            // The held request uses its own grant now (a one-time grant stays for the rest of
+            // the fetch's negotiation when this round does not end it).
+            let used = approvals.coveringGrant(principal: call.principal, connection: call.connection.name,
+                                               statementText: request.statementText, scope: request.scope, now: Date(),
+                                               spendingOneTime: endsRequest) ?? grant
+            guard await record([.approval(.init(step: .grantUsed, requestID: request.id, statementIDs: [], grant: used.evidence))], call)
+            else { return .notRecorded }
+            return .proceed(approval: request.id)
+        case .denied(let decision):
+            // A refusal needs no permission: a failed record is logged, the client refused either way.
+            _ = await record([.approval(.init(step: .denied, requestID: request.id, statementIDs: [], comment: decision.reason))],
+                             call, as: decision.approver)
+            let who = decision.approver.username ?? decision.approver.subject
+            return .refused(reason: "approval request \(request.id) was denied by \(who)" + (decision.reason.map { ": \($0)" } ?? "")
+                                + " (see \(url))", approval: request.id)
+        case .expired:
+            _ = await record([.approval(.init(step: .expired, requestID: request.id, statementIDs: []))], call)
+            return .refused(reason: "approval request \(request.id) was not decided within \(call.connection.approval.rules.holdTimeoutSeconds) s; ask an approver to decide at \(url), or for a time-boxed grant, then try again",
+                            approval: request.id)
+        case .cancelled:
+            _ = await record([.approval(.init(step: .cancelled, requestID: request.id, statementIDs: []))], call)
+            return .refused(reason: "approval request \(request.id) was cancelled", approval: request.id)
+        }
+    }
+}
