@@ -21,7 +21,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 
 from harness import clients, ledger
@@ -122,6 +122,12 @@ def wait_for(condition, timeout: float = 20, what="condition"):
             value = condition()
         except (StaleElementReferenceException, NoSuchElementException):
             value = None  # the page was replaced while we looked (navigation or self-refresh)
+        except WebDriverException as error:
+            # Chrome reports the same race as an inspector error when the replacement lands
+            # between finding an element and reading it.
+            if "does not belong to the document" not in str(error):
+                raise
+            value = None
         if value:
             return value
         time.sleep(0.2)
