@@ -88,6 +88,14 @@ extension PostgresSession {
         }
     }
 
+    /// What the client hears while its statement waits (frames are whole, so this notice lands
+    /// between the server's messages, where the protocol allows one at any time).
+    func heldNotice(_ request: ApprovalRequest) -> ErrorFields {
+        ErrorFields(severity: "NOTICE", code: SQLState.approvalPending,
+                    message: "gatehouse: approval request \(request.id) holds this statement until an approver decides (at most \(connection.approval.holdTimeoutSeconds) s)",
+                    hint: "An approver decides at \(gateway.approvalURL(request.id))")
+    }
+
     private func approvalEvent(_ approval: EventPayload.Approval, by approver: Principal) -> GatehouseEvent {
         GatehouseEvent(sessionID: id, connection: connection.name, principal: approver, payload: .approval(approval))
     }

@@ -230,6 +230,9 @@ final class PostgresSession {
                 return
             }
             logger.info("statement held for approval", metadata: ["request": "\(approval.id)"])
+            // Said now, not with the outcome: the client would otherwise wait in silence.
+            BackendMessage.notice(heldNotice(approval)).write(into: &toClient)
+            flushClient()
             let loop = client.eventLoop
             let resume = NIOLoopBound({ [self] (resolution: ApprovalResolution) in
                 approvalResolved(resolution, approval: approval, statements: statements, analyses: analyses, rawText: rawText,

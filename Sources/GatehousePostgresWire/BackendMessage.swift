@@ -160,4 +160,7 @@ public enum SQLState {
     public static let approvalTimedOut = "GH002"
     /// ... or it needs approval that nobody can give (no approver groups configured).
     public static let approvalUnavailable = "GH003"
+    /// A notice, not an error: the statement is waiting for an approver (the request and its page
+    /// are in the message and hint, so the agent can tell its human where to decide).
+    public static let approvalPending = "GH004"
 }

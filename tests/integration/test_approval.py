@@ -54,6 +54,11 @@ class Held:
 
     def __init__(self, gw, token: str, sql: str, application_name: str = "approval-test", conn=None):
         self.conn = conn or psycopg.connect(dsn(gw, token, application_name=application_name), autocommit=True)
+        # The gateway's notices (SQLSTATE, severity, message, hint) as they arrive. Read them in
+        # the handler: psycopg's Diagnostic is only valid during the callback.
+        self.notices: list[tuple[str, str, str, str]] = []
+        self.conn.add_notice_handler(lambda n: self.notices.append(
+            (n.sqlstate, n.severity_nonlocalized, n.message_primary, n.message_hint)))
         self.result: list | None = None
         self.error: Exception | None = None
         self.done_at: float | None = None
@@ -94,6 +99,13 @@ def test_approved_statement_runs_masked_and_is_evidence(gw, tokens):
     request = pending_request(gw, tokens["approver"], marker)
     assert held.done_at is None, "the statement ran before anyone approved it"
     assert request["requester"]["subject"] == "agent-ann" and request["purpose"]["text"] == "TICKET-7 check contact data"
+    # The waiting client is told, while it waits, which request holds it and where it is decided.
+    notices = ledger.wait_until(lambda: list(held.notices), timeout=10)
+    assert len(notices) == 1, f"expected the hold's notice, got {notices}"
+    sqlstate, severity, message, hint = notices[0]
+    assert (sqlstate, severity) == ("GH004", "NOTICE"), notices
+    assert request["id"] in message and "at most" in message, message
+    assert hint.endswith(f"/ui/approvals/{request['id']}"), hint
     assert "public.customers" in request["tables"] and "contact" in request["categories"]
 
     # Four-eyes: the requester cannot approve; neither can someone outside the approver groups.

@@ -208,6 +208,9 @@ def test_approver_signs_in_approves_and_the_held_query_completes(gw, provider, b
     assert held.done and held.result.returncode == 0, held.result.stderr
     rows = held.result.stdout.strip().splitlines()
     assert len(rows) == 3 and all("@" not in row for row in rows), rows
+    # psql printed the hold's notice: which request held it, and the page where it was decided.
+    assert f"NOTICE:  gatehouse: approval request {request_id} holds this statement" in held.result.stderr, held.result.stderr
+    assert f"/ui/approvals/{request_id}" in held.result.stderr, held.result.stderr
     print(f"decision (browser click) to psql done: {(time.monotonic() - decided_at) * 1000:.0f} ms")
 
     events = EventStore(gw.data_dir).since(0)
