@@ -65,29 +65,60 @@ extension GitGateway {
                 }
             }
         }
+        var decided = PushDecision(push: push, request: proxyRequest, activity: activity, refusals: refusals, explanation: explanation)
         // Push rules and scan rejections are final: no approval overrides them, so nobody is
         // asked to approve what would be refused anyway.
-        if refusals.isEmpty {
-            switch await approve(.push, requestText: Self.pushText(call, push, findings: activity.findings), extraReasons: holdReasons, call) {
+        guard refusals.isEmpty else { return await conclude(decided, call) }
+        switch await approvalStep(.push, requestText: Self.pushText(call, push, findings: activity.findings), extraReasons: holdReasons, call) {
+        case .decided(let outcome):
+            decided.apply(outcome)
+        case .needsDecision(let request):
+            guard await recordRequested(request, call) else { return Self.notRecorded }
+            // With side-band, git shows the client why it waits, while it waits.
+            if push.usesSideband { return heldPushResponse(request, decided, call) }
+            decided.apply(await decision(on: request, endsRequest: true, call))
+        }
+        return await conclude(decided, call)
+    }
+
+    /// Everything known about a push once its rules, scan and approval are settled.
+    struct PushDecision: Sendable {
+        var push: ReceivePackRequest
+        var request: ProxyRequest
+        var activity: GitActivity
+        var refusals: [(ref: String, reason: String)]
+        /// The scan's explanation, shown with a refusal.
+        var explanation: String?
+        var notRecorded = false
+
+        mutating func apply(_ outcome: ApprovalOutcome) {
+            switch outcome {
             case .proceed(let approval):
                 activity.approval = approval
             case .refused(let reason, let approval):
                 activity.approval = approval
                 refusals = push.commands.map { ($0.ref, reason) }
             case .notRecorded:
-                return Self.notRecorded
+                notRecorded = true
             }
         }
+    }
+
+    /// Records the push's entry, then refuses it with a report or forwards it upstream.
+    func conclude(_ decided: PushDecision, _ call: Call) async -> Response {
+        guard !decided.notRecorded else { return Self.notRecorded }
+        var activity = decided.activity
+        let refusals = decided.refusals
         if let first = refusals.first {
             activity.decision = GitActivity.Decision.refused
             activity.reason = refusals.map { "\($0.ref): \($0.reason)" }.joined(separator: "; ")
             guard await record(activity, call) else { return Self.notRecorded }
-            let message = ([explanation].compactMap { $0 } + refusals.map { "\($0.ref): \($0.reason)" }).joined(separator: "\n")
-            return Self.rejection(push, reason: first.reason, message: "gatehouse refused this push:\n" + message)
+            let message = ([decided.explanation].compactMap { $0 } + refusals.map { "\($0.ref): \($0.reason)" }).joined(separator: "\n")
+            return Self.rejection(decided.push, reason: first.reason, message: "gatehouse refused this push:\n" + message)
         }
         activity.decision = GitActivity.Decision.allowed
         guard await record(activity, call) else { return Self.notRecorded }
-        switch await forward(proxyRequest, call) {
+        switch await forward(decided.request, call) {
         case .success(let upstream): return Self.upstreamRefusal(upstream, call) ?? upstream.response()
         case .failure(let error): return error.response()
         }
@@ -108,7 +139,8 @@ extension GitGateway {
     /// The receive-pack answer git expects, sent by the gateway itself: every ref `ng`.
     static func rejection(_ push: ReceivePackRequest, reason: String, message: String) -> Response {
         do {
-            let body = try ReceivePackRejection.body(commands: push.commands, reason: reason, sideband: push.usesSideband, message: message)
+            let body = try ReceivePackRejection.body(commands: push.commands, reason: reason, sideband: push.usesSideband, message: message,
+                                                     maxChunk: push.sidebandMaxChunk)
             return Response(status: .ok, headers: [.contentType: "application/x-git-receive-pack-result", .cacheControl: "no-store"],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         } catch {

@@ -23,13 +23,24 @@ import Testing
         #expect(request.commands.map(\.kind) == [.update, .create])
         #expect(request.capabilities.contains("report-status-v2") || request.capabilities.contains("report-status"))
         #expect(request.capabilities.contains("push-options"))
-        #expect(request.usesSideband)
+        #expect(request.usesSideband && request.sidebandMaxChunk == Sideband.maxChunk64k)
         #expect(request.pushOptions == ["ci.skip", "reason=demo"])
         // The pack starts exactly at packOffset: "PACK", version 2.
         #expect(Array(body[request.packOffset...].prefix(8)) == Array("PACK".utf8) + [0, 0, 0, 2])
         // git itself accepts the bytes from packOffset on as a pack.
         let indexed = try git.git(["-C", git.bare.path, "index-pack", "--stdin", "--fix-thin"], stdin: Array(body[request.packOffset...]))
         #expect(String(decoding: indexed.stdout, as: UTF8.self).hasPrefix("pack\t"))
+    }
+
+    /// Messages the gateway sends in band must fit the client's variant: 1000-byte packets for
+    /// the old `side-band` (git itself always asks for side-band-64k when pushing, so this is
+    /// for other clients).
+    @Test func sidebandChunkFollowsTheClientsVariant() {
+        let legacy = ReceivePackRequest(commands: [], capabilities: ["report-status", "side-band"], packOffset: 0)
+        #expect(legacy.usesSideband && legacy.sidebandMaxChunk == Sideband.maxChunkLegacy)
+        let both = ReceivePackRequest(commands: [], capabilities: ["side-band", "side-band-64k"], packOffset: 0)
+        #expect(both.sidebandMaxChunk == Sideband.maxChunk64k)
+        #expect(!ReceivePackRequest(commands: [], capabilities: ["report-status"], packOffset: 0).usesSideband)
     }
 
     @Test func deleteOnlyPushHasNoPack() throws {

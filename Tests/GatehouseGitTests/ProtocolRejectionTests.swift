@@ -31,6 +31,31 @@ import Testing
         #expect(output.stderr.contains("[remote rejected] main -> main (denied by gatehouse policy)"), "\(output.stderr)")
     }
 
+    /// A held push's answer: progress while it waits, keepalives, then the report.
+    @Test func gitPushReadsPastEarlyProgressAndKeepalives() throws {
+        let git = try ProtocolGitFixture()
+        let advertisement = try git.git(["receive-pack", "--advertise-refs", git.bare.path]).stdout
+        let waiting = Sideband.progress.encode(message: "gatehouse: approval request apr_1 holds this push")
+        let body = try ReceivePackRejection.body(commands: [try mainUpdate(git)], reason: "denied by bob", sideband: true)
+        let output = try push(git, advertisement: advertisement,
+                              response: waiting + Sideband.keepalive + Sideband.keepalive + body)
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("remote: gatehouse: approval request apr_1 holds this push"), "\(output.stderr)")
+        #expect(output.stderr.contains("[remote rejected] main -> main (denied by bob)"), "\(output.stderr)")
+    }
+
+    /// A held push that cannot be forwarded once its answer has started: band 3 fails it.
+    @Test func gitPushFailsOnABandThreeErrorAfterProgress() throws {
+        let git = try ProtocolGitFixture()
+        let advertisement = try git.git(["receive-pack", "--advertise-refs", git.bare.path]).stdout
+        let waiting = Sideband.progress.encode(message: "gatehouse: approval request apr_1 holds this push")
+        let failed = Sideband.error.encode(message: "HTTP 502: gatehouse: upstream git.example unreachable")
+        let output = try push(git, advertisement: advertisement, response: waiting + Sideband.keepalive + failed)
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("remote: HTTP 502: gatehouse: upstream git.example unreachable"), "\(output.stderr)")
+        #expect(output.stderr.contains("fatal: the remote end hung up unexpectedly"), "\(output.stderr)")
+    }
+
     @Test func gitPushShowsPlainRejectionWithoutSideband() throws {
         let git = try ProtocolGitFixture()
         // Re-advertise the real refs without side-band so the client does not ask for it.

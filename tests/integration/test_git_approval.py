@@ -9,6 +9,8 @@ ledger, the `git` entries name the approval, `audit commits` shows it, and `audi
 """
 
 import json
+import os
+import signal
 import subprocess
 import threading
 import time
@@ -20,7 +22,7 @@ from harness.approvals_api import api
 from harness.events import EventStore
 from harness.gateway import binary
 from harness.gateway_config import GitConnection
-from harness.git_repos import clone, commit_file, make_bare, rev_parse, run_git
+from harness.git_repos import clone, commit_file, git_env, make_bare, rev_parse, run_git
 from harness.git_server import serve_with_credential
 
 UPSTREAM_TOKEN_ENV = "GH_GIT_APPROVAL_UPSTREAM_TOKEN"
@@ -57,6 +59,8 @@ def tokens(gw):
     return {
         "agent": run.token("agent-zed", groups=("engineers",), username="zed", agent="claude-code"),
         "approver": run.token("dpo-bob", groups=("engineers", "approvers"), username="bob"),
+        # Another agent: the first's time-boxed push grant does not cover it.
+        "second_agent": run.token("agent-yan", groups=("engineers",), username="yan", agent="claude-code"),
     }
 
 
@@ -73,16 +77,34 @@ def gateway_url(gw, repo: str) -> str:
 
 
 class InBackground:
-    """Runs a git command on a thread, so the test can decide while it waits."""
+    """Runs a git command in the background, reading its stderr as it comes, so the test can
+    see what git prints while it waits and decide meanwhile."""
 
     def __init__(self, args: list[str], cwd: str | None = None):
+        # Its own process group, so `interrupt` reaches git's HTTP helper too, as Ctrl-C would.
+        self.process = subprocess.Popen(["git", *args], cwd=cwd, env=git_env(None), text=True, start_new_session=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.stderr_lines: list[str] = []
         self.result: subprocess.CompletedProcess | None = None
-        self.thread = threading.Thread(target=lambda: setattr(self, "result", run_git(args, cwd=cwd)), daemon=True)
+        self.thread = threading.Thread(target=self._collect, daemon=True)
         self.thread.start()
+
+    def _collect(self) -> None:
+        reading = threading.Thread(target=lambda: self.stderr_lines.extend(iter(self.process.stderr.readline, "")), daemon=True)
+        reading.start()
+        stdout = self.process.stdout.read()
+        reading.join()
+        self.result = subprocess.CompletedProcess(self.process.args, self.process.wait(), stdout, "".join(self.stderr_lines))
 
     @property
     def done(self) -> bool:
         return not self.thread.is_alive()
+
+    def printed(self, text: str) -> bool:
+        return any(text in line for line in list(self.stderr_lines))
+
+    def interrupt(self) -> None:
+        os.killpg(self.process.pid, signal.SIGINT)
 
     def join(self, timeout: float = 60) -> subprocess.CompletedProcess:
         self.thread.join(timeout)
@@ -191,6 +213,10 @@ def test_a_push_to_a_classified_repository_is_held_and_a_time_boxed_grant_covers
     pushing = InBackground(["push", "--porcelain", "origin", "HEAD:refs/heads/agent/export-fix"], cwd=repo)
     push_request = pending_for(gw, tokens["approver"], "hr/people.git", "push")
     assert "refs/heads/agent/export-fix" in push_request["maskedStatement"]
+    # git tells its user, while it waits, which request holds the push and where it is decided.
+    assert ledger.wait_until(lambda: pushing.printed(f"remote: gatehouse: approval request {push_request['id']} holds this push"),
+                             timeout=10), pushing.stderr_lines
+    assert pushing.printed(f"/ui/approvals/{push_request['id']}") and not pushing.done, pushing.stderr_lines
     status, body = api(gw, tokens["approver"], "POST", f"/api/v1/approvals/{push_request['id']}/approve",
                        {"reason": "fix reviewed", "grant": {"kind": "time-boxed", "minutes": 5}})
     assert status == 200, body
@@ -214,6 +240,42 @@ def test_a_push_to_a_classified_repository_is_held_and_a_time_boxed_grant_covers
     assert commits.returncode == 0, commits.stderr
     listed = {line["commit"]["id"]: line for line in json.loads(commits.stdout)["commits"]}
     assert listed[first]["approval"] == listed[second]["approval"] == push_request["id"], listed
+
+
+def test_a_denied_push_is_told_why_and_a_push_whose_client_left_is_cancelled(gw, tokens, upstream_git, tmp_path):
+    repo = str(tmp_path / "deny-work")
+    cloning = InBackground(["clone", *git_args(tokens["second_agent"]), gateway_url(gw, "hr/people.git"), repo])
+    request = pending_for(gw, tokens["approver"], "hr/people.git", "fetch")
+    assert api(gw, tokens["approver"], "POST", f"/api/v1/approvals/{request['id']}/approve",
+               {"reason": "clone", "grant": {"kind": "one-time"}})[0] == 200
+    assert cloning.join().returncode == 0
+    upstream_repo = f"{upstream_git.root}/hr/people.git"
+
+    # Denied while git waits: the answer comes in the same response, ref by ref, with the reason.
+    commit_file(repo, "notes.txt", "denied\n", "To be denied")
+    pushing = InBackground(["push", "--porcelain", "origin", "HEAD:refs/heads/agent/denied"], cwd=repo)
+    denied = pending_for(gw, tokens["approver"], "hr/people.git", "push")
+    assert ledger.wait_until(lambda: pushing.printed(f"approval request {denied['id']} holds this push"), timeout=10), pushing.stderr_lines
+    assert api(gw, tokens["approver"], "POST", f"/api/v1/approvals/{denied['id']}/deny", {"reason": "no ticket"})[0] == 200
+    result = pushing.join()
+    assert result.returncode != 0, result.stdout
+    assert f"approval request {denied['id']} was denied by bob: no ticket" in result.stdout + result.stderr, result.stdout + result.stderr
+    assert run_git(["rev-parse", "--verify", "-q", "refs/heads/agent/denied"], cwd=upstream_repo).returncode != 0
+
+    # The client gives up while held: the gateway notices at its next keepalive and cancels the
+    # request, so a later approval cannot push what nobody waits for.
+    commit_file(repo, "notes.txt", "abandoned\n", "To be abandoned")
+    pushing = InBackground(["push", "--porcelain", "origin", "HEAD:refs/heads/agent/abandoned"], cwd=repo)
+    abandoned = pending_for(gw, tokens["approver"], "hr/people.git", "push")
+    assert ledger.wait_until(lambda: pushing.printed("holds this push"), timeout=10), pushing.stderr_lines
+    pushing.interrupt()
+    pushing.join()
+    steps = ledger.wait_until(lambda: [e.payload["step"] for e in approval_steps(gw, abandoned["id"])][-1:] == ["cancelled"], timeout=10)
+    assert steps, [e.payload["step"] for e in approval_steps(gw, abandoned["id"])]
+    status, body = api(gw, tokens["approver"], "POST", f"/api/v1/approvals/{abandoned['id']}/approve",
+                       {"reason": "too late", "grant": {"kind": "one-time"}})
+    assert status != 200, body
+    assert run_git(["rev-parse", "--verify", "-q", "refs/heads/agent/abandoned"], cwd=upstream_repo).returncode != 0
 
 
 def test_scan_hold_shows_kinds_not_values_and_lands_once_approved(gw, tokens, upstream_git, tmp_path):

@@ -43,6 +43,9 @@ public struct ReceivePackRequest: Equatable, Sendable {
     /// Whether the client asked for side-band output (so a report must go on band 1).
     public var usesSideband: Bool { capabilities.contains("side-band-64k") || capabilities.contains("side-band") }
 
+    /// The largest band payload the client's side-band variant carries.
+    public var sidebandMaxChunk: Int { capabilities.contains("side-band-64k") ? Sideband.maxChunk64k : Sideband.maxChunkLegacy }
+
     /// Parses the pkt-line part of a body, which may be only a prefix of it (the pack can be
     /// large): a `truncated` error means more bytes are needed, anything else is a refusal.
     public static func parse(_ body: some Collection<UInt8>, limits: GitProtocolLimits = .standard) throws -> ReceivePackRequest {

@@ -49,7 +49,9 @@ public enum ReceivePackRejection {
     ///     the report then travels on band 1 and a final flush ends the stream.
     ///   - message: shown by git as `remote: …` lines (band 2); only sent with side-band, since
     ///     without it there is no channel for free text. May span lines.
-    public static func body(commands: [RefUpdate], reason: String, sideband: Bool, message: String? = nil) throws -> [UInt8] {
+    ///   - maxChunk: the band payload limit of the client's side-band variant (`ReceivePackRequest.sidebandMaxChunk`).
+    public static func body(commands: [RefUpdate], reason: String, sideband: Bool, message: String? = nil,
+                            maxChunk: Int = Sideband.maxChunk64k) throws -> [UInt8] {
         let report = try ReportStatus(results: commands.map { .rejected(ref: $0.ref, reason: reason) }).encoded()
         guard sideband else { return report }
         var out: [UInt8] = []
@@ -58,8 +60,8 @@ public enum ReceivePackRejection {
             guard !message.unicodeScalars.contains(where: { ProtocolText.isControl($0) && $0 != "\n" && $0 != "\t" }) else {
                 throw GitProtocolError.invalidReportText(message)
             }
-            out += Sideband.progress.encode(message: message)
+            out += Sideband.progress.encode(message: message, maxChunk: maxChunk)
         }
-        return out + Sideband.data.encode(report) + PktLine.flushBytes
+        return out + Sideband.data.encode(report, maxChunk: maxChunk) + PktLine.flushBytes
     }
 }

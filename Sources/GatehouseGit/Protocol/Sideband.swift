@@ -6,6 +6,10 @@ public enum Sideband: UInt8, Sendable {
     case progress = 2
     case error = 3
 
+    /// An empty band-1 packet: what receive-pack sends to keep a connection alive while it
+    /// works (git reads past it).
+    public static let keepalive: [UInt8] = PktLine.encode([Sideband.data.rawValue])
+
     /// The largest band payload for `side-band-64k`, leaving room for the band byte.
     public static let maxChunk64k = PktLine.maxPayloadLength - 1
     /// The largest band payload for the older `side-band` (1000-byte packets).
