@@ -56,6 +56,8 @@ extension GitGateway {
         activity.protocolVersion = Self.protocolVersion(request)
         // Whether this round ends the negotiation (`done`); earlier rounds repeat the same wants.
         var endsFetch = true
+        // Set when the answer's first packet is certain: a held fetch can then say why it waits.
+        var opening: FetchAnswerOpening?
         do {
             if activity.protocolVersion == 2 {
                 let v2 = try ProtocolV2Request.parse(body)
@@ -63,34 +65,70 @@ extension GitGateway {
                 let fetch = try v2.fetchArguments()
                 activity.setWants((fetch?.wants ?? []).map(\.hex))
                 endsFetch = fetch?.done ?? true
+                opening = FetchAnswerOpening.v2(v2)
             } else {
                 let fetch = try UploadPackRequest.parse(body)
                 activity.setWants(fetch.wants.map(\.hex))
                 endsFetch = fetch.done
+                opening = FetchAnswerOpening.v0(fetch)
             }
         } catch {
             return Self.plain(.badRequest, "malformed fetch request: \(error)")
         }
         // Only a fetch carries repository content; ls-refs lists ref names, as advertisements do.
-        if activity.operation == GitActivity.Operation.fetch {
-            switch await approve(.fetch, requestText: Self.fetchText(call, wants: activity.wants, total: activity.wantsTotal),
-                                 endsRequest: endsFetch, call) {
-            case .proceed(let approval):
-                activity.approval = approval
-            case .refused(let reason, let approval):
-                activity.decision = GitActivity.Decision.refused
-                activity.reason = reason
-                activity.approval = approval
-                guard await record(activity, call) else { return Self.notRecorded }
-                return Self.fetchRefusal("gatehouse refused this fetch: " + reason)
-            case .notRecorded:
-                return Self.notRecorded
+        guard activity.operation == GitActivity.Operation.fetch else { return await concludeFetch(nil, activity, proxyRequest, call).response }
+        let text = Self.fetchText(call, wants: activity.wants, total: activity.wantsTotal)
+        switch await approvalStep(.fetch, requestText: text, endsRequest: endsFetch, call) {
+        case .decided(let outcome):
+            return await concludeFetch(outcome, activity, proxyRequest, call).response
+        case .needsDecision(let request):
+            guard await recordRequested(request, call) else { return Self.notRecorded }
+            if let opening { return heldFetchResponse(request, opening, activity, proxyRequest, call) }
+            let outcome = await decision(on: request, endsRequest: endsFetch, call)
+            return await concludeFetch(outcome, activity, proxyRequest, call).response
+        }
+    }
+
+    /// What a fetch comes to once its approval is settled.
+    enum FetchConclusion {
+        /// Not approved: the message git is to show.
+        case refused(String)
+        case forwarded(UpstreamResponse)
+        /// The gateway's own error response (the record failing, the upstream refusing or unreachable).
+        case failed(Response)
+
+        var response: Response {
+            switch self {
+            case .refused(let message): GitGateway.fetchRefusal(message)
+            case .forwarded(let upstream): upstream.response()
+            case .failed(let response): response
             }
         }
-        guard await record(activity, call) else { return Self.notRecorded }
+    }
+
+    /// Records the fetch's entry (refused, or allowed and then forwarded); `outcome` is nil
+    /// when the request needed no approval step (ls-refs).
+    func concludeFetch(_ outcome: ApprovalOutcome?, _ activity: GitActivity, _ proxyRequest: ProxyRequest,
+                       _ call: Call) async -> FetchConclusion {
+        var activity = activity
+        switch outcome {
+        case .proceed(let approval):
+            activity.approval = approval
+        case .refused(let reason, let approval):
+            activity.decision = GitActivity.Decision.refused
+            activity.reason = reason
+            activity.approval = approval
+            guard await record(activity, call) else { return .failed(Self.notRecorded) }
+            return .refused("gatehouse refused this fetch: " + reason)
+        case .notRecorded:
+            return .failed(Self.notRecorded)
+        case nil:
+            break
+        }
+        guard await record(activity, call) else { return .failed(Self.notRecorded) }
         switch await forward(proxyRequest, call) {
-        case .success(let upstream): return Self.upstreamRefusal(upstream, call) ?? upstream.response()
-        case .failure(let error): return error.response()
+        case .success(let upstream): return Self.upstreamRefusal(upstream, call).map { .failed($0) } ?? .forwarded(upstream)
+        case .failure(let error): return .failed(error.response())
         }
     }
 

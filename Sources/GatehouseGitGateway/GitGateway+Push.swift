@@ -68,7 +68,7 @@ extension GitGateway {
         var decided = PushDecision(push: push, request: proxyRequest, activity: activity, refusals: refusals, explanation: explanation)
         // Push rules and scan rejections are final: no approval overrides them, so nobody is
         // asked to approve what would be refused anyway.
-        guard refusals.isEmpty else { return await conclude(decided, call) }
+        guard refusals.isEmpty else { return await concludePush(decided, call) }
         switch await approvalStep(.push, requestText: Self.pushText(call, push, findings: activity.findings), extraReasons: holdReasons, call) {
         case .decided(let outcome):
             decided.apply(outcome)
@@ -78,7 +78,7 @@ extension GitGateway {
             if push.usesSideband { return heldPushResponse(request, decided, call) }
             decided.apply(await decision(on: request, endsRequest: true, call))
         }
-        return await conclude(decided, call)
+        return await concludePush(decided, call)
     }
 
     /// Everything known about a push once its rules, scan and approval are settled.
@@ -105,7 +105,7 @@ extension GitGateway {
     }
 
     /// Records the push's entry, then refuses it with a report or forwards it upstream.
-    func conclude(_ decided: PushDecision, _ call: Call) async -> Response {
+    func concludePush(_ decided: PushDecision, _ call: Call) async -> Response {
         guard !decided.notRecorded else { return Self.notRecorded }
         var activity = decided.activity
         let refusals = decided.refusals

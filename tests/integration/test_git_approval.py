@@ -145,14 +145,20 @@ def test_an_unclassified_repository_is_not_held(gw, tokens, tmp_path):
     print(f"unheld clone: {time.monotonic() - started:.2f} s")
 
 
-def test_a_clone_of_a_classified_repository_waits_for_approval(gw, tokens, upstream_git, tmp_path):
+@pytest.mark.parametrize("protocol", [2, 0])
+def test_a_clone_of_a_classified_repository_waits_for_approval(gw, tokens, upstream_git, tmp_path, protocol):
     upstream_git.clear_requests()
     dest = str(tmp_path / "people")
-    held = InBackground(["clone", *git_args(tokens["agent"]), gateway_url(gw, "hr/people.git"), dest])
+    held = InBackground(["-c", f"protocol.version={protocol}", "clone", *git_args(tokens["agent"]), gateway_url(gw, "hr/people.git"), dest])
+    # v2 lists refs with an ls-refs POST (never held); v0 lists them in the GET advertisement.
+    listing_posts = 1 if protocol == 2 else 0
     request = pending_for(gw, tokens["approver"], "hr/people.git", "fetch")
     assert not held.done, "the clone finished before anyone approved it"
-    # Protocol v2: the one POST so far is ls-refs (ref names, never held); the fetch waits.
-    assert len(upload_pack_posts(upstream_git, "hr/people.git")) == 1, "the pack was fetched upstream before approval"
+    # git tells its user, while it waits, which request holds the clone and where it is decided.
+    assert ledger.wait_until(lambda: held.printed(f"remote: gatehouse: approval request {request['id']} holds this fetch"),
+                             timeout=10), held.stderr_lines
+    assert held.printed(f"/ui/approvals/{request['id']}") and not held.done, held.stderr_lines
+    assert len(upload_pack_posts(upstream_git, "hr/people.git")) == listing_posts, "the pack was fetched upstream before approval"
     assert request["requester"]["subject"] == "agent-zed" and request["purpose"]["text"] == PURPOSE
     assert request["categories"] == ["employee"] and request["maskedStatement"].startswith("git fetch hr/people.git: want ")
     assert any("classified as holding personal data" in reason for reason in request["reasons"]), request["reasons"]
@@ -169,7 +175,7 @@ def test_a_clone_of_a_classified_repository_waits_for_approval(gw, tokens, upstr
     print(f"decision to finished clone: {(time.monotonic() - decided_at) * 1000:.0f} ms")
     assert result.returncode == 0, result.stderr
     assert rev_parse(dest) == rev_parse(f"{upstream_git.root}/hr/people.git", "main")
-    assert len(upload_pack_posts(upstream_git, "hr/people.git")) == 2  # ls-refs, then the approved fetch
+    assert len(upload_pack_posts(upstream_git, "hr/people.git")) == listing_posts + 1  # then the approved fetch
 
     steps = approval_steps(gw, request["id"])
     assert [s.payload["step"] for s in steps] == ["requested", "approved", "grant_used"], steps
@@ -189,11 +195,13 @@ def test_a_denied_clone_stops_with_the_reason_and_fetches_nothing(gw, tokens, up
     held = InBackground(["-c", f"protocol.version={protocol}", "clone", *git_args(tokens["agent"]), gateway_url(gw, "hr/people.git"),
                          str(tmp_path / "denied")])
     request = pending_for(gw, tokens["approver"], "hr/people.git", "fetch")
+    # A clone's answer opens the same way whatever the decision (v2 `packfile`, v0 `NAK`): told at once.
+    assert ledger.wait_until(lambda: held.printed(f"approval request {request['id']} holds this fetch"), timeout=10), held.stderr_lines
     status, body = api(gw, tokens["approver"], "POST", f"/api/v1/approvals/{request['id']}/deny", {"reason": "no ticket"})
     assert status == 200, body
     result = held.join()
     assert result.returncode != 0
-    assert "remote error: gatehouse refused this fetch" in result.stderr and "denied by bob: no ticket" in result.stderr, result.stderr
+    assert "remote: gatehouse refused this fetch: " in result.stderr and "denied by bob: no ticket" in result.stderr, result.stderr
     # v2: the ls-refs POST only; v0 lists refs in the GET advertisement: no POST at all. No pack either way.
     assert len(upload_pack_posts(upstream_git, "hr/people.git")) == (1 if protocol == 2 else 0)
     refused = [e for e in events(gw, "git") if e.payload.get("approval") == request["id"]]
