@@ -76,11 +76,21 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
     public var limitation: String?
     /// For COPY: how the data stream is laid out (nil for every other statement).
     public var copy: CopyOptions?
+    /// Functions the statement calls by name, as written (`upper`, `pg_catalog.upper`). A
+    /// built-in's name calls the built-in only while the database defines no other function
+    /// of that name that the search path can reach; the catalog decides (`UserDefinedRoutines`).
+    public var functions: [String]
+    /// Operators the statement uses by name, as written (`+`, `~~`, `public.===`); the same holds.
+    public var operators: [String]
+    /// Why the gateway never forwards this statement, whoever approves it (it would change how
+    /// the server reads later statements, so the gateway's analysis of them would be wrong).
+    public var forbidden: String?
 
     public init(
         text: String, kind: StatementKind, reads: [RelationName] = [], writes: [RelationName] = [],
         columns: [ColumnReference] = [], outputs: [OutputColumn] = [], analysable: Bool = true,
-        limitation: String? = nil, copy: CopyOptions? = nil
+        limitation: String? = nil, copy: CopyOptions? = nil, functions: [String] = [], operators: [String] = [],
+        forbidden: String? = nil
     ) {
         self.text = text
         self.kind = kind
@@ -91,6 +101,17 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
         self.analysable = analysable
         self.limitation = limitation
         self.copy = copy
+        self.functions = functions
+        self.operators = operators
+        self.forbidden = forbidden
+    }
+
+    /// The same analysis, no longer taken as fully describing the statement.
+    public func unanalysable(because reason: String) -> StatementAnalysis {
+        var copy = self
+        copy.analysable = false
+        copy.limitation = [limitation, reason].compactMap { $0 }.joined(separator: "; ")
+        return copy
     }
 
     /// Every relation the statement touches, read or written.

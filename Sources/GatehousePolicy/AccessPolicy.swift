@@ -27,6 +27,7 @@ public struct AccessPolicy: Sendable {
     /// May these statements run now?
     public func decide(_ request: AccessRequest) -> Decision {
         guard admit(request.principal).isAllowed else { return admit(request.principal) }
+        if let reason = request.statements.lazy.compactMap(\.forbidden).first { return .deny(reason: reason) }
         return .allow
     }
 

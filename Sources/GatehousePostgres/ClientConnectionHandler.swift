@@ -214,6 +214,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private func startRelay(principal: Principal, connection: PostgresGateway.Connection, applicationName: String?, upstream: Channel,
                             upstreamSession: UpstreamSession, catalog: UpstreamCatalog, context: ChannelHandlerContext) {
+        if let reason = upstreamSession.parameters.lazy.compactMap(PostgresSession.unsupportedParameter).first {
+            upstream.close(promise: nil)
+            logger.warning("session refused: unsupported upstream setting", metadata: ["connection": "\(connection.name)"])
+            recordSessionEnd(reason: reason, principal: principal, connection: connection.name, context: context)
+            refuse(.fatal(code: SQLState.featureNotSupported, message: "gatehouse: \(reason); the connection's database or role must keep it on"),
+                   context: context)
+            return
+        }
         let session = PostgresSession(
             id: sessionID, principal: principal, connection: connection, applicationName: applicationName, gateway: gateway,
             client: context.channel, upstream: upstream, catalog: catalog, logger: logger)

@@ -30,16 +30,11 @@ public final class PostgresGateway: Sendable {
         let approval: ApprovalRules
 
         /// Relations missing from the catalog snapshot count as personal data (fail safe). The
-        /// system catalogs are not in the snapshot but hold no client data: `pg_catalog` and
-        /// `information_schema`, and unqualified `pg_*` names (the search path finds those in
-        /// `pg_catalog` first).
+        /// system catalogs are not in the snapshot but hold no client data (the ones that hold
+        /// other tables' values make a statement unanalysable: `DataExposingRelations`); a
+        /// `pg_*` name is a system relation only when `pg_catalog` has it.
         func approvalTrigger(_ catalog: UpstreamCatalog) -> ApprovalTrigger {
-            let results = catalog.results
-            return ApprovalTrigger(rules: approval, classification: classification, isKnownRelation: { relation in
-                if let schema = relation.schema { if schema == "pg_catalog" || schema == "information_schema" { return true } }
-                else if relation.name.hasPrefix("pg_") { return true }
-                return results.columns(of: relation) != nil
-            })
+            ApprovalTrigger(rules: approval, classification: classification, isKnownRelation: { catalog.isKnown($0) })
         }
 
         /// How results are masked, given what the catalog knows.

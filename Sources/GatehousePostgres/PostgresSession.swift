@@ -104,6 +104,10 @@ final class PostgresSession {
     }
 
     private func handleClientFrame(_ frame: PostgresFrame) {
+        if [FrontendMessage.queryType, FrontendMessage.parseType, FrontendMessage.executeType].contains(frame.type),
+           adoptSharedCatalog(before: frame) {
+            return
+        }
         if let refusal = discardingUntilSync {
             guard frame.type == FrontendMessage.syncType else { return }
             discardingUntilSync = nil
@@ -117,7 +121,7 @@ final class PostgresSession {
             case FrontendMessage.parseType:
                 let parse = try FrontendMessage.readParse(frame.body)
                 extended.parsed(parse)
-                responses.router.parse(name: parse.statementName, analysis: gateway.analyzer.analyze(parse.query).first)
+                responses.router.parse(name: parse.statementName, analysis: gateway.analyzer.analyze(parse.query).first.map(catalog.check))
                 forward(frame)
             case FrontendMessage.bindType:
                 let bind = try FrontendMessage.readBind(frame.body)
@@ -160,7 +164,7 @@ final class PostgresSession {
 
     private func simpleQuery(_ frame: PostgresFrame) throws {
         let text = try FrontendMessage.readQuery(frame.body)
-        let parsed = gateway.analyzer.analyze(text)
+        let parsed = gateway.analyzer.analyze(text).map(catalog.check)
         let analyses = parsed.map(catalog.views.resolve)
         let statements = analyses.map { analysis in
             statementEvent(text: analysis.text, mode: "simple", parameters: [], analysis: analysis)
@@ -175,7 +179,7 @@ final class PostgresSession {
         let portal = extended.portal(named: execute.portalName)
         let text = portal?.statementText ?? ""
         // A Parse text holds one statement (the server refuses more), so the first analysis is it.
-        var analysis = catalog.views.resolve(gateway.analyzer.analyze(text).first ?? StatementAnalysis(text: text, kind: .empty))
+        var analysis = catalog.views.resolve(catalog.check(gateway.analyzer.analyze(text).first ?? StatementAnalysis(text: text, kind: .empty)))
         if portal == nil {
             analysis = StatementAnalysis(text: "", kind: .unknown, analysable: false, limitation: "unknown portal '\(execute.portalName)'")
         }
@@ -395,12 +399,26 @@ final class PostgresSession {
             if ranDDL, BackendMessage.readTransactionStatus(frame.body) == .idle { reloadCatalog() }
         case BackendMessage.parameterDescriptionType:
             extended.received(parameterDescription: frame.body)
+        case BackendMessage.parameterStatusType:
+            // The backstop for what the analysis refuses: statements are read as the server
+            // reads them only while this stays on.
+            if let reason = Self.unsupportedParameter(BackendMessage.readParameterStatus(frame.body)) {
+                failClient(.fatal(code: SQLState.featureNotSupported, message: "gatehouse: \(reason), so the session was closed"),
+                           reason: reason)
+                return
+            }
         case BackendMessage.commandCompleteType, BackendMessage.errorType, BackendMessage.emptyQueryType, BackendMessage.portalSuspendedType:
             settle(frame)
         default:
             break
         }
         if toClient.readableBytes >= Self.writeThreshold { flushClient() }
+    }
+
+    /// Why a server setting the gateway was told of ends the session (nil: it is fine).
+    static func unsupportedParameter(_ parameter: (name: String, value: String)?) -> String? {
+        guard let parameter, parameter.name == "standard_conforming_strings", parameter.value != "on" else { return nil }
+        return "the server reads string literals with standard_conforming_strings = \(parameter.value), which Gatehouse cannot analyse"
     }
 
     /// Outcomes of the statements `frame` settles; the first (the statement whose response just
@@ -416,6 +434,33 @@ final class PostgresSession {
         pendingOutcomes.append(contentsOf: outcomes.map { event(.outcome($0)) })
     }
 
+    /// Another session's DDL reloads the connection's shared catalog: statements here use the
+    /// new one from then on, and wait while it loads (a view replaced elsewhere must not be
+    /// decided and masked by its old definition). True when `frame` now waits for the load.
+    private func adoptSharedCatalog(before frame: PostgresFrame) -> Bool {
+        switch connection.catalog.change(since: catalog.generation) {
+        case .none:
+            return false
+        case .replaced(let shared):
+            adopt(shared)
+            return false
+        case .loading(let loading):
+            reloadingCatalog = true
+            heldFrames.prepend(frame)
+            loading.hop(to: client.eventLoop).whenComplete { [self] _ in
+                adopt(connection.catalog.current)
+                reloadingCatalog = false
+                drainHeldFrames()
+            }
+            return true
+        }
+    }
+
+    private func adopt(_ fresh: UpstreamCatalog) {
+        catalog = fresh
+        responses.router.planner = connection.planner(fresh)
+    }
+
     /// Statements after DDL wait for the reload, so a view or column created a moment ago is
     /// resolved and classified.
     private func reloadCatalog() {
@@ -423,10 +468,7 @@ final class PostgresSession {
         reloadingCatalog = true
         connection.catalog.invalidate()
         connection.catalog.fresh(on: client.eventLoop).whenComplete { [self] result in
-            if case .success(let fresh) = result {
-                catalog = fresh
-                responses.router.planner = connection.planner(fresh)
-            }
+            if case .success = result { adopt(connection.catalog.current) }
             reloadingCatalog = false
             drainHeldFrames()
         }

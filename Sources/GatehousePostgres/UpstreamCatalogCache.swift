@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 import GatehousePostgresMasking
 import GatehouseSQL
 import Logging
@@ -10,17 +11,52 @@ import NIOCore
 struct UpstreamCatalog: Sendable {
     var views = ViewCatalog()
     var results = ResultCatalog()
+    /// Functions and operators defined outside `pg_catalog`, which may shadow built-ins.
+    var routines = RoutineCatalog()
+    /// The relations of `pg_catalog`: an unqualified `pg_*` name is a system relation only if
+    /// it is one of these (a user may create `public.pg_anything`).
+    var systemRelations: Set<String> = []
+    /// Counts loads, so a session can tell that another session's DDL replaced the catalog.
+    var generation = 0
 
-    /// Both catalog queries in one round trip; their rows are told apart by their width. A
-    /// catalog read never waits long for a lock some transaction holds (DDL in progress): it
-    /// fails, and the previous catalog stays in use.
-    static let query = "SET lock_timeout = '2s';\n" + ViewCatalog.query + ";\n" + ResultCatalog.query
+    /// Every catalog query in one round trip; their rows are told apart by their width (and the
+    /// routine rows by their tag). A catalog read never waits long for a lock some transaction
+    /// holds (DDL in progress): it fails, and the previous catalog stays in use.
+    static let query = "SET lock_timeout = '2s';\n" + ViewCatalog.query + ";\n" + ResultCatalog.query + ";\n"
+        + RoutineCatalog.query + ";\n" + systemRelationsQuery
+
+    static let systemRelationsQuery = "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'pg_catalog'::regnamespace"
 
     init() {}
 
     init(rows: [[String?]], analyzer: StatementAnalyzer) {
-        views = ViewCatalog(rows: rows, analyzer: analyzer)
         results = ResultCatalog(rows: rows)
+        routines = RoutineCatalog(rows: rows)
+        systemRelations = Set(rows.filter { $0.count == 1 }.compactMap { $0[0] })
+        let (routines, results) = (routines, results)
+        views = ViewCatalog(rows: rows, analyzer: analyzer) { definition in
+            routines.check(definition) { relation, column in results.columns(of: relation).map { $0.contains { $0.name == column } } }
+        }
+    }
+
+    /// What the catalog adds to a statement's analysis before any decision: user-defined code a
+    /// name may call, and views whose definitions cannot be analysed. Views are not resolved
+    /// here (masking lines results up with the statement as written).
+    func check(_ analysis: StatementAnalysis) -> StatementAnalysis {
+        let results = self.results
+        let checked = routines.check(analysis) { relation, column in
+            results.columns(of: relation).map { $0.contains { $0.name == column } }
+        }
+        return views.checkDefinitions(checked)
+    }
+
+    /// Whether a relation a statement names is one the catalog knows: a system relation (only
+    /// in the system schemas), or a user relation it has read.
+    func isKnown(_ relation: RelationName) -> Bool {
+        if relation.schema == "pg_catalog" { return systemRelations.isEmpty || systemRelations.contains(relation.name) }
+        if relation.schema == "information_schema" { return true }
+        if relation.schema == nil, systemRelations.contains(relation.name) { return true }
+        return results.columns(of: relation) != nil
     }
 }
 
@@ -71,9 +107,29 @@ final class UpstreamCatalogCache: Sendable {
         }
         state.withLockedValue { $0.loading = load }
         load.whenSuccess { [state] catalog in
-            state.withLockedValue { $0 = State(catalog: catalog, loadedAt: .now(), loading: nil) }
+            state.withLockedValue {
+                var catalog = catalog
+                catalog.generation = $0.catalog.generation + 1
+                $0 = State(catalog: catalog, loadedAt: .now(), loading: nil)
+            }
         }
         return load
+    }
+
+    enum Change {
+        case none
+        /// A load is under way: wait for it before deciding the next statement.
+        case loading(EventLoopFuture<UpstreamCatalog>)
+        /// A newer catalog than the caller's.
+        case replaced(UpstreamCatalog)
+    }
+
+    /// What changed since the caller's catalog was loaded (one lock, for every statement).
+    func change(since generation: Int) -> Change {
+        state.withLockedValue { state in
+            if let loading = state.loading { return .loading(loading) }
+            return state.catalog.generation == generation ? .none : .replaced(state.catalog)
+        }
     }
 
     /// After DDL: the next session (or statement) reloads.

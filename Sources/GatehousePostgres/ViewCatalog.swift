@@ -7,6 +7,9 @@ import GatehouseSQL
 /// client statements.
 struct ViewCatalog: Sendable {
     private(set) var resolver = ViewResolver(views: [:])
+    /// Views whose definition cannot be fully analysed (it calls a function, say), and why: a
+    /// statement reading one reads whatever that code reads.
+    private var unanalysable: [RelationName: String] = [:]
 
     /// Views and materialized views outside the system schemas: schema, name, definition.
     static let query = """
@@ -19,14 +22,18 @@ struct ViewCatalog: Sendable {
 
     /// From the rows of `query`; rows of another width (another query's, in the same round
     /// trip) are ignored.
-    init(rows: [[String?]], analyzer: StatementAnalyzer) {
+    /// `check` applies what the rest of the catalog knows to each definition (user-defined
+    /// functions and operators shadowing built-ins).
+    init(rows: [[String?]], analyzer: StatementAnalyzer, check: (StatementAnalysis) -> StatementAnalysis = { $0 }) {
         var views: [RelationName: [RelationName]] = [:]
         var viewColumns: [RelationName: [String: [ColumnReference]]] = [:]
         for row in rows where row.count == 3 {
             guard let schema = row[0], let name = row[1], let definition = row[2],
-                  let analysis = analyzer.analyze(definition).first
+                  let parsed = analyzer.analyze(definition).first
             else { continue }
+            let analysis = check(parsed)
             let view = RelationName(schema: schema, name: name)
+            if !analysis.analysable { unanalysable[view] = analysis.limitation ?? "its definition cannot be analysed" }
             views[view] = analysis.reads
             var columns: [String: [ColumnReference]] = [:]
             for output in analysis.outputs { columns[output.name, default: []] += output.sources }
@@ -36,6 +43,20 @@ struct ViewCatalog: Sendable {
     }
 
     var isEmpty: Bool { resolver.isEmpty }
+
+    /// The analysis, unanalysable when it reads (through any number of views) a view whose
+    /// definition is.
+    func checkDefinitions(_ analysis: StatementAnalysis) -> StatementAnalysis {
+        guard !unanalysable.isEmpty, !analysis.reads.isEmpty else { return analysis }
+        var reasons: [String] = []
+        for read in analysis.reads {
+            for relation in [read] + resolver.underlyingRelations(of: read) {
+                let key = RelationName(schema: relation.effectiveSchema, name: relation.name)
+                if let why = unanalysable[key] { reasons.append("reads view \(key), whose definition \(why)") }
+            }
+        }
+        return reasons.isEmpty ? analysis : analysis.unanalysable(because: reasons.joined(separator: "; "))
+    }
 
     func resolve(_ analysis: StatementAnalysis) -> StatementAnalysis {
         guard !analysis.reads.isEmpty || !analysis.columns.isEmpty else { return analysis }

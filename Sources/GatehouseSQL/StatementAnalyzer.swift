@@ -47,8 +47,10 @@ public final class StatementAnalyzer: Sendable {
 
     /// DML analyses record relations, columns and lineage, never literal values (COPY, whose
     /// options and file names are literals, is a utility statement).
+    /// `set_config` is the exception: whether it is allowed depends on its literal setting name.
     static func isLiteralInsensitive(_ analysis: StatementAnalysis) -> Bool {
         [.select, .insert, .update, .delete, .merge].contains(analysis.kind) && analysis.analysable && analysis.copy == nil
+            && analysis.forbidden == nil && !analysis.functions.contains { $0 == "set_config" || $0.hasSuffix(".set_config") }
     }
 
     /// The text the parser gives a lone statement: trimmed, without a final semicolon.

@@ -19,6 +19,12 @@ extension StatementWalker {
         case "FuncCall":
             return functionCall(fields, in: scope)
         case "SubLink":
+            // `x IN (SELECT ...)`, `x < ANY (SELECT ...)` compare with an operator by name.
+            if let name = fields["operName"]?.nameList, !name.isEmpty {
+                operators.append(name.joined(separator: "."))
+            } else if fields["subLinkType"]?.stringValue == "ANY_SUBLINK" {
+                operators.append("=")
+            }
             // A subquery's value derives from its result columns (not from its WHERE).
             let tested = fields["testexpr"].map { lineage(of: $0, in: scope) } ?? []
             let outputs = statement(fields["subselect"], parent: scope)
@@ -36,8 +42,22 @@ extension StatementWalker {
         case "RangeVar":
             // Only met where a relation is named outside FROM (e.g. a row-locking clause).
             return []
+        case "A_Expr":
+            // `a + b`, `a OPERATOR(s.===) b`, `a IN (...)`, `a LIKE b`: operators by name.
+            for name in Self.operatorNames(fields) { operators.append(name) }
+            return fields.children.flatMap { lineage(of: $0, in: scope) }
         default:
             return fields.children.flatMap { lineage(of: $0, in: scope) }
+        }
+    }
+
+    /// The operators an `A_Expr` is resolved to by name: BETWEEN is spelled with comparisons.
+    static func operatorNames(_ fields: ParseNode) -> [String] {
+        guard let name = fields["name"]?.nameList, !name.isEmpty else { return [] }
+        switch fields["kind"]?.stringValue {
+        case "AEXPR_BETWEEN", "AEXPR_BETWEEN_SYM": return [">=", "<="]
+        case "AEXPR_NOT_BETWEEN", "AEXPR_NOT_BETWEEN_SYM": return ["<", ">"]
+        default: return [name.joined(separator: ".")]
         }
     }
 
@@ -108,6 +128,15 @@ extension StatementWalker {
     /// arguments (not from its FILTER, ORDER BY or window, which are still walked).
     func functionCall(_ fields: ParseNode, in scope: QueryScope) -> [ColumnReference] {
         let name = fields["funcname"]?.nameList ?? []
+        functions.append(name.joined(separator: "."))
+        if name.last == "set_config", let setting = fields["args"]?.items.first {
+            // The setting's name must be a literal to be checked at all.
+            if let literal = setting["A_Const"]?["sval"]?["sval"]?.stringValue {
+                checkSetting(named: literal)
+            } else {
+                forbidden = "set_config with a setting named at run time is not allowed through Gatehouse"
+            }
+        }
         if !BuiltinFunctions.isKnown(name) {
             limitations.append("calls function \(name.joined(separator: "."))")
         }

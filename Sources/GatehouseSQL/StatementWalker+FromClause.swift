@@ -93,6 +93,8 @@ extension StatementWalker {
         if let right = fields["rarg"] { addFromItem(right, to: scope) }
         let end = scope.entries.count
 
+        // USING (a) and NATURAL compare the two sides with the operator named `=`.
+        if fields["usingClause"] != nil || fields["isNatural"]?.isTrue ?? false { operators.append("=") }
         // USING (a) compares column a of each side.
         for column in fields["usingClause"]?.nameList ?? [] {
             for side in [scope.entries[start..<middle], scope.entries[middle..<end]] {

@@ -9,6 +9,12 @@ final class StatementWalker {
     var writes = UniqueList<RelationName>()
     var columns = UniqueList<ColumnReference>()
     var limitations = UniqueList<String>()
+    /// Functions and operators called, as written: whether a name calls a built-in depends on
+    /// what else the database defines under it (see `StatementAnalysis.functions`).
+    var functions = UniqueList<String>()
+    var operators = UniqueList<String>()
+    /// Set when the statement must never reach the server (`StatementAnalysis.forbidden`).
+    var forbidden: String?
     /// Set by a `COPY ... TO STDOUT` / `FROM STDIN`: how its data stream is laid out.
     var copyOptions: CopyOptions?
 
@@ -22,14 +28,21 @@ final class StatementWalker {
             return .unanalysable(text, because: "the parser returned an unrecognised tree")
         }
         let walker = StatementWalker()
+        if let limitation = ExecutableObjects.limitation(ofNodeType: type, fields: fields) {
+            walker.limitations.append(limitation)
+        }
         let outputs = walker.statement(type: type, fields: fields, parent: nil)
+        for relation in walker.reads.elements where DataExposingRelations.contains(relation) {
+            walker.limitations.append("reads \(relation.name), which holds values of other tables' columns")
+        }
         return StatementAnalysis(
             text: text, kind: StatementKindClassifier.kind(ofNodeType: type),
             reads: walker.reads.elements, writes: walker.writes.elements,
             columns: walker.columns.elements, outputs: outputs,
             analysable: walker.limitations.isEmpty,
             limitation: walker.limitations.isEmpty ? nil : walker.limitations.elements.joined(separator: "; "),
-            copy: walker.copyOptions)
+            copy: walker.copyOptions, functions: walker.functions.elements, operators: walker.operators.elements,
+            forbidden: walker.forbidden)
     }
 
     /// Describes a statement node (top-level or nested, such as a CTE's query or EXPLAIN's
@@ -69,6 +82,9 @@ final class StatementWalker {
                 _ = lineage(of: parameter, in: QueryScope(parent: parent))
             }
             return []
+        case "VariableSetStmt":
+            if let name = fields["name"]?.stringValue { checkSetting(named: name) }
+            return []
         case "DoStmt":
             limitations.append("DO block body is not visible")
             return []
@@ -82,6 +98,18 @@ final class StatementWalker {
             genericStatement(type: type, fields: fields, parent: parent)
             return []
         }
+    }
+
+    /// Settings that change how the server reads statement text. The gateway reads every
+    /// statement as PostgreSQL does with `standard_conforming_strings = on`; were it off, a
+    /// backslash in a string literal would end the literal somewhere else for the server than
+    /// for the analysis, and the server would run a statement nobody decided on.
+    static let lexicalSettings: Set<String> = ["standard_conforming_strings"]
+
+    /// Refuses a change of a lexical setting (by `SET`, `RESET` or `set_config`).
+    func checkSetting(named name: String) {
+        guard Self.lexicalSettings.contains(name.lowercased()) else { return }
+        forbidden = "changing \(name.lowercased()) is not allowed through Gatehouse: it changes how the server reads statements"
     }
 
     /// Describes a tagged statement node; anything else contributes nothing.

@@ -59,7 +59,7 @@ public struct ViewResolver: Sendable {
     }
 
     /// Everything under a view, intermediate views included; nothing for a base relation.
-    func underlyingRelations(of relation: RelationName) -> [RelationName] {
+    public func underlyingRelations(of relation: RelationName) -> [RelationName] {
         var found = UniqueList<RelationName>()
         var visited: Set<RelationName> = [Self.key(relation)]
         var pending = directBases(of: relation)

@@ -1,0 +1,132 @@
+import GatehouseCore
+import Testing
+
+@testable import GatehouseSQL
+
+/// Code the server runs out of sight of the statement that triggers it: creating or changing it
+/// is never fully described by its text, and names that a user may have defined again are
+/// checked against the catalog (`RoutineCatalog`).
+@Suite("Executable objects and shadowed built-ins")
+struct ExecutableObjectTests {
+    @Test(arguments: [
+        "CREATE FUNCTION upper(integer) RETURNS text LANGUAGE sql AS $$ SELECT email FROM customers LIMIT 1 $$",
+        "CREATE OR REPLACE FUNCTION leak(products) RETURNS text LANGUAGE sql AS $$ SELECT string_agg(email, ',') FROM customers $$",
+        "CREATE PROCEDURE p() LANGUAGE sql AS $$ INSERT INTO stash SELECT email FROM customers $$",
+        "ALTER FUNCTION leak(products) SECURITY DEFINER",
+        "CREATE AGGREGATE grab(text) (SFUNC = textcat, STYPE = text)",
+        "CREATE OPERATOR === (LEFTARG = integer, RIGHTARG = integer, FUNCTION = leak_eq)",
+        "CREATE CAST (products AS text) WITH FUNCTION leak(products)",
+        "CREATE TRIGGER t AFTER INSERT ON products FOR EACH ROW EXECUTE FUNCTION copy_customers()",
+        "CREATE RULE r AS ON SELECT TO products DO INSTEAD SELECT * FROM customers",
+        "CREATE POLICY p ON products USING (leak(products) IS NOT NULL)",
+        "CREATE EXTENSION plpython3u",
+        "CREATE TYPE r AS RANGE (subtype = integer, subtype_diff = leak_diff)",
+        "CREATE EVENT TRIGGER e ON ddl_command_end EXECUTE FUNCTION f()",
+        "ALTER SCHEMA public RENAME TO p2",
+        "ALTER FUNCTION leak(products) RENAME TO upper",
+        "ALTER FUNCTION leak(products) SET SCHEMA pg_temp",
+        "ALTER SCHEMA public OWNER TO someone",
+    ])
+    func creatingOrChangingCodeIsNotAnalysable(sql: String) {
+        let result = analysis(sql)
+        #expect(!result.analysable, "\(sql)")
+        #expect(result.limitation?.isEmpty == false)
+    }
+
+    @Test(arguments: [
+        "CREATE TABLE scratch (id int, note text)",
+        "CREATE INDEX ON products (name)",
+        "ALTER TABLE products RENAME COLUMN name TO title",
+        "CREATE TYPE mood AS ENUM ('ok', 'sad')",
+    ])
+    func ordinaryDefinitionsStayAnalysable(sql: String) {
+        #expect(analysis(sql).analysable, "\(sql): \(analysis(sql).limitation ?? "")")
+    }
+
+    @Test(arguments: [
+        "SELECT most_common_vals FROM pg_stats WHERE tablename = 'customers'",
+        "SELECT * FROM pg_catalog.pg_stats",
+        "SELECT stxdmcv FROM pg_statistic_ext_data",
+        "SELECT most_common_vals FROM pg_stats_ext",
+        "SELECT query FROM pg_stat_activity",
+        "SELECT query FROM public.pg_stat_statements",
+        "SELECT s.* FROM (SELECT * FROM pg_stats) s",
+    ])
+    func statisticsAndStatementTextsAreNotAnalysable(sql: String) {
+        let result = analysis(sql)
+        #expect(!result.analysable, "\(sql)")
+        #expect(result.limitation?.contains("holds values of other tables' columns") == true)
+    }
+
+    @Test func aUserRelationNamedLikeAStatisticsViewIsItself() {
+        #expect(analysis("SELECT * FROM public.pg_stats").analysable)
+    }
+
+    @Test func functionsAndOperatorsAreListedAsWritten() {
+        let result = analysis("SELECT upper(name), pg_catalog.lower(name) FROM products p JOIN orders o USING (id) WHERE price + 1 > 2 AND name LIKE 'a%' AND id BETWEEN 1 AND 5 AND id IN (SELECT 1)")
+        #expect(result.functions == ["upper", "pg_catalog.lower"])
+        #expect(Set(result.operators) == ["=", "+", ">", "~~", ">=", "<="])
+        #expect(analysis("SELECT 1 FROM products WHERE id OPERATOR(public.===) 3").operators == ["public.==="])
+    }
+
+    @Test(arguments: [
+        "SET standard_conforming_strings = off",
+        "SET SESSION standard_conforming_strings TO off",
+        "RESET standard_conforming_strings",
+        "SELECT set_config('standard_conforming_strings', 'off', false)",
+        "SELECT set_config(name, 'off', false) FROM settings",
+    ])
+    func changingHowTheServerReadsTextIsForbidden(sql: String) {
+        #expect(analysis(sql).forbidden != nil, "\(sql)")
+    }
+
+    @Test func otherSettingsAreNotForbidden() {
+        #expect(analysis("SET statement_timeout = 0").forbidden == nil)
+        #expect(analysis("SELECT set_config('search_path', '', false)").forbidden == nil)
+        // One shape, two literals: the shape cache must not hand the first one's verdict on.
+        let analyzer = StatementAnalyzer()
+        _ = analyzer.analyze("SELECT set_config('application_name', 'x', false)")
+        #expect(analyzer.analyze("SELECT set_config('standard_conforming_strings', 'off', false)")[0].forbidden != nil)
+    }
+}
+
+@Suite("Routine catalog")
+struct RoutineCatalogTests {
+    let catalog = RoutineCatalog(rows: [
+        ["routine", "function", "public", "upper"], ["routine", "function", "public", "leak"],
+        ["routine", "operator", "public", "+"], ["routine", "operator", "app", "==="],
+        ["public", "view", "definition"],  // another query's row
+    ])
+    let columns: [RelationName: [String]] = [RelationName(schema: "public", name: "products"): ["id", "name", "price"]]
+
+    func check(_ sql: String) -> StatementAnalysis {
+        catalog.check(analysis(sql)) { relation, column in
+            columns[RelationName(schema: relation.effectiveSchema, name: relation.name)].map { $0.contains(column) }
+        }
+    }
+
+    @Test func aBuiltinNameTheDatabaseDefinesAgainIsNotAnalysable() {
+        let result = check("SELECT upper(id) FROM products")
+        #expect(!result.analysable)
+        #expect(result.limitation?.contains("calls upper, which the database also defines in public") == true)
+        #expect(check("SELECT pg_catalog.upper(name) FROM products").analysable)
+        #expect(check("SELECT lower(name) FROM products").analysable)
+    }
+
+    @Test func operatorsTheDatabaseDefinesAgain() {
+        #expect(!check("SELECT id + 1 FROM products").analysable)
+        #expect(check("SELECT id - 1 FROM products").analysable)
+        #expect(check("SELECT id OPERATOR(pg_catalog.+) 1 FROM products").analysable)
+    }
+
+    @Test func attributeNotationCallsAreNotColumns() {
+        #expect(!check("SELECT p.leak FROM products p").analysable)
+        #expect(!check("SELECT (p).leak FROM products p").analysable)
+        #expect(check("SELECT p.name FROM products p").analysable)
+    }
+
+    @Test func anEmptyCatalogChangesNothing() {
+        let plain = analysis("SELECT upper(name) FROM products")
+        #expect(RoutineCatalog().check(plain) { _, _ in nil } == plain)
+    }
+}

@@ -1,0 +1,315 @@
+"""The agent as adversary (docs/security.md): an agent holding a valid token tries to read
+classified data on PostgreSQL without a hold. Organised by the classes of bypass in the threat
+model; every technique is first shown to work against PostgreSQL directly (ground truth: the raw
+personal values come back), then shown to be stopped at the gateway, with no raw value in
+anything the client receives (rows, errors, notices).
+
+The connection classifies the demo's tables and has no approver groups, so a statement the
+gateway would hold is refused at once (GH003): a fast, exact signal that the gateway's analysis
+caught it. Objects an attacker would need are created directly on the server (as if an earlier
+approved statement or someone outside Gatehouse made them); they are dropped at the end.
+
+Not here yet (issue 14, still open): the database-enforced backstop (so each technique is shown
+against the gateway's analysis only), masking after approval (lineage gaps, messages,
+stashing) and the extended-protocol differential test."""
+
+import psycopg
+import pytest
+
+from harness import ledger
+
+HELD = "GH003"  # needs approval, and the connection has no approvers: refused at once
+FORBIDDEN = "42501"
+ATTACK_OBJECTS = """
+    CREATE FUNCTION public.upper(integer) RETURNS text LANGUAGE sql
+        AS $$ SELECT email FROM public.customers WHERE id = $1 $$;
+    CREATE FUNCTION public.gh_leak(products) RETURNS text LANGUAGE sql
+        AS $$ SELECT email FROM public.customers WHERE id = $1.id $$;
+    CREATE FUNCTION public.gh_plus(products, integer) RETURNS text LANGUAGE sql
+        AS $$ SELECT email FROM public.customers WHERE id = $1.id + $2 $$;
+    CREATE OPERATOR public.+ (LEFTARG = products, RIGHTARG = integer, FUNCTION = public.gh_plus);
+    CREATE VIEW public.gh_catalogue AS SELECT p.name, public.gh_leak(p) AS note FROM public.products p;
+    CREATE VIEW public.gh_shared AS SELECT name FROM public.products;
+    CREATE SCHEMA gh_other;
+    GRANT SELECT ON public.gh_catalogue, public.gh_shared TO gh_ledger;
+    GRANT USAGE, CREATE ON SCHEMA gh_other TO gh_ledger;
+    ALTER VIEW public.gh_shared OWNER TO gh_ledger;
+    ANALYZE public.customers;
+"""
+DROP_ATTACK_OBJECTS = """
+    DROP VIEW IF EXISTS public.gh_catalogue, public.gh_shared;
+    DROP OPERATOR IF EXISTS public.+ (products, integer);
+    DROP FUNCTION IF EXISTS public.upper(integer), public.gh_leak(products), public.gh_plus(products, integer);
+    DROP SCHEMA IF EXISTS gh_other CASCADE;
+"""
+DROP_PG_PREFIXED = """
+    DROP VIEW IF EXISTS public.pg_gh_view;
+    DROP MATERIALIZED VIEW IF EXISTS public.pg_gh_mv;
+    DROP TABLE IF EXISTS public.pg_gh_copy;
+"""
+
+
+@pytest.fixture(scope="module")
+def attack_objects(upstream):
+    ledger.ensure_ledger_role(upstream)
+    with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as conn:
+        conn.execute(DROP_ATTACK_OBJECTS + DROP_PG_PREFIXED)
+        conn.execute(ATTACK_OBJECTS)
+    yield
+    with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as conn:
+        conn.execute(DROP_ATTACK_OBJECTS)
+
+
+@pytest.fixture(scope="module")
+def gw(tmp_path_factory, upstream, attack_objects):
+    # Started after the attack objects exist: its catalog knows them.
+    gateway = ledger.LedgerGateway(str(tmp_path_factory.mktemp("bypass")), upstream, name="bypass-gw",
+                                   approval={"mode": "personal-data", "hold_seconds": 5, "break_glass_groups": ["incident"]})
+    gateway.start()
+    yield gateway
+    gateway.stop()
+
+
+@pytest.fixture(scope="module")
+def raw(upstream):
+    """Every personal value of the classified customers table, read directly: the ground truth."""
+    with psycopg.connect(upstream.admin_dsn("shop")) as conn:
+        rows = conn.execute("SELECT full_name, email, phone, national_id, card_number, iban FROM customers").fetchall()
+    values = {str(v) for row in rows for v in row if v is not None and len(str(v)) >= 6}
+    assert len(values) > 100
+    return values
+
+
+@pytest.fixture
+def agent(gw):
+    token = gw.gateway.token("agent-mallory", groups=("engineers",), username="mallory", agent="injected-agent")
+    with psycopg.connect(ledger_dsn(gw, token), autocommit=True) as conn:
+        yield Client(conn)
+
+
+@pytest.fixture
+def direct(upstream):
+    """The same role the gateway logs in as, straight to PostgreSQL: what the attack gets unguarded."""
+    password = ledger.ensure_ledger_role(upstream)
+    dsn = f"host={upstream.server.host} port={upstream.server.port} dbname=shop user={ledger.LEDGER_ROLE} password={password}"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        yield conn
+
+
+def ledger_dsn(gw, token: str) -> str:
+    from harness import clients
+    return clients.gateway_dsn(gw.port, "shop_approval", token, sslmode="disable", application_name="bypass-test")
+
+
+class Client:
+    """A session through the gateway that keeps everything the client received."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.notices: list[str] = []
+        conn.add_notice_handler(lambda n: self.notices.append(f"{n.message_primary} {n.message_detail} {n.message_hint}"))
+
+    def attempt(self, sql: str):
+        """(rows, None) or (None, error)."""
+        try:
+            cursor = self.conn.execute(sql)
+            return (cursor.fetchall() if cursor.description else []), None
+        except psycopg.Error as error:
+            return None, error
+
+
+def received_text(rows, error, client: Client) -> str:
+    parts = [repr(rows)] + client.notices
+    if error is not None:
+        diag = error.diag
+        parts += [str(error), str(diag.message_detail), str(diag.message_hint), str(diag.context)]
+    return "\n".join(parts)
+
+
+def leaked(text: str, raw: set) -> list:
+    return sorted(value for value in raw if value in text)
+
+
+def assert_works_directly(direct, sql: str, raw: set):
+    """Ground truth: unguarded, the technique really returns personal data."""
+    rows = direct.execute(sql).fetchall()
+    assert leaked(repr(rows), raw), f"the technique reads no personal data directly, so it proves nothing: {sql}"
+
+
+def assert_refused(client: Client, sql: str, sqlstate: str):
+    rows, error = client.attempt(sql)
+    assert error is not None and error.sqlstate == sqlstate, f"{sql}\n-> rows {rows!r}, error {error!r}"
+    return error
+
+
+def assert_stopped(client: Client, sql: str, raw: set, sqlstate: str = HELD):
+    """Refused, with no raw personal value in anything the client received."""
+    error = assert_refused(client, sql, sqlstate)
+    text = received_text(None, error, client)
+    assert not leaked(text, raw), f"raw personal data reached the client: {leaked(text, raw)[:3]}"
+    return error
+
+
+# --- 1. User-defined executable objects ---------------------------------------------------------
+
+
+def test_a_function_shadowing_a_builtin_name_is_held(agent, direct, raw):
+    sql = "SELECT upper(id) FROM products"
+    assert_works_directly(direct, sql, raw)
+    error = assert_stopped(agent, sql, raw)
+    assert "also defines in public" in error.diag.message_primary
+
+
+def test_a_function_called_in_attribute_notation_is_held(agent, direct, raw):
+    for sql in ("SELECT p.gh_leak FROM products p", "SELECT (p).gh_leak FROM products p"):
+        assert_works_directly(direct, sql, raw)
+        assert_stopped(agent, sql, raw)
+
+
+def test_a_user_defined_operator_is_held(agent, direct, raw):
+    sql = "SELECT p + 0 FROM products p"
+    assert_works_directly(direct, sql, raw)
+    assert_stopped(agent, sql, raw)
+
+
+def test_a_view_over_user_code_is_held(agent, direct, raw):
+    sql = "SELECT * FROM gh_catalogue"
+    assert_works_directly(direct, sql, raw)
+    error = assert_stopped(agent, sql, raw)
+    assert "gh_catalogue" in error.diag.message_primary
+
+
+@pytest.mark.parametrize("sql", [
+    "CREATE FUNCTION public.gh_peek() RETURNS SETOF text LANGUAGE sql AS $$ SELECT email FROM customers $$",
+    "CREATE AGGREGATE public.gh_grab(text) (SFUNC = textcat, STYPE = text)",
+    "CREATE RULE gh_rule AS ON INSERT TO products DO ALSO SELECT email FROM customers",
+    "CREATE TRIGGER gh_trigger AFTER INSERT ON products FOR EACH ROW EXECUTE FUNCTION public.gh_nothing()",
+    "ALTER FUNCTION public.gh_leak(products) RENAME TO lower",
+])
+def test_creating_or_changing_code_is_held(agent, direct, sql):
+    assert_refused(agent, sql, HELD)
+    # Ground truth: nothing was created or changed upstream.
+    assert direct.execute("SELECT count(*) FROM pg_proc WHERE proname IN ('gh_peek', 'gh_grab', 'lower') "
+                          "AND pronamespace = 'public'::regnamespace").fetchone()[0] == 0
+    assert direct.execute("SELECT count(*) FROM pg_rewrite WHERE rulename = 'gh_rule'").fetchone()[0] == 0
+
+
+# --- 2. Names starting with pg_ -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("create, sql", [
+    ("CREATE VIEW public.pg_gh_view AS SELECT email FROM public.customers", "SELECT * FROM pg_gh_view"),
+    ("CREATE TABLE public.pg_gh_copy AS SELECT * FROM public.customers", "SELECT email FROM pg_gh_copy"),
+    ("CREATE MATERIALIZED VIEW public.pg_gh_mv AS SELECT full_name FROM public.customers", "SELECT * FROM pg_gh_mv"),
+])
+def test_a_pg_prefixed_user_relation_is_not_a_system_relation(agent, direct, upstream, raw, create, sql):
+    # Created after the agent's session read its catalog (out of band, or by another gateway's
+    # session): the gateway does not know it, and must not take it for a system relation.
+    agent.attempt("SELECT 1")
+    with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as admin:
+        admin.execute(create)
+        admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO gh_ledger")
+    try:
+        assert_works_directly(direct, sql, raw)
+        error = assert_stopped(agent, sql, raw)
+        assert "does not know yet" in error.diag.message_primary
+    finally:
+        with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as admin:
+            admin.execute(DROP_PG_PREFIXED)
+    # Real system relations still pass.
+    rows, error = agent.attempt("SELECT count(*) FROM pg_class")
+    assert error is None and rows[0][0] > 0
+
+
+# --- 3. Statistics ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT attname, histogram_bounds::text, most_common_vals::text FROM pg_stats WHERE tablename = 'customers'",
+    "WITH s AS (SELECT * FROM pg_catalog.pg_stats WHERE tablename = 'customers') SELECT histogram_bounds::text FROM s",
+    "SELECT 'x' UNION ALL SELECT histogram_bounds::text FROM pg_catalog.pg_stats WHERE attname = 'email'",
+    "SELECT x::text FROM (SELECT histogram_bounds AS x FROM pg_stats WHERE tablename = 'customers') AS sub",
+])
+def test_statistics_views_count_as_the_data_they_describe(agent, direct, raw, sql):
+    assert_works_directly(direct, sql, raw)
+    error = assert_stopped(agent, sql, raw)
+    assert "holds values of other tables' columns" in error.diag.message_primary
+
+
+# --- 5. Lexer disagreements ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sql", [
+    "SET standard_conforming_strings = off",
+    "SELECT set_config('standard_conforming_strings', 'off', false)",
+    "SET standard_conforming_strings = off; SELECT 'x'",
+    "RESET standard_conforming_strings",
+])
+def test_string_literals_cannot_be_made_to_read_differently(agent, sql):
+    assert "standard_conforming_strings" in str(assert_refused(agent, sql, FORBIDDEN))
+    rows, error = agent.attempt("SHOW standard_conforming_strings")
+    assert error is None and rows == [("on",)]
+
+
+def test_a_comment_ended_by_a_carriage_return_is_read_as_the_server_reads_it(agent, direct, raw):
+    # The first statement puts a shape in the analysis cache; the second has the same text up
+    # to a carriage return, after which PostgreSQL reads code, not comment.
+    rows, error = agent.attempt("SELECT 1 -- gh shape")
+    assert error is None
+    sql = "SELECT 1 -- gh shape\r, email FROM customers"
+    assert_works_directly(direct, sql, raw)
+    assert_stopped(agent, sql, raw)
+
+
+def test_a_session_whose_server_reads_backslashes_differently_is_refused(gw, upstream):
+    with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as admin:
+        admin.execute("ALTER ROLE gh_ledger IN DATABASE shop SET standard_conforming_strings = off")
+    try:
+        token = gw.gateway.token("agent-mallory", groups=("engineers",))
+        with pytest.raises(psycopg.OperationalError) as refused:
+            psycopg.connect(ledger_dsn(gw, token), autocommit=True).close()
+        assert "standard_conforming_strings" in str(refused.value)
+    finally:
+        with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as admin:
+            admin.execute("ALTER ROLE gh_ledger IN DATABASE shop RESET standard_conforming_strings")
+
+
+# --- 6. Renames and other sessions' changes -----------------------------------------------------
+
+
+@pytest.mark.parametrize("sql", [
+    "ALTER SCHEMA public RENAME TO gh_p2",
+    "ALTER TABLE customers RENAME TO gh_c2",
+    "ALTER TABLE customers SET SCHEMA gh_other",
+    "ALTER TABLE customers RENAME COLUMN email TO gh_e",
+])
+def test_renaming_classified_data_away_from_its_name_is_held(agent, direct, sql):
+    assert_refused(agent, sql, HELD)
+    # Ground truth: the classified table is where its classification says.
+    assert direct.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
+                          "AND table_name = 'customers' AND column_name = 'email'").fetchone()[0] == 1
+
+
+def test_a_view_replaced_in_another_session_is_decided_by_its_new_definition(gw, agent, direct, upstream, raw):
+    rows, error = agent.attempt("SELECT name FROM gh_shared LIMIT 1")
+    assert error is None and not leaked(repr(rows), raw)
+    # Someone allowed to (break-glass, recorded) points the view at classified data.
+    token = gw.gateway.token("oncall-olga", groups=("engineers", "incident"))
+    try:
+        with psycopg.connect(ledger_dsn(gw, token), autocommit=True) as other:
+            other.execute("CREATE OR REPLACE VIEW gh_shared AS SELECT email AS name FROM customers")
+        sql = "SELECT name FROM gh_shared"
+        assert_works_directly(direct, sql, raw)
+        error = assert_stopped(agent, sql, raw)
+        assert "public.customers" in error.diag.message_primary
+    finally:
+        with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as admin:
+            admin.execute("CREATE OR REPLACE VIEW public.gh_shared AS SELECT name FROM public.products")
+
+
+def test_ordinary_reads_still_flow(agent, raw):
+    for sql in ("SELECT name, price FROM products ORDER BY id LIMIT 3", "SELECT lower(name) FROM products",
+                "SELECT p.name FROM products p JOIN order_items i ON i.product_id = p.id LIMIT 3",
+                "SELECT count(*) FROM pg_class", "SELECT 1 -- a comment\r"):
+        rows, error = agent.attempt(sql)
+        assert error is None, f"{sql}: {error!r}"
