@@ -82,6 +82,9 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
     public var functions: [String]
     /// Operators the statement uses by name, as written (`+`, `~~`, `public.===`); the same holds.
     public var operators: [String]
+    /// For DECLARE, FETCH, MOVE and CLOSE: the SQL cursor it declares, reads or closes. A FETCH
+    /// returns what its cursor's query reads, which the session knows from the DECLARE.
+    public var cursor: CursorReference?
     /// Why the gateway never forwards this statement, whoever approves it (it would change how
     /// the server reads later statements, so the gateway's analysis of them would be wrong).
     public var forbidden: String?
@@ -90,7 +93,7 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
         text: String, kind: StatementKind, reads: [RelationName] = [], writes: [RelationName] = [],
         columns: [ColumnReference] = [], outputs: [OutputColumn] = [], analysable: Bool = true,
         limitation: String? = nil, copy: CopyOptions? = nil, functions: [String] = [], operators: [String] = [],
-        forbidden: String? = nil
+        forbidden: String? = nil, cursor: CursorReference? = nil
     ) {
         self.text = text
         self.kind = kind
@@ -104,6 +107,7 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
         self.functions = functions
         self.operators = operators
         self.forbidden = forbidden
+        self.cursor = cursor
     }
 
     /// The same analysis, no longer taken as fully describing the statement.
@@ -116,4 +120,20 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
 
     /// Every relation the statement touches, read or written.
     public var relations: [RelationName] { Array(Set(reads + writes)).sorted() }
+}
+
+/// A statement's use of an SQL cursor.
+public struct CursorReference: Sendable, Codable, Hashable {
+    public enum Action: String, Sendable, Codable {
+        case declare, fetch, close
+    }
+
+    public var action: Action
+    /// The cursor's name; nil for `CLOSE ALL`.
+    public var name: String?
+
+    public init(action: Action, name: String?) {
+        self.action = action
+        self.name = name
+    }
 }

@@ -4,6 +4,7 @@ import GatehouseCore
 import GatehouseMasking
 import GatehousePostgresMasking
 import GatehousePostgresWire
+import GatehouseSQL
 import Logging
 import NIOCore
 
@@ -34,6 +35,8 @@ final class PostgresSession {
     private var ranDDL = false
 
     private var tracker = StatementTracker()
+    /// SQL cursors declared in this session: a FETCH is analysed as its cursor's query.
+    private var cursors = DeclaredCursors()
     private var extended = ExtendedQueryState()
     private var nextStatementID = 1
     /// Gateway-made errors to show the client in place of the server's next ReadyForQuery
@@ -121,7 +124,8 @@ final class PostgresSession {
             case FrontendMessage.parseType:
                 let parse = try FrontendMessage.readParse(frame.body)
                 extended.parsed(parse)
-                responses.router.parse(name: parse.statementName, analysis: gateway.analyzer.analyze(parse.query).first.map(catalog.check))
+                responses.router.parse(name: parse.statementName,
+                                       analysis: gateway.analyzer.analyze(parse.query).first.map { cursors.apply(catalog.check($0)) })
                 forward(frame)
             case FrontendMessage.bindType:
                 let bind = try FrontendMessage.readBind(frame.body)
@@ -164,7 +168,7 @@ final class PostgresSession {
 
     private func simpleQuery(_ frame: PostgresFrame) throws {
         let text = try FrontendMessage.readQuery(frame.body)
-        let parsed = gateway.analyzer.analyze(text).map(catalog.check)
+        let parsed = gateway.analyzer.analyze(text).map { cursors.apply(catalog.check($0)) }
         let analyses = parsed.map(catalog.views.resolve)
         let statements = analyses.map { analysis in
             statementEvent(text: analysis.text, mode: "simple", parameters: [], analysis: analysis)
@@ -179,9 +183,13 @@ final class PostgresSession {
         let portal = extended.portal(named: execute.portalName)
         let text = portal?.statementText ?? ""
         // A Parse text holds one statement (the server refuses more), so the first analysis is it.
-        var analysis = catalog.views.resolve(catalog.check(gateway.analyzer.analyze(text).first ?? StatementAnalysis(text: text, kind: .empty)))
+        var analysis = catalog.views.resolve(cursors.apply(catalog.check(gateway.analyzer.analyze(text).first
+                                                                           ?? StatementAnalysis(text: text, kind: .empty))))
         if portal == nil {
             analysis = StatementAnalysis(text: "", kind: .unknown, analysable: false, limitation: "unknown portal '\(execute.portalName)'")
+        } else if portal?.statementText == nil {
+            analysis = StatementAnalysis(text: "", kind: .unknown, analysable: false,
+                                         limitation: "portal '\(execute.portalName)' runs a prepared statement the gateway does not know (not parsed through it, or redefined by SQL)")
         }
         let statement = statementEvent(text: text, mode: "extended", parameters: portal?.parameters ?? [], analysis: analysis)
         gate([statement], analyses: [analysis], rawText: text, frame: frame, isSimpleQuery: false) { [self] in
@@ -288,6 +296,10 @@ final class PostgresSession {
             switch result {
             case .success:
                 if analyses.contains(where: { $0.kind == .ddl || !$0.analysable }) { ranDDL = true }
+                if analyses.contains(where: Self.mayRedefinePreparedStatements) {
+                    extended.preparedStatementsChangedBySQL()
+                    responses.router.preparedStatementsChangedBySQL()
+                }
                 let now = DispatchTime.now().uptimeNanoseconds
                 for event in events {
                     if case .statement(let payload) = event.payload { tracker.statementForwarded(id: payload.statementID, at: now) }
@@ -343,6 +355,7 @@ final class PostgresSession {
     private func forwardSyncPoint(_ frame: PostgresFrame, injecting error: ErrorFields?) {
         tracker.syncForwarded()
         responses.router.sync()
+        extended.syncPointForwarded()
         syncInjections.append(error)
         forward(frame)
     }
@@ -399,6 +412,8 @@ final class PostgresSession {
             if ranDDL, BackendMessage.readTransactionStatus(frame.body) == .idle { reloadCatalog() }
         case BackendMessage.parameterDescriptionType:
             extended.received(parameterDescription: frame.body)
+        case _ where BackendMessage.stepConfirmationTypes.contains(frame.type):
+            extended.stepConfirmed()
         case BackendMessage.parameterStatusType:
             // The backstop for what the analysis refuses: statements are read as the server
             // reads them only while this stays on.
@@ -407,12 +422,21 @@ final class PostgresSession {
                            reason: reason)
                 return
             }
-        case BackendMessage.commandCompleteType, BackendMessage.errorType, BackendMessage.emptyQueryType, BackendMessage.portalSuspendedType:
+        case BackendMessage.errorType:
+            extended.failed()
+            settle(frame)
+        case BackendMessage.commandCompleteType, BackendMessage.emptyQueryType, BackendMessage.portalSuspendedType:
             settle(frame)
         default:
             break
         }
         if toClient.readableBytes >= Self.writeThreshold { flushClient() }
+    }
+
+    /// SQL `PREPARE`, `DEALLOCATE` and `DISCARD` change the prepared statements the extended
+    /// protocol binds to, out of the protocol's sight; so may a DO block or a procedure.
+    static func mayRedefinePreparedStatements(_ analysis: StatementAnalysis) -> Bool {
+        [.prepare, .deallocate, .doBlock, .call].contains(analysis.kind)
     }
 
     /// Why a server setting the gateway was told of ends the session (nil: it is fine).

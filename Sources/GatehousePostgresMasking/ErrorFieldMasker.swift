@@ -55,8 +55,15 @@ public struct ErrorFieldMasker: Sendable {
     ///
     /// `statementCategory` is set when the statement that raised it reads personal data by
     /// classification: a data exception (SQLSTATE class 22, `invalid input syntax for type
-    /// integer: "Jonas Fernández"`) quotes the offending value, which is then masked whole.
-    public func mask(body: ByteBuffer, statementCategory: String? = nil) throws -> ErrorMaskResult<ByteBuffer>? {
+    /// integer: "Jonas Fernández"`) quotes the offending value, which is then masked whole, and
+    /// so are the context (`W`) and internal query (`q`), which quote statements with their values,
+    /// and a detail about a table nothing classifies (its values may come from classified columns).
+    ///
+    /// `wholeText` is set when the statement cannot be analysed: its messages may come from code
+    /// the gateway cannot see (`RAISE ... USING DETAIL` in a DO block, a function's message with
+    /// any SQLSTATE it likes), so no shape can say which parts are personal. Every text field is
+    /// then masked whole by `statementCategory`; severity, code and positions stay.
+    public func mask(body: ByteBuffer, statementCategory: String? = nil, wholeText: Bool = false) throws -> ErrorMaskResult<ByteBuffer>? {
         let fields = try body.withUnsafeReadableBytes { raw -> [(type: UInt8, value: [UInt8])] in
             var fields: [(type: UInt8, value: [UInt8])] = []
             var i = 0
@@ -83,9 +90,28 @@ public struct ErrorFieldMasker: Sendable {
         var output = ByteBuffer()
         output.reserveCapacity(body.readableBytes + 32)
         let quotedValues = text("C").map { $0.starts(with: Array("22".utf8)) } == true ? statementCategory : nil
+        var wholeFields: Set<UInt8> = wholeText ? Set(Self.maskedFieldTypes) : [UInt8(ascii: "W"), UInt8(ascii: "q")]
+        // A detail printing a row of a table nothing classifies (`Failing row contains (...)`,
+        // `Key (x)=(...)`) can still hold values the statement read from classified columns.
+        let schema = text("s").map { String(decoding: $0, as: UTF8.self) }
+        let errorTableClassified = text("t").map { table in
+            classification?.tableCategory(schema, String(decoding: table, as: UTF8.self)) != nil
+        } ?? false
+        if !errorTableClassified { wholeFields.insert(UInt8(ascii: "D")) }
         for field in fields {
             var value = field.value
             var changed = false
+            if let category = statementCategory, wholeFields.contains(field.type), !value.isEmpty {
+                let result = engine.maskClassifiedValue(value, category: category)
+                hits.add(result.hits)
+                if let masked = result.output {
+                    count += 1
+                    output.writeInteger(field.type)
+                    output.writeBytes(masked)
+                    output.writeInteger(UInt8(0))
+                    continue
+                }
+            }
             if let category = quotedValues, field.type == UInt8(ascii: "M") || field.type == UInt8(ascii: "D"),
                let masked = maskQuotedValues(value, category: category, hits: &hits) {
                 value = masked

@@ -87,6 +87,9 @@ public struct ResponseMasker: Sendable {
         case BackendMessage.readyForQueryType:
             router.ready()
             frame.write(into: &out)
+        case _ where BackendMessage.stepConfirmationTypes.contains(frame.type):
+            router.stepConfirmed()
+            frame.write(into: &out)
         default:
             frame.write(into: &out)
         }
@@ -173,8 +176,10 @@ public struct ResponseMasker: Sendable {
     // MARK: - Errors, notices, notifications
 
     private mutating func relayNotice(_ frame: PostgresFrame, into out: inout ByteBuffer) throws {
-        let category = router.planner.personalDataCategory(of: router.currentStatement())
-        guard let masked = try errors.mask(body: frame.body, statementCategory: category) else {
+        let statement = router.currentStatement()
+        let category = router.planner.personalDataCategory(of: statement)
+        let unanalysable = category != nil && !(statement?.analysable ?? false)
+        guard let masked = try errors.mask(body: frame.body, statementCategory: category, wholeText: unanalysable) else {
             frame.write(into: &out)
             return
         }

@@ -38,10 +38,15 @@ public struct ResultMaskPlanner: Sendable {
         return fields.enumerated().map { index, field in
             let sources: [ColumnReference]
             if let column = catalog.column(tableOID: field.tableOID, attributeNumber: field.attributeNumber) {
-                if let fields = directJSONFields(column, typeOID: field.typeOID) {
+                // A table column whose value the statement itself wrote (`UPDATE ... SET notes =
+                // full_name RETURNING notes`) derives from what was written too.
+                if aligned == nil { aligned = .some(alignedOutputs(analysis, count: fields.count)) }
+                let written = aligned!.flatMap { index < $0.count ? $0[index].sources : nil }?
+                    .filter { !Self.sameColumn($0, column) } ?? []
+                if written.isEmpty, let fields = directJSONFields(column, typeOID: field.typeOID) {
                     return ResultColumnMask(typeOID: field.typeOID, format: field.format, mask: .jsonFields(fields))
                 }
-                sources = [column]
+                sources = [column] + written
             } else {
                 if aligned == nil { aligned = .some(alignedOutputs(analysis, count: fields.count)) }
                 if let outputs = aligned!, index < outputs.count {
@@ -82,6 +87,11 @@ public struct ResultMaskPlanner: Sendable {
         return paths.sorted { $0.key < $1.key }.compactMap { path, category in
             (try? JSONPath(path)).map { JSONField(path: $0, category: category) }
         }
+    }
+
+    /// Whether two references name one column (an unqualified relation meaning `public`).
+    static func sameColumn(_ a: ColumnReference, _ b: ColumnReference) -> Bool {
+        a.column == b.column && a.relation?.name == b.relation?.name && a.relation?.effectiveSchema == b.relation?.effectiveSchema
     }
 
     /// The detectors have nothing to read in numbers, dates and other fixed-grammar types:

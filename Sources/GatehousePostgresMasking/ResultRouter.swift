@@ -51,6 +51,12 @@ public struct ResultRouter: Sendable {
     public var planner: ResultMaskPlanner
     private var statements: [String: PreparedStatement] = [:]
     private var portals: [String: Portal] = [:]
+    /// How to undo each Parse, Bind and Close the server has not confirmed (`PendingSteps`).
+    private enum Undo: @unchecked Sendable {
+        case statement(String, PreparedStatement?)
+        case portal(String, Portal?)
+    }
+    private var pending = PendingSteps<Undo>()
     private var expected: [Expected] = []
     private var head = 0
     /// The rows now arriving.
@@ -72,11 +78,22 @@ public struct ResultRouter: Sendable {
     }
 
     public mutating func parse(name: String, analysis: StatementAnalysis?) {
+        pending.applied(undo: .statement(name, statements[name]))
         statements[name] = PreparedStatement(analysis: analysis)
     }
 
     public mutating func bind(portal: String, statement: String, resultFormats: [Int16]) {
+        pending.applied(undo: .portal(portal, portals[portal]))
         portals[portal] = Portal(statement: statements[statement], resultFormats: resultFormats)
+    }
+
+    /// SQL may have redefined prepared statements (see `ExtendedQueryState`): their analyses are
+    /// no longer known, so their rows are masked as an unanalysable statement's.
+    public mutating func preparedStatementsChangedBySQL() {
+        for name in statements.keys { statements[name] = PreparedStatement(analysis: nil) }
+        for name in portals.keys {
+            if let portal = portals[name] { portals[name] = Portal(statement: PreparedStatement(analysis: nil), resultFormats: portal.resultFormats) }
+        }
     }
 
     public mutating func describe(_ target: FrontendMessage.Target) {
@@ -107,14 +124,24 @@ public struct ResultRouter: Sendable {
 
     public mutating func close(_ target: FrontendMessage.Target) {
         switch target {
-        case .statement(let name): statements[name] = nil
-        case .portal(let name): portals[name] = nil
+        case .statement(let name):
+            pending.applied(undo: .statement(name, statements[name]))
+            statements[name] = nil
+        case .portal(let name):
+            pending.applied(undo: .portal(name, portals[name]))
+            portals[name] = nil
         }
     }
 
     /// A Sync, or the end of a simple Query: answered by ReadyForQuery.
     public mutating func sync() {
         expected.append(.sync)
+        pending.syncPointForwarded()
+    }
+
+    /// ParseComplete, BindComplete or CloseComplete: the oldest Parse, Bind or Close took effect.
+    public mutating func stepConfirmed() {
+        pending.confirmed()
     }
 
     // MARK: - Answers, as received
@@ -158,7 +185,11 @@ public struct ResultRouter: Sendable {
         switch peek() {
         case .simpleQuery(let analyses, let next)?: return next < analyses.count ? analyses[next] : nil
         case .execute(let portal)?: return portal?.statement?.analysis
-        default: return nil
+        // An error of a Bind (planning evaluates parameters and constants) arrives while the
+        // portal's Describe or Execute is next.
+        case .describePortal(let portal, _)?: return portal?.statement?.analysis
+        case .describeStatement(let statement)?: return statement?.analysis
+        case .sync?, nil: return nil
         }
     }
 
@@ -191,9 +222,14 @@ public struct ResultRouter: Sendable {
         }
     }
 
-    /// ErrorResponse: the server skips to the next Sync.
+    /// ErrorResponse: the server skips to the next Sync, and what it skipped did not happen.
     public mutating func error() {
+        undo(pending.failed())
         current = .none
+        skipToSync()
+    }
+
+    private mutating func skipToSync() {
         while let entry = peek() {
             if case .sync = entry { break }
             abandon(entry)
@@ -203,8 +239,19 @@ public struct ResultRouter: Sendable {
 
     /// ReadyForQuery.
     public mutating func ready() {
-        error()
+        current = .none
+        skipToSync()
+        undo(pending.ready())
         if case .sync? = peek() { pop() }
+    }
+
+    private mutating func undo(_ undos: [Undo]) {
+        for undo in undos {
+            switch undo {
+            case .statement(let name, let previous): statements[name] = previous
+            case .portal(let name, let previous): portals[name] = previous
+            }
+        }
     }
 
     // MARK: - Queue

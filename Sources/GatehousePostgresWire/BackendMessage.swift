@@ -14,6 +14,11 @@ public enum BackendMessage {
     public static let portalSuspendedType: UInt8 = UInt8(ascii: "s")
     public static let negotiateProtocolVersionType: UInt8 = UInt8(ascii: "v")
     public static let parameterDescriptionType: UInt8 = UInt8(ascii: "t")
+    public static let parseCompleteType: UInt8 = UInt8(ascii: "1")
+    public static let bindCompleteType: UInt8 = UInt8(ascii: "2")
+    public static let closeCompleteType: UInt8 = UInt8(ascii: "3")
+    /// The answers that confirm a Parse, Bind or Close (see `PendingSteps`).
+    public static let stepConfirmationTypes: Set<UInt8> = [parseCompleteType, bindCompleteType, closeCompleteType]
 
     public static func authenticationOk() -> PostgresFrame { authentication(code: 0) }
     public static func authenticationCleartextPassword() -> PostgresFrame { authentication(code: 3) }

@@ -7,7 +7,7 @@ enum StatementKindClassifier {
         "MergeStmt": .merge, "CopyStmt": .copy, "TransactionStmt": .transaction,
         "VariableSetStmt": .set, "VariableShowStmt": .show, "ExplainStmt": .explain,
         "CallStmt": .call, "DoStmt": .doBlock, "PrepareStmt": .prepare, "ExecuteStmt": .execute,
-        "DeallocateStmt": .deallocate, "ListenStmt": .listen, "UnlistenStmt": .listen,
+        "DeallocateStmt": .deallocate, "DiscardStmt": .deallocate, "ListenStmt": .listen, "UnlistenStmt": .listen,
         "NotifyStmt": .notify,
     ]
 

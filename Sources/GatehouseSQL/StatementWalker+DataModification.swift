@@ -8,13 +8,18 @@ extension StatementWalker {
         guard let target = fields["relation"] else { return [] }
         let relation = Self.relationName(target)
         writes.append(relation)
-        for column in fields["cols"]?.items ?? [] {
-            if let name = column["ResTarget"]?["name"]?.stringValue {
-                columns.append(ColumnReference(relation: relation, column: name))
-            }
-        }
+        let named = (fields["cols"]?.items ?? []).compactMap { $0["ResTarget"]?["name"]?.stringValue }
+        for name in named { columns.append(ColumnReference(relation: relation, column: name)) }
         // The source query cannot see the target table.
-        _ = statement(fields["selectStmt"], parent: scope)
+        let inserted = statement(fields["selectStmt"], parent: scope)
+        // Which value each target column receives: by position when the columns are named;
+        // otherwise (table order, which the walk does not know) any of them may be any column.
+        var written = WrittenValues()
+        if named.count == inserted.count {
+            for (name, output) in zip(named, inserted) { written.add(name, output.sources) }
+        } else {
+            written.addToEveryColumn(inserted.flatMap(\.sources))
+        }
 
         let targetEntry = RangeEntry.table(relation, alias: Self.alias(of: target))
         if let conflict = fields["onConflictClause"] {
@@ -28,11 +33,11 @@ extension StatementWalker {
                 walk(element["IndexElem"]?["expr"], in: conflictScope)
             }
             walk(conflict["infer"]?["whereClause"], in: conflictScope)
-            assignments(conflict["targetList"], to: relation, in: conflictScope)
+            written.merge(assignments(conflict["targetList"], to: relation, in: conflictScope))
             walk(conflict["whereClause"], in: conflictScope)
         }
         scope.entries = [targetEntry]
-        return returning(fields["returningList"], from: relation, in: scope)
+        return returning(fields["returningList"], from: relation, in: scope, written: written)
     }
 
     /// UPDATE: writes its target; FROM reads.
@@ -41,9 +46,9 @@ extension StatementWalker {
         addCommonTables(fields["withClause"], to: scope)
         guard let relation = addTarget(fields["relation"], to: scope) else { return [] }
         for item in fields["fromClause"]?.items ?? [] { addFromItem(item, to: scope) }
-        assignments(fields["targetList"], to: relation, in: scope)
+        let written = assignments(fields["targetList"], to: relation, in: scope)
         walk(fields["whereClause"], in: scope)
-        return returning(fields["returningList"], from: relation, in: scope)
+        return returning(fields["returningList"], from: relation, in: scope, written: written)
     }
 
     /// DELETE: writes its target; USING reads.
@@ -67,7 +72,7 @@ extension StatementWalker {
             guard let clause = item["MergeWhenClause"] else { continue }
             walk(clause["condition"], in: scope)
             // UPDATE SET a = ... and INSERT (a, ...) both name target columns here.
-            assignments(clause["targetList"], to: relation, in: scope)
+            _ = assignments(clause["targetList"], to: relation, in: scope)
             walk(clause["values"], in: scope)
         }
         return []
@@ -82,22 +87,57 @@ extension StatementWalker {
         return relation
     }
 
-    /// `SET column = value` lists: the columns are the target's; the values are walked.
-    private func assignments(_ list: ParseNode?, to relation: RelationName, in scope: QueryScope) {
+    /// `SET column = value` lists: the columns are the target's; the values are walked, and
+    /// returned by the column they are written to.
+    private func assignments(_ list: ParseNode?, to relation: RelationName, in scope: QueryScope) -> WrittenValues {
+        var written = WrittenValues()
         for item in list?.items ?? [] {
             guard let target = item["ResTarget"] else { continue }
+            walk(target["indirection"], in: scope)
+            let sources = target["val"].map { lineage(of: $0, in: scope) } ?? []
             if let name = target["name"]?.stringValue {
                 columns.append(ColumnReference(relation: relation, column: name))
+                written.add(name, sources)
+            } else {
+                written.addToEveryColumn(sources)  // `SET (a, b) = (SELECT ...)`: any of them
             }
-            walk(target["indirection"], in: scope)
-            walk(target["val"], in: scope)
         }
+        return written
     }
 
-    /// RETURNING hands the target's rows back, so the target is read as well as written.
-    private func returning(_ list: ParseNode?, from relation: RelationName, in scope: QueryScope) -> [OutputColumn] {
+    /// RETURNING hands the target's rows back, so the target is read as well as written. A
+    /// returned column holds what the statement wrote to it: its value derives from that too.
+    private func returning(_ list: ParseNode?, from relation: RelationName, in scope: QueryScope,
+                           written: WrittenValues = WrittenValues()) -> [OutputColumn] {
         guard let list, !list.items.isEmpty else { return [] }
         reads.append(relation)
-        return targetList(list, in: scope)
+        let target = RelationName(schema: relation.effectiveSchema, name: relation.name)
+        return targetList(list, in: scope).map { output in
+            var sources = output.sources
+            for source in output.sources {
+                guard let from = source.relation, RelationName(schema: from.effectiveSchema, name: from.name) == target else { continue }
+                sources += written.sources(of: source.column)
+            }
+            return OutputColumn(name: output.name, sources: sources.uniqued)
+        }
+    }
+}
+
+/// What a data-modifying statement writes to each column of its target, as lineage.
+struct WrittenValues {
+    private var byColumn: [String: [ColumnReference]] = [:]
+    private var everyColumn: [ColumnReference] = []
+
+    mutating func add(_ column: String, _ sources: [ColumnReference]) { byColumn[column, default: []] += sources }
+    mutating func addToEveryColumn(_ sources: [ColumnReference]) { everyColumn += sources }
+
+    mutating func merge(_ other: WrittenValues) {
+        for (column, sources) in other.byColumn { add(column, sources) }
+        everyColumn += other.everyColumn
+    }
+
+    /// What `column` (or, for `*`, any column) may have received.
+    func sources(of column: String) -> [ColumnReference] {
+        column == "*" ? byColumn.keys.sorted().flatMap { byColumn[$0]! } + everyColumn : (byColumn[column] ?? []) + everyColumn
     }
 }

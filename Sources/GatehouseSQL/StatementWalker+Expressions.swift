@@ -140,8 +140,14 @@ extension StatementWalker {
         if !BuiltinFunctions.isKnown(name) {
             limitations.append("calls function \(name.joined(separator: "."))")
         }
-        let sources = (fields["args"]?.items ?? []).flatMap { lineage(of: $0, in: scope) }
-        walk(fields["agg_order"], in: scope)
+        var sources = (fields["args"]?.items ?? []).flatMap { lineage(of: $0, in: scope) }
+        if fields["agg_within_group"]?.isTrue ?? false {
+            // Ordered-set aggregates (`mode() WITHIN GROUP (ORDER BY x)`, `percentile_disc`)
+            // return one of the ordered values.
+            sources += fields["agg_order"].map { lineage(of: $0, in: scope) } ?? []
+        } else {
+            walk(fields["agg_order"], in: scope)
+        }
         walk(fields["agg_filter"], in: scope)
         walk(fields["over"], in: scope)
         return sources

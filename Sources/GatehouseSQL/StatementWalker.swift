@@ -15,6 +15,7 @@ final class StatementWalker {
     var operators = UniqueList<String>()
     /// Set when the statement must never reach the server (`StatementAnalysis.forbidden`).
     var forbidden: String?
+    var cursor: CursorReference?
     /// Set by a `COPY ... TO STDOUT` / `FROM STDIN`: how its data stream is laid out.
     var copyOptions: CopyOptions?
 
@@ -42,7 +43,7 @@ final class StatementWalker {
             analysable: walker.limitations.isEmpty,
             limitation: walker.limitations.isEmpty ? nil : walker.limitations.elements.joined(separator: "; "),
             copy: walker.copyOptions, functions: walker.functions.elements, operators: walker.operators.elements,
-            forbidden: walker.forbidden)
+            forbidden: walker.forbidden, cursor: walker.cursor)
     }
 
     /// Describes a statement node (top-level or nested, such as a CTE's query or EXPLAIN's
@@ -67,7 +68,14 @@ final class StatementWalker {
             return [OutputColumn(name: "QUERY PLAN", sources: [])]
         case "PrepareStmt": return statement(fields["query"], parent: parent)
         case "DeclareCursorStmt":
-            _ = statement(fields["query"], parent: parent)
+            cursor = CursorReference(action: .declare, name: fields["portalname"]?.stringValue)
+            // What the cursor will return: a FETCH from it returns these (see `cursor`).
+            return statement(fields["query"], parent: parent)
+        case "FetchStmt":
+            cursor = CursorReference(action: .fetch, name: fields["portalname"]?.stringValue)
+            return []
+        case "ClosePortalStmt":
+            cursor = CursorReference(action: .close, name: fields["portalname"]?.stringValue)
             return []
         case "CreateTableAsStmt", "ViewStmt":
             // CREATE TABLE AS, CREATE MATERIALIZED VIEW, CREATE VIEW: the new relation is

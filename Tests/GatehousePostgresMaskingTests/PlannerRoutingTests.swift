@@ -37,6 +37,7 @@ import Testing
         router.parse(name: "s1", analysis: nil)
         router.describe(.statement("s1"))
         router.sync()
+        router.stepConfirmed()  // ParseComplete
         let forwarded = router.rowDescription([Self.id, Self.email])
         #expect(forwarded)
         router.ready()
@@ -44,6 +45,7 @@ import Testing
         let injected = router.execute(portal: "")
         #expect(!injected)
         router.sync()
+        router.stepConfirmed()  // BindComplete
         let masks = router.rowMasks()
         #expect(masks?.map(\.format) == [1, 1])
         #expect(masks?.map(\.mask) == [.none, Self.contact])
@@ -120,5 +122,29 @@ import Testing
                                                         [ResultColumnMask(typeOID: 25, format: 0, mask: Self.contact)]))
         router.completed()
         #expect(router.current == .none)
+    }
+
+    /// A Parse the server refused (the name exists) changes nothing: the rows of a later Execute
+    /// are masked by the statement the server really has under that name.
+    @Test func aRefusedParseLeavesTheServersStatement() {
+        var router = router()
+        router.parse(name: "s", analysis: StatementAnalysis(text: "SELECT email FROM customers", kind: .select,
+                                                            outputs: [OutputColumn(name: "email", sources: [ColumnReference(relation: RelationName(name: "customers"), column: "email")])]))
+        router.sync()
+        router.stepConfirmed()
+        router.ready()
+        router.parse(name: "s", analysis: StatementAnalysis(text: "SELECT 'x' AS email", kind: .select,
+                                                            outputs: [OutputColumn(name: "email", sources: [])]))
+        router.bind(portal: "", statement: "s", resultFormats: [])
+        _ = router.execute(portal: "")
+        router.sync()
+        router.error()  // prepared statement "s" already exists: Bind and Execute are skipped
+        router.ready()
+        router.bind(portal: "", statement: "s", resultFormats: [])
+        _ = router.execute(portal: "")
+        router.sync()
+        router.stepConfirmed()
+        _ = router.rowDescription([ResultField(name: "upper", tableOID: 0, attributeNumber: 0, typeOID: 25, format: 0)])
+        #expect(router.rowMasks()?.map(\.mask) == [Self.contact])
     }
 }

@@ -45,7 +45,7 @@ struct StatementKindTests {
         ("UNLISTEN *", .listen),
         ("NOTIFY jobs, 'go'", .notify),
         ("VACUUM t", .utility),
-        ("DISCARD ALL", .utility),
+        ("DISCARD ALL", .deallocate),
         ("LOCK TABLE t", .utility),
         ("CHECKPOINT", .utility),
         ("DECLARE c CURSOR FOR SELECT 1", .utility),

@@ -9,9 +9,13 @@ gateway would hold is refused at once (GH003): a fast, exact signal that the gat
 caught it. Objects an attacker would need are created directly on the server (as if an earlier
 approved statement or someone outside Gatehouse made them); they are dropped at the end.
 
-Not here yet (issue 14, still open): the database-enforced backstop (so each technique is shown
-against the gateway's analysis only), masking after approval (lineage gaps, messages,
-stashing) and the extended-protocol differential test."""
+Classes 7 and 8 are about what an approved statement returns: they run on the same gateway's
+`shop_masked` connection, whose approval mode is `never` (every statement proceeds and is masked
+exactly as an approved one is), in transactions that are rolled back. Class 4 has a test of its
+own (test_extended_protocol_differential.py).
+
+Not here yet (issue 14, still open): the database-enforced backstop (each technique is shown
+against the gateway's analysis only), and stashing (class 9)."""
 
 import psycopg
 import pytest
@@ -88,6 +92,16 @@ def agent(gw):
 
 
 @pytest.fixture
+def approved(gw):
+    """A session whose statements all proceed (as approved ones do), in a transaction rolled back."""
+    token = gw.gateway.token("agent-mallory", groups=("engineers",), username="mallory", agent="injected-agent")
+    from harness import clients
+    with psycopg.connect(clients.gateway_dsn(gw.port, "shop_masked", token, sslmode="disable")) as conn:
+        yield Client(conn)
+        conn.rollback()
+
+
+@pytest.fixture
 def direct(upstream):
     """The same role the gateway logs in as, straight to PostgreSQL: what the attack gets unguarded."""
     password = ledger.ensure_ledger_role(upstream)
@@ -110,11 +124,20 @@ class Client:
         conn.add_notice_handler(lambda n: self.notices.append(f"{n.message_primary} {n.message_detail} {n.message_hint}"))
 
     def attempt(self, sql: str):
-        """(rows, None) or (None, error)."""
+        """(rows of every result, None) or (None, error)."""
         try:
+            if sql.startswith("COPY"):
+                with self.conn.cursor().copy(sql) as copy:
+                    return [b"".join(bytes(block) for block in copy).decode()], None
             cursor = self.conn.execute(sql)
-            return (cursor.fetchall() if cursor.description else []), None
+            rows = []
+            while True:
+                rows += cursor.fetchall() if cursor.description else []
+                if not cursor.nextset():
+                    return rows, None
         except psycopg.Error as error:
+            if not self.conn.autocommit:
+                self.conn.rollback()
             return None, error
 
 
@@ -127,13 +150,18 @@ def received_text(rows, error, client: Client) -> str:
 
 
 def leaked(text: str, raw: set) -> list:
-    return sorted(value for value in raw if value in text)
+    """Raw values in `text`, whatever their case (`upper(full_name)` is the same name)."""
+    folded = text.lower()
+    return sorted(value for value in raw if value.lower() in folded)
 
 
 def assert_works_directly(direct, sql: str, raw: set):
-    """Ground truth: unguarded, the technique really returns personal data."""
-    rows = direct.execute(sql).fetchall()
-    assert leaked(repr(rows), raw), f"the technique reads no personal data directly, so it proves nothing: {sql}"
+    """Ground truth: unguarded, the technique really returns personal data (rolled back)."""
+    client = Client(direct)
+    rows, error = client.attempt(f"BEGIN; {sql}" if not sql.startswith("COPY") else sql)
+    direct.execute("ROLLBACK")
+    text = received_text(rows, error, client)
+    assert leaked(text, raw), f"the technique reads no personal data directly, so it proves nothing: {sql}\n{text[:300]}"
 
 
 def assert_refused(client: Client, sql: str, sqlstate: str):
@@ -313,3 +341,43 @@ def test_ordinary_reads_still_flow(agent, raw):
                 "SELECT count(*) FROM pg_class", "SELECT 1 -- a comment\r"):
         rows, error = agent.attempt(sql)
         assert error is None, f"{sql}: {error!r}"
+
+
+# --- 7. Unmasked values after approval: lineage -------------------------------------------------
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT mode() WITHIN GROUP (ORDER BY full_name) FROM customers",
+    "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY full_name) FROM customers",
+    "UPDATE customers SET notes = full_name WHERE id = 2 RETURNING notes",
+    "INSERT INTO orders (customer_id, total, status, placed_at) SELECT id, 1, full_name, now() FROM customers WHERE id < 4 RETURNING status",
+    "DECLARE gh_c CURSOR FOR SELECT upper(full_name) FROM customers; FETCH ALL FROM gh_c",
+    "DECLARE gh_d CURSOR FOR SELECT full_name || '' FROM customers; MOVE 1 IN gh_d; FETCH 3 FROM gh_d",
+    "COPY (SELECT upper(full_name) FROM customers, products LIMIT 3) TO STDOUT",
+    "SELECT jsonb_object_agg(k, 1)::text FROM (SELECT full_name AS k FROM customers) s",
+])
+def test_approved_results_are_masked_whatever_route_the_values_take(approved, direct, raw, sql):
+    assert_works_directly(direct, sql, raw)
+    rows, error = approved.attempt(sql)
+    assert error is None, f"{sql}: {error!r}"
+    assert rows, sql
+    text = received_text(rows, error, approved)
+    assert not leaked(text, raw), f"{sql}: raw personal data reached the client: {leaked(text, raw)[:3]}"
+
+
+# --- 8. Unmasked values after approval: messages ------------------------------------------------
+
+
+@pytest.mark.parametrize("sql", [
+    # A DO block's messages can carry anything, in any shape (a name matches no pattern).
+    "DO $$ DECLARE n text; BEGIN SELECT full_name INTO n FROM customers WHERE id = 5; RAISE NOTICE 'ok' USING DETAIL = n; END $$",
+    "DO $$ DECLARE n text; BEGIN SELECT full_name INTO n FROM customers WHERE id = 6; RAISE EXCEPTION USING ERRCODE = '22000', MESSAGE = n; END $$",
+    "DO $$ DECLARE n text; BEGIN SELECT full_name INTO n FROM customers WHERE id = 7; RAISE EXCEPTION 'x' USING HINT = 'try ' || n; END $$",
+    # A row of an unclassified table printed in a detail, filled from classified columns.
+    "INSERT INTO orders (customer_id, total, status, placed_at) SELECT id, 1, full_name, NULL FROM customers WHERE id = 8",
+])
+def test_approved_statements_messages_are_masked(approved, direct, raw, sql):
+    assert_works_directly(direct, sql, raw)
+    rows, error = approved.attempt(sql)
+    text = received_text(rows, error, approved)
+    assert not leaked(text, raw), f"{sql}: raw personal data reached the client: {leaked(text, raw)[:3]}"

@@ -59,14 +59,30 @@ def test_error_message_with_identifier_masked(conn):
     assert raised.value.diag.message_primary == 'invalid input syntax for type integer: "[EMAIL]"'
 
 
-def test_raise_notice_masked(conn):
+RAISE_NOTICE = ("DO $$ BEGIN RAISE NOTICE 'write to %', 'ana.probe@example.net' "
+                "USING DETAIL = 'card 4111 1111 1111 1111, Ana Probe', HINT = 'or call +49 30 1234567'; END $$")
+
+
+def collect_notices(connection) -> list:
     received = []
     # Read the fields inside the handler: the result behind `diag` is freed afterwards.
-    conn.add_notice_handler(lambda d: received.append((d.severity, d.message_primary, d.message_detail, d.message_hint)))
-    conn.execute("DO $$ BEGIN RAISE NOTICE 'write to %', 'ana.probe@example.net' "
-                 "USING DETAIL = 'card 4111 1111 1111 1111', HINT = 'or call +49 30 1234567'; END $$")
-    assert received == [
-        ("NOTICE", "write to [EMAIL]", "card [CARD]", "or call [PHONE]")]
+    connection.add_notice_handler(lambda d: received.append((d.severity, d.message_primary, d.message_detail, d.message_hint)))
+    return received
+
+
+def test_raise_notice_of_code_the_gateway_cannot_see_is_masked_whole(conn):
+    # On a connection with personal data, a DO block's messages can say anything in any shape
+    # (a name is no pattern): every text field is masked whole.
+    received = collect_notices(conn)
+    conn.execute(RAISE_NOTICE)
+    assert received == [("NOTICE", "[PERSONAL-DATA]", "[PERSONAL-DATA]", "[PERSONAL-DATA]")]
+
+
+def test_raise_notice_on_a_connection_without_personal_data_gets_the_detectors(gateway):
+    with psycopg.connect(gateway.dsn("shop"), autocommit=True, connect_timeout=10) as plain:
+        received = collect_notices(plain)
+        plain.execute(RAISE_NOTICE)
+    assert received == [("NOTICE", "write to [EMAIL]", "card [CARD], Ana Probe", "or call [PHONE]")]
 
 
 def test_notify_payload_masked(gateway, conn, admin):
