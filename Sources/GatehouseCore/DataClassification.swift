@@ -28,9 +28,16 @@ public struct DataClassification: Sendable, Codable, Hashable {
 
     public var isEmpty: Bool { tables.isEmpty }
 
-    /// The classification entry of a relation, if it is classified at all.
+    /// The classification entry of a relation, if it is classified at all. A name a statement
+    /// left unqualified is found through the session's search path, which a session, role or
+    /// database can change (`SET search_path = hr`): it is taken as any classified table of
+    /// that name, `public`'s first (fail safe: write `public.x` to mean exactly that one).
     public func table(_ relation: RelationName) -> Table? {
-        tables.first { $0.relation.name == relation.name && $0.relation.schema == relation.effectiveSchema }
+        guard relation.schema == nil else {
+            return tables.first { $0.relation.name == relation.name && $0.relation.schema == relation.schema }
+        }
+        return tables.first { $0.relation.name == relation.name && $0.relation.schema == "public" }
+            ?? tables.first { $0.relation.name == relation.name }
     }
 
     /// The JSON field paths classified inside one column (empty when none).

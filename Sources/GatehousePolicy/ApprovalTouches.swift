@@ -30,7 +30,7 @@ struct ApprovalTouches {
         for relation in statement.reads { touch(relation, writing: false) }
         for relation in statement.writes { touch(relation, writing: true) }
         let columns = statement.columns + statement.outputs.flatMap(\.sources)
-        let statementTables = (statement.reads + statement.writes).map(\.qualified).flatMap(bases(of:))
+        let statementTables = (statement.reads + statement.writes).flatMap(bases(of:))
         for column in columns { touch(column, statementTables: statementTables) }
     }
 
@@ -56,27 +56,27 @@ struct ApprovalTouches {
 
     // MARK: - Walking
 
-    /// A relation's base relations, schema-qualified. An empty answer from the resolver is taken
-    /// as "not a view" rather than "touches nothing" (fail safe).
+    /// A relation's base relations (itself when it is no view). An empty answer from the resolver
+    /// is taken as "not a view" rather than "touches nothing" (fail safe). A name left
+    /// unqualified stays so: the classification reads it through any search path.
     private func bases(of relation: RelationName) -> [RelationName] {
-        let resolved = baseRelations(relation)
-        return (resolved.isEmpty ? [relation] : resolved).map(\.qualified)
+        let resolved = baseRelations(relation.qualified)
+        return resolved.isEmpty || resolved.map(\.qualified) == [relation.qualified] ? [relation] : resolved
     }
 
     private mutating func touch(_ relation: RelationName, writing: Bool) {
-        let relation = relation.qualified
         let bases = bases(of: relation)
+        let isView = bases != [relation]
         for base in bases {
-            if !relations.contains(base) { relations.append(base) }
-            let view = bases == [relation] ? nil : relation
-            markTable(base, writing: writing, view: view)
+            if !relations.contains(base.qualified) { relations.append(base.qualified) }
+            markTable(base, writing: writing, view: isView ? relation.qualified : nil)
         }
         // A classified view is personal data in its own right, whatever it reads.
-        if bases != [relation] { markTable(relation, writing: writing, view: nil) }
+        if isView { markTable(relation, writing: writing, view: nil) }
     }
 
-    private mutating func markTable(_ relation: RelationName, writing: Bool, view: RelationName?) {
-        guard classification.table(relation) != nil else { return }
+    private mutating func markTable(_ written: RelationName, writing: Bool, view: RelationName?) {
+        guard let relation = classification.table(written)?.relation else { return }
         if tables[relation] == nil { tables[relation] = TableTouch(); tableOrder.append(relation) }
         if writing { tables[relation]!.written = true } else { tables[relation]!.read = true }
         if let view, !tables[relation]!.views.contains(view) { tables[relation]!.views.append(view) }
@@ -85,9 +85,10 @@ struct ApprovalTouches {
     /// Records the classified columns a column reference reaches: through its relation (or
     /// that relation's base tables), or, when unqualified, in any table the statement touches.
     private mutating func touch(_ column: ColumnReference, statementTables: [RelationName]) {
-        let candidates = column.relation.map { [$0.qualified] + bases(of: $0.qualified) } ?? statementTables
-        for relation in candidates.uniqued {
-            guard let table = classification.table(relation) else { continue }
+        let candidates = column.relation.map { [$0] + bases(of: $0) } ?? statementTables
+        for written in candidates.uniqued {
+            guard let table = classification.table(written) else { continue }
+            let relation = table.relation
             let matched: [String: String] = column.column == "*"
                 ? table.columns
                 : table.columns[column.column].map { [column.column: $0] } ?? [:]

@@ -89,6 +89,14 @@ public struct ResultMaskPlanner: Sendable {
         }
     }
 
+    /// A column as the statement named it and the base columns behind it: a view classified in
+    /// its own right, or an unqualified name that the search path may take to a classified table
+    /// of that name in another schema, counts as well as what the view is defined over.
+    private func columnAndBases(_ column: ColumnReference) -> [ColumnReference] {
+        let bases = baseColumns(column)
+        return bases == [column] ? bases : [column] + bases
+    }
+
     /// Whether two references name one column (an unqualified relation meaning `public`).
     static func sameColumn(_ a: ColumnReference, _ b: ColumnReference) -> Bool {
         a.column == b.column && a.relation?.name == b.relation?.name && a.relation?.effectiveSchema == b.relation?.effectiveSchema
@@ -104,7 +112,7 @@ public struct ResultMaskPlanner: Sendable {
     // MARK: - Deciding
 
     private func mask(sources: [ColumnReference], typeOID: UInt32) -> ColumnMask {
-        let base = sources.flatMap(baseColumns)
+        let base = sources.flatMap(columnAndBases)
         var categories: [String] = []
         var wholeRows: [DataClassification.Table] = []
         for column in base {
@@ -161,7 +169,7 @@ public struct ResultMaskPlanner: Sendable {
     public func personalDataCategory(of analysis: StatementAnalysis?) -> String? {
         guard !classification.isEmpty else { return nil }
         guard let analysis, analysis.analysable else { return Self.unknownCategory }
-        for column in (analysis.columns + analysis.outputs.flatMap(\.sources)).flatMap(baseColumns) {
+        for column in (analysis.columns + analysis.outputs.flatMap(\.sources)).flatMap(columnAndBases) {
             guard let relation = column.relation, let table = classification.table(relation) else { continue }
             let category: String?
             if let tableWide = table.category {

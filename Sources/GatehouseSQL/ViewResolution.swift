@@ -9,7 +9,9 @@ import GatehouseCore
 ///   (`base.*`): the safe assumption for policy.
 ///
 /// Views stay in `reads` next to their base relations (both are touched). Names match by
-/// schema and name, an unqualified name meaning `public`. `writes` is left as it is.
+/// schema and name; an unqualified name is found through the session's search path, which can be
+/// changed, so it stands for every view of that name in any schema (fail safe). `writes` is left
+/// as it is.
 public func resolveViews(
     _ analysis: StatementAnalysis, views: [RelationName: [RelationName]],
     viewColumns: [RelationName: [String: [ColumnReference]]] = [:]
@@ -22,11 +24,20 @@ public func resolveViews(
 public struct ViewResolver: Sendable {
     private let views: [RelationName: [RelationName]]
     private let viewColumns: [RelationName: [String: [ColumnReference]]]
+    /// Every view's qualified name, by bare name (for unqualified names).
+    private let viewsNamed: [String: [RelationName]]
 
     public init(views: [RelationName: [RelationName]], viewColumns: [RelationName: [String: [ColumnReference]]] = [:]) {
         self.views = Dictionary(views.map { (Self.key($0.key), $0.value) }, uniquingKeysWith: +)
         self.viewColumns = Dictionary(
             viewColumns.map { (Self.key($0.key), $0.value) }, uniquingKeysWith: { $0.merging($1) { $0 + $1 } })
+        let names = Set(self.views.keys).union(self.viewColumns.keys)
+        viewsNamed = Dictionary(grouping: names.sorted(), by: \.name)
+    }
+
+    /// The views a name may denote: itself when qualified; any schema's when not.
+    private func keys(_ relation: RelationName) -> [RelationName] {
+        relation.schema == nil ? viewsNamed[relation.name] ?? [] : [Self.key(relation)]
     }
 
     public var isEmpty: Bool { views.isEmpty && viewColumns.isEmpty }
@@ -48,14 +59,14 @@ public struct ViewResolver: Sendable {
     }
 
     private func isView(_ relation: RelationName) -> Bool {
-        views[Self.key(relation)] != nil || viewColumns[Self.key(relation)] != nil
+        keys(relation).contains { views[$0] != nil || viewColumns[$0] != nil }
     }
 
     /// The relations a view's definition reads directly.
     private func directBases(of view: RelationName) -> [RelationName] {
-        let key = Self.key(view)
-        let fromColumns = (viewColumns[key] ?? [:]).sorted { $0.key < $1.key }.flatMap(\.value).compactMap(\.relation)
-        return ((views[key] ?? []) + fromColumns).uniqued
+        keys(view).flatMap { key in
+            (views[key] ?? []) + (viewColumns[key] ?? [:]).sorted { $0.key < $1.key }.flatMap(\.value).compactMap(\.relation)
+        }.uniqued
     }
 
     /// Everything under a view, intermediate views included; nothing for a base relation.
@@ -75,16 +86,18 @@ public struct ViewResolver: Sendable {
     /// The base columns a column derives from, following views down to base relations.
     public func baseColumns(of column: ColumnReference, visiting: Set<RelationName> = []) -> [ColumnReference] {
         guard let view = column.relation, isView(view), !visiting.contains(Self.key(view)) else { return [column] }
-        let mapped: [ColumnReference]
-        let mapping = viewColumns[Self.key(view)]
-        if column.column == "*", let mapping {
-            mapped = mapping.keys.sorted().flatMap { mapping[$0] ?? [] }
-        } else if let known = mapping?[column.column] {
-            mapped = known
-        } else {
-            mapped = directBases(of: view).map { ColumnReference(relation: $0, column: "*") }
+        var mapped: [ColumnReference] = []
+        for key in keys(view) {
+            let mapping = viewColumns[key]
+            if column.column == "*", let mapping {
+                mapped += mapping.keys.sorted().flatMap { mapping[$0] ?? [] }
+            } else if let known = mapping?[column.column] {
+                mapped += known
+            } else {
+                mapped += directBases(of: key).map { ColumnReference(relation: $0, column: "*") }
+            }
         }
         let inside = visiting.union([Self.key(view)])
-        return mapped.flatMap { baseColumns(of: $0, visiting: inside) }
+        return mapped.flatMap { baseColumns(of: $0, visiting: inside) }.uniqued
     }
 }

@@ -44,7 +44,9 @@ import Testing
         let p = policy()
         #expect(p.touchesPersonalData(StatementAnalysis(text: "", kind: .select, reads: [RelationName(schema: "public", name: "customers")])))
         #expect(p.touchesPersonalData(StatementAnalysis(text: "", kind: .select, reads: [RelationName(schema: "hr", name: "salaries")])))
-        #expect(!p.touchesPersonalData(StatementAnalysis(text: "", kind: .select, reads: [RelationName(name: "salaries")])))
+        #expect(!p.touchesPersonalData(StatementAnalysis(text: "", kind: .select, reads: [RelationName(schema: "public", name: "salaries")])))
+        // Unqualified, the search path may find hr.salaries.
+        #expect(p.touchesPersonalData(StatementAnalysis(text: "", kind: .select, reads: [RelationName(name: "salaries")])))
         #expect(!p.touchesPersonalData(StatementAnalysis(text: "", kind: .select, reads: [RelationName(name: "products")])))
         #expect(p.touchesPersonalData(StatementAnalysis(text: "DO $$ $$", kind: .doBlock, analysable: false)))
     }

@@ -54,8 +54,8 @@ import Testing
 
     @Test func personalDataModeLetsUnclassifiedStatementsProceed() {
         #expect(trigger(.personalData).evaluate([select([Self.products])], by: alice) == .proceed)
-        // hr.salaries is classified, public.salaries is not.
-        #expect(trigger(.personalData).evaluate([select([RelationName(name: "salaries")])], by: alice) == .proceed)
+        // hr.salaries is classified, public.salaries is not: written out, public's proceeds.
+        #expect(trigger(.personalData).evaluate([select([RelationName(schema: "public", name: "salaries")])], by: alice) == .proceed)
         #expect(trigger(.personalData).evaluate([], by: alice) == .proceed)
     }
 
@@ -154,6 +154,12 @@ import Testing
         // Nothing to record when nothing needed approval.
         #expect(trigger(.personalData).evaluate([select([Self.products])], by: oncall) == .proceed)
     }
+    /// An unqualified name goes through the session's search path, which `SET search_path = hr`
+    /// changes: it stands for a classified table of that name in any schema.
+    @Test func anUnqualifiedNameMayBeAClassifiedTableInAnySchema() throws {
+        let need = try #require(held(trigger(.personalData).evaluate([select([RelationName(name: "salaries")])], by: alice)))
+        #expect(need.reasons == ["reads classified table hr.salaries (financial)"])
+    }
 }
 
 /// A relation the gateway's catalog does not know cannot be classified: fail safe.
@@ -171,4 +177,5 @@ import Testing
         let onKnown = StatementAnalysis(text: "SELECT name FROM products", kind: .select, reads: [RelationName(name: "products")])
         #expect(trigger(.personalData).need(for: [onKnown]) == nil)
     }
+
 }

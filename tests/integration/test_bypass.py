@@ -35,7 +35,9 @@ ATTACK_OBJECTS = """
     CREATE VIEW public.gh_catalogue AS SELECT p.name, public.gh_leak(p) AS note FROM public.products p;
     CREATE VIEW public.gh_shared AS SELECT name FROM public.products;
     CREATE SCHEMA gh_other;
-    GRANT SELECT ON public.gh_catalogue, public.gh_shared TO gh_ledger;
+    CREATE TABLE gh_other.payroll AS SELECT id, full_name, iban FROM public.customers;
+    CREATE TABLE public.payroll AS SELECT id, name AS full_name, sku AS iban FROM public.products;
+    GRANT SELECT ON public.gh_catalogue, public.gh_shared, public.payroll, gh_other.payroll TO gh_ledger;
     GRANT USAGE, CREATE ON SCHEMA gh_other TO gh_ledger;
     ALTER VIEW public.gh_shared OWNER TO gh_ledger;
     ANALYZE public.customers;
@@ -45,6 +47,7 @@ DROP_ATTACK_OBJECTS = """
     DROP OPERATOR IF EXISTS public.+ (products, integer);
     DROP FUNCTION IF EXISTS public.upper(integer), public.gh_leak(products), public.gh_plus(products, integer);
     DROP SCHEMA IF EXISTS gh_other CASCADE;
+    DROP TABLE IF EXISTS public.payroll;
 """
 DROP_PG_PREFIXED = """
     DROP VIEW IF EXISTS public.pg_gh_view;
@@ -67,7 +70,10 @@ def attack_objects(upstream):
 @pytest.fixture(scope="module")
 def gw(tmp_path_factory, upstream, attack_objects):
     # Started after the attack objects exist: its catalog knows them.
-    gateway = ledger.LedgerGateway(str(tmp_path_factory.mktemp("bypass")), upstream, name="bypass-gw",
+    from harness.stack import DEMO_PERSONAL_DATA
+    # The demo's classification, and a classified table outside public whose name public also has.
+    classification = DEMO_PERSONAL_DATA + [{"table": "gh_other.payroll", "columns": {"full_name": "name", "iban": "financial"}}]
+    gateway = ledger.LedgerGateway(str(tmp_path_factory.mktemp("bypass")), upstream, name="bypass-gw", personal_data=classification,
                                    approval={"mode": "personal-data", "hold_seconds": 5, "break_glass_groups": ["incident"]})
     gateway.start()
     yield gateway
@@ -333,6 +339,26 @@ def test_a_view_replaced_in_another_session_is_decided_by_its_new_definition(gw,
     finally:
         with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as admin:
             admin.execute("CREATE OR REPLACE VIEW public.gh_shared AS SELECT name FROM public.products")
+
+
+@pytest.mark.parametrize("set_path", [
+    "SET search_path = gh_other, public",
+    "SELECT set_config('search_path', 'gh_other, public', false)",
+    "SET SESSION search_path TO gh_other",
+])
+def test_an_unqualified_name_is_decided_whatever_the_search_path(agent, direct, raw, set_path):
+    # gh_other.payroll is classified; public.payroll is not. After the session's search path
+    # changes, `payroll` is the classified one.
+    rows, error = agent.attempt(set_path)
+    assert error is None, error
+    sql = "SELECT upper(full_name), iban FROM payroll"
+    direct.execute("SET search_path = gh_other, public")
+    assert_works_directly(direct, sql, raw)
+    error = assert_stopped(agent, sql, raw)
+    assert "gh_other.payroll" in error.diag.message_primary
+    # Written out, public's table is exactly that one, and unclassified.
+    rows, error = agent.attempt("SELECT full_name FROM public.payroll LIMIT 1")
+    assert error is None, error
 
 
 def test_ordinary_reads_still_flow(agent, raw):

@@ -49,12 +49,13 @@ class LedgerGateway:
     """One configuration and data directory; the gateway process can be killed and restarted."""
 
     def __init__(self, directory: str, upstream, *, ledger: dict | None = None, name: str = "ledger-gw",
-                 approval: dict | None = None, notifications: list | None = None,
+                 approval: dict | None = None, personal_data: list | None = None, notifications: list | None = None,
                  issuers: list | None = None, web: dict | None = None, git_connections: list | None = None):
         """`approval`: when given, a third connection `shop_approval` (the demo classification)
         holds statements under these approval settings; `notifications`: the targets list;
         `issuers` (harness `Issuer`s) and `web`: the identity issuers and the web UI section;
-        `git_connections`: harness `GitConnection`s."""
+        `git_connections`: harness `GitConnection`s; `personal_data`: the classification of
+        `shop_approval` (the demo's by default)."""
         from .stack import DEMO_MASKING, DEMO_PERSONAL_DATA  # stack imports nothing from here
 
         password = ensure_ledger_role(upstream)
@@ -72,7 +73,7 @@ class LedgerGateway:
                 Connection("shop_masked", Upstream(host, port, "shop", LEDGER_ROLE, LEDGER_PASSWORD_ENV),
                            personal_data=DEMO_PERSONAL_DATA, approval={"mode": "never"}),
             ] + ([Connection("shop_approval", Upstream(host, port, "shop", LEDGER_ROLE, LEDGER_PASSWORD_ENV),
-                             personal_data=DEMO_PERSONAL_DATA, approval=approval)] if approval else []),
+                             personal_data=personal_data or DEMO_PERSONAL_DATA, approval=approval)] if approval else []),
             allow_cleartext_token_on_loopback=True,
             masking=DEMO_MASKING,
             ledger=ledger,
