@@ -82,6 +82,10 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
     public var functions: [String]
     /// Operators the statement uses by name, as written (`+`, `~~`, `public.===`); the same holds.
     public var operators: [String]
+    /// Relations the statement creates or drops (among `writes`): a relation that does not exist
+    /// yet holds no data, and dropping one reads none, so the catalog not knowing them is no reason
+    /// to hold the statement.
+    public var createsOrDrops: [RelationName]
     /// For DECLARE, FETCH, MOVE and CLOSE: the SQL cursor it declares, reads or closes. A FETCH
     /// returns what its cursor's query reads, which the session knows from the DECLARE.
     public var cursor: CursorReference?
@@ -93,7 +97,7 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
         text: String, kind: StatementKind, reads: [RelationName] = [], writes: [RelationName] = [],
         columns: [ColumnReference] = [], outputs: [OutputColumn] = [], analysable: Bool = true,
         limitation: String? = nil, copy: CopyOptions? = nil, functions: [String] = [], operators: [String] = [],
-        forbidden: String? = nil, cursor: CursorReference? = nil
+        forbidden: String? = nil, cursor: CursorReference? = nil, createsOrDrops: [RelationName] = []
     ) {
         self.text = text
         self.kind = kind
@@ -108,6 +112,7 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
         self.operators = operators
         self.forbidden = forbidden
         self.cursor = cursor
+        self.createsOrDrops = createsOrDrops
     }
 
     /// The same analysis, no longer taken as fully describing the statement.

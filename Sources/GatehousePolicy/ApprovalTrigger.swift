@@ -73,8 +73,11 @@ public struct ApprovalTrigger: Sendable {
         "cannot be analysed: \(statement.limitation ?? "\(statement.kind.rawValue) statement")"
     }
 
+    /// A relation the statement only creates or drops is not read, known or not.
     private func unknownRelationReasons(_ statements: [StatementAnalysis]) -> [String] {
-        statements.flatMap { $0.reads + $0.writes }
+        statements.flatMap { statement in
+            statement.reads + statement.writes.filter { !statement.createsOrDrops.contains($0) || statement.reads.contains($0) }
+        }
             .filter { !isKnownRelation($0) }
             .map { "touches \(RelationName(schema: $0.effectiveSchema, name: $0.name)), which the gateway's catalog does not know yet: treated as personal data" }
     }

@@ -56,6 +56,9 @@ struct UpstreamCatalog: Sendable {
         if relation.schema == "pg_catalog" { return systemRelations.isEmpty || systemRelations.contains(relation.name) }
         if relation.schema == "information_schema" { return true }
         if relation.schema == nil, systemRelations.contains(relation.name) { return true }
+        // Unqualified: the search path (temporary tables first) may find it in any schema, and
+        // the classification is read for any schema too. `pg_temp` is the session's own.
+        if relation.schema == nil || relation.schema == "pg_temp" { return results.hasRelation(named: relation.name) }
         return results.columns(of: relation) != nil
     }
 }

@@ -29,6 +29,7 @@ public struct ResultCatalog: Sendable {
 
     private var byOID: [UInt32: Relation] = [:]
     private var byName: [RelationName: UInt32] = [:]
+    private var names: Set<String> = []
 
     /// Tables, views, materialized views, foreign and partitioned tables outside the system
     /// schemas, one row per column: oid, schema, name, attribute number, column name, type OID.
@@ -45,7 +46,10 @@ public struct ResultCatalog: Sendable {
 
     public init(relations: [UInt32: Relation]) {
         byOID = relations
-        for (oid, relation) in relations { byName[Self.key(relation.name)] = oid }
+        for (oid, relation) in relations {
+            byName[Self.key(relation.name)] = oid
+            names.insert(relation.name.name)
+        }
     }
 
     /// From the rows of `query` (text values); malformed rows are skipped.
@@ -75,6 +79,12 @@ public struct ResultCatalog: Sendable {
     /// A relation's columns in order, by name (an unqualified name means `public`).
     public func columns(of relation: RelationName) -> [Column]? {
         byName[Self.key(relation)].flatMap { byOID[$0]?.columns }
+    }
+
+    /// Whether any schema has a relation of this name (an unqualified name goes through the
+    /// search path, which finds temporary tables first).
+    public func hasRelation(named name: String) -> Bool {
+        names.contains(name)
     }
 
     private static func key(_ relation: RelationName) -> RelationName {

@@ -23,12 +23,17 @@ public struct RoutineCatalog: Sendable, Equatable {
 
     public var isEmpty: Bool { functions.isEmpty && operators.isEmpty }
 
-    /// Rows of `query` are `'routine', kind, schema, name`.
+    /// Rows of `query` are `'routine', kind, schema, name`. Members of extensions are left out:
+    /// an extension is code an administrator installed (creating one through Gatehouse is held),
+    /// and extensions such as citext or hstore define operators like `=` and `||` for their own
+    /// types, which would otherwise make every statement using those names unanalysable.
     public static let query = """
         SELECT 'routine', 'function', n.nspname, p.proname FROM pg_proc p \
         JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') \
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e') \
         UNION ALL SELECT 'routine', 'operator', n.nspname, o.oprname FROM pg_operator o \
-        JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+        JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') \
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_operator'::regclass AND d.objid = o.oid AND d.deptype = 'e')
         """
 
     /// From the rows of `query`; rows of other queries (other widths or tags) are ignored.

@@ -28,7 +28,10 @@ extension StatementWalker {
         walkOrdering(fields["sortClause"], in: scope, outputNames: Set(outputs.map(\.name)))
         walk(fields["limitOffset"], in: scope)
         walk(fields["limitCount"], in: scope)
-        if let into = fields["intoClause"]?["rel"] { writes.append(Self.relationName(into)) }
+        if let into = fields["intoClause"]?["rel"] {
+            writes.append(Self.relationName(into))
+            createsOrDrops.append(Self.relationName(into))
+        }
         return outputs
     }
 

@@ -66,7 +66,9 @@ extension StatementWalker {
         for object in fields["objects"]?.items ?? [] {
             let names = object.nameList
             guard let name = names.last else { continue }
-            writes.append(RelationName(schema: names.count >= 2 ? names[names.count - 2] : nil, name: name))
+            let relation = RelationName(schema: names.count >= 2 ? names[names.count - 2] : nil, name: name)
+            writes.append(relation)
+            createsOrDrops.append(relation)
         }
     }
 

@@ -16,6 +16,7 @@ final class StatementWalker {
     /// Set when the statement must never reach the server (`StatementAnalysis.forbidden`).
     var forbidden: String?
     var cursor: CursorReference?
+    var createsOrDrops = UniqueList<RelationName>()
     /// Set by a `COPY ... TO STDOUT` / `FROM STDIN`: how its data stream is laid out.
     var copyOptions: CopyOptions?
 
@@ -43,7 +44,8 @@ final class StatementWalker {
             analysable: walker.limitations.isEmpty,
             limitation: walker.limitations.isEmpty ? nil : walker.limitations.elements.joined(separator: "; "),
             copy: walker.copyOptions, functions: walker.functions.elements, operators: walker.operators.elements,
-            forbidden: walker.forbidden, cursor: walker.cursor)
+            forbidden: walker.forbidden, cursor: walker.cursor,
+            createsOrDrops: walker.createsOrDrops.elements)
     }
 
     /// Describes a statement node (top-level or nested, such as a CTE's query or EXPLAIN's
@@ -80,7 +82,10 @@ final class StatementWalker {
         case "CreateTableAsStmt", "ViewStmt":
             // CREATE TABLE AS, CREATE MATERIALIZED VIEW, CREATE VIEW: the new relation is
             // written, the query's relations are read.
-            if let created = fields["into"]?["rel"] ?? fields["view"] { writes.append(Self.relationName(created)) }
+            if let created = fields["into"]?["rel"] ?? fields["view"] {
+                writes.append(Self.relationName(created))
+                createsOrDrops.append(Self.relationName(created))
+            }
             _ = statement(fields["query"], parent: parent)
             return []
         case "ExecuteStmt":
@@ -101,6 +106,10 @@ final class StatementWalker {
             return []
         case "DropStmt":
             dropTargets(fields)
+            return []
+        case "CreateStmt", "CreateSeqStmt":
+            if let created = fields["relation"] ?? fields["sequence"] { createsOrDrops.append(Self.relationName(created)) }
+            genericStatement(type: type, fields: fields, parent: parent)
             return []
         default:
             genericStatement(type: type, fields: fields, parent: parent)

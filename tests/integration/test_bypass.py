@@ -40,6 +40,7 @@ ATTACK_OBJECTS = """
     GRANT SELECT ON public.gh_catalogue, public.gh_shared, public.payroll, gh_other.payroll TO gh_ledger;
     GRANT USAGE, CREATE ON SCHEMA gh_other TO gh_ledger;
     ALTER VIEW public.gh_shared OWNER TO gh_ledger;
+    ALTER OPERATOR public.+ (products, integer) OWNER TO gh_ledger;
     ANALYZE public.customers;
 """
 DROP_ATTACK_OBJECTS = """
@@ -361,6 +362,27 @@ def test_an_unqualified_name_is_decided_whatever_the_search_path(agent, direct, 
     assert error is None, error
 
 
+def test_scratch_and_temporary_tables_flow_without_holds(agent):
+    # Creating a table is not reading one; a table that holds nothing classified is read freely.
+    for sql in ("CREATE TEMP TABLE gh_scratch (id int, note text)",
+                "INSERT INTO gh_scratch SELECT id, name FROM products",
+                "SELECT count(*) FROM gh_scratch JOIN products p USING (id)",
+                "CREATE TABLE IF NOT EXISTS gh_notes (id int)",
+                "CREATE TABLE IF NOT EXISTS gh_notes (id int)",
+                "INSERT INTO gh_notes VALUES (1)",
+                "SELECT * FROM gh_notes",
+                "CREATE TABLE gh_copy AS SELECT id, name FROM products",
+                "SELECT name FROM gh_copy LIMIT 1",
+                "DROP TABLE gh_copy, gh_notes",
+                "DROP TABLE IF EXISTS gh_never_existed",
+                "SELECT * FROM pg_temp.gh_scratch LIMIT 1"):
+        rows, error = agent.attempt(sql)
+        assert error is None, f"{sql}: {error!r}"
+    # Filling one from classified data is reading that data: held.
+    assert_refused(agent, "INSERT INTO gh_scratch SELECT id, full_name FROM customers", HELD)
+    assert_refused(agent, "CREATE TEMP TABLE gh_stash AS SELECT email FROM customers", HELD)
+
+
 def test_ordinary_reads_still_flow(agent, raw):
     for sql in ("SELECT name, price FROM products ORDER BY id LIMIT 3", "SELECT lower(name) FROM products",
                 "SELECT p.name FROM products p JOIN order_items i ON i.product_id = p.id LIMIT 3",
@@ -407,3 +429,27 @@ def test_approved_statements_messages_are_masked(approved, direct, raw, sql):
     rows, error = approved.attempt(sql)
     text = received_text(rows, error, approved)
     assert not leaked(text, raw), f"{sql}: raw personal data reached the client: {leaked(text, raw)[:3]}"
+
+
+def test_pgbench_runs_without_holds(gw, upstream, agent):
+    # Its initialisation creates, fills and vacuums tables; its transactions read and write
+    # only them. On a connection with personal data and nobody to approve, any hold fails it.
+    # This module's own `+` on products would make its `abalance + :delta` unanalysable (a
+    # user-defined operator of that name): dropped first, through the gateway, which reloads.
+    from harness import clients
+    rows, error = agent.attempt("DROP OPERATOR public.+ (products, integer)")
+    assert error is None, error
+    token = gw.gateway.token("agent-mallory", groups=("engineers",))
+
+    def pgbench(args):
+        return clients.pgbench(args, host="127.0.0.1", port=gw.port, user="agent", dbname="shop_approval", password=token)
+    try:
+        init = pgbench(["-i", "-s", "1", "-q"])
+        assert init.returncode == 0, init.stderr
+        for mode in ("simple", "extended", "prepared"):
+            run = pgbench(["-n", "-c", "2", "-t", "20", "-M", mode])
+            assert run.returncode == 0, run.stdout + run.stderr
+            assert clients.transactions_processed(run.stdout) == (40, 40)
+    finally:
+        with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as admin:
+            admin.execute("DROP TABLE IF EXISTS pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers")
