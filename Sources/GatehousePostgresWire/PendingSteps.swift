@@ -10,36 +10,47 @@ import NIOCore
 /// (the failed one too: a Parse of a name that exists, a Bind of an unknown statement). The model
 /// then equals the server's whatever the sequence, which is what keeps the statement the gateway
 /// decides on, records and masks by the statement the server runs.
+///
+/// Its methods are inlinable: the gateway calls them for every extended-protocol message, and a
+/// generic struct used across modules is otherwise not specialised.
 public struct PendingSteps<Undo: Sendable>: Sendable {
-    private enum Entry: Sendable {
+    @usableFromInline
+    enum Entry: Sendable {
         case step(Undo)
         /// A Sync or a simple Query: answered by ReadyForQuery.
         case syncPoint
     }
 
-    private var entries = CircularBuffer<Entry>()
+    @usableFromInline
+    var entries = CircularBuffer<Entry>()
 
+    @inlinable
     public init() {}
 
+    @inlinable
     public var isEmpty: Bool { entries.isEmpty }
 
     /// A step went upstream (already applied to the model).
+    @inlinable
     public mutating func applied(undo: Undo) {
         entries.append(.step(undo))
     }
 
     /// A Sync or simple Query went upstream.
+    @inlinable
     public mutating func syncPointForwarded() {
         entries.append(.syncPoint)
     }
 
     /// ParseComplete, BindComplete or CloseComplete: the oldest step took effect.
+    @inlinable
     public mutating func confirmed() {
         if case .step? = entries.first { entries.removeFirst() }
     }
 
     /// ErrorResponse: the undos of the steps the server skipped, newest first (apply them in that
     /// order). Steps after the next sync point are untouched: the server reads them again.
+    @inlinable
     public mutating func failed() -> [Undo] {
         var undos: [Undo] = []
         while case .step(let undo)? = entries.first {
@@ -51,6 +62,7 @@ public struct PendingSteps<Undo: Sendable>: Sendable {
 
     /// ReadyForQuery answers the oldest sync point. A step still unconfirmed before it was not
     /// carried out (the server answers every step it carries out): its undo is returned too.
+    @inlinable
     public mutating func ready() -> [Undo] {
         let undos = failed()
         if case .syncPoint? = entries.first { entries.removeFirst() }

@@ -77,19 +77,9 @@ public struct RoutineCatalog: Sendable, Equatable {
     /// The schemas outside `pg_catalog` defining a name as a statement wrote it, or nil when the
     /// name cannot reach user-defined code (unknown, or qualified with `pg_catalog`).
     private func shadowing(_ written: String, in defined: [String: [String]]) -> String? {
-        let parts = Self.split(written)
-        guard let name = parts.last else { return nil }
-        if parts.count >= 2 {
-            // Qualified: pg_catalog is the built-ins; another schema is user code the walker
-            // already marked (it is not a known built-in).
-            return nil
-        }
-        return defined[name].map { $0.sorted().joined(separator: ", ") }
-    }
-
-    /// `schema.name` into its parts; an operator's own dots (none in PostgreSQL's operator
-    /// characters) cannot occur, so the last part is the name.
-    private static func split(_ written: String) -> [String] {
-        written.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        // Qualified (`pg_catalog.upper`): the built-in, or user code the walker already marked
+        // (it is not a known built-in). Operator names hold no dots.
+        guard !written.contains(".") else { return nil }
+        return defined[written].map { $0.sorted().joined(separator: ", ") }
     }
 }
