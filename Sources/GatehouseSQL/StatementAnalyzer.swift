@@ -55,9 +55,9 @@ public final class StatementAnalyzer: Sendable {
 
     /// The text the parser gives a lone statement: trimmed, without a final semicolon.
     static func singleStatementText(_ sql: String) -> String {
-        let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = sql.trimmedSQL
         guard trimmed.hasSuffix(";") else { return trimmed }
-        return String(trimmed.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(trimmed.dropLast()).trimmedSQL
     }
 
     /// How many times the parser has run: lets tests prove the cache works.
@@ -126,7 +126,7 @@ extension StatementAnalysis {
     /// A statement the analysis could not describe; policy must assume the worst of it.
     static func unanalysable(_ text: String, because reason: String) -> StatementAnalysis {
         StatementAnalysis(
-            text: text.trimmingCharacters(in: .whitespacesAndNewlines), kind: .unknown,
+            text: text.trimmedSQL, kind: .unknown,
             analysable: false, limitation: reason)
     }
 }

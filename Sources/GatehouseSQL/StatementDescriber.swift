@@ -22,7 +22,7 @@ enum StatementDescriber {
 
         let statements = StatementSplitter.statements(of: tree, in: sql)
         if statements.isEmpty {
-            return [StatementAnalysis(text: sql.trimmingCharacters(in: .whitespacesAndNewlines), kind: .empty)]
+            return [StatementAnalysis(text: sql.trimmedSQL, kind: .empty)]
         }
         return statements.map { StatementWalker.analyze($0.node, text: $0.text) }
     }
@@ -44,7 +44,7 @@ enum StatementSplitter {
             let length = raw["stmt_len"]?.intValue ?? 0
             let end = length > 0 ? min(start + length, bytes.count) : bytes.count
             let text = String(decoding: bytes[start..<end], as: UTF8.self)
-            return Statement(text: text.trimmingCharacters(in: .whitespacesAndNewlines), node: node)
+            return Statement(text: text.trimmedSQL, node: node)
         }
     }
 }
