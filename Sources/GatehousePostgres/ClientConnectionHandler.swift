@@ -235,6 +235,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         // The client sees the gateway's own cancel key, never the upstream's.
         let clientKey = upstreamSession.backendKey.map { gateway.cancels.register(upstreamKey: $0, connector: connection.connector) }
         session.cancelKey = clientKey
+        session.upstreamProcessID = upstreamSession.backendKey?.processID
         phase = .relaying(session)
 
         write(BackendMessage.authenticationOk(), context: context, flush: false)

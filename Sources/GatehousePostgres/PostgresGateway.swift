@@ -52,6 +52,7 @@ public final class PostgresGateway: Sendable {
     let serverTLS: NIOSSLContext?
     let listener: PostgresListenerConfiguration
     let cancels = CancelRegistry()
+    let personalNotifiers = PersonalNotifiers()
     /// Held statements and the grants approvers gave, shared with the approval API.
     let approvals: ApprovalBroker
     /// The page where an approver decides a request, for error messages.

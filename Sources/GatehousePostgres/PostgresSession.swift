@@ -27,6 +27,8 @@ final class PostgresSession {
     private let upstream: Channel
     private let logger: Logger
     var cancelKey: BackendKey?
+    /// The upstream backend's process ID, as notifications name their sender.
+    var upstreamProcessID: Int32?
     /// The connection's views and columns: statements over views are recorded by their base
     /// tables, and results are masked by the classification of the columns they come from.
     private(set) var catalog: UpstreamCatalog
@@ -73,6 +75,8 @@ final class PostgresSession {
         self.applicationName = applicationName
         self.catalog = catalog
         self.responses = ResponseMasker(settings: connection.masking, planner: connection.planner(catalog))
+        let notifiers = gateway.personalNotifiers
+        self.responses.notificationSenderCategory = { notifiers.category(of: $0) }
         self.principal = principal
         self.connection = connection
         self.gateway = gateway
@@ -296,6 +300,7 @@ final class PostgresSession {
             switch result {
             case .success:
                 if analyses.contains(where: { $0.kind == .ddl || !$0.analysable }) { ranDDL = true }
+                markIfNotifyingPersonalData(analyses)
                 if analyses.contains(where: Self.mayRedefinePreparedStatements) {
                     extended.preparedStatementsChangedBySQL()
                     responses.router.preparedStatementsChangedBySQL()
@@ -433,6 +438,18 @@ final class PostgresSession {
         if toClient.readableBytes >= Self.writeThreshold { flushClient() }
     }
 
+    /// A statement that read personal data and can notify makes this backend's notifications
+    /// personal data (see `PersonalNotifiers`).
+    private func markIfNotifyingPersonalData(_ analyses: [StatementAnalysis]) {
+        guard let processID = upstreamProcessID else { return }
+        for analysis in analyses where analysis.kind == .notify || !analysis.analysable
+            || analysis.functions.contains(where: { $0 == "pg_notify" || $0 == "pg_catalog.pg_notify" }) {
+            if let category = responses.router.planner.personalDataCategory(of: analysis) {
+                gateway.personalNotifiers.mark(processID, category: category)
+            }
+        }
+    }
+
     /// SQL `PREPARE`, `DEALLOCATE` and `DISCARD` change the prepared statements the extended
     /// protocol binds to, out of the protocol's sight; so may a DO block or a procedure.
     static func mayRedefinePreparedStatements(_ analysis: StatementAnalysis) -> Bool {
@@ -553,6 +570,7 @@ final class PostgresSession {
         guard !ended else { return }
         ended = true
         if let cancelKey { gateway.cancels.unregister(cancelKey) }
+        if let upstreamProcessID { gateway.personalNotifiers.remove(upstreamProcessID) }
         var events = takePendingOutcomes()
         events += tracker.abandonAll().map { event(.outcome($0)) }
         if let approval = pendingApproval {

@@ -2,7 +2,8 @@ import GatehouseMasking
 import NIOCore
 
 /// Masks the payload of a NotificationResponse (`NOTIFY channel, 'payload'`) with the
-/// detectors; the process ID and channel name are kept.
+/// detectors, or whole when the sending backend ran a statement that read personal data and
+/// could notify (its payload may be anything it read); the process ID and channel name are kept.
 public struct NotificationPayloadMasker: Sendable {
     public let engine: MaskingEngine
 
@@ -13,8 +14,12 @@ public struct NotificationPayloadMasker: Sendable {
     /// Masks a NotificationResponse body (int32 process ID, NUL-terminated channel,
     /// NUL-terminated payload); nil when nothing was found. Throws `PostgresMaskingError` on a
     /// malformed body.
-    public func mask(body: ByteBuffer) throws -> (body: ByteBuffer, hits: [SubjectHit])? {
-        try body.withUnsafeReadableBytes { raw in
+    ///
+    /// `senderCategory` answers, for the sending backend's process ID, the category to mask the
+    /// payload whole with (nil: the detectors).
+    public func mask(body: ByteBuffer, senderCategory: (Int32) -> String? = { _ in nil }) throws -> (body: ByteBuffer, hits: [SubjectHit])? {
+        let sender = body.getInteger(at: body.readerIndex, as: Int32.self)
+        return try body.withUnsafeReadableBytes { raw in
             guard raw.count >= 4, let channelEnd = raw[4...].firstIndex(of: 0) else {
                 throw PostgresMaskingError(.notification, "truncated process ID or channel")
             }
@@ -25,7 +30,8 @@ public struct NotificationPayloadMasker: Sendable {
             guard payloadEnd == raw.count - 1 else {
                 throw PostgresMaskingError(.notification, "unexpected bytes after the payload")
             }
-            let result = engine.mask(UnsafeRawBufferPointer(rebasing: raw[payloadStart..<payloadEnd]))
+            let payload = UnsafeRawBufferPointer(rebasing: raw[payloadStart..<payloadEnd])
+            let result = sender.flatMap(senderCategory).map { engine.maskClassifiedValue(payload, category: $0) } ?? engine.mask(payload)
             guard let output = result.output else { return nil }
             var masked = ByteBuffer()
             masked.reserveCapacity(payloadStart + output.count + 1)

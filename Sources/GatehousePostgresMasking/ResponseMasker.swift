@@ -16,6 +16,9 @@ public struct ResponseMasker: Sendable {
     public let settings: MaskingSettings
     private var errors: ErrorFieldMasker
     private let notifications: NotificationPayloadMasker
+    /// For a notifying backend's process ID: the category its payloads are masked whole with,
+    /// when it ran a statement that read personal data and could notify (the session knows).
+    public var notificationSenderCategory: @Sendable (Int32) -> String? = { _ in nil }
     private var summary = ResponseMaskingSummary()
     /// The masker of the rows now arriving, built once per result description (and again when
     /// the summary is full and subject digests are no longer worth computing).
@@ -188,7 +191,7 @@ public struct ResponseMasker: Sendable {
     }
 
     private mutating func relayNotification(_ frame: PostgresFrame, into out: inout ByteBuffer) throws {
-        guard let masked = try notifications.mask(body: frame.body) else {
+        guard let masked = try notifications.mask(body: frame.body, senderCategory: notificationSenderCategory) else {
             frame.write(into: &out)
             return
         }

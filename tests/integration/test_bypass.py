@@ -342,6 +342,30 @@ def test_a_view_replaced_in_another_session_is_decided_by_its_new_definition(gw,
             admin.execute("CREATE OR REPLACE VIEW public.gh_shared AS SELECT name FROM public.products")
 
 
+@pytest.mark.parametrize("send", [
+    "SELECT pg_notify('gh_channel', full_name) FROM customers WHERE id = 9",
+    "SELECT pg_catalog.pg_notify('gh_channel', (SELECT string_agg(full_name, ',') FROM customers WHERE id < 4))",
+    "DO $$ BEGIN PERFORM pg_notify('gh_channel', (SELECT full_name FROM customers WHERE id = 10)); END $$",
+])
+def test_notifications_sent_from_personal_data_are_masked_for_every_listener(gw, approved, direct, upstream, raw, send):
+    # Another session listens: the payload reaches it however it was made.
+    token = gw.gateway.token("agent-listener", groups=("engineers",))
+    from harness import clients
+    with psycopg.connect(clients.gateway_dsn(gw.port, "shop_masked", token, sslmode="disable"), autocommit=True) as listener:
+        listener.execute("LISTEN gh_channel")
+        approved.conn.autocommit = True
+        rows, error = approved.attempt(send)
+        assert error is None, error
+        received = [n.payload for n in listener.notifies(timeout=5, stop_after=1)]
+    assert received, "no notification arrived"
+    assert not leaked(repr(received), raw), received
+    # Ground truth: the same notification, listened to directly, carries the names.
+    with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as listening:
+        listening.execute("LISTEN gh_channel")
+        direct.execute(send)
+        assert leaked(repr([n.payload for n in listening.notifies(timeout=5, stop_after=1)]), raw)
+
+
 @pytest.mark.parametrize("set_path", [
     "SET search_path = gh_other, public",
     "SELECT set_config('search_path', 'gh_other, public', false)",
