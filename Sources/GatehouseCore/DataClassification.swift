@@ -40,6 +40,22 @@ public struct DataClassification: Sendable, Codable, Hashable {
             ?? tables.first { $0.relation.name == relation.name }
     }
 
+    /// This classification with `more` added: a table already classified gains the columns (and
+    /// table-wide category) it did not have; the others are appended.
+    public func merging(_ more: [Table]) -> DataClassification {
+        guard !more.isEmpty else { return self }
+        var merged = self
+        for table in more {
+            if let index = merged.tables.firstIndex(where: { $0.relation == table.relation }) {
+                merged.tables[index].category = merged.tables[index].category ?? table.category
+                merged.tables[index].columns.merge(table.columns) { existing, _ in existing }
+            } else {
+                merged.tables.append(table)
+            }
+        }
+        return merged
+    }
+
     /// The JSON field paths classified inside one column (empty when none).
     public func jsonFields(of column: ColumnReference) -> [String: String] {
         guard let relation = column.relation, let table = table(relation) else { return [:] }

@@ -82,6 +82,11 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
     public var functions: [String]
     /// Operators the statement uses by name, as written (`+`, `~~`, `public.===`); the same holds.
     public var operators: [String]
+    /// Columns the statement stores values into, each with the columns its values derive from
+    /// (`INSERT ... SELECT`, `UPDATE ... SET`, `CREATE TABLE ... AS`, `SELECT ... INTO`); a `*`
+    /// column stands for any column of the relation. What a write copies out of classified
+    /// columns is personal data where it lands (derived classification).
+    public var fills: [FilledColumn]
     /// Relations the statement creates or drops (among `writes`): a relation that does not exist
     /// yet holds no data, and dropping one reads none, so the catalog not knowing them is no reason
     /// to hold the statement.
@@ -97,7 +102,8 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
         text: String, kind: StatementKind, reads: [RelationName] = [], writes: [RelationName] = [],
         columns: [ColumnReference] = [], outputs: [OutputColumn] = [], analysable: Bool = true,
         limitation: String? = nil, copy: CopyOptions? = nil, functions: [String] = [], operators: [String] = [],
-        forbidden: String? = nil, cursor: CursorReference? = nil, createsOrDrops: [RelationName] = []
+        forbidden: String? = nil, cursor: CursorReference? = nil, createsOrDrops: [RelationName] = [],
+        fills: [FilledColumn] = []
     ) {
         self.text = text
         self.kind = kind
@@ -113,6 +119,7 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
         self.forbidden = forbidden
         self.cursor = cursor
         self.createsOrDrops = createsOrDrops
+        self.fills = fills
     }
 
     /// The same analysis, no longer taken as fully describing the statement.
@@ -140,5 +147,16 @@ public struct CursorReference: Sendable, Codable, Hashable {
     public init(action: Action, name: String?) {
         self.action = action
         self.name = name
+    }
+}
+
+/// A column a statement stores values into, and the columns those values derive from.
+public struct FilledColumn: Sendable, Codable, Hashable {
+    public var column: ColumnReference
+    public var sources: [ColumnReference]
+
+    public init(column: ColumnReference, sources: [ColumnReference]) {
+        self.column = column
+        self.sources = sources
     }
 }

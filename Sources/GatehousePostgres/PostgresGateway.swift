@@ -34,13 +34,18 @@ public final class PostgresGateway: Sendable {
         /// other tables' values make a statement unanalysable: `DataExposingRelations`); a
         /// `pg_*` name is a system relation only when `pg_catalog` has it.
         func approvalTrigger(_ catalog: UpstreamCatalog) -> ApprovalTrigger {
-            ApprovalTrigger(rules: approval, classification: classification, isKnownRelation: { catalog.isKnown($0) })
+            ApprovalTrigger(rules: approval, classification: effectiveClassification(catalog), isKnownRelation: { catalog.isKnown($0) })
+        }
+
+        /// The configured classification with what approved writes derived from it.
+        func effectiveClassification(_ catalog: UpstreamCatalog) -> DataClassification {
+            classification.merging(catalog.derived.tables)
         }
 
         /// How results are masked, given what the catalog knows.
         func planner(_ catalog: UpstreamCatalog) -> ResultMaskPlanner {
             let views = catalog.views
-            return ResultMaskPlanner(classification: classification, detectOnlyCategories: masking.detectOnlyCategories,
+            return ResultMaskPlanner(classification: effectiveClassification(catalog), detectOnlyCategories: masking.detectOnlyCategories,
                                      catalog: catalog.results, baseColumns: { views.baseColumns(of: $0) })
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import GatehouseApproval
 import GatehouseCore
 import GatehouseMasking
+import GatehousePolicy
 import GatehousePostgresMasking
 import GatehousePostgresWire
 import GatehouseSQL
@@ -39,6 +40,9 @@ final class PostgresSession {
     private var tracker = StatementTracker()
     /// SQL cursors declared in this session: a FETCH is analysed as its cursor's query.
     private var cursors = DeclaredCursors()
+    /// A statement of this session stored what it read from personal data in a setting
+    /// (`set_config('my.x', (SELECT email ...), false)`): reading settings back is then unanalysable.
+    private var settingsHoldPersonalData = false
     private var extended = ExtendedQueryState()
     private var nextStatementID = 1
     /// Gateway-made errors to show the client in place of the server's next ReadyForQuery
@@ -129,7 +133,7 @@ final class PostgresSession {
                 let parse = try FrontendMessage.readParse(frame.body)
                 extended.parsed(parse)
                 responses.router.parse(name: parse.statementName,
-                                       analysis: gateway.analyzer.analyze(parse.query).first.map { cursors.apply(catalog.check($0)) })
+                                       analysis: gateway.analyzer.analyze(parse.query).first.map { settingsChecked(cursors.apply(catalog.check($0))) })
                 forward(frame)
             case FrontendMessage.bindType:
                 let bind = try FrontendMessage.readBind(frame.body)
@@ -172,7 +176,7 @@ final class PostgresSession {
 
     private func simpleQuery(_ frame: PostgresFrame) throws {
         let text = try FrontendMessage.readQuery(frame.body)
-        let parsed = gateway.analyzer.analyze(text).map { cursors.apply(catalog.check($0)) }
+        let parsed = gateway.analyzer.analyze(text).map { settingsChecked(cursors.apply(catalog.check($0))) }
         let analyses = parsed.map(catalog.views.resolve)
         let statements = analyses.map { analysis in
             statementEvent(text: analysis.text, mode: "simple", parameters: [], analysis: analysis)
@@ -187,8 +191,8 @@ final class PostgresSession {
         let portal = extended.portal(named: execute.portalName)
         let text = portal?.statementText ?? ""
         // A Parse text holds one statement (the server refuses more), so the first analysis is it.
-        var analysis = catalog.views.resolve(cursors.apply(catalog.check(gateway.analyzer.analyze(text).first
-                                                                           ?? StatementAnalysis(text: text, kind: .empty))))
+        var analysis = catalog.views.resolve(settingsChecked(cursors.apply(catalog.check(gateway.analyzer.analyze(text).first
+                                                                                           ?? StatementAnalysis(text: text, kind: .empty)))))
         if portal == nil {
             analysis = StatementAnalysis(text: "", kind: .unknown, analysable: false, limitation: "unknown portal '\(execute.portalName)'")
         } else if portal?.statementText == nil {
@@ -301,6 +305,7 @@ final class PostgresSession {
             case .success:
                 if analyses.contains(where: { $0.kind == .ddl || !$0.analysable }) { ranDDL = true }
                 markIfNotifyingPersonalData(analyses)
+                deriveClassification(analyses)
                 if analyses.contains(where: Self.mayRedefinePreparedStatements) {
                     extended.preparedStatementsChangedBySQL()
                     responses.router.preparedStatementsChangedBySQL()
@@ -436,6 +441,36 @@ final class PostgresSession {
             break
         }
         if toClient.readableBytes >= Self.writeThreshold { flushClient() }
+    }
+
+    private func storesPersonalDataInSettings(_ analysis: StatementAnalysis) -> Bool {
+        analysis.functions.contains { $0 == "set_config" || $0 == "pg_catalog.set_config" }
+            && responses.router.planner.personalDataCategory(of: analysis) != nil
+    }
+
+    /// Once a setting may hold personal data, reading settings (`current_setting`, `SHOW`) is
+    /// reading it. Marked as statements are analysed, so a later statement of the same Query
+    /// counts too (a statement refused after all leaves the mark: fail safe).
+    private func settingsChecked(_ analysis: StatementAnalysis) -> StatementAnalysis {
+        defer { if !settingsHoldPersonalData, storesPersonalDataInSettings(analysis) { settingsHoldPersonalData = true } }
+        guard settingsHoldPersonalData, analysis.kind == .show
+            || analysis.functions.contains(where: { $0 == "current_setting" || $0 == "pg_catalog.current_setting" })
+            || analysis.reads.contains(where: { $0.name == "pg_settings" })
+        else { return analysis }
+        return analysis.unanalysable(because: "reads session settings, which a statement of this session filled from personal data")
+    }
+
+    /// What this statement copies out of classified columns is personal data where it lands,
+    /// for every session of the connection from the next statement on.
+    private func deriveClassification(_ analyses: [StatementAnalysis]) {
+        let fills = analyses.flatMap(\.fills)
+        guard !fills.isEmpty, !connection.classification.isEmpty else { return }
+        let views = catalog.views
+        let tables = ClassificationDerivation.derive(fills, classification: connection.effectiveClassification(catalog),
+                                                     baseColumns: { views.baseColumns(of: $0) })
+        guard !tables.isEmpty else { return }
+        logger.info("classification derived from a write", metadata: ["tables": "\(tables.map(\.relation.description))"])
+        adopt(connection.catalog.derive(tables))
     }
 
     /// A statement that read personal data and can notify makes this backend's notifications

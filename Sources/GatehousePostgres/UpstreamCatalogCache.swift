@@ -16,8 +16,12 @@ struct UpstreamCatalog: Sendable {
     /// The relations of `pg_catalog`: an unqualified `pg_*` name is a system relation only if
     /// it is one of these (a user may create `public.pg_anything`).
     var systemRelations: Set<String> = []
-    /// Counts loads, so a session can tell that another session's DDL replaced the catalog.
+    /// Counts loads and derivations, so a session can tell that another session changed it.
     var generation = 0
+    /// Tables and columns that approved writes filled from classified data
+    /// (`ClassificationDerivation`): personal data in their own right, for every session of the
+    /// connection, until the gateway restarts.
+    var derived = DataClassification()
 
     /// Every catalog query in one round trip; their rows are told apart by their width (and the
     /// routine rows by their tag). A catalog read never waits long for a lock some transaction
@@ -113,6 +117,7 @@ final class UpstreamCatalogCache: Sendable {
             state.withLockedValue {
                 var catalog = catalog
                 catalog.generation = $0.catalog.generation + 1
+                catalog.derived = $0.catalog.derived
                 $0 = State(catalog: catalog, loadedAt: .now(), loading: nil)
             }
         }
@@ -132,6 +137,15 @@ final class UpstreamCatalogCache: Sendable {
         state.withLockedValue { state in
             if let loading = state.loading { return .loading(loading) }
             return state.catalog.generation == generation ? .none : .replaced(state.catalog)
+        }
+    }
+
+    /// Adds derived classification; every session adopts it before its next statement.
+    func derive(_ tables: [DataClassification.Table]) -> UpstreamCatalog {
+        state.withLockedValue { state in
+            state.catalog.derived = state.catalog.derived.merging(tables)
+            state.catalog.generation += 1
+            return state.catalog
         }
     }
 

@@ -37,6 +37,7 @@ extension StatementWalker {
             walk(conflict["whereClause"], in: conflictScope)
         }
         scope.entries = [targetEntry]
+        record(written, into: relation)
         return returning(fields["returningList"], from: relation, in: scope, written: written)
     }
 
@@ -48,6 +49,7 @@ extension StatementWalker {
         for item in fields["fromClause"]?.items ?? [] { addFromItem(item, to: scope) }
         let written = assignments(fields["targetList"], to: relation, in: scope)
         walk(fields["whereClause"], in: scope)
+        record(written, into: relation)
         return returning(fields["returningList"], from: relation, in: scope, written: written)
     }
 
@@ -72,8 +74,13 @@ extension StatementWalker {
             guard let clause = item["MergeWhenClause"] else { continue }
             walk(clause["condition"], in: scope)
             // UPDATE SET a = ... and INSERT (a, ...) both name target columns here.
-            _ = assignments(clause["targetList"], to: relation, in: scope)
-            walk(clause["values"], in: scope)
+            record(assignments(clause["targetList"], to: relation, in: scope), into: relation)
+            // INSERT VALUES of a MERGE: any of the target's columns may receive any of them.
+            if let values = clause["values"] {
+                var inserted = WrittenValues()
+                inserted.addToEveryColumn(lineage(of: values, in: scope))
+                record(inserted, into: relation)
+            }
         }
         return []
     }
@@ -105,6 +112,11 @@ extension StatementWalker {
         return written
     }
 
+    /// The statement's `fills` for what it writes to `relation`.
+    private func record(_ written: WrittenValues, into relation: RelationName) {
+        fills += written.filled(relation)
+    }
+
     /// RETURNING hands the target's rows back, so the target is read as well as written. A
     /// returned column holds what the statement wrote to it: its value derives from that too.
     private func returning(_ list: ParseNode?, from relation: RelationName, in scope: QueryScope,
@@ -134,6 +146,14 @@ struct WrittenValues {
     mutating func merge(_ other: WrittenValues) {
         for (column, sources) in other.byColumn { add(column, sources) }
         everyColumn += other.everyColumn
+    }
+
+    /// As `FilledColumn`s of `relation` (a `*` column for what may land in any column).
+    func filled(_ relation: RelationName) -> [FilledColumn] {
+        byColumn.keys.sorted().compactMap { column in
+            let sources = byColumn[column]!
+            return sources.isEmpty ? nil : FilledColumn(column: ColumnReference(relation: relation, column: column), sources: sources)
+        } + (everyColumn.isEmpty ? [] : [FilledColumn(column: ColumnReference(relation: relation, column: "*"), sources: everyColumn)])
     }
 
     /// What `column` (or, for `*`, any column) may have received.

@@ -31,6 +31,7 @@ extension StatementWalker {
         if let into = fields["intoClause"]?["rel"] {
             writes.append(Self.relationName(into))
             createsOrDrops.append(Self.relationName(into))
+            fill(Self.relationName(into), outputs: outputs, named: fields["intoClause"]?["colNames"]?.nameList ?? [])
         }
         return outputs
     }

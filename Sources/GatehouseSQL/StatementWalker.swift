@@ -17,6 +17,7 @@ final class StatementWalker {
     var forbidden: String?
     var cursor: CursorReference?
     var createsOrDrops = UniqueList<RelationName>()
+    var fills: [FilledColumn] = []
     /// Set by a `COPY ... TO STDOUT` / `FROM STDIN`: how its data stream is laid out.
     var copyOptions: CopyOptions?
 
@@ -45,7 +46,7 @@ final class StatementWalker {
             limitation: walker.limitations.isEmpty ? nil : walker.limitations.elements.joined(separator: "; "),
             copy: walker.copyOptions, functions: walker.functions.elements, operators: walker.operators.elements,
             forbidden: walker.forbidden, cursor: walker.cursor,
-            createsOrDrops: walker.createsOrDrops.elements)
+            createsOrDrops: walker.createsOrDrops.elements, fills: walker.fills)
     }
 
     /// Describes a statement node (top-level or nested, such as a CTE's query or EXPLAIN's
@@ -86,7 +87,11 @@ final class StatementWalker {
                 writes.append(Self.relationName(created))
                 createsOrDrops.append(Self.relationName(created))
             }
-            _ = statement(fields["query"], parent: parent)
+            let outputs = statement(fields["query"], parent: parent)
+            // A table or materialized view stores its query's rows; a view stores nothing.
+            if type == "CreateTableAsStmt", let into = fields["into"], let rel = into["rel"] {
+                fill(Self.relationName(rel), outputs: outputs, named: into["colNames"]?.nameList ?? [])
+            }
             return []
         case "ExecuteStmt":
             let name = fields["name"]?.stringValue ?? ""
@@ -127,6 +132,16 @@ final class StatementWalker {
     func checkSetting(named name: String) {
         guard Self.lexicalSettings.contains(name.lowercased()) else { return }
         forbidden = "changing \(name.lowercased()) is not allowed through Gatehouse: it changes how the server reads statements"
+    }
+
+    /// Records that `relation` receives `outputs`, column by column (renamed by `named` where
+    /// given); an output that cannot be lined up with a name may land in any column.
+    func fill(_ relation: RelationName, outputs: [OutputColumn], named: [String]) {
+        for (index, output) in outputs.enumerated() where !output.sources.isEmpty {
+            let name = index < named.count ? named[index] : output.name
+            fills.append(FilledColumn(column: ColumnReference(relation: relation, column: name == "*" ? "*" : name),
+                                      sources: output.sources))
+        }
     }
 
     /// Describes a tagged statement node; anything else contributes nothing.

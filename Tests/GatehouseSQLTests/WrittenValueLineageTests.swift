@@ -47,3 +47,26 @@ struct WrittenValueLineageTests {
         #expect(analysis("SELECT array_agg(id ORDER BY email) AS a FROM customers").output("a")?.sources == [column("customers", "id")])
     }
 }
+
+/// Where a statement stores values: what `ClassificationDerivation` follows.
+@Suite("Filled columns")
+struct FilledColumnTests {
+    @Test func createTableAsAndSelectIntoFillTheirColumns() {
+        let created = analysis("CREATE TEMP TABLE stash AS SELECT id, email AS contact FROM customers")
+        #expect(created.fills.contains(FilledColumn(column: column("stash", "contact"), sources: [column("customers", "email")])))
+        let into = analysis("SELECT full_name INTO stash2 FROM customers")
+        #expect(into.fills == [FilledColumn(column: column("stash2", "full_name"), sources: [column("customers", "full_name")])])
+        let renamed = analysis("CREATE TABLE s3 (who) AS SELECT upper(full_name) FROM customers")
+        #expect(renamed.fills.first?.column == column("s3", "who"))
+    }
+
+    @Test func insertsAndUpdatesFillTheirTargetColumns() {
+        let insert = analysis("INSERT INTO notes (id, body) SELECT id, email FROM customers")
+        #expect(insert.fills.contains(FilledColumn(column: column("notes", "body"), sources: [column("customers", "email")])))
+        let anyColumn = analysis("INSERT INTO notes SELECT email FROM customers")
+        #expect(anyColumn.fills.first?.column == column("notes", "*"))
+        let update = analysis("UPDATE memo SET body = (SELECT full_name FROM customers LIMIT 1)")
+        #expect(update.fills.first?.sources == [column("customers", "full_name")])
+        #expect(analysis("INSERT INTO notes VALUES (1, 'x')").fills.isEmpty)
+    }
+}

@@ -15,7 +15,7 @@ exactly as an approved one is), in transactions that are rolled back. Class 4 ha
 own (test_extended_protocol_differential.py).
 
 Not here yet (issue 14, still open): the database-enforced backstop (each technique is shown
-against the gateway's analysis only), and stashing (class 9)."""
+against the gateway's analysis only)."""
 
 import psycopg
 import pytest
@@ -48,7 +48,7 @@ DROP_ATTACK_OBJECTS = """
     DROP OPERATOR IF EXISTS public.+ (products, integer);
     DROP FUNCTION IF EXISTS public.upper(integer), public.gh_leak(products), public.gh_plus(products, integer);
     DROP SCHEMA IF EXISTS gh_other CASCADE;
-    DROP TABLE IF EXISTS public.payroll;
+    DROP TABLE IF EXISTS public.payroll, public.gh_stash, public.gh_notes2, public.gh_memo;
 """
 DROP_PG_PREFIXED = """
     DROP VIEW IF EXISTS public.pg_gh_view;
@@ -453,6 +453,53 @@ def test_approved_statements_messages_are_masked(approved, direct, raw, sql):
     rows, error = approved.attempt(sql)
     text = received_text(rows, error, approved)
     assert not leaked(text, raw), f"{sql}: raw personal data reached the client: {leaked(text, raw)[:3]}"
+
+
+# --- 9. Stashing: copies of personal data stay personal data ----------------------------------
+
+
+def incident_session(gw):
+    """Someone who may (break-glass, recorded) run what the agent may not: an approved write."""
+    token = gw.gateway.token("oncall-olga", groups=("engineers", "incident"))
+    return psycopg.connect(ledger_dsn(gw, token), autocommit=True)
+
+
+@pytest.mark.parametrize("prepare, copy, read", [
+    (None, "CREATE TABLE gh_stash AS SELECT id, email AS contact FROM customers", "SELECT contact FROM gh_stash"),
+    ("CREATE TABLE gh_notes2 (id int, note text)", "INSERT INTO gh_notes2 SELECT id, full_name FROM customers",
+     "SELECT upper(note) FROM gh_notes2"),
+    ("CREATE TABLE gh_memo AS SELECT id, name AS memo FROM products",
+     "UPDATE gh_memo SET memo = (SELECT full_name FROM customers c WHERE c.id = gh_memo.id)", "SELECT memo FROM gh_memo"),
+])
+def test_a_copy_made_by_an_approved_write_is_personal_data(gw, agent, direct, raw, prepare, copy, read):
+    if prepare:
+        rows, error = agent.attempt(prepare)  # unclassified: not held
+        assert error is None, error
+    with incident_session(gw) as incident:
+        incident.execute(copy)
+    assert_works_directly(direct, read, raw)
+    error = assert_stopped(agent, read, raw)
+    assert "classified table public.gh_" in error.diag.message_primary
+
+
+def test_a_temporary_copy_is_masked_in_its_own_session(approved, direct, raw):
+    sql = "CREATE TEMP TABLE gh_t AS SELECT full_name AS n FROM customers; SELECT upper(n) || '' FROM gh_t"
+    assert_works_directly(direct, sql, raw)
+    rows, error = approved.attempt(sql)
+    assert error is None and rows, error
+    assert not leaked(received_text(rows, error, approved), raw)
+
+
+def test_a_setting_filled_from_personal_data_is_read_back_masked(approved, direct, raw):
+    sql = "SELECT set_config('gh.stash', (SELECT full_name FROM customers WHERE id = 11), false); SELECT current_setting('gh.stash') || ''"
+    assert_works_directly(direct, sql, raw)
+    approved.conn.autocommit = True
+    rows, error = approved.attempt(sql)
+    assert error is None and rows, error
+    assert not leaked(received_text(rows, error, approved), raw)
+    rows, error = approved.attempt("SHOW gh.stash")
+    assert error is None and rows, error
+    assert not leaked(received_text(rows, error, approved), raw)
 
 
 def test_pgbench_runs_without_holds(gw, upstream, agent):
