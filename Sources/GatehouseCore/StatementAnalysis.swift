@@ -12,6 +12,9 @@ public struct RelationName: Sendable, Codable, Hashable, Comparable, CustomStrin
     /// The schema the name resolves to under the default search path.
     public var effectiveSchema: String { schema ?? "public" }
 
+    /// The same name with the default schema made explicit, so names compare as PostgreSQL resolves them.
+    public var qualified: RelationName { RelationName(schema: effectiveSchema, name: name) }
+
     public var description: String { "\(effectiveSchema).\(name)" }
 
     public static func < (lhs: RelationName, rhs: RelationName) -> Bool {

@@ -113,11 +113,6 @@ struct ApprovalTouches {
     }
 }
 
-fileprivate extension RelationName {
-    /// The same name with the default schema made explicit, so names compare as PostgreSQL resolves them.
-    var qualified: RelationName { RelationName(schema: effectiveSchema, name: name) }
-}
-
 fileprivate extension Array where Element: Hashable {
     /// The elements in order, without repeats.
     var uniqued: [Element] {

@@ -79,7 +79,7 @@ public struct ApprovalTrigger: Sendable {
             statement.reads + statement.writes.filter { !statement.createsOrDrops.contains($0) || statement.reads.contains($0) }
         }
             .filter { !isKnownRelation($0) }
-            .map { "touches \(RelationName(schema: $0.effectiveSchema, name: $0.name)), which the gateway's catalog does not know yet: treated as personal data" }
+            .map { "touches \($0.qualified), which the gateway's catalog does not know yet: treated as personal data" }
     }
 
     private func kindReasons(_ statements: [StatementAnalysis]) -> [String] {

@@ -16,7 +16,7 @@ public enum ClassificationDerivation {
             guard let target = fill.column.relation,
                   let category = category(of: fill.sources, classification: classification, baseColumns: baseColumns)
             else { continue }
-            let relation = RelationName(schema: target.effectiveSchema, name: target.name)
+            let relation = target.qualified
             if derived[relation] == nil {
                 derived[relation] = DataClassification.Table(relation: relation, category: nil, columns: [:])
                 order.append(relation)

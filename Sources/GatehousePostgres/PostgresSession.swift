@@ -133,7 +133,7 @@ final class PostgresSession {
                 let parse = try FrontendMessage.readParse(frame.body)
                 extended.parsed(parse)
                 responses.router.parse(name: parse.statementName,
-                                       analysis: gateway.analyzer.analyze(parse.query).first.map { settingsChecked(cursors.apply(catalog.check($0))) })
+                                       analysis: gateway.analyzer.analyze(parse.query).first.map(inSession))
                 forward(frame)
             case FrontendMessage.bindType:
                 let bind = try FrontendMessage.readBind(frame.body)
@@ -176,7 +176,7 @@ final class PostgresSession {
 
     private func simpleQuery(_ frame: PostgresFrame) throws {
         let text = try FrontendMessage.readQuery(frame.body)
-        let parsed = gateway.analyzer.analyze(text).map { settingsChecked(cursors.apply(catalog.check($0))) }
+        let parsed = gateway.analyzer.analyze(text).map(inSession)
         let analyses = parsed.map(catalog.views.resolve)
         let statements = analyses.map { analysis in
             statementEvent(text: analysis.text, mode: "simple", parameters: [], analysis: analysis)
@@ -191,8 +191,7 @@ final class PostgresSession {
         let portal = extended.portal(named: execute.portalName)
         let text = portal?.statementText ?? ""
         // A Parse text holds one statement (the server refuses more), so the first analysis is it.
-        var analysis = catalog.views.resolve(settingsChecked(cursors.apply(catalog.check(gateway.analyzer.analyze(text).first
-                                                                                           ?? StatementAnalysis(text: text, kind: .empty)))))
+        var analysis = catalog.views.resolve(inSession(gateway.analyzer.analyze(text).first ?? StatementAnalysis(text: text, kind: .empty)))
         if portal == nil {
             analysis = StatementAnalysis(text: "", kind: .unknown, analysable: false, limitation: "unknown portal '\(execute.portalName)'")
         } else if portal?.statementText == nil {
@@ -441,6 +440,12 @@ final class PostgresSession {
             break
         }
         if toClient.readableBytes >= Self.writeThreshold { flushClient() }
+    }
+
+    /// A statement's analysis as this session and connection make it (before view resolution):
+    /// user code the catalog knows of, the cursor a FETCH reads, settings filled from personal data.
+    private func inSession(_ analysis: StatementAnalysis) -> StatementAnalysis {
+        settingsChecked(cursors.apply(catalog.check(analysis)))
     }
 
     private func storesPersonalDataInSettings(_ analysis: StatementAnalysis) -> Bool {

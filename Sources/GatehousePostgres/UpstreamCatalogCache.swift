@@ -38,20 +38,14 @@ struct UpstreamCatalog: Sendable {
         routines = RoutineCatalog(rows: rows)
         systemRelations = Set(rows.filter { $0.count == 1 }.compactMap { $0[0] })
         let (routines, results) = (routines, results)
-        views = ViewCatalog(rows: rows, analyzer: analyzer) { definition in
-            routines.check(definition) { relation, column in results.columns(of: relation).map { $0.contains { $0.name == column } } }
-        }
+        views = ViewCatalog(rows: rows, analyzer: analyzer) { routines.check($0, isColumn: results.hasColumn) }
     }
 
     /// What the catalog adds to a statement's analysis before any decision: user-defined code a
     /// name may call, and views whose definitions cannot be analysed. Views are not resolved
     /// here (masking lines results up with the statement as written).
     func check(_ analysis: StatementAnalysis) -> StatementAnalysis {
-        let results = self.results
-        let checked = routines.check(analysis) { relation, column in
-            results.columns(of: relation).map { $0.contains { $0.name == column } }
-        }
-        return views.checkDefinitions(checked)
+        views.checkDefinitions(routines.check(analysis, isColumn: results.hasColumn))
     }
 
     /// Whether a relation a statement names is one the catalog knows: a system relation (only

@@ -51,7 +51,7 @@ struct ViewCatalog: Sendable {
         var reasons: [String] = []
         for read in analysis.reads {
             for relation in [read] + resolver.underlyingRelations(of: read) {
-                let key = RelationName(schema: relation.effectiveSchema, name: relation.name)
+                let key = relation.qualified
                 if let why = unanalysable[key] { reasons.append("reads view \(key), whose definition \(why)") }
             }
         }

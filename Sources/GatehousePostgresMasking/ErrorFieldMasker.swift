@@ -101,25 +101,20 @@ public struct ErrorFieldMasker: Sendable {
         for field in fields {
             var value = field.value
             var changed = false
-            if let category = statementCategory, wholeFields.contains(field.type), !value.isEmpty {
-                let result = engine.maskClassifiedValue(value, category: category)
-                hits.add(result.hits)
-                if let masked = result.output {
-                    count += 1
-                    output.writeInteger(field.type)
-                    output.writeBytes(masked)
-                    output.writeInteger(UInt8(0))
-                    continue
+            if let category = statementCategory, wholeFields.contains(field.type), !value.isEmpty,
+               let masked = maskWhole(value, category: category, hits: &hits) {
+                value = masked
+                changed = true
+            } else {
+                if let category = quotedValues, field.type == UInt8(ascii: "M") || field.type == UInt8(ascii: "D"),
+                   let masked = maskQuotedValues(value, category: category, hits: &hits) {
+                    value = masked
+                    changed = true
                 }
-            }
-            if let category = quotedValues, field.type == UInt8(ascii: "M") || field.type == UInt8(ascii: "D"),
-               let masked = maskQuotedValues(value, category: category, hits: &hits) {
-                value = masked
-                changed = true
-            }
-            if Self.maskedFieldTypes.contains(field.type), let masked = maskField(field.type, value, context: context, hits: &hits) {
-                value = masked
-                changed = true
+                if Self.maskedFieldTypes.contains(field.type), let masked = maskField(field.type, value, context: context, hits: &hits) {
+                    value = masked
+                    changed = true
+                }
             }
             if changed { count += 1 }
             output.writeInteger(field.type)
@@ -133,6 +128,13 @@ public struct ErrorFieldMasker: Sendable {
 
     // MARK: - Internals
 
+    /// A whole field masked by `category`; nil when the engine leaves it.
+    private func maskWhole(_ value: [UInt8], category: String, hits: inout SubjectHitCollector) -> [UInt8]? {
+        let result = engine.maskClassifiedValue(value, category: category)
+        hits.add(result.hits)
+        return result.output
+    }
+
     /// Every `"…"` span masked whole by `category`; nil when there is none.
     private func maskQuotedValues(_ value: [UInt8], category: String, hits: inout SubjectHitCollector) -> [UInt8]? {
         let quote = UInt8(ascii: "\"")
@@ -141,9 +143,7 @@ public struct ErrorFieldMasker: Sendable {
         var changed = false
         while let open = value[cursor...].firstIndex(of: quote), let close = value[(open + 1)...].firstIndex(of: quote) {
             output += value[cursor...open]
-            let result = engine.maskClassifiedValue(Array(value[(open + 1)..<close]), category: category)
-            hits.add(result.hits)
-            if let masked = result.output {
+            if let masked = maskWhole(Array(value[(open + 1)..<close]), category: category, hits: &hits) {
                 output += masked
                 changed = true
             } else {

@@ -81,6 +81,11 @@ public struct ResultCatalog: Sendable {
         byName[Self.key(relation)].flatMap { byOID[$0]?.columns }
     }
 
+    /// Whether a relation has a column of that name; nil when the relation is unknown.
+    public func hasColumn(_ relation: RelationName, named column: String) -> Bool? {
+        columns(of: relation).map { $0.contains { $0.name == column } }
+    }
+
     /// Whether any schema has a relation of this name (an unqualified name goes through the
     /// search path, which finds temporary tables first).
     public func hasRelation(named name: String) -> Bool {

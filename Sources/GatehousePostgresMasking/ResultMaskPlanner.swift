@@ -99,7 +99,7 @@ public struct ResultMaskPlanner: Sendable {
 
     /// Whether two references name one column (an unqualified relation meaning `public`).
     static func sameColumn(_ a: ColumnReference, _ b: ColumnReference) -> Bool {
-        a.column == b.column && a.relation?.name == b.relation?.name && a.relation?.effectiveSchema == b.relation?.effectiveSchema
+        a.column == b.column && a.relation?.qualified == b.relation?.qualified
     }
 
     /// The detectors have nothing to read in numbers, dates and other fixed-grammar types:

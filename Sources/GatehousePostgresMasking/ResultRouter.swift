@@ -49,14 +49,8 @@ public struct ResultRouter: Sendable {
     }
 
     public var planner: ResultMaskPlanner
-    private var statements: [String: PreparedStatement] = [:]
-    private var portals: [String: Portal] = [:]
-    /// How to undo each Parse, Bind and Close the server has not confirmed (`PendingSteps`).
-    private enum Undo: @unchecked Sendable {
-        case statement(String, PreparedStatement?)
-        case portal(String, Portal?)
-    }
-    private var pending = PendingSteps<Undo>()
+    /// Statements and portals as the server has them (`ConfirmedNames`).
+    private var names = ConfirmedNames<PreparedStatement, Portal>()
     private var expected: [Expected] = []
     private var head = 0
     /// The rows now arriving.
@@ -78,39 +72,35 @@ public struct ResultRouter: Sendable {
     }
 
     public mutating func parse(name: String, analysis: StatementAnalysis?) {
-        pending.applied(undo: .statement(name, statements[name]))
-        statements[name] = PreparedStatement(analysis: analysis)
+        names.setStatement(name, PreparedStatement(analysis: analysis))
     }
 
     public mutating func bind(portal: String, statement: String, resultFormats: [Int16]) {
-        pending.applied(undo: .portal(portal, portals[portal]))
-        portals[portal] = Portal(statement: statements[statement], resultFormats: resultFormats)
+        names.setPortal(portal, Portal(statement: names.statements[statement], resultFormats: resultFormats))
     }
 
     /// SQL may have redefined prepared statements (see `ExtendedQueryState`): their analyses are
     /// no longer known, so their rows are masked as an unanalysable statement's.
     public mutating func preparedStatementsChangedBySQL() {
-        for name in statements.keys { statements[name] = PreparedStatement(analysis: nil) }
-        for name in portals.keys {
-            if let portal = portals[name] { portals[name] = Portal(statement: PreparedStatement(analysis: nil), resultFormats: portal.resultFormats) }
-        }
+        names.updateAll(statements: { $0 = PreparedStatement(analysis: nil) },
+                        portals: { $0 = Portal(statement: PreparedStatement(analysis: nil), resultFormats: $0.resultFormats) })
     }
 
     public mutating func describe(_ target: FrontendMessage.Target) {
         switch target {
         case .statement(let name):
-            statements[name]?.describePending = true
-            expected.append(.describeStatement(statements[name]))
+            names.statements[name]?.describePending = true
+            expected.append(.describeStatement(names.statements[name]))
         case .portal(let name):
-            portals[name]?.describePending = true
-            expected.append(.describePortal(portals[name], forwarded: true))
+            names.portals[name]?.describePending = true
+            expected.append(.describePortal(names.portals[name], forwarded: true))
         }
     }
 
     /// An Execute is about to go upstream. True when the relay must first send a Describe of
     /// the portal (`FrontendMessage.describePortal`) because nothing describes its rows.
     public mutating func execute(portal name: String) -> Bool {
-        let portal = portals[name]
+        let portal = names.portals[name]
         var mustDescribe = false
         if let portal, portal.masks == nil, !portal.describePending,
            portal.statement?.fields == nil, !(portal.statement?.describePending ?? false) {
@@ -124,24 +114,20 @@ public struct ResultRouter: Sendable {
 
     public mutating func close(_ target: FrontendMessage.Target) {
         switch target {
-        case .statement(let name):
-            pending.applied(undo: .statement(name, statements[name]))
-            statements[name] = nil
-        case .portal(let name):
-            pending.applied(undo: .portal(name, portals[name]))
-            portals[name] = nil
+        case .statement(let name): names.setStatement(name, nil)
+        case .portal(let name): names.setPortal(name, nil)
         }
     }
 
     /// A Sync, or the end of a simple Query: answered by ReadyForQuery.
     public mutating func sync() {
         expected.append(.sync)
-        pending.syncPointForwarded()
+        names.syncPointForwarded()
     }
 
     /// ParseComplete, BindComplete or CloseComplete: the oldest Parse, Bind or Close took effect.
     public mutating func stepConfirmed() {
-        pending.confirmed()
+        names.confirmed()
     }
 
     // MARK: - Answers, as received
@@ -224,7 +210,7 @@ public struct ResultRouter: Sendable {
 
     /// ErrorResponse: the server skips to the next Sync, and what it skipped did not happen.
     public mutating func error() {
-        undo(pending.failed())
+        names.failed()
         current = .none
         skipToSync()
     }
@@ -241,17 +227,8 @@ public struct ResultRouter: Sendable {
     public mutating func ready() {
         current = .none
         skipToSync()
-        undo(pending.ready())
+        names.ready()
         if case .sync? = peek() { pop() }
-    }
-
-    private mutating func undo(_ undos: [Undo]) {
-        for undo in undos {
-            switch undo {
-            case .statement(let name, let previous): statements[name] = previous
-            case .portal(let name, let previous): portals[name] = previous
-            }
-        }
     }
 
     // MARK: - Queue

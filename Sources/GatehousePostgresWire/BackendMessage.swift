@@ -17,7 +17,7 @@ public enum BackendMessage {
     public static let parseCompleteType: UInt8 = UInt8(ascii: "1")
     public static let bindCompleteType: UInt8 = UInt8(ascii: "2")
     public static let closeCompleteType: UInt8 = UInt8(ascii: "3")
-    /// The answers that confirm a Parse, Bind or Close (see `PendingSteps`).
+    /// The answers that confirm a Parse, Bind or Close (see `ConfirmedNames`).
     public static let stepConfirmationTypes: Set<UInt8> = [parseCompleteType, bindCompleteType, closeCompleteType]
 
     public static func authenticationOk() -> PostgresFrame { authentication(code: 0) }

@@ -2,7 +2,7 @@ import NIOCore
 
 /// What the client prepared and bound in the extended protocol, so that at Execute time the
 /// gateway knows which statement text and parameters are about to run. Each change is undone
-/// if the server does not carry it out (`PendingSteps`), so the state is the server's own.
+/// if the server does not carry it out (`ConfirmedNames`), so the state is the server's own.
 public struct ExtendedQueryState: Sendable {
     public struct Portal: Sendable, Equatable {
         /// nil when the statement is not one the gateway knows (see `bound`).
@@ -17,72 +17,47 @@ public struct ExtendedQueryState: Sendable {
         var parameterTypes: [UInt32]
     }
 
-    private var statements: [String: PreparedStatement] = [:]
-    private var portals: [String: Portal] = [:]
-    /// How to undo each change the server has not confirmed yet.
-    private enum Undo: Sendable {
-        case statement(String, PreparedStatement?)
-        case portal(String, Portal?)
-    }
-    private var pending = PendingSteps<Undo>()
+    private var names = ConfirmedNames<PreparedStatement, Portal>()
     /// Statements whose Describe went upstream and whose ParameterDescription is due, in order.
     private var describedStatements: [String] = []
 
     public init() {}
 
     public mutating func parsed(_ parse: FrontendMessage.Parse) {
-        pending.applied(undo: .statement(parse.statementName, statements[parse.statementName]))
-        statements[parse.statementName] = PreparedStatement(text: parse.query, parameterTypes: parse.parameterTypes)
+        names.setStatement(parse.statementName, PreparedStatement(text: parse.query, parameterTypes: parse.parameterTypes))
     }
 
     /// A portal of a statement the gateway does not know (never parsed, or redefined by SQL) has
     /// no text: its Execute is unanalysable.
     public mutating func bound(_ bind: FrontendMessage.Bind) {
-        pending.applied(undo: .portal(bind.portalName, portals[bind.portalName]))
-        let statement = statements[bind.statementName]
-        portals[bind.portalName] = Portal(statementText: statement?.text,
-                                          parameters: bind.renderedParameters(types: statement?.parameterTypes ?? []))
+        let statement = names.statements[bind.statementName]
+        names.setPortal(bind.portalName, Portal(statementText: statement?.text,
+                                                parameters: bind.renderedParameters(types: statement?.parameterTypes ?? [])))
     }
 
     public mutating func closed(_ close: FrontendMessage.Close) {
-        if close.isPortal {
-            pending.applied(undo: .portal(close.name, portals[close.name]))
-            portals[close.name] = nil
-        } else {
-            pending.applied(undo: .statement(close.name, statements[close.name]))
-            statements[close.name] = nil
-        }
+        if close.isPortal { names.setPortal(close.name, nil) } else { names.setStatement(close.name, nil) }
     }
 
     /// A Sync or simple Query went upstream.
     public mutating func syncPointForwarded() {
-        pending.syncPointForwarded()
+        names.syncPointForwarded()
     }
 
     /// ParseComplete, BindComplete or CloseComplete.
     public mutating func stepConfirmed() {
-        pending.confirmed()
+        names.confirmed()
     }
 
     /// ErrorResponse: what the server skipped did not happen.
     public mutating func failed() {
-        undo(pending.failed())
+        names.failed()
     }
 
     /// SQL (`PREPARE`, `DEALLOCATE`, `DISCARD`, or code the gateway cannot see into) may have
     /// changed the server's prepared statements: none of the names is trusted any more.
     public mutating func preparedStatementsChangedBySQL() {
-        for name in statements.keys { statements[name]?.text = nil }
-        for name in portals.keys { portals[name]?.statementText = nil }
-    }
-
-    private mutating func undo(_ undos: [Undo]) {
-        for undo in undos {
-            switch undo {
-            case .statement(let name, let previous): statements[name] = previous
-            case .portal(let name, let previous): portals[name] = previous
-            }
-        }
+        names.updateAll(statements: { $0.text = nil }, portals: { $0.statementText = nil })
     }
 
     /// A Describe went upstream; `statementName` is nil for a portal.
@@ -97,18 +72,18 @@ public struct ExtendedQueryState: Sendable {
         var body = body
         guard let count: Int16 = body.readInteger(), count >= 0 else { return }
         let types = (0..<Int(count)).compactMap { _ in body.readInteger(as: UInt32.self) }
-        statements[name]?.parameterTypes = types
+        names.updateStatement(name) { $0.parameterTypes = types }
     }
 
     /// ReadyForQuery: Describes the server skipped after an error will never be answered, and
     /// steps it never confirmed did not happen.
     public mutating func synced() {
         describedStatements.removeAll()
-        undo(pending.ready())
+        names.ready()
     }
 
     /// The statement text a Parse registered under `name`, if any (and still trusted).
-    public func statementText(named name: String) -> String? { statements[name]?.text }
+    public func statementText(named name: String) -> String? { names.statements[name]?.text }
 
-    public func portal(named name: String) -> Portal? { portals[name] }
+    public func portal(named name: String) -> Portal? { names.portals[name] }
 }

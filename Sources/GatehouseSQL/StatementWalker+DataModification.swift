@@ -123,11 +123,11 @@ extension StatementWalker {
                            written: WrittenValues = WrittenValues()) -> [OutputColumn] {
         guard let list, !list.items.isEmpty else { return [] }
         reads.append(relation)
-        let target = RelationName(schema: relation.effectiveSchema, name: relation.name)
+        let target = relation.qualified
         return targetList(list, in: scope).map { output in
             var sources = output.sources
             for source in output.sources {
-                guard let from = source.relation, RelationName(schema: from.effectiveSchema, name: from.name) == target else { continue }
+                guard source.relation?.qualified == target else { continue }
                 sources += written.sources(of: source.column)
             }
             return OutputColumn(name: output.name, sources: sources.uniqued)

@@ -102,8 +102,7 @@ def agent(gw):
 def approved(gw):
     """A session whose statements all proceed (as approved ones do), in a transaction rolled back."""
     token = gw.gateway.token("agent-mallory", groups=("engineers",), username="mallory", agent="injected-agent")
-    from harness import clients
-    with psycopg.connect(clients.gateway_dsn(gw.port, "shop_masked", token, sslmode="disable")) as conn:
+    with psycopg.connect(ledger_dsn(gw, token, "shop_masked")) as conn:
         yield Client(conn)
         conn.rollback()
 
@@ -117,9 +116,15 @@ def direct(upstream):
         yield conn
 
 
-def ledger_dsn(gw, token: str) -> str:
+def ledger_dsn(gw, token: str, connection: str = "shop_approval") -> str:
     from harness import clients
-    return clients.gateway_dsn(gw.port, "shop_approval", token, sslmode="disable", application_name="bypass-test")
+    return clients.gateway_dsn(gw.port, connection, token, sslmode="disable", application_name="bypass-test")
+
+
+def incident_session(gw):
+    """Someone who may (break-glass, recorded) run what the agent may not: an approved write."""
+    token = gw.gateway.token("oncall-olga", groups=("engineers", "incident"))
+    return psycopg.connect(ledger_dsn(gw, token), autocommit=True)
 
 
 class Client:
@@ -237,20 +242,18 @@ def test_creating_or_changing_code_is_held(agent, direct, sql):
     ("CREATE TABLE public.pg_gh_copy AS SELECT * FROM public.customers", "SELECT email FROM pg_gh_copy"),
     ("CREATE MATERIALIZED VIEW public.pg_gh_mv AS SELECT full_name FROM public.customers", "SELECT * FROM pg_gh_mv"),
 ])
-def test_a_pg_prefixed_user_relation_is_not_a_system_relation(agent, direct, upstream, raw, create, sql):
+def test_a_pg_prefixed_user_relation_is_not_a_system_relation(agent, direct, admin, raw, create, sql):
     # Created after the agent's session read its catalog (out of band, or by another gateway's
     # session): the gateway does not know it, and must not take it for a system relation.
     agent.attempt("SELECT 1")
-    with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as admin:
-        admin.execute(create)
-        admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO gh_ledger")
+    admin.execute(create)
+    admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO gh_ledger")
     try:
         assert_works_directly(direct, sql, raw)
         error = assert_stopped(agent, sql, raw)
         assert "does not know yet" in error.diag.message_primary
     finally:
-        with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as admin:
-            admin.execute(DROP_PG_PREFIXED)
+        admin.execute(DROP_PG_PREFIXED)
     # Real system relations still pass.
     rows, error = agent.attempt("SELECT count(*) FROM pg_class")
     assert error is None and rows[0][0] > 0
@@ -296,17 +299,15 @@ def test_a_comment_ended_by_a_carriage_return_is_read_as_the_server_reads_it(age
     assert_stopped(agent, sql, raw)
 
 
-def test_a_session_whose_server_reads_backslashes_differently_is_refused(gw, upstream):
-    with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as admin:
-        admin.execute("ALTER ROLE gh_ledger IN DATABASE shop SET standard_conforming_strings = off")
+def test_a_session_whose_server_reads_backslashes_differently_is_refused(gw, admin):
+    admin.execute("ALTER ROLE gh_ledger IN DATABASE shop SET standard_conforming_strings = off")
     try:
         token = gw.gateway.token("agent-mallory", groups=("engineers",))
         with pytest.raises(psycopg.OperationalError) as refused:
             psycopg.connect(ledger_dsn(gw, token), autocommit=True).close()
         assert "standard_conforming_strings" in str(refused.value)
     finally:
-        with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as admin:
-            admin.execute("ALTER ROLE gh_ledger IN DATABASE shop RESET standard_conforming_strings")
+        admin.execute("ALTER ROLE gh_ledger IN DATABASE shop RESET standard_conforming_strings")
 
 
 # --- 6. Renames and other sessions' changes -----------------------------------------------------
@@ -325,21 +326,19 @@ def test_renaming_classified_data_away_from_its_name_is_held(agent, direct, sql)
                           "AND table_name = 'customers' AND column_name = 'email'").fetchone()[0] == 1
 
 
-def test_a_view_replaced_in_another_session_is_decided_by_its_new_definition(gw, agent, direct, upstream, raw):
+def test_a_view_replaced_in_another_session_is_decided_by_its_new_definition(gw, agent, direct, admin, raw):
     rows, error = agent.attempt("SELECT name FROM gh_shared LIMIT 1")
     assert error is None and not leaked(repr(rows), raw)
     # Someone allowed to (break-glass, recorded) points the view at classified data.
-    token = gw.gateway.token("oncall-olga", groups=("engineers", "incident"))
     try:
-        with psycopg.connect(ledger_dsn(gw, token), autocommit=True) as other:
+        with incident_session(gw) as other:
             other.execute("CREATE OR REPLACE VIEW gh_shared AS SELECT email AS name FROM customers")
         sql = "SELECT name FROM gh_shared"
         assert_works_directly(direct, sql, raw)
         error = assert_stopped(agent, sql, raw)
         assert "public.customers" in error.diag.message_primary
     finally:
-        with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as admin:
-            admin.execute("CREATE OR REPLACE VIEW public.gh_shared AS SELECT name FROM public.products")
+        admin.execute("CREATE OR REPLACE VIEW public.gh_shared AS SELECT name FROM public.products")
 
 
 @pytest.mark.parametrize("send", [
@@ -347,11 +346,10 @@ def test_a_view_replaced_in_another_session_is_decided_by_its_new_definition(gw,
     "SELECT pg_catalog.pg_notify('gh_channel', (SELECT string_agg(full_name, ',') FROM customers WHERE id < 4))",
     "DO $$ BEGIN PERFORM pg_notify('gh_channel', (SELECT full_name FROM customers WHERE id = 10)); END $$",
 ])
-def test_notifications_sent_from_personal_data_are_masked_for_every_listener(gw, approved, direct, upstream, raw, send):
+def test_notifications_sent_from_personal_data_are_masked_for_every_listener(gw, approved, direct, admin, raw, send):
     # Another session listens: the payload reaches it however it was made.
     token = gw.gateway.token("agent-listener", groups=("engineers",))
-    from harness import clients
-    with psycopg.connect(clients.gateway_dsn(gw.port, "shop_masked", token, sslmode="disable"), autocommit=True) as listener:
+    with psycopg.connect(ledger_dsn(gw, token, "shop_masked"), autocommit=True) as listener:
         listener.execute("LISTEN gh_channel")
         approved.conn.autocommit = True
         rows, error = approved.attempt(send)
@@ -360,10 +358,9 @@ def test_notifications_sent_from_personal_data_are_masked_for_every_listener(gw,
     assert received, "no notification arrived"
     assert not leaked(repr(received), raw), received
     # Ground truth: the same notification, listened to directly, carries the names.
-    with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as listening:
-        listening.execute("LISTEN gh_channel")
-        direct.execute(send)
-        assert leaked(repr([n.payload for n in listening.notifies(timeout=5, stop_after=1)]), raw)
+    admin.execute("LISTEN gh_channel")
+    direct.execute(send)
+    assert leaked(repr([n.payload for n in admin.notifies(timeout=5, stop_after=1)]), raw)
 
 
 @pytest.mark.parametrize("set_path", [
@@ -458,12 +455,6 @@ def test_approved_statements_messages_are_masked(approved, direct, raw, sql):
 # --- 9. Stashing: copies of personal data stay personal data ----------------------------------
 
 
-def incident_session(gw):
-    """Someone who may (break-glass, recorded) run what the agent may not: an approved write."""
-    token = gw.gateway.token("oncall-olga", groups=("engineers", "incident"))
-    return psycopg.connect(ledger_dsn(gw, token), autocommit=True)
-
-
 @pytest.mark.parametrize("prepare, copy, read", [
     (None, "CREATE TABLE gh_stash AS SELECT id, email AS contact FROM customers", "SELECT contact FROM gh_stash"),
     ("CREATE TABLE gh_notes2 (id int, note text)", "INSERT INTO gh_notes2 SELECT id, full_name FROM customers",
@@ -502,7 +493,7 @@ def test_a_setting_filled_from_personal_data_is_read_back_masked(approved, direc
     assert not leaked(received_text(rows, error, approved), raw)
 
 
-def test_pgbench_runs_without_holds(gw, upstream, agent):
+def test_pgbench_runs_without_holds(gw, admin, agent):
     # Its initialisation creates, fills and vacuums tables; its transactions read and write
     # only them. On a connection with personal data and nobody to approve, any hold fails it.
     # This module's own `+` on products would make its `abalance + :delta` unanalysable (a
@@ -522,5 +513,4 @@ def test_pgbench_runs_without_holds(gw, upstream, agent):
             assert run.returncode == 0, run.stdout + run.stderr
             assert clients.transactions_processed(run.stdout) == (40, 40)
     finally:
-        with psycopg.connect(upstream.admin_dsn("shop"), autocommit=True) as admin:
-            admin.execute("DROP TABLE IF EXISTS pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers")
+        admin.execute("DROP TABLE IF EXISTS pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers")
