@@ -127,6 +127,11 @@ extension GatehouseConfiguration {
             "    personal data: \(tables.count) table(s) classified (\(wholeTables) as a whole), \(columns) column(s)",
             "    approval: \(describe(connection.approval))",
         ]
+        if !connection.personalData.isEmpty {
+            lines.append("    database backstop: " + (upstream.approvedRole.map { "approved statements run as role \($0), the rest as \(upstream.user)" }
+                ?? "no approved role (every statement runs as \(upstream.user))"))
+            if let risk = upstream.acceptedRisk { lines.append("    upstream role risk accepted: \(risk)") }
+        }
         if !connection.masking.isEmpty {
             var overrides: [String] = []
             if connection.masking.defaultStrategy != nil || !connection.masking.strategies.isEmpty {

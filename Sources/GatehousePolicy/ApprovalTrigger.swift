@@ -69,6 +69,16 @@ public struct ApprovalTrigger: Sendable {
         return ApprovalNeed(reasons: distinct, scope: scope)
     }
 
+    /// Whether the statements may reach personal data: what `personal-data` mode would hold,
+    /// whatever this connection's mode. Such statements, once let through, run as the
+    /// connection's approved role; the rest as the login role (the database backstop).
+    public func reachesPersonalData(_ statements: [StatementAnalysis]) -> Bool {
+        if statements.contains(where: { !$0.analysable || $0.kind == .unknown }) { return true }
+        var touches = ApprovalTouches(classification: classification, baseRelations: baseRelations)
+        statements.forEach { touches.add($0) }
+        return !touches.reasons.isEmpty || !unknownRelationReasons(statements).isEmpty
+    }
+
     private static func unanalysableReason(_ statement: StatementAnalysis) -> String {
         "cannot be analysed: \(statement.limitation ?? "\(statement.kind.rawValue) statement")"
     }

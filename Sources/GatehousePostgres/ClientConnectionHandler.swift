@@ -222,6 +222,19 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                    context: context)
             return
         }
+        let problems = connection.backstopProblems(catalog)
+        if !problems.isEmpty {
+            // Fail closed: without the backstop the analysis would be the only layer, and nobody chose that.
+            upstream.close(promise: nil)
+            logger.error("session refused: the upstream role does not hold the database backstop",
+                         metadata: ["connection": "\(connection.name)", "problems": "\(problems.joined(separator: "; "))"])
+            let reason = "connection '\(connection.name)' is not served: its upstream role can reach personal data without approval"
+            recordSessionEnd(reason: reason, principal: principal, connection: connection.name, context: context)
+            refuse(.fatal(code: SQLState.insufficientPrivilege, message: "gatehouse: \(reason)",
+                          hint: "An administrator runs `gatehouse check-config` and `gatehouse db-setup` (docs/security.md)."),
+                   context: context)
+            return
+        }
         let session = PostgresSession(
             id: sessionID, principal: principal, connection: connection, applicationName: applicationName, gateway: gateway,
             client: context.channel, upstream: upstream, catalog: catalog, logger: logger)

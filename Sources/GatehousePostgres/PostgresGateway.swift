@@ -28,6 +28,19 @@ public final class PostgresGateway: Sendable {
         /// When statements wait for a human's approval. Analyses reach the trigger with views
         /// already resolved to their base tables, so its view resolver is the identity.
         let approval: ApprovalRules
+        /// Statements that may reach personal data run as this role (`SET ROLE`); nil: as the login role.
+        let approvedRole: String?
+        /// The operator accepted a login role that does not hold the database backstop.
+        let acceptsRisk: Bool
+
+        /// Why sessions are refused: the login role can reach what only approved statements may
+        /// (re-read with every catalog load, so a GRANT made later is noticed within a minute).
+        func backstopProblems(_ catalog: UpstreamCatalog) -> [String] {
+            guard !classification.isEmpty, !acceptsRisk else { return [] }
+            let views = catalog.views
+            return catalog.role.problems(classification: classification, approvedRole: approvedRole,
+                                         baseColumns: { views.baseColumns(of: $0) })
+        }
 
         /// Relations missing from the catalog snapshot count as personal data (fail safe). The
         /// system catalogs are not in the snapshot but hold no client data (the ones that hold
@@ -101,7 +114,9 @@ public final class PostgresGateway: Sendable {
                 masking: settings,
                 connector: connector,
                 catalog: UpstreamCatalogCache(connector: connector, analyzer: analyzer, logger: logger),
-                approval: connection.approval)
+                approval: connection.approval,
+                approvedRole: connection.personalData.isEmpty ? nil : connection.upstream.approvedRole,
+                acceptsRisk: connection.upstream.acceptedRisk != nil)
         }
         self.connections = connections
         self.validator = validator

@@ -58,8 +58,16 @@ final class PostgresSession {
     private var reloadingCatalog = false
     /// The approval request a statement of this session waits on, if any.
     private var pendingApproval: ApprovalRequest?
-    /// Client frames wait, in order, while a record, an approval or a view reload is in flight.
-    private var holding: Bool { waitingForRecorder || pendingApproval != nil || reloadingCatalog }
+    /// The database backstop: which role statements run as, and a switch under way.
+    var roles = RoleSwitching()
+    var roleSwitch: RoleSwitchInFlight?
+    /// What the server still owes (tracked only under the backstop, where the gateway must know
+    /// when it may send a switch of its own).
+    var pendingAnswers = PendingAnswers()
+    /// Extended-protocol messages went upstream since the last Sync: a batch is open.
+    var extendedSinceSync = false
+    /// Client frames wait, in order, while a record, an approval, a view reload or a role switch is in flight.
+    private var holding: Bool { waitingForRecorder || pendingApproval != nil || reloadingCatalog || roleSwitch != nil }
     /// Outcomes not yet committed. They ride along with the next statement's write-ahead commit
     /// (one durable commit per statement instead of two), or go on their own after
     /// `outcomeFlushDelay` when the session is idle.
@@ -68,7 +76,7 @@ final class PostgresSession {
     private static let outcomeFlushDelay = TimeAmount.milliseconds(20)
     private var toUpstream: ByteBuffer
     private var toClient: ByteBuffer
-    private var ended = false
+    private(set) var ended = false
 
     /// Output is written out once this much is buffered, even mid-read.
     private static let writeThreshold = 64 * 1024
@@ -139,7 +147,7 @@ final class PostgresSession {
                 let bind = try FrontendMessage.readBind(frame.body)
                 extended.bound(bind)
                 responses.router.bind(portal: bind.portalName, statement: bind.statementName, resultFormats: bind.resultFormats)
-                forward(frame)
+                bindAsItsRole(frame, statementText: extended.statementText(named: bind.statementName))
             case FrontendMessage.executeType:
                 try execute(frame)
             case FrontendMessage.closeType:
@@ -313,11 +321,26 @@ final class PostgresSession {
                 for event in events {
                     if case .statement(let payload) = event.payload { tracker.statementForwarded(id: payload.statementID, at: now) }
                 }
-                beforeForwarding()
-                if isSimpleQuery {
-                    forwardSyncPoint(frame, injecting: nil)
+                let transactionControl = analyses.contains { $0.kind == .transaction }
+                let mayResetRole = analyses.contains { [.set, .deallocate].contains($0.kind) || !$0.analysable }
+                let send = { [self] in
+                    beforeForwarding()
+                    if isSimpleQuery {
+                        forwardSyncPoint(frame, injecting: nil)
+                    } else {
+                        forward(frame)
+                    }
+                    roles.forwarded(transactionControl: transactionControl, mayResetRole: mayResetRole)
+                }
+                if let change = roleSwitchBefore(analyses) {
+                    // The statement goes once the server has the role it must run as.
+                    switchRole(change, isSimpleQuery: isSimpleQuery,
+                               mayGoAnyway: analyses.allSatisfy { $0.kind == .transaction }) { [self] refusal in
+                        if let refusal { refuse(refusal, isSimpleQuery: isSimpleQuery) } else { send() }
+                        drainHeldFrames()
+                    }
                 } else {
-                    forward(frame)
+                    send()
                 }
             case .failure(let error):
                 logger.error("cannot record a statement; refusing it", metadata: ["error": "\(error)"])
@@ -328,7 +351,7 @@ final class PostgresSession {
         }
     }
 
-    private func drainHeldFrames() {
+    func drainHeldFrames() {
         while !holding, !ended, let frame = heldFrames.popFirst() {
             handleClientFrame(frame)
         }
@@ -347,7 +370,7 @@ final class PostgresSession {
     }
 
     /// Refuses a statement with an error the client sees where the server's answer would be.
-    private func refuse(_ error: ErrorFields, isSimpleQuery: Bool) {
+    func refuse(_ error: ErrorFields, isSimpleQuery: Bool) {
         if isSimpleQuery {
             refuseInPlaceOfSync(error)
         } else {
@@ -369,12 +392,18 @@ final class PostgresSession {
         forward(frame)
     }
 
-    private func forward(_ frame: PostgresFrame) {
+    func forward(_ frame: PostgresFrame) {
+        if connection.approvedRole != nil { notePendingAnswers(forwarded: frame.type) }
+        writeUpstream(frame)
+    }
+
+    /// Buffers a frame for the server, in order with everything before it.
+    func writeUpstream(_ frame: PostgresFrame) {
         frame.write(into: &toUpstream)
         if toUpstream.readableBytes >= Self.writeThreshold { flushUpstream() }
     }
 
-    private func flushUpstream() {
+    func flushUpstream() {
         guard toUpstream.readableBytes > 0 else { return }
         upstream.writeAndFlush(toUpstream, promise: nil)
         toUpstream = upstream.allocator.buffer(capacity: 4096)
@@ -397,6 +426,11 @@ final class PostgresSession {
 
     func upstreamFrame(_ frame: PostgresFrame) {
         guard !ended else { return }
+        if connection.approvedRole != nil {
+            if roleSwitchAnswer(frame) { return }
+            pendingAnswers.received(frame.type)
+        }
+        defer { if connection.approvedRole != nil { serverMayBeQuiet() } }
         if frame.type == BackendMessage.readyForQueryType, let injection = syncInjections.popFirst(), let error = injection {
             BackendMessage.error(error).write(into: &toClient)
         }
@@ -415,6 +449,7 @@ final class PostgresSession {
         case BackendMessage.readyForQueryType:
             settle(frame)
             extended.synced()
+            roles.ready(idle: BackendMessage.readTransactionStatus(frame.body) == .idle)
             // Not inside the client's transaction: the catalog read would wait for the locks the
             // DDL holds, while the client waits for the reload (the DDL is not visible to
             // other connections before commit anyway).
@@ -444,7 +479,7 @@ final class PostgresSession {
 
     /// A statement's analysis as this session and connection make it (before view resolution):
     /// user code the catalog knows of, the cursor a FETCH reads, settings filled from personal data.
-    private func inSession(_ analysis: StatementAnalysis) -> StatementAnalysis {
+    func inSession(_ analysis: StatementAnalysis) -> StatementAnalysis {
         settingsChecked(cursors.apply(catalog.check(analysis)))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehousePolicy
 import GatehousePostgresMasking
 import GatehouseSQL
 import Logging
@@ -22,12 +23,14 @@ struct UpstreamCatalog: Sendable {
     /// (`ClassificationDerivation`): personal data in their own right, for every session of the
     /// connection, until the gateway restarts.
     var derived = DataClassification()
+    /// What the role the gateway logs in as may do (the database backstop's premise).
+    var role = UpstreamRoleReport()
 
     /// Every catalog query in one round trip; their rows are told apart by their width (and the
     /// routine rows by their tag). A catalog read never waits long for a lock some transaction
     /// holds (DDL in progress): it fails, and the previous catalog stays in use.
     static let query = "SET lock_timeout = '2s';\n" + ViewCatalog.query + ";\n" + ResultCatalog.query + ";\n"
-        + RoutineCatalog.query + ";\n" + systemRelationsQuery
+        + RoutineCatalog.query + ";\n" + systemRelationsQuery + ";\n" + UpstreamRoleReport.query
 
     static let systemRelationsQuery = "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'pg_catalog'::regnamespace"
 
@@ -37,6 +40,7 @@ struct UpstreamCatalog: Sendable {
         results = ResultCatalog(rows: rows)
         routines = RoutineCatalog(rows: rows)
         systemRelations = Set(rows.filter { $0.count == 1 }.compactMap { $0[0] })
+        role = UpstreamRoleReport(rows: rows)
         let (routines, results) = (routines, results)
         views = ViewCatalog(rows: rows, analyzer: analyzer) { routines.check($0, isColumn: results.hasColumn) }
     }

@@ -128,10 +128,19 @@ final class StatementWalker {
     /// for the analysis, and the server would run a statement nobody decided on.
     static let lexicalSettings: Set<String> = ["standard_conforming_strings"]
 
-    /// Refuses a change of a lexical setting (by `SET`, `RESET` or `set_config`).
+    /// Settings that choose whose privileges statements run with. Gatehouse decides that: an
+    /// approved statement runs as the connection's approved role, everything else as the role it
+    /// logs in as (the database backstop, docs/security.md), so a client may not switch itself.
+    static let identitySettings: Set<String> = ["role", "session_authorization"]
+
+    /// Refuses a change of a lexical or identity setting (by `SET`, `RESET` or `set_config`).
     func checkSetting(named name: String) {
-        guard Self.lexicalSettings.contains(name.lowercased()) else { return }
-        forbidden = "changing \(name.lowercased()) is not allowed through Gatehouse: it changes how the server reads statements"
+        let name = name.lowercased()
+        if Self.lexicalSettings.contains(name) {
+            forbidden = "changing \(name) is not allowed through Gatehouse: it changes how the server reads statements"
+        } else if Self.identitySettings.contains(name) {
+            forbidden = "changing \(name) is not allowed through Gatehouse: the gateway chooses the role statements run as"
+        }
     }
 
     /// Records that `relation` receives `outputs`, column by column (renamed by `named` where

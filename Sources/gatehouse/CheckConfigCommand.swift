@@ -1,16 +1,25 @@
 import ArgumentParser
 import GatehouseConfig
+import GatehousePostgres
+import NIOPosix
 
-struct CheckConfigCommand: ParsableCommand {
+struct CheckConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
         abstract: "Validate a configuration file without starting anything.",
-        discussion: "Prints a summary when the file is valid; otherwise prints file:line:column: key: problem and exits 1. Never prints secrets.")
+        discussion: """
+            Prints a summary when the file is valid; otherwise prints file:line:column: key: problem and exits 1. \
+            Logs in to every PostgreSQL connection with personal data and checks that its role holds the database \
+            backstop (docs/security.md). Never prints secrets.
+            """)
 
     @Argument(help: "The YAML configuration file.")
     var file: String
 
-    func run() throws {
+    @Flag(help: "Do not log in to the upstream servers (skips the upstream role check).")
+    var offline = false
+
+    func run() async throws {
         let configuration = try loadConfiguration(file)
         print(configuration.renderedSummary())
         // Secrets are resolved too, so a missing environment variable is caught here, not at the first client.
@@ -41,6 +50,18 @@ struct CheckConfigCommand: ParsableCommand {
         }
         do { _ = try configuration.web.login?.clientSecret?.resolve() } catch {
             problems.append("web.login client secret: \(error)")
+        }
+        if !offline, problems.isEmpty {
+            for result in await UpstreamRoleInspection.inspect(configuration, on: MultiThreadedEventLoopGroup.singleton.next()) {
+                if result.problems.isEmpty {
+                    print("connection '\(result.connection)': the upstream role holds the database backstop")
+                } else if let risk = result.acceptedRisk {
+                    print("connection '\(result.connection)': the upstream role does not hold the database backstop (risk accepted: \(risk)):\n"
+                        + result.problems.map { "  - \($0)" }.joined(separator: "\n"))
+                } else {
+                    problems.append(UpstreamRoleInspection.refusal(result, configPath: file))
+                }
+            }
         }
         if !problems.isEmpty {
             printError(problems.map { "\(file): \($0)" }.joined(separator: "\n"))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatehouseConfig
 import GatehouseIdentity
+import GatehousePolicy
 import Logging
 
 struct DemoCommand: AsyncParsableCommand {
@@ -48,6 +49,12 @@ struct DemoCommand: AsyncParsableCommand {
             .write(toFile: configPath, atomically: true, encoding: .utf8)
 
         let configuration = try loadConfiguration(configPath)
+        // The demo runs as production should: the role Gatehouse logs in as cannot read
+        // classified columns; approved statements run as the approved role (docs/security.md).
+        if let shop = configuration.connections.first, let approvedRole = shop.upstream.approvedRole {
+            try postgres.hardenForGatehouse(setupSQL: BackstopSetupSQL(
+                database: postgres.database, loginRole: postgres.user, approvedRole: approvedRole, classification: shop.personalData).script)
+        }
         var logger = Logger(label: "gatehouse")
         logger.logLevel = .warning
         do {
@@ -128,6 +135,7 @@ struct DemoCommand: AsyncParsableCommand {
               port: \(postgres.port)
               database: \(postgres.database)
               user: \(postgres.user)
+              approved_role: \(postgres.approvedRole)
               password_env: \(passwordVariable)
               sslmode: disable
             allowed_groups: [engineers]
@@ -141,6 +149,7 @@ struct DemoCommand: AsyncParsableCommand {
                   card_number: financial
                   iban: financial
                   birth_date: demographic
+                  notes: free-text
               - table: public.support_tickets
                 columns:
                   subject: free-text

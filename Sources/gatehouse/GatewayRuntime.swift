@@ -72,6 +72,7 @@ struct GatewayRuntime {
         let gateway = try PostgresGateway(configuration: configuration, masking: masking, validator: validator, recorder: recorder,
                                           analyzer: StatementAnalyzer(), serverTLS: postgresTLS, approvals: approvals.broker,
                                           approvalURL: approvals.url, notificationKinds: approvals.notificationKinds, logger: logger)
+        try await checkUpstreamRoles(group: group)
         let api = approvals.api(validator: validator)
         let ui = try WebUISetup.make(configuration, approvals: approvals, api: api, devIssuer: devIssuer, ledger: ledger,
                                      recorder: recorder, httpClient: httpClient, logger: logger)
@@ -118,6 +119,23 @@ struct GatewayRuntime {
         _ = await webTask.result
         // Notifications already in flight get to finish (or give up) before the process exits.
         await approvals.sender?.shutdown()
+    }
+}
+
+extension GatewayRuntime {
+    /// Refuses to start when a connection with personal data logs in as a role that can reach
+    /// it without approval (the database backstop, docs/security.md), unless the operator
+    /// accepted that in the configuration; then it is logged at every start.
+    func checkUpstreamRoles(group: EventLoopGroup) async throws {
+        for result in await UpstreamRoleInspection.inspect(configuration, on: group.next()) where !result.problems.isEmpty {
+            if let risk = result.acceptedRisk {
+                logger.warning("the upstream role does not hold the database backstop; risk accepted in the configuration",
+                               metadata: ["connection": "\(result.connection)", "problems": "\(result.problems.joined(separator: "; "))",
+                                          "reason": "\(risk)"])
+                continue
+            }
+            throw ValidationFailure(UpstreamRoleInspection.refusal(result, configPath: configuration.sourcePath))
+        }
     }
 }
 

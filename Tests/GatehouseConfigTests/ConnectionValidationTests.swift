@@ -11,6 +11,25 @@ import Testing
         MinimalConfig.text.replacingOccurrences(of: "      user: app\n", with: "      user: app\n" + extra)
     }
 
+    @Test func theBackstopKeysAreRead() throws {
+        let upstream = try fixture.parse(withUpstream("      approved_role: app_approved\n      accept_risk: \"staging copy\"\n"))
+            .connections[0].upstream
+        #expect(upstream.approvedRole == "app_approved")
+        #expect(upstream.acceptedRisk == "staging copy")
+        let plain = try fixture.parse(MinimalConfig.text).connections[0].upstream
+        #expect(plain.approvedRole == nil && plain.acceptedRisk == nil)
+    }
+
+    @Test func theApprovedRoleIsAnotherRole() {
+        fixture.expectError(withUpstream("      approved_role: app\n"), line: 12, column: 7, keyPath: "connections[0].upstream.approved_role",
+                            problem: "must be another role than user")
+    }
+
+    @Test func anAcceptedRiskNeedsAReason() {
+        fixture.expectError(withUpstream("      accept_risk: \"\"\n"), line: 12, keyPath: "connections[0].upstream.accept_risk",
+                            problem: "must not be empty")
+    }
+
     @Test func sslmodeMustBeKnown() {
         fixture.expectError(
             withUpstream("      sslmode: maybe\n"), line: 12, column: 7, keyPath: "connections[0].upstream.sslmode",

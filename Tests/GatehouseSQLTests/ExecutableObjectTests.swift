@@ -80,7 +80,22 @@ struct ExecutableObjectTests {
         #expect(analysis(sql).forbidden != nil, "\(sql)")
     }
 
+    @Test(arguments: [
+        "SET ROLE gatehouse_approved",
+        "SET LOCAL ROLE gatehouse_approved",
+        "RESET ROLE",
+        "SET SESSION AUTHORIZATION postgres",
+        "RESET SESSION AUTHORIZATION",
+        "SELECT set_config('role', 'gatehouse_approved', false)",
+        "SELECT pg_catalog.set_config('ROLE', 'gatehouse_approved', true)",
+        "SELECT set_config('session_authorization', 'postgres', false)",
+    ])
+    func changingTheRoleStatementsRunAsIsForbidden(sql: String) {
+        #expect(analysis(sql).forbidden?.contains("the gateway chooses the role") == true, "\(sql)")
+    }
+
     @Test func otherSettingsAreNotForbidden() {
+        #expect(analysis("RESET ALL").forbidden == nil)
         #expect(analysis("SET statement_timeout = 0").forbidden == nil)
         #expect(analysis("SELECT set_config('search_path', '', false)").forbidden == nil)
         // One shape, two literals: the shape cache must not hand the first one's verdict on.

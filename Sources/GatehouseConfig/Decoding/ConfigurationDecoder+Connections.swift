@@ -1,6 +1,7 @@
 extension ConfigurationDecoder {
     private static let connectionKeys = ["name", "type", "upstream", "allowed_groups", "personal_data", "masking", "retention_days", "approval"]
-    private static let upstreamKeys = ["host", "port", "database", "user", "password_env", "password_file", "sslmode", "ca_file"]
+    private static let upstreamKeys = ["host", "port", "database", "user", "password_env", "password_file", "sslmode", "ca_file", "approved_role",
+                                       "accept_risk"]
 
     /// The `connections` list: PostgreSQL entries and Git entries (`type: git`, see
     /// ConfigurationDecoder+GitConnections), one namespace of names.
@@ -56,6 +57,14 @@ extension ConfigurationDecoder {
             // A CA that is silently ignored would look like verification that is not happening.
             guard upstream.sslMode == .verifyFull else { throw caFile.error("is only used with sslmode verify-full") }
             upstream.caFile = try existingFile(caFile)
+        }
+        if let role = try section.optional("approved_role") {
+            upstream.approvedRole = try role.nonEmptyString()
+            guard upstream.approvedRole != upstream.user else { throw role.error("must be another role than user") }
+        }
+        if let risk = try section.optional("accept_risk") {
+            // A reason, not a switch: it is shown by check-config and logged at every start.
+            upstream.acceptedRisk = try risk.nonEmptyString()
         }
         return upstream
     }

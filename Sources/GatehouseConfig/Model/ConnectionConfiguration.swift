@@ -54,10 +54,17 @@ public struct PostgresUpstream: Sendable {
     public var sslMode: UpstreamTLSMode
     /// Absolute; only with `verifyFull` (nil there means the system trust store).
     public var caFile: String?
+    /// The role statements that may reach personal data (approved, granted, break-glass) run as
+    /// (`SET ROLE`); everything else runs as `user`, which cannot read classified data (the
+    /// database backstop, docs/security.md). nil: every statement runs as `user`.
+    public var approvedRole: String?
+    /// The operator's reason for running a connection with personal data on a role that can
+    /// read classified data without approval (no database backstop). nil: such a role is refused.
+    public var acceptedRisk: String?
 
     public init(
         host: String, port: Int = Self.defaultPort, database: String, user: String, password: SecretSource? = nil,
-        sslMode: UpstreamTLSMode = .disable, caFile: String? = nil
+        sslMode: UpstreamTLSMode = .disable, caFile: String? = nil, approvedRole: String? = nil, acceptedRisk: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -66,6 +73,8 @@ public struct PostgresUpstream: Sendable {
         self.password = password
         self.sslMode = sslMode
         self.caFile = caFile
+        self.approvedRole = approvedRole
+        self.acceptedRisk = acceptedRisk
     }
 }
 

@@ -8,14 +8,22 @@ import Foundation
 /// as the unprivileged `postgres` user (created by Debian's postgresql package) through
 /// `runuser`, and the directory is handed to that user. Client tools (psql) run as us.
 ///
+/// Gatehouse itself logs in as `gatehouse_agent` under the database backstop (`hardenForGatehouse`).
+///
 /// `stop()` is idempotent and safe from any thread; the caller invokes it on exit and on
 /// SIGINT/SIGTERM.
 final class DemoPostgres: @unchecked Sendable {
     let host = "127.0.0.1"
     let port: Int
     let database = "shop"
-    let user = "gatehouse_demo"
+    /// Owns the database and its tables; Gatehouse never uses it.
+    let owner = "gatehouse_demo"
+    /// The role Gatehouse logs in as, and the role approved statements run as.
+    let user = "gatehouse_agent"
+    let approvedRole = "gatehouse_approved"
     let password: String
+    private let superuserPassword: String
+    private let root: String
     /// The server log, worth showing when something goes wrong.
     let logFile: String
 
@@ -31,9 +39,11 @@ final class DemoPostgres: @unchecked Sendable {
         var description: String { "demo PostgreSQL: \(step) failed: \(detail)" }
     }
 
-    private init(port: Int, password: String, logFile: String, tools: Tools, dataDirectory: String) {
+    private init(port: Int, password: String, superuserPassword: String, root: String, logFile: String, tools: Tools, dataDirectory: String) {
         self.port = port
         self.password = password
+        self.superuserPassword = superuserPassword
+        self.root = root
         self.logFile = logFile
         self.tools = tools
         self.dataDirectory = dataDirectory
@@ -94,8 +104,8 @@ final class DemoPostgres: @unchecked Sendable {
         }
         guard started else { throw StartError(step: "pg_ctl start", detail: lastFailure) }
 
-        let server = DemoPostgres(port: port, password: demoPassword, logFile: logFile, tools: tools,
-                                  dataDirectory: dataDirectory)
+        let server = DemoPostgres(port: port, password: randomSecret(), superuserPassword: superuserPassword, root: root,
+                                  logFile: logFile, tools: tools, dataDirectory: dataDirectory)
         do {
             try server.psqlFile(
                 "CREATE ROLE gatehouse_demo LOGIN PASSWORD '\(demoPassword)';\nCREATE DATABASE shop OWNER gatehouse_demo;\n",
@@ -108,6 +118,15 @@ final class DemoPostgres: @unchecked Sendable {
             throw error
         }
         return server
+    }
+
+    /// Sets up the database backstop (`setupSQL`, from `gatehouse db-setup`'s generator) and
+    /// gives the login role its password, as the superuser. The password goes through psql's
+    /// variable quoting, and the server's log stays inside the demo directory.
+    func hardenForGatehouse(setupSQL: String) throws {
+        try psqlFile(setupSQL + "ALTER ROLE \(user) PASSWORD :'agent_password';\n", named: "backstop.sql", in: root, user: "postgres",
+                     password: superuserPassword, database: database, step: "setting up the database backstop",
+                     variables: ["agent_password": password])
     }
 
     /// Stops the server (fast shutdown: open sessions are cut). Safe to call more than once.
@@ -124,9 +143,11 @@ final class DemoPostgres: @unchecked Sendable {
 
     /// Runs SQL from a private file with psql over TCP, stopping at the first error.
     private func psqlFile(_ sql: String, named name: String, in root: String, user: String, password: String,
-                          database: String, step: String) throws {
+                          database: String, step: String, variables: [String: String] = [:]) throws {
         let path = root + "/" + name
-        try Self.writePrivate(sql, to: path, step: step)
+        // Variables go in the file too, never in argv (where other users could read them).
+        let settings = variables.sorted { $0.key < $1.key }.map { "\\set \($0.key) '\($0.value)'\n" }.joined()
+        try Self.writePrivate(settings + sql, to: path, step: step)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try tools.run(
             tools.path("psql"),

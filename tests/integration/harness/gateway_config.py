@@ -18,6 +18,11 @@ class Upstream:
     password_env: str | None = None
     sslmode: str = "disable"
     ca_file: str | None = None
+    # The role approved statements run as (the database backstop, docs/security.md).
+    approved_role: str | None = None
+    # Most tests log in as the database owner, which can read every classified column: without
+    # the backstop Gatehouse refuses that unless the risk is accepted with a reason. None: not accepted.
+    accept_risk: str | None = "test harness: the upstream role owns the tables; the gateway's analysis is the layer under test"
 
 
 @dataclass
@@ -128,6 +133,10 @@ class GatewayConfig:
                 lines.append(f"      password_env: {q(upstream.password_env)}")
             if upstream.ca_file:
                 lines.append(f"      ca_file: {q(upstream.ca_file)}")
+            if upstream.approved_role:
+                lines.append(f"      approved_role: {q(upstream.approved_role)}")
+            if upstream.accept_risk:
+                lines.append(f"      accept_risk: {q(upstream.accept_risk)}")
             lines += [f"      sslmode: {upstream.sslmode}",
                       f"    allowed_groups: [{', '.join(q(g) for g in connection.allowed_groups)}]"]
             if connection.personal_data is not None:

@@ -26,6 +26,10 @@ from .ports import free_port
 
 LEDGER_ROLE = "gh_ledger"
 LEDGER_PASSWORD_ENV = "GH_LEDGER_PASSWORD"
+# The database backstop's roles (docs/security.md), made by `gatehouse db-setup --apply`.
+BACKSTOP_LOGIN_ROLE = "gh_agent"
+BACKSTOP_APPROVED_ROLE = "gh_approved"
+BACKSTOP_PASSWORD_ENV = "GH_AGENT_PASSWORD"
 
 
 def ensure_ledger_role(upstream) -> str:
@@ -45,24 +49,53 @@ def ensure_ledger_role(upstream) -> str:
     return password
 
 
+def setup_backstop(upstream, directory: str, config_yaml: str, connection: str) -> str:
+    """Runs the real `gatehouse db-setup --apply` for `connection` as the superuser, then gives the
+    login role a password (db-setup leaves that to the operator). Returns the password."""
+    from .postgres_server import SUPERUSER
+
+    path = os.path.join(directory, "db-setup.yaml")
+    with open(path, "w") as f:
+        f.write(config_yaml)
+    env = dict(os.environ, GH_SUPERUSER_PASSWORD=upstream.server.superuser_password)
+    result = subprocess.run([binary(), "db-setup", "--config", path, "--connection", connection, "--apply",
+                             "--admin-user", SUPERUSER, "--admin-password-env", "GH_SUPERUSER_PASSWORD"],
+                            capture_output=True, text=True, timeout=60, env=env)
+    # The login role has no password yet, so db-setup cannot inspect it: the gateway does when it
+    # starts (and refuses to start unless the role holds the backstop).
+    assert result.returncode == 0 and "password" in result.stdout, f"db-setup failed: {result.stdout}{result.stderr}"
+    password = getattr(upstream, "_backstop_password", None) or secrets.token_hex(12)
+    upstream.server.psql(f"ALTER ROLE {BACKSTOP_LOGIN_ROLE} PASSWORD '{password}'")
+    upstream._backstop_password = password
+    return password
+
+
 class LedgerGateway:
     """One configuration and data directory; the gateway process can be killed and restarted."""
 
     def __init__(self, directory: str, upstream, *, ledger: dict | None = None, name: str = "ledger-gw",
                  approval: dict | None = None, personal_data: list | None = None, notifications: list | None = None,
-                 issuers: list | None = None, web: dict | None = None, git_connections: list | None = None):
+                 issuers: list | None = None, web: dict | None = None, git_connections: list | None = None,
+                 backstop: bool = False):
         """`approval`: when given, a third connection `shop_approval` (the demo classification)
         holds statements under these approval settings; `notifications`: the targets list;
         `issuers` (harness `Issuer`s) and `web`: the identity issuers and the web UI section;
         `git_connections`: harness `GitConnection`s; `personal_data`: the classification of
-        `shop_approval` (the demo's by default)."""
+        `shop_approval` (the demo's by default); `backstop`: the connections with personal data
+        log in as `gh_agent` and run approved statements as `gh_approved`, set up by
+        `gatehouse db-setup --apply` before the first start (no risk accepted)."""
         from .stack import DEMO_MASKING, DEMO_PERSONAL_DATA  # stack imports nothing from here
 
         password = ensure_ledger_role(upstream)
+        self.upstream = upstream
+        self.backstop = backstop
         self.directory = directory
         self.name = name
         self.data_dir = os.path.join(directory, "data")
         host, port = upstream.server.host, upstream.server.port
+        personal = (Upstream(host, port, "shop", BACKSTOP_LOGIN_ROLE, BACKSTOP_PASSWORD_ENV, approved_role=BACKSTOP_APPROVED_ROLE,
+                             accept_risk=None)
+                    if backstop else Upstream(host, port, "shop", LEDGER_ROLE, LEDGER_PASSWORD_ENV))
         config = GatewayConfig(
             data_dir=self.data_dir,
             postgres_address="127.0.0.1",
@@ -70,9 +103,8 @@ class LedgerGateway:
             http_port=free_port(),
             connections=[
                 Connection("shop", Upstream(host, port, "shop", LEDGER_ROLE, LEDGER_PASSWORD_ENV)),
-                Connection("shop_masked", Upstream(host, port, "shop", LEDGER_ROLE, LEDGER_PASSWORD_ENV),
-                           personal_data=DEMO_PERSONAL_DATA, approval={"mode": "never"}),
-            ] + ([Connection("shop_approval", Upstream(host, port, "shop", LEDGER_ROLE, LEDGER_PASSWORD_ENV),
+                Connection("shop_masked", personal, personal_data=DEMO_PERSONAL_DATA, approval={"mode": "never"}),
+            ] + ([Connection("shop_approval", personal,
                              personal_data=personal_data or DEMO_PERSONAL_DATA, approval=approval)] if approval else []),
             allow_cleartext_token_on_loopback=True,
             masking=DEMO_MASKING,
@@ -84,6 +116,8 @@ class LedgerGateway:
         )
         self.yaml = config.yaml()
         self.env = {LEDGER_PASSWORD_ENV: password}
+        if backstop:
+            self.env[BACKSTOP_PASSWORD_ENV] = setup_backstop(upstream, directory, self.yaml, "shop_approval" if approval else "shop_masked")
         self.runs: list[Gateway] = []
         self.events = EventStore(self.data_dir)
         self._token: str | None = None
