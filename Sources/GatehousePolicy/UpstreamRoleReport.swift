@@ -14,6 +14,14 @@ public struct UpstreamRoleReport: Sendable, Equatable {
     public var creatableSchemas: [String] = []
     /// Every column of a user relation it may read.
     public var readableColumns: [ColumnReference] = []
+    /// `SECURITY DEFINER` functions it may call that run as another role.
+    public var definerFunctions: [DefinerFunction] = []
+
+    public struct DefinerFunction: Sendable, Equatable {
+        /// Schema-qualified.
+        public var name: String
+        public var owner: String
+    }
 
     /// Rows tagged `privilege`, five wide, so they ride along with the catalog's other queries.
     public static let query = """
@@ -26,7 +34,11 @@ public struct UpstreamRoleReport: Sendable, Equatable {
         JOIN pg_namespace n ON n.oid = c.relnamespace \
         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
         WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
-        AND n.nspname NOT LIKE 'pg\\_toast%' AND has_column_privilege(c.oid, a.attnum, 'SELECT')
+        AND n.nspname NOT LIKE 'pg\\_toast%' AND has_column_privilege(c.oid, a.attnum, 'SELECT') \
+        UNION ALL SELECT 'privilege', 'definer', n.nspname::text, p.proname::text, pg_get_userbyid(p.proowner)::text FROM pg_proc p \
+        JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.prosecdef AND p.proowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user) \
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND has_function_privilege(p.oid, 'EXECUTE') \
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
         """
 
     public init() {}
@@ -46,6 +58,8 @@ public struct UpstreamRoleReport: Sendable, Equatable {
                 creatableSchemas.append(first)
             case "read":
                 readableColumns.append(ColumnReference(relation: RelationName(schema: first, name: second), column: third))
+            case "definer":
+                definerFunctions.append(DefinerFunction(name: "\(first).\(second)", owner: third))
             default:
                 continue
             }
@@ -68,6 +82,12 @@ public struct UpstreamRoleReport: Sendable, Equatable {
             let names = classified.prefix(5).map { "\($0.relation.map(\.description) ?? "?").\($0.column)" }
             problems.append("role \(role) can read \(classified.count) classified column(s) without approval (\(names.joined(separator: ", "))"
                 + (classified.count > 5 ? ", ..." : "") + ")")
+        }
+        if !definerFunctions.isEmpty {
+            // It runs with its owner's privileges, whatever the caller may read.
+            let names = definerFunctions.prefix(5).map { "\($0.name) owned by \($0.owner)" }
+            problems.append("role \(role) can call \(definerFunctions.count) SECURITY DEFINER function(s) that run as another role ("
+                + names.joined(separator: ", ") + (definerFunctions.count > 5 ? ", ..." : "") + "): REVOKE EXECUTE from PUBLIC and \(role)")
         }
         if !creatableSchemas.isEmpty {
             problems.append("role \(role) can create functions, operators and types in schema(s) \(creatableSchemas.sorted().joined(separator: ", "))")

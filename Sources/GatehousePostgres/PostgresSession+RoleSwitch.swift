@@ -6,8 +6,8 @@ import NIOCore
 /// everything before it, to its answer.
 struct RoleSwitchInFlight {
     enum Stage {
-        /// The server still owes answers to earlier messages.
-        case waitingForQuiet
+        /// Waiting for the server to answer earlier messages.
+        case waiting
         /// Sent as a simple Query: answered by CommandComplete or an error, then ReadyForQuery.
         case simpleQuery(failure: ErrorFields?)
         /// Sent inside an extended-protocol batch: this many answers to come, or an error.
@@ -20,7 +20,7 @@ struct RoleSwitchInFlight {
     /// does not stop it.
     let mayGoAnyway: Bool
     let then: (ErrorFields?) -> Void
-    var stage = Stage.waitingForQuiet
+    var stage = Stage.waiting
 }
 
 /// The database backstop on the statement path: statements that may reach personal data run as
@@ -55,17 +55,11 @@ extension PostgresSession {
     /// Switches, then calls `then` with nil (go ahead) or the error to refuse the statement with.
     func switchRole(_ change: RoleSwitching.Switch, isSimpleQuery: Bool, mayGoAnyway: Bool, then: @escaping (ErrorFields?) -> Void) {
         roleSwitch = RoleSwitchInFlight(change: change, isSimpleQuery: isSimpleQuery, mayGoAnyway: mayGoAnyway, then: then)
-        if !pendingAnswers.isEmpty {
-            // The server may hold its answers to a batch until told to flush.
-            forwardHidden([FrontendMessage.flush()])
-        }
-        serverMayBeQuiet()
+        whenServerQuiet { [self] in sendRoleSwitch() }
     }
 
-    /// Called after every server message: a switch waiting for the server to answer everything
-    /// goes out once it has.
-    func serverMayBeQuiet() {
-        guard !ended, var pending = roleSwitch, case .waitingForQuiet = pending.stage, pendingAnswers.isEmpty else { return }
+    private func sendRoleSwitch() {
+        guard var pending = roleSwitch else { return }
         if pendingAnswers.skippingUntilSync {
             // The server skips everything up to the client's Sync, this statement included.
             finishRoleSwitch(refusal: nil)
@@ -90,7 +84,7 @@ extension PostgresSession {
               frame.type != UInt8(ascii: "A")  // notifications are the client's, whenever they come
         else { return false }
         switch pending.stage {
-        case .waitingForQuiet:
+        case .waiting:
             return false
         case .simpleQuery(let failure):
             if frame.type == BackendMessage.errorType {
@@ -132,19 +126,4 @@ extension PostgresSession {
         return ErrorFields(code: server.code, message: "gatehouse: the statement was not run: the gateway could not \(what): \(server.message)")
     }
 
-    /// Gateway-made frames: not the client's, so no answer to them is expected by anyone else.
-    private func forwardHidden(_ frames: [PostgresFrame]) {
-        for frame in frames { writeUpstream(frame) }
-        flushUpstream()
-    }
-
-    func notePendingAnswers(forwarded type: UInt8) {
-        pendingAnswers.forwarded(type)
-        switch type {
-        case FrontendMessage.syncType, FrontendMessage.queryType: extendedSinceSync = false
-        case FrontendMessage.parseType, FrontendMessage.bindType, FrontendMessage.describeType,
-             FrontendMessage.executeType, FrontendMessage.closeType: extendedSinceSync = true
-        default: break
-        }
-    }
 }

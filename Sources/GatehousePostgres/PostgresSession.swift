@@ -61,13 +61,17 @@ final class PostgresSession {
     /// The database backstop: which role statements run as, and a switch under way.
     var roles = RoleSwitching()
     var roleSwitch: RoleSwitchInFlight?
-    /// What the server still owes (tracked only under the backstop, where the gateway must know
-    /// when it may send a switch of its own).
+    /// What the server still owes for what went upstream (`PostgresSession+ServerQuiet`).
     var pendingAnswers = PendingAnswers()
     /// Extended-protocol messages went upstream since the last Sync: a batch is open.
     var extendedSinceSync = false
-    /// Client frames wait, in order, while a record, an approval, a view reload or a role switch is in flight.
-    private var holding: Bool { waitingForRecorder || pendingApproval != nil || reloadingCatalog || roleSwitch != nil }
+    /// Runs once the server has answered everything forwarded.
+    var quietWaiter: (() -> Void)?
+    /// Client frames wait, in order, while a record, an approval, a view reload, a role switch or
+    /// the server's answers to a batch are awaited.
+    private var holding: Bool {
+        waitingForRecorder || pendingApproval != nil || reloadingCatalog || roleSwitch != nil || quietWaiter != nil
+    }
     /// Outcomes not yet committed. They ride along with the next statement's write-ahead commit
     /// (one durable commit per statement instead of two), or go on their own after
     /// `outcomeFlushDelay` when the session is idle.
@@ -135,6 +139,10 @@ final class PostgresSession {
         }
         do {
             switch frame.type {
+            case FrontendMessage.queryType where extendedSinceSync:
+                queryInsideBatch(frame) { [self] frame in
+                    do { try simpleQuery(frame) } catch { protocolViolation("\(error)") }
+                }
             case FrontendMessage.queryType:
                 try simpleQuery(frame)
             case FrontendMessage.parseType:
@@ -393,7 +401,7 @@ final class PostgresSession {
     }
 
     func forward(_ frame: PostgresFrame) {
-        if connection.approvedRole != nil { notePendingAnswers(forwarded: frame.type) }
+        notePendingAnswers(forwarded: frame.type)
         writeUpstream(frame)
     }
 
@@ -426,11 +434,9 @@ final class PostgresSession {
 
     func upstreamFrame(_ frame: PostgresFrame) {
         guard !ended else { return }
-        if connection.approvedRole != nil {
-            if roleSwitchAnswer(frame) { return }
-            pendingAnswers.received(frame.type)
-        }
-        defer { if connection.approvedRole != nil { serverMayBeQuiet() } }
+        if roleSwitch != nil, roleSwitchAnswer(frame) { return }
+        pendingAnswers.received(frame.type)
+        defer { serverMayBeQuiet() }
         if frame.type == BackendMessage.readyForQueryType, let injection = syncInjections.popFirst(), let error = injection {
             BackendMessage.error(error).write(into: &toClient)
         }

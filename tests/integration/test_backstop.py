@@ -177,6 +177,21 @@ def test_a_grant_made_later_stops_new_sessions(gw, admin):
         session(gw, incident=False).close()
 
 
+def test_a_security_definer_function_the_login_role_may_call_fails_the_check(gw, upstream, tmp_path):
+    # It reads classified data with its owner's privileges, whoever calls it.
+    upstream.server.psql("CREATE FUNCTION public.gh_definer() RETURNS SETOF text LANGUAGE sql SECURITY DEFINER "
+                         "AS 'SELECT email FROM customers'", "shop")
+    env = dict(os.environ, **gw.env)
+    try:
+        checked = subprocess.run([binary(), "check-config", gw.config_path], capture_output=True, text=True, timeout=60, env=env)
+        assert checked.returncode == 1 and "public.gh_definer owned by postgres" in checked.stderr, checked.stdout + checked.stderr
+        upstream.server.psql("REVOKE EXECUTE ON FUNCTION public.gh_definer() FROM PUBLIC", "shop")
+        checked = subprocess.run([binary(), "check-config", gw.config_path], capture_output=True, text=True, timeout=60, env=env)
+        assert checked.returncode == 0 and "holds the database backstop" in checked.stdout, checked.stdout + checked.stderr
+    finally:
+        upstream.server.psql("DROP FUNCTION public.gh_definer()", "shop")
+
+
 def test_serve_and_check_config_refuse_a_role_that_reads_classified_data(gw, upstream, tmp_path):
     # The same configuration, but logging in as a role that owns what it needs (no risk accepted).
     text = open(gw.config_path).read().replace(f'"{LOGIN}"', f'"{ledger.LEDGER_ROLE}"').replace(

@@ -157,3 +157,45 @@ def test_the_ledger_names_what_the_server_ran(gw, upstream, seed):
     assert recorded(events) == ran
     print(f"seed {seed}: {len(ran)} executions, {errors} errors, no divergence")
 
+
+
+def test_a_query_inside_a_batch_is_answered_or_ignored_as_the_server_does(gw, upstream, admin):
+    """asyncpg's pattern: Parse, Flush, then a simple Query before the batch's Sync. PostgreSQL
+    answers such a Query in full unless a message of the batch failed; then it ignores it, as
+    it ignores everything up to Sync (its log shows it never ran). The gateway must expect
+    exactly that, or every later answer is matched with the wrong statement (and masked by the
+    wrong plan)."""
+    email = admin.execute("SELECT email FROM customers WHERE id = 1").fetchone()[0]
+    log_offset = upstream.server.log_size()
+    client = wire.RawClient("127.0.0.1", gw.port)
+    try:
+        assert client.login("shop_masked", gw.token(), tls=False)[-1][0] == b"Z"
+
+        def kinds(answers):
+            return [kind for kind, _ in answers]
+
+        # A failed batch: the Query is ignored; only the Sync is answered.
+        client.send(parse("", "SELEC 'q_bad'") + wire.message(b"H"))
+        client.send(wire.query_message("SELECT 'q_ignored'"))
+        client.send(wire.message(b"S"))
+        assert kinds(run_until_ready(client)) == [b"E", b"Z"]
+        client.send(wire.query_message("SELECT email FROM customers WHERE id = 1"))
+        answers = run_until_ready(client)
+        assert kinds(answers) == [b"T", b"D", b"C", b"Z"]
+        assert email.encode() not in answers[1][1], "an unmasked value: answers matched with the wrong statement"
+
+        # A batch that has not failed: the Query is answered in full, then the Sync.
+        client.send(parse("", "SELECT 'q_parsed'") + wire.message(b"H"))
+        client.send(wire.query_message("SELECT 'q_ran'"))
+        client.send(wire.message(b"S"))
+        first = run_until_ready(client)
+        assert kinds(first) == [b"1", b"T", b"D", b"C", b"Z"] and b"q_ran" in first[2][1]
+        assert kinds(run_until_ready(client)) == [b"Z"]
+        client.send(wire.query_message("SELECT email FROM customers WHERE id = 1"))
+        answers = run_until_ready(client)
+        assert kinds(answers) == [b"T", b"D", b"C", b"Z"] and email.encode() not in answers[1][1]
+        client.send(wire.message(b"X"))
+    finally:
+        client.close()
+    log = upstream.server.log_since(log_offset)
+    assert "q_ran" in log and "q_ignored" not in log
