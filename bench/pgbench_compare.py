@@ -21,7 +21,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration"))
 
-from harness import certs, clients  # noqa: E402
+from harness import certs, clients, ledger  # noqa: E402
 from harness.gateway import Gateway, GatewayStartError, binary  # noqa: E402
 from harness.gateway_config import Connection, GatewayConfig, Upstream  # noqa: E402
 from harness.pgbouncer import PgBouncer  # noqa: E402
@@ -41,7 +41,9 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--tpcb", action="store_true", help="the read-write TPC-B-like script instead of -S")
     parser.add_argument("--pool-mode", choices=["session", "transaction"], default="session")
     parser.add_argument("--gateway-tls", action="store_true", help="clients reach the gateway over TLS")
-    parser.add_argument("--targets", default="direct,pgbouncer,gatehouse")
+    parser.add_argument("--targets", default="direct,pgbouncer,gatehouse",
+                        help="any of direct, pgbouncer, gatehouse, gatehouse-backstop (the connection classifies a "
+                             "table pgbench does not use and runs under the database backstop; select-only)")
     parser.add_argument("extra", nargs="*", help="more pgbench options, after --")
     return parser.parse_args()
 
@@ -63,30 +65,40 @@ def measure(result) -> dict:
             "transactions": done[0] if done else None}
 
 
-def start_gateway(workdir: str, server: PostgresServer, password: str, tls: bool) -> Gateway:
+def start_gateway(workdir: str, server: PostgresServer, password: str, tls: bool, backstop: bool = False) -> Gateway:
+    """With `backstop`: the connection has personal data (a table pgbench does not touch), logs in
+    as `bench_agent` set up by `gatehouse db-setup`, and runs approved statements as `bench_approved`."""
     cert = key = None
     if tls:
         cert, key = certs.write_self_signed(workdir, "gateway")
+    upstream = Upstream(server.host, server.port, DATABASE, ROLE, "BENCH_PG_PASSWORD")
+    personal_data = None
+    if backstop:
+        upstream = Upstream(server.host, server.port, DATABASE, "bench_agent", "BENCH_PG_PASSWORD", approved_role="bench_approved",
+                            accept_risk=None)
+        personal_data = [{"table": "public.people", "columns": {"email": "contact"}}]
     config = GatewayConfig(
         data_dir=os.path.join(workdir, "data"), postgres_address="127.0.0.1", postgres_port=free_port(),
         http_port=free_port(), tls_cert=cert, tls_key=key, allow_cleartext_token_on_loopback=not tls,
-        connections=[Connection(DATABASE, Upstream(server.host, server.port, DATABASE, ROLE, "BENCH_PG_PASSWORD"),
-                                allowed_groups=["engineers"])])
-    return Gateway(workdir, config.yaml(), env={"BENCH_PG_PASSWORD": password}, name="gatehouse-bench").start()
+        connections=[Connection(DATABASE, upstream, allowed_groups=["engineers"], personal_data=personal_data)])
+    name = "gatehouse-backstop-bench" if backstop else "gatehouse-bench"
+    if backstop:
+        ledger.apply_backstop(server, workdir, config.yaml(), DATABASE, "bench_agent", password)
+    return Gateway(workdir, config.yaml(), env={"BENCH_PG_PASSWORD": password}, name=name).start()
 
 
 def print_table(rows: list[tuple[str, dict]], options) -> None:
     workload = "TPC-B-like" if options.tpcb else "select-only (-S)"
     print(f"\npgbench {workload}, -c {options.clients} -j {options.jobs} -T {options.time} -M {options.mode}, "
           f"scale {options.scale}")
-    print(f"{'target':<12}{'tps':>12}{'avg latency':>16}{'transactions':>15}{'vs direct':>12}")
+    print(f"{'target':<20}{'tps':>12}{'avg latency':>16}{'transactions':>15}{'vs direct':>12}")
     direct = next((m.get("tps") for name, m in rows if name == "direct"), None)
     for name, m in rows:
         if "error" in m:
-            print(f"{name:<12}  failed: {' '.join(m['error'])}")
+            print(f"{name:<20}  failed: {' '.join(m['error'])}")
             continue
         ratio = f"{m['tps'] / direct:.2f}x" if direct and m.get("tps") else "-"
-        print(f"{name:<12}{m['tps']:>12.1f}{m['latency']:>13.3f} ms{m['transactions']:>15}{ratio:>12}")
+        print(f"{name:<20}{m['tps']:>12.1f}{m['latency']:>13.3f} ms{m['transactions']:>15}{ratio:>12}")
 
 
 def main() -> int:
@@ -118,9 +130,11 @@ def main() -> int:
                 bouncer = PgBouncer(server.host, server.port, DATABASE, ROLE, password, options.pool_mode,
                                     pool_size=options.clients).start()
                 result = clients.pgbench(run_args, port=bouncer.port, **common)
-            elif target == "gatehouse":
+            elif target in ("gatehouse", "gatehouse-backstop"):
+                if gateway:
+                    gateway.stop()
                 try:
-                    gateway = start_gateway(workdir, server, password, options.gateway_tls)
+                    gateway = start_gateway(workdir, server, password, options.gateway_tls, backstop=target == "gatehouse-backstop")
                 except GatewayStartError as error:
                     rows.append((target, {"error": [f"could not start {binary()}: {str(error).splitlines()[0]}"]}))
                     continue

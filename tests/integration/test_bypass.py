@@ -219,6 +219,16 @@ def assert_refused(client: Client, sql: str, sqlstate: str):
     return error
 
 
+def assert_database_refuses(client: Client, sql: str):
+    """With the backstop: the login role, straight to PostgreSQL, may not do it either (it owns
+    nothing and creates nothing outside its temporary schema)."""
+    if client.database is None:
+        return
+    rows, error = Client(client.database).attempt(f"BEGIN; {sql}")
+    client.database.execute("ROLLBACK")
+    assert error is not None and error.sqlstate == FORBIDDEN, f"the login role may do it directly: {sql} -> {rows!r} {error!r}"
+
+
 def assert_stopped(client: Client, sql: str, raw: set, sqlstate: str = HELD):
     """Refused, with no raw personal value in anything the client received; with the backstop,
     the database alone (the login role, straight to PostgreSQL) returns none either."""
@@ -273,6 +283,7 @@ def test_creating_or_changing_code_is_held(agent, direct, sql):
     assert direct.execute("SELECT count(*) FROM pg_proc WHERE proname IN ('gh_peek', 'gh_grab', 'lower') "
                           "AND pronamespace = 'public'::regnamespace").fetchone()[0] == 0
     assert direct.execute("SELECT count(*) FROM pg_rewrite WHERE rulename = 'gh_rule'").fetchone()[0] == 0
+    assert_database_refuses(agent, sql)
 
 
 # --- 2. Names starting with pg_ -----------------------------------------------------------------
@@ -365,6 +376,7 @@ def test_renaming_classified_data_away_from_its_name_is_held(agent, direct, sql)
     # Ground truth: the classified table is where its classification says.
     assert direct.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
                           "AND table_name = 'customers' AND column_name = 'email'").fetchone()[0] == 1
+    assert_database_refuses(agent, sql)
 
 
 def test_a_view_replaced_in_another_session_is_decided_by_its_new_definition(gw, agent, direct, admin, raw):

@@ -50,24 +50,30 @@ def ensure_ledger_role(upstream) -> str:
 
 
 def setup_backstop(upstream, directory: str, config_yaml: str, connection: str) -> str:
+    """The backstop for `connection` of the test cluster (`gh_agent`, `gh_approved`); the
+    password is the same for every gateway of the cluster."""
+    password = getattr(upstream, "_backstop_password", None) or secrets.token_hex(12)
+    apply_backstop(upstream.server, directory, config_yaml, connection, BACKSTOP_LOGIN_ROLE, password)
+    upstream._backstop_password = password
+    return password
+
+
+def apply_backstop(server, directory: str, config_yaml: str, connection: str, login_role: str, password: str) -> None:
     """Runs the real `gatehouse db-setup --apply` for `connection` as the superuser, then gives the
-    login role a password (db-setup leaves that to the operator). Returns the password."""
+    login role a password (db-setup leaves that to the operator)."""
     from .postgres_server import SUPERUSER
 
     path = os.path.join(directory, "db-setup.yaml")
     with open(path, "w") as f:
         f.write(config_yaml)
-    env = dict(os.environ, GH_SUPERUSER_PASSWORD=upstream.server.superuser_password)
+    env = dict(os.environ, GH_SUPERUSER_PASSWORD=server.superuser_password)
     result = subprocess.run([binary(), "db-setup", "--config", path, "--connection", connection, "--apply",
                              "--admin-user", SUPERUSER, "--admin-password-env", "GH_SUPERUSER_PASSWORD"],
                             capture_output=True, text=True, timeout=60, env=env)
     # The login role has no password yet, so db-setup cannot inspect it: the gateway does when it
     # starts (and refuses to start unless the role holds the backstop).
     assert result.returncode == 0 and "password" in result.stdout, f"db-setup failed: {result.stdout}{result.stderr}"
-    password = getattr(upstream, "_backstop_password", None) or secrets.token_hex(12)
-    upstream.server.psql(f"ALTER ROLE {BACKSTOP_LOGIN_ROLE} PASSWORD '{password}'")
-    upstream._backstop_password = password
-    return password
+    server.psql(f"ALTER ROLE {login_role} PASSWORD '{password}'")
 
 
 class LedgerGateway:
