@@ -43,6 +43,8 @@ public enum EventPayload: Sendable, Codable, Equatable {
     case approval(Approval)
     /// A Git smart-HTTP request (fetch, ls-refs, advertisement or push) and its decision.
     case git(GitActivity)
+    /// Columns a statement let through filled from classified data, classified from then on.
+    case classification(DerivedClassification)
 
     public var kind: String {
         switch self {
@@ -54,6 +56,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case .configuration: return "configuration"
         case .approval: return "approval"
         case .git: return "git"
+        case .classification: return "classification"
         }
     }
 
@@ -72,6 +75,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case "configuration": self = .configuration(try Configuration(from: decoder))
         case "approval": self = .approval(try Approval(from: decoder))
         case "git": self = .git(try GitActivity(from: decoder))
+        case "classification": self = .classification(try DerivedClassification(from: decoder))
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown event kind '\(kind)'"))
         }
@@ -89,6 +93,21 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case .configuration(let value): try value.encode(to: encoder)
         case .approval(let value): try value.encode(to: encoder)
         case .git(let value): try value.encode(to: encoder)
+        case .classification(let value): try value.encode(to: encoder)
+        }
+    }
+
+    /// Derived classification (stashing, docs/security.md): what an approved (or break-glass, or
+    /// `mode: never`) write filled from classified columns is personal data of the same category
+    /// from then on. Table, column and category names only: nothing here names a data subject.
+    public struct DerivedClassification: Sendable, Codable, Equatable {
+        /// The statement (of this session) whose write derived it.
+        public var statementID: Int
+        /// Each table with the columns it gained (or its category when the whole table is).
+        public var tables: [DataClassification.Table]
+        public init(statementID: Int, tables: [DataClassification.Table]) {
+            self.statementID = statementID
+            self.tables = tables
         }
     }
 

@@ -15,6 +15,8 @@ extension LedgerEntryEnvelope {
         case approval(Approval)
         /// A Git request: commit authorship and messages are sealed, everything else is clear.
         case git(Git)
+        /// Derived classification names tables, columns and categories only: all clear.
+        case classification(EventPayload.DerivedClassification)
 
         public var kind: String {
             switch self {
@@ -26,6 +28,7 @@ extension LedgerEntryEnvelope {
             case .configuration: return "configuration"
             case .approval: return "approval"
             case .git: return "git"
+            case .classification: return "classification"
             }
         }
     }

@@ -41,7 +41,8 @@ extension LedgerEntryEnvelope {
         switch payload {
         case .statement where sealed == nil: throw LedgerEntryError.missingField("sealed")
         case .git(let git) where sealed == nil && !git.commits.isEmpty: throw LedgerEntryError.missingField("sealed")
-        case .sessionEnd where sealed != nil, .erasure where sealed != nil, .configuration where sealed != nil:
+        case .sessionEnd where sealed != nil, .erasure where sealed != nil, .configuration where sealed != nil,
+             .classification where sealed != nil:
             throw LedgerEntryError.unexpectedField("sealed")
         default: break
         }
@@ -83,6 +84,18 @@ extension LedgerEntryEnvelope {
         case "configuration":
             return .configuration(EventPayload.Configuration(path: try fields.string("path"), sha256: try fields.string("sha256"),
                                                              connections: try readStrings("connections", &fields)))
+        case "classification":
+            return .classification(EventPayload.DerivedClassification(
+                statementID: try fields.integer("statementID"),
+                tables: try fields.objects("tables") { table in
+                    var relation = try table.object("relation")
+                    let name = try readRelation(&relation)
+                    try relation.finish()
+                    let columns = try table.objects("columns") { column in (try column.string("name"), try column.string("category")) }
+                    // Duplicates (or any order but the writer's) fail the canonical check below.
+                    return DataClassification.Table(relation: name, category: try table.optionalString("category"),
+                                                    columns: Dictionary(columns, uniquingKeysWith: { first, _ in first }))
+                }))
         default:
             throw LedgerEntryError.invalidValue("kind")
         }

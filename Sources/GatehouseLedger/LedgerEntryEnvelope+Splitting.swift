@@ -18,6 +18,8 @@ extension LedgerEntryEnvelope {
             payload = .erasure(value)
         case .configuration(let value):
             payload = .configuration(value)
+        case .classification(let value):
+            payload = .classification(value)
         case .approval(let value):
             sealed.purpose = value.purpose
             sealed.statement = value.statement
@@ -67,6 +69,8 @@ extension LedgerEntryEnvelope {
             eventPayload = .erasure(value)
         case .configuration(let value):
             eventPayload = .configuration(value)
+        case .classification(let value):
+            eventPayload = .classification(value)
         case .approval(let value):
             eventPayload = .approval(value.joined(purpose: sealed.purpose, statement: sealed.statement, comment: sealed.comment))
         case .git(let value):

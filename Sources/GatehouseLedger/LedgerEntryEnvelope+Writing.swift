@@ -102,8 +102,41 @@ extension LedgerEntryEnvelope {
             writer.string(value.path)
             writer.key("sha256")
             writer.string(value.sha256)
+        case .classification(let value):
+            try Self.write(value, into: &writer)
         }
         writer.endObject()
+    }
+
+    /// The members of a derived classification (inside its braces): each table's columns as
+    /// `{"category", "name"}` objects sorted by name.
+    private static func write(_ derived: EventPayload.DerivedClassification, into writer: inout CanonicalJSONWriter) throws {
+        writer.key("statementID")
+        try writer.integer(derived.statementID)
+        writer.key("tables")
+        writer.beginArray()
+        for table in derived.tables {
+            writer.beginObject()
+            if let category = table.category {
+                writer.key("category")
+                writer.string(category)
+            }
+            writer.key("columns")
+            writer.beginArray()
+            for (name, category) in table.columns.sorted(by: { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }) {
+                writer.beginObject()
+                writer.key("category")
+                writer.string(category)
+                writer.key("name")
+                writer.string(name)
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.key("relation")
+            write(table.relation, into: &writer)
+            writer.endObject()
+        }
+        writer.endArray()
     }
 
     /// The members of an approval payload (inside its braces), in key order.

@@ -86,7 +86,7 @@ public final class PostgresGateway: Sendable {
         configuration: GatehouseConfiguration, masking: [String: MaskingSettings], validator: TokenValidator,
         recorder: EventRecorder, analyzer: StatementAnalyzer, serverTLS: NIOSSLContext?,
         approvals: ApprovalBroker = ApprovalBroker(), approvalURL: @escaping @Sendable (String) -> String = { "/approvals/\($0)" },
-        notificationKinds: [String] = [], logger: Logger
+        notificationKinds: [String] = [], derivedClassification: [String: DataClassification] = [:], logger: Logger
     ) throws {
         var connections: [String: Connection] = [:]
         for connection in configuration.connections {
@@ -113,7 +113,8 @@ public final class PostgresGateway: Sendable {
                 classification: connection.personalData,
                 masking: settings,
                 connector: connector,
-                catalog: UpstreamCatalogCache(connector: connector, analyzer: analyzer, logger: logger),
+                catalog: UpstreamCatalogCache(connector: connector, analyzer: analyzer,
+                                              derived: derivedClassification[connection.name] ?? DataClassification(), logger: logger),
                 approval: connection.approval,
                 approvedRole: connection.personalData.isEmpty ? nil : connection.upstream.approvedRole,
                 acceptsRisk: connection.upstream.acceptedRisk != nil)
@@ -128,6 +129,11 @@ public final class PostgresGateway: Sendable {
         self.notificationKinds = notificationKinds
         self.listener = configuration.postgresListener
         self.logger = logger
+    }
+
+    /// What approved writes classified on a connection (since before this start too).
+    public func derivedClassification(of connection: String) -> DataClassification {
+        connections[connection]?.catalog.current.derived ?? DataClassification()
     }
 
     /// Whether a token may arrive without TLS: only on a loopback listener that allows it.

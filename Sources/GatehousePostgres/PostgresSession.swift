@@ -320,7 +320,7 @@ final class PostgresSession {
             case .success:
                 if analyses.contains(where: { $0.kind == .ddl || !$0.analysable }) { ranDDL = true }
                 markIfNotifyingPersonalData(analyses)
-                deriveClassification(analyses)
+                deriveClassification(analyses, statementIDs: Self.statementIDs(events))
                 if analyses.contains(where: Self.mayRedefinePreparedStatements) {
                     extended.preparedStatementsChangedBySQL()
                     responses.router.preparedStatementsChangedBySQL()
@@ -506,17 +506,23 @@ final class PostgresSession {
         return analysis.unanalysable(because: "reads session settings, which a statement of this session filled from personal data")
     }
 
-    /// What this statement copies out of classified columns is personal data where it lands,
-    /// for every session of the connection from the next statement on.
-    private func deriveClassification(_ analyses: [StatementAnalysis]) {
-        let fills = analyses.flatMap(\.fills)
-        guard !fills.isEmpty, !connection.classification.isEmpty else { return }
+    /// What a statement copies out of classified columns is personal data where it lands, for
+    /// every session of the connection from the next statement on, and after a restart: the
+    /// derivation is a ledger entry of its own (`classification`), read back at start.
+    private func deriveClassification(_ analyses: [StatementAnalysis], statementIDs: [Int]) {
+        guard !connection.classification.isEmpty else { return }
         let views = catalog.views
-        let tables = ClassificationDerivation.derive(fills, classification: connection.effectiveClassification(catalog),
-                                                     baseColumns: { views.baseColumns(of: $0) })
-        guard !tables.isEmpty else { return }
-        logger.info("classification derived from a write", metadata: ["tables": "\(tables.map(\.relation.description))"])
-        adopt(connection.catalog.derive(tables))
+        var derived: [GatehouseEvent] = []
+        for (analysis, statementID) in zip(analyses, statementIDs) where !analysis.fills.isEmpty {
+            let tables = ClassificationDerivation.derive(analysis.fills, classification: connection.effectiveClassification(catalog),
+                                                         baseColumns: { views.baseColumns(of: $0) })
+            guard !tables.isEmpty else { continue }
+            logger.info("classification derived from a write", metadata: ["tables": "\(tables.map(\.relation.description))"])
+            adopt(connection.catalog.derive(tables))
+            derived.append(event(.classification(.init(statementID: statementID, tables: tables))))
+        }
+        // With the statement's outcome: the copy is classified in memory at once, whatever the ledger does.
+        pendingOutcomes.append(contentsOf: derived)
     }
 
     /// A statement that read personal data and can notify makes this backend's notifications

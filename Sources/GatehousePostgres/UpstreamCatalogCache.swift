@@ -81,7 +81,9 @@ final class UpstreamCatalogCache: Sendable {
     private let analyzer: StatementAnalyzer
     private let logger: Logger
 
-    init(connector: UpstreamConnector, analyzer: StatementAnalyzer, logger: Logger) {
+    /// `derived`: what the ledger says approved writes classified before this start.
+    init(connector: UpstreamConnector, analyzer: StatementAnalyzer, derived: DataClassification = DataClassification(), logger: Logger) {
+        state.withLockedValue { $0.catalog.derived = derived }
         self.connector = connector
         self.analyzer = analyzer
         self.logger = logger

@@ -12,14 +12,18 @@ public struct LedgerAppendEntry: Sendable {
     public var time: Date?
     /// Stored in the same transaction as the entry, so no committed entry lacks its key.
     public var newDataKey: LedgerNewDataKey?
+    /// The entry derives classification: indexed in `derived_classifications`, so the gateway
+    /// reads every such entry back when it starts.
+    public var derivesClassification: Bool
 
     public init(bytes: [UInt8], subjects: [SubjectReference] = [], sessionID: String? = nil, time: Date? = nil,
-                newDataKey: LedgerNewDataKey? = nil) {
+                newDataKey: LedgerNewDataKey? = nil, derivesClassification: Bool = false) {
         self.bytes = bytes
         self.subjects = subjects
         self.sessionID = sessionID
         self.time = time
         self.newDataKey = newDataKey
+        self.derivesClassification = derivesClassification
     }
 }
 

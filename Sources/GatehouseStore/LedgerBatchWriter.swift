@@ -16,6 +16,7 @@ enum LedgerBatchWriter {
         let insertNode = try db.cachedStatement(sql: LedgerSchema.insertNode)
         let insertSubject = try db.cachedStatement(sql: LedgerSchema.insertSubject)
         let insertDataKey = try db.cachedStatement(sql: LedgerSchema.insertDataKey)
+        let insertDerived = try db.cachedStatement(sql: LedgerSchema.insertDerivedClassification)
         var appends: [LedgerAppend] = []
         appends.reserveCapacity(calls.count)
         for call in calls {
@@ -27,6 +28,7 @@ enum LedgerBatchWriter {
                 for subject in entry.subjects {
                     try insertSubject.execute(arguments: [subject.digest, subject.kind, index])
                 }
+                if entry.derivesClassification { try insertDerived.execute(arguments: [index]) }
                 try frontier.append(leafHash: entry.leafHash) { node, hash in
                     guard node.level > 0 else { return }
                     try insertNode.execute(arguments: [node.level, Int64(node.index), Data(hash.bytes)])

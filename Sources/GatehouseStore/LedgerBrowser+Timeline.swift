@@ -88,6 +88,14 @@ private struct TimelineDescriber {
             add("sha256", configuration.sha256)
             add("connections", configuration.connections.joined(separator: ", "))
             return "configuration loaded from \(configuration.path)"
+        case .classification(let derived):
+            let tables = derived.tables.map { table in
+                table.category.map { "\(table.relation) (whole table: \($0))" }
+                    ?? "\(table.relation) (" + table.columns.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
+            }
+            add("statement", String(derived.statementID))
+            add("classified", tables.joined(separator: "; "))
+            return "classification derived by statement \(derived.statementID): \(derived.tables.map(\.relation.description).joined(separator: ", "))"
         }
     }
 

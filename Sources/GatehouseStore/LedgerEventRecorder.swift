@@ -35,8 +35,10 @@ public final class LedgerEventRecorder: EventRecorder, @unchecked Sendable {
                     if let unconfirmed, offeredKeys.insert(unconfirmed.keyID).inserted { newDataKey = unconfirmed }
                     return key
                 }
+                var derives = false
+                if case .classification = event.payload { derives = true }
                 entries.append(LedgerAppendEntry(bytes: bytes, subjects: Self.subjects(of: event), sessionID: event.sessionID,
-                                                 time: event.time, newDataKey: newDataKey))
+                                                 time: event.time, newDataKey: newDataKey, derivesClassification: derives))
             }
         } catch {
             return completion(.failure(RecordingError("an event could not be encoded for the ledger: \(error)")))

@@ -10,6 +10,7 @@ struct LedgerPendingEntry: Sendable {
     let sessionID: String?
     let time: String?
     let newDataKey: LedgerNewDataKey?
+    let derivesClassification: Bool
 
     init(_ entry: LedgerAppendEntry) {
         bytes = entry.bytes
@@ -18,5 +19,6 @@ struct LedgerPendingEntry: Sendable {
         sessionID = entry.sessionID
         time = entry.time.flatMap(UTCTimestamp.string(from:))
         newDataKey = entry.newDataKey
+        derivesClassification = entry.derivesClassification
     }
 }

@@ -42,12 +42,16 @@ enum LedgerSchema {
           idx INTEGER NOT NULL              -- the entry (entries.idx) that touched the subject
         );
         CREATE INDEX IF NOT EXISTS subjects_digest ON subjects(digest, idx);
+        CREATE TABLE IF NOT EXISTS derived_classifications (
+          idx INTEGER PRIMARY KEY           -- an entry (entries.idx) of kind `classification`: read back at every start
+        );
         """
 
     static let insertEntry = "INSERT INTO entries (idx, leaf_hash, entry, session_id, time) VALUES (?, ?, ?, ?, ?)"
     static let insertDataKey = "INSERT INTO data_keys (key_id, wrapped, connection, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key_id) DO NOTHING"
     static let insertNode = "INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)"
     static let insertSubject = "INSERT INTO subjects (digest, kind, idx) VALUES (?, ?, ?)"
+    static let insertDerivedClassification = "INSERT INTO derived_classifications (idx) VALUES (?)"
 
     static func create(in db: Database) throws {
         try db.execute(sql: createStatements)

@@ -37,6 +37,16 @@ extension SQLiteLedgerStore {
         }
     }
 
+    /// Every entry of kind `classification` (derived classification), by increasing index.
+    public func derivedClassificationEntries() throws -> [LedgerStoredEntry] {
+        let size = try leafCount
+        return try readDatabase { db in
+            let indexes = try Int64.fetchAll(db, sql: "SELECT idx FROM derived_classifications WHERE idx < ? ORDER BY idx",
+                                             arguments: [Int64(size)])
+            return try indexes.flatMap { try Self.fetchEntries(UInt64($0)..<UInt64($0 + 1), in: db) }
+        }
+    }
+
     /// The indexes of the session's entries, in order.
     public func entryIndexes(sessionID: String) throws -> [UInt64] {
         try indexes(where: "session_id = ?", [sessionID])

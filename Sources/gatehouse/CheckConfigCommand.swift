@@ -1,5 +1,8 @@
 import ArgumentParser
+import Foundation
 import GatehouseConfig
+import GatehouseCore
+import Logging
 import GatehousePostgres
 import NIOPosix
 
@@ -22,6 +25,7 @@ struct CheckConfigCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try loadConfiguration(file)
         print(configuration.renderedSummary())
+        printDerivedClassification(configuration)
         // Secrets are resolved too, so a missing environment variable is caught here, not at the first client.
         var problems: [String] = []
         for connection in configuration.connections {
@@ -68,6 +72,30 @@ struct CheckConfigCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         print("\(file): OK")
+    }
+}
+
+extension CheckConfigCommand {
+    /// What approved writes classified so far, from the ledger (when it exists): the gateway
+    /// treats it as configured classification (docs/security.md, stashing).
+    func printDerivedClassification(_ configuration: GatehouseConfiguration) {
+        guard FileManager.default.fileExists(atPath: configuration.ledgerDatabasePath) else { return }
+        let derived: [String: DataClassification]
+        do {
+            derived = try LedgerSetup.derivedClassification(LedgerSetup.openStore(configuration, logger: Logger(label: "gatehouse")))
+        } catch {
+            print("Derived classification: cannot be read from the ledger: \(error)")
+            return
+        }
+        print("Derived classification (from the ledger: copies approved writes made)")
+        let lines = configuration.connections.flatMap { connection -> [String] in
+            (derived[connection.name]?.tables ?? []).map { table in
+                let columns = table.category.map { "whole table: \($0)" }
+                    ?? table.columns.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+                return "  \(connection.name): \(table.relation) (\(columns))"
+            }
+        }
+        print(lines.isEmpty ? "  none" : lines.joined(separator: "\n"))
     }
 }
 

@@ -69,13 +69,16 @@ struct GatewayRuntime {
         let postgresTLS = try configuration.postgresListener.tls.map { try NIOSSLContext(configuration: serverTLSConfiguration($0)) }
         let masking = try MaskingSetup.settings(for: configuration)
         let approvals = try ApprovalSetup(configuration: configuration, logger: logger)
+        let derived = try LedgerSetup.derivedClassification(ledger)
         let gateway = try PostgresGateway(configuration: configuration, masking: masking, validator: validator, recorder: recorder,
                                           analyzer: StatementAnalyzer(), serverTLS: postgresTLS, approvals: approvals.broker,
-                                          approvalURL: approvals.url, notificationKinds: approvals.notificationKinds, logger: logger)
+                                          approvalURL: approvals.url, notificationKinds: approvals.notificationKinds,
+                                          derivedClassification: derived, logger: logger)
         try await checkUpstreamRoles(group: group)
         let api = approvals.api(validator: validator)
         let ui = try WebUISetup.make(configuration, approvals: approvals, api: api, devIssuer: devIssuer, ledger: ledger,
-                                     recorder: recorder, httpClient: httpClient, logger: logger)
+                                     recorder: recorder, httpClient: httpClient,
+                                     derivedClassification: { gateway.derivedClassification(of: $0) }, logger: logger)
         let git = try gitClient.flatMap { try GitSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0,
                                                                      approvals: approvals) }
         let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,

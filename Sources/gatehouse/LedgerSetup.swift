@@ -23,6 +23,17 @@ enum LedgerSetup {
         }
     }
 
+    /// What approved writes classified before this start, per connection (the ledger's
+    /// `classification` entries). An entry that cannot be read stops the start: without it a
+    /// copy of personal data would be read as unclassified.
+    static func derivedClassification(_ store: SQLiteLedgerStore) throws -> [String: DataClassification] {
+        do {
+            return try LedgerDerivedClassification.load(from: store)
+        } catch {
+            throw ValidationFailure("the ledger's derived classification cannot be read: \(error)")
+        }
+    }
+
     /// The recorder the gateway writes through.
     static func recorder(_ configuration: GatehouseConfiguration, store: SQLiteLedgerStore,
                          environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LedgerEventRecorder {

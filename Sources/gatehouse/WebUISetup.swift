@@ -14,17 +14,20 @@ import Logging
 enum WebUISetup {
     static func make(
         _ configuration: GatehouseConfiguration, approvals: ApprovalSetup, api: ApprovalAPI, devIssuer: DevIssuer?,
-        ledger: SQLiteLedgerStore, recorder: any EventRecorder, httpClient: HTTPClient, logger: Logger
+        ledger: SQLiteLedgerStore, recorder: any EventRecorder, httpClient: HTTPClient,
+        derivedClassification: @escaping @Sendable (String) -> DataClassification, logger: Logger
     ) throws -> WebUI {
         let publicURL = configuration.publicBaseURL
         let callbackURL = publicURL + WebUI.basePath + "/callback"
         let login = try loginProvider(configuration, devIssuer: devIssuer, callbackURL: callbackURL, httpClient: httpClient, logger: logger)
         let roles = UIRoleRules(approverGroups: configuration.approverGroups,
                                 auditorGroups: configuration.web.auditorGroups, adminGroups: configuration.web.adminGroups)
-        return WebUI(publicBaseURL: publicURL, login: login, roles: roles, approvals: api,
-                     evidence: try evidence(configuration, ledger: ledger),
-                     connections: configuration.connections.map(connection) + configuration.gitConnections.map(connection),
-                     sessionLifetime: TimeInterval(configuration.web.sessionMinutes * 60), recorder: recorder)
+        var ui = WebUI(publicBaseURL: publicURL, login: login, roles: roles, approvals: api,
+                       evidence: try evidence(configuration, ledger: ledger),
+                       connections: configuration.connections.map(connection) + configuration.gitConnections.map(connection),
+                       sessionLifetime: TimeInterval(configuration.web.sessionMinutes * 60), recorder: recorder)
+        ui.derivedClassification = { classifiedTables(derivedClassification($0)) }
+        return ui
     }
 
     /// The UI's OIDC client: `web.login` names one of `identity.issuers`; without it the dev
@@ -96,10 +99,14 @@ enum WebUISetup {
             name: connection.name, kind: connection.type.rawValue, upstream: "\(upstream.host):\(upstream.port)/\(upstream.database)",
             allowedGroups: connection.allowedGroups,
             details: approvalDetails(connection.approval),
-            classified: connection.personalData.tables.map { table in
-                UIConnection.ClassifiedTable(relation: table.relation.description, category: table.category,
-                                             columns: table.columns.sorted { $0.key < $1.key }.map { (name: $0.key, category: $0.value) })
-            })
+            classified: classifiedTables(connection.personalData))
+    }
+
+    private static func classifiedTables(_ classification: DataClassification) -> [UIConnection.ClassifiedTable] {
+        classification.tables.map { table in
+            UIConnection.ClassifiedTable(relation: table.relation.description, category: table.category,
+                                         columns: table.columns.sorted { $0.key < $1.key }.map { (name: $0.key, category: $0.value) })
+        }
     }
 
     /// A connection's approval rules, as the Connections page lists them (both kinds).

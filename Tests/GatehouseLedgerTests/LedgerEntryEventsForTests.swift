@@ -79,6 +79,12 @@ enum LedgerEntryEventsForTests {
     static let erasure = GatehouseEvent(time: time, sessionID: "erasure-1", connection: nil, principal: nil,
                                         payload: .erasure(.init(scope: "subject", sessions: ["s-1", "s-2"], reason: "DSAR-2026-17",
                                                                 requestedBy: "dpo")))
+    static let derivedClassification = event(.classification(.init(statementID: 4, tables: [
+        DataClassification.Table(relation: RelationName(schema: "public", name: "gh_stash"), category: nil,
+                                 columns: ["contact": "contact", "Zoë": "name", "a b": "name"]),
+        DataClassification.Table(relation: RelationName(schema: "pg_temp", name: "scratch"), category: "financial", columns: [:]),
+    ])))
+
     static let configuration = GatehouseEvent(time: time, sessionID: "gateway-1", connection: nil, principal: nil,
                                               payload: .configuration(.init(path: "/etc/gatehouse/gatehouse.yaml",
                                                                             sha256: String(repeating: "0f", count: 32),
@@ -120,6 +126,7 @@ enum LedgerEntryEventsForTests {
         "erasure": erasure, "configuration": configuration, "approvalRequested": approvalRequested,
         "approvalApproved": approvalApproved, "approvalNotified": approvalNotified,
         "gitApprovalRequested": gitApprovalRequested, "gitGrantUsed": gitGrantUsed,
+        "derivedClassification": derivedClassification,
     ]
     static let names = byName.keys.sorted()
 

@@ -25,6 +25,24 @@ import Testing
         members["payload"] = .object(payload)
     }
 
+    @Test func aDerivedClassificationIsAllClearAndItsColumnsHaveOneOrder() throws {
+        let bytes = try LedgerEntryCodec.encode(Events.derivedClassification, sealingWith: Events.key)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(!text.contains("\"sealed\""))
+        // Sorted by the names' UTF-8 bytes: capitals first.
+        #expect(text.contains(#""columns":[{"category":"name","name":"Zoë"},{"category":"name","name":"a b"},{"category":"contact","name":"contact"}]"#))
+        let reversed = try edited(Events.derivedClassification) { members in
+            payload(&members) { payload in
+                guard case .array(var tables) = payload["tables"], case .object(var first) = tables[0],
+                      case .array(let columns) = first["columns"] else { return }
+                first["columns"] = .array(columns.reversed())
+                tables[0] = .object(first)
+                payload["tables"] = .array(tables)
+            }
+        }
+        #expect(throws: LedgerEntryError.invalidValue("(entry)")) { try LedgerEntryCodec.decode(reversed) }
+    }
+
     @Test func theUneditedEntryDecodes() throws {
         #expect(try LedgerEntryCodec.decode(try sessionEnd { _ in }, dataKey: nil) == .event(Events.sessionEnd))
     }

@@ -302,7 +302,10 @@ private enum UI {
         let shop = UIConnection(name: "shop", kind: "postgres", upstream: "db:5432/shop", allowedGroups: ["engineers"],
                                 details: [.init("Approval", "personal-data")],
                                 classified: [.init(relation: "public.customers", category: nil, columns: [(name: "email", category: "contact")])])
-        let (ui, _) = UI.fixture(requests: [], connections: [shop, git])
+        var (ui, _) = UI.fixture(requests: [], connections: [shop, git])
+        ui.derivedClassification = { name in
+            name == "shop" ? [.init(relation: "public.gh_stash", category: nil, columns: [(name: "contact", category: "contact")])] : []
+        }
         try await UI.application(ui).test(.router) { client in
             let eve = try #require(try await UI.signIn(client, code: "eve-code", returnTo: "/ui"))
             let (status, page) = try await UI.page(client, "/ui/connections", session: eve.session)
@@ -310,6 +313,12 @@ private enum UI {
             #expect(page.contains("<dt>Push to branches</dt><dd>agent/*</dd>") && page.contains("https://dev.azure.com/contoso"))
             #expect(page.contains("<dt>Approval</dt><dd>personal-data</dd>") && page.contains("<li><code>email</code>: contact</li>"))
             #expect(page.contains("No personal data is classified on this connection."))  // the Git connection
+            // What approved writes classified since, shown once, under its connection.
+            let derived = try #require(page.range(of: "<h3>Derived from approved writes</h3>"))
+            #expect(page[derived.upperBound...].contains("<code>public.gh_stash</code>"))
+            #expect(page.components(separatedBy: "Derived from approved writes").count == 2)
+            #expect(page.range(of: "<h2 id=\"c-shop\">")!.lowerBound < derived.lowerBound
+                && derived.lowerBound < page.range(of: "<h2 id=\"c-code\">")!.lowerBound)
         }
     }
 

@@ -192,6 +192,30 @@ def test_a_security_definer_function_the_login_role_may_call_fails_the_check(gw,
         upstream.server.psql("DROP FUNCTION public.gh_definer()", "shop")
 
 
+def test_a_derived_classification_is_a_ledger_entry_that_outlives_a_restart(gw, admin):
+    # An approved copy into a new table (the approved role may create it here).
+    admin.execute(f"GRANT CREATE ON SCHEMA public TO {APPROVED}")
+    before = gw.events.last_seq()
+    try:
+        with session(gw, incident=True) as incident:
+            simple(incident, "CREATE TABLE gh_kept AS SELECT id, email AS contact FROM customers")
+        events = gw.events.wait_for(lambda ev: any(e.kind == "classification" for e in ev), before)
+        derived = [e.payload for e in events if e.kind == "classification"]
+        assert [t["relation"] for t in derived[0]["tables"]] == [{"name": "gh_kept", "schema": "public"}], derived
+        assert derived[0]["tables"][0]["columns"] == [{"category": "contact", "name": "contact"}]
+        gw.stop()
+        gw.start()  # the same ledger: the copy is still personal data
+        with session(gw, incident=False) as agent:
+            with pytest.raises(RuntimeError) as held:
+                simple(agent, "SELECT contact FROM gh_kept")
+            assert "classified table public.gh_kept" in str(held.value)
+        env = dict(os.environ, **gw.env)
+        checked = subprocess.run([binary(), "check-config", gw.config_path], capture_output=True, text=True, timeout=60, env=env)
+        assert "shop_approval: public.gh_kept (contact: contact)" in checked.stdout, checked.stdout + checked.stderr
+    finally:
+        admin.execute(f"DROP TABLE IF EXISTS gh_kept; REVOKE CREATE ON SCHEMA public FROM {APPROVED}")
+
+
 def test_serve_and_check_config_refuse_a_role_that_reads_classified_data(gw, upstream, tmp_path):
     # The same configuration, but logging in as a role that owns what it needs (no risk accepted).
     text = open(gw.config_path).read().replace(f'"{LOGIN}"', f'"{ledger.LEDGER_ROLE}"').replace(

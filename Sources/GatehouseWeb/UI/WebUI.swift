@@ -23,6 +23,8 @@ public struct WebUI: Sendable {
     public var approvals: ApprovalAPI
     public var evidence: UIEvidence?
     public var connections: [UIConnection]
+    /// What approved writes classified on a connection so far (derived classification, live).
+    public var derivedClassification: @Sendable (String) -> [UIConnection.ClassifiedTable] = { _ in [] }
     /// Sign-ins, accepted and refused, are authentication events in the ledger; a sign-in that
     /// cannot be recorded does not happen (nil only in tests of the pages themselves).
     public var recorder: (any EventRecorder)?
