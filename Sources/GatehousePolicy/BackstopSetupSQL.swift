@@ -47,7 +47,7 @@ public struct BackstopSetupSQL: Sendable {
         for schema in schemas {
             let name = Self.identifier(schema)
             lines += [
-                "-- Schema \(schema)",
+                "-- Schema \(schema): no role creates objects in it through PUBLIC (PostgreSQL 15's default for public).",
                 "REVOKE CREATE ON SCHEMA \(name) FROM PUBLIC, \(login);",
                 "GRANT USAGE ON SCHEMA \(name) TO \(login), \(approved);",
                 "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \(name) TO \(approved);",

@@ -81,8 +81,10 @@ extension CheckConfigCommand {
     func printDerivedClassification(_ configuration: GatehouseConfiguration) {
         guard FileManager.default.fileExists(atPath: configuration.ledgerDatabasePath) else { return }
         let derived: [String: DataClassification]
+        var quiet = Logger(label: "gatehouse")
+        quiet.logLevel = .warning
         do {
-            derived = try LedgerSetup.derivedClassification(LedgerSetup.openStore(configuration, logger: Logger(label: "gatehouse")))
+            derived = try LedgerSetup.derivedClassification(LedgerSetup.openStore(configuration, logger: quiet))
         } catch {
             print("Derived classification: cannot be read from the ledger: \(error)")
             return
