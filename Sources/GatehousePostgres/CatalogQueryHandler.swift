@@ -18,10 +18,8 @@ final class CatalogQueryHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        var body = ByteBuffer()
-        body.writeNullTerminatedString(sql)
         var out = context.channel.allocator.buffer(capacity: sql.utf8.count + 8)
-        PostgresFrame(type: FrontendMessage.queryType, body: body).write(into: &out)
+        FrontendMessage.query(sql).write(into: &out)
         context.writeAndFlush(wrapOutboundOut(out), promise: nil)
     }
 

@@ -21,7 +21,7 @@ struct UpstreamCatalog: Sendable {
     var generation = 0
     /// Tables and columns that approved writes filled from classified data
     /// (`ClassificationDerivation`): personal data in their own right, for every session of the
-    /// connection, until the gateway restarts.
+    /// connection; kept across loads, and across restarts through the ledger.
     var derived = DataClassification()
     /// What the role the gateway logs in as may do (the database backstop's premise).
     var role = UpstreamRoleReport()

@@ -183,4 +183,44 @@ public enum FrontendMessage {
     public static func terminate() -> PostgresFrame {
         PostgresFrame(type: terminateType, body: ByteBuffer())
     }
+
+    /// A simple Query the gateway sends itself.
+    public static func query(_ sql: String) -> PostgresFrame {
+        var body = ByteBuffer()
+        body.writeNullTerminatedString(sql)
+        return PostgresFrame(type: queryType, body: body)
+    }
+
+    /// The server's answers to `namedStatement` when nothing fails.
+    public static let namedStatementAnswers = 5
+
+    /// One statement of the gateway's own inside a client's extended-protocol batch, without
+    /// touching the client's unnamed statement or portal: Parse, Bind, Execute under `name`, then
+    /// Close of the portal and of the statement, then Flush so the answers come at once. The
+    /// server answers ParseComplete, BindComplete, CommandComplete and two CloseCompletes, or an error.
+    public static func namedStatement(_ sql: String, name: String) -> [PostgresFrame] {
+        var parse = ByteBuffer()
+        parse.writeNullTerminatedString(name)
+        parse.writeNullTerminatedString(sql)
+        parse.writeInteger(Int16(0))
+        var bind = ByteBuffer()
+        bind.writeNullTerminatedString(name)
+        bind.writeNullTerminatedString(name)
+        bind.writeInteger(Int16(0))
+        bind.writeInteger(Int16(0))
+        bind.writeInteger(Int16(0))
+        var execute = ByteBuffer()
+        execute.writeNullTerminatedString(name)
+        execute.writeInteger(Int32(0))
+        func close(_ kind: Unicode.Scalar) -> PostgresFrame {
+            var body = ByteBuffer()
+            body.writeInteger(UInt8(ascii: kind))
+            body.writeNullTerminatedString(name)
+            return PostgresFrame(type: closeType, body: body)
+        }
+        return [PostgresFrame(type: parseType, body: parse), PostgresFrame(type: bindType, body: bind),
+                PostgresFrame(type: executeType, body: execute), close("P"), close("S"), flush()]
+    }
+
+    public static func flush() -> PostgresFrame { PostgresFrame(type: flushType, body: ByteBuffer()) }
 }

@@ -1,5 +1,3 @@
-import NIOCore
-
 /// Which role the upstream session runs statements as, under the database backstop: statements
 /// that may reach personal data (and were let through: approved, granted, break-glass) run as
 /// the connection's approved role, everything else as the login role, which cannot read
@@ -70,47 +68,4 @@ public struct RoleSwitching: Sendable {
     public mutating func ready(idle: Bool) {
         if idle, current == .login { approvedInTransaction = false }
     }
-}
-
-extension FrontendMessage {
-    /// A simple Query the gateway sends itself.
-    public static func query(_ sql: String) -> PostgresFrame {
-        var body = ByteBuffer()
-        body.writeNullTerminatedString(sql)
-        return PostgresFrame(type: queryType, body: body)
-    }
-
-    /// The server's answers to `namedStatement` when nothing fails.
-    public static let namedStatementAnswers = 5
-
-    /// One statement of the gateway's own inside a client's extended-protocol batch, without
-    /// touching the client's unnamed statement or portal: Parse, Bind, Execute under `name`, then
-    /// Close of the portal and of the statement, then Flush so the answers come at once. The
-    /// server answers ParseComplete, BindComplete, CommandComplete and two CloseCompletes, or an error.
-    public static func namedStatement(_ sql: String, name: String) -> [PostgresFrame] {
-        var parse = ByteBuffer()
-        parse.writeNullTerminatedString(name)
-        parse.writeNullTerminatedString(sql)
-        parse.writeInteger(Int16(0))
-        var bind = ByteBuffer()
-        bind.writeNullTerminatedString(name)
-        bind.writeNullTerminatedString(name)
-        bind.writeInteger(Int16(0))
-        bind.writeInteger(Int16(0))
-        bind.writeInteger(Int16(0))
-        var execute = ByteBuffer()
-        execute.writeNullTerminatedString(name)
-        execute.writeInteger(Int32(0))
-        func close(_ kind: Character) -> PostgresFrame {
-            var body = ByteBuffer()
-            body.writeInteger(UInt8(ascii: kind.unicodeScalars.first!))
-            body.writeNullTerminatedString(name)
-            return PostgresFrame(type: closeType, body: body)
-        }
-        return [PostgresFrame(type: parseType, body: parse), PostgresFrame(type: bindType, body: bind),
-                PostgresFrame(type: executeType, body: execute), close("P"), close("S"),
-                PostgresFrame(type: flushType, body: ByteBuffer())]
-    }
-
-    public static func flush() -> PostgresFrame { PostgresFrame(type: flushType, body: ByteBuffer()) }
 }

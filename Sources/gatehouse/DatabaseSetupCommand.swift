@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import GatehouseConfig
 import GatehousePolicy
 import GatehousePostgres
@@ -55,13 +54,12 @@ struct DatabaseSetupCommand: AsyncParsableCommand {
             printError("db-setup --apply needs --admin-user")
             throw ExitCode(1)
         }
-        var password: String?
-        if let variable = adminPasswordEnv {
-            guard let value = ProcessInfo.processInfo.environment[variable] else {
-                printError("environment variable \(variable) (--admin-password-env) is not set")
-                throw ExitCode(1)
-            }
-            password = value
+        let password: String?
+        do {
+            password = try adminPasswordEnv.map { try SecretSource.environment($0).resolve() }
+        } catch {
+            printError("--admin-password-env: \(error)")
+            throw ExitCode(1)
         }
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         do {
