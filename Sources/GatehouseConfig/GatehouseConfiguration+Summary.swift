@@ -124,7 +124,8 @@ extension GatehouseConfiguration {
             "    upstream: \(endpoint(upstream.host, upstream.port)), database \(upstream.database), user \(upstream.user), \(tls)",
             "    password: \(upstream.password.map { "from \($0)" } ?? "none (trust authentication)")",
             "    allowed groups: \(connection.allowedGroups.joined(separator: ", "))",
-            "    personal data: \(tables.count) table(s) classified (\(wholeTables) as a whole), \(columns) column(s)",
+            "    personal data: \(tables.count) table(s) classified (\(wholeTables) as a whole), \(columns) column(s)"
+                + (connection.personalData.subjectKeys.isEmpty ? "" : ", \(connection.personalData.subjectKeys.count) subject key(s)"),
             "    approval: \(describe(connection.approval))",
         ]
         if !connection.personalData.isEmpty {

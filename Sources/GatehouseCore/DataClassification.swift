@@ -22,11 +22,44 @@ public struct DataClassification: Sendable, Codable, Hashable {
         }
     }
 
+    /// A column whose value says which data subject a row is about (`subject_key`): its values
+    /// are indexed as the response's subjects wherever they go out as stored, so that an access
+    /// request finds a person's rows even where nothing of theirs was masked.
+    public struct SubjectKey: Sendable, Codable, Hashable {
+        /// The table holding the column, schema-qualified.
+        public var relation: RelationName
+        public var column: String
+        /// The table whose subjects the values identify (itself, or the one a foreign key such
+        /// as `orders.customer_id` points to), schema-qualified.
+        public var subjects: RelationName
+
+        public init(relation: RelationName, column: String, subjects: RelationName? = nil) {
+            self.relation = RelationName(schema: relation.effectiveSchema, name: relation.name)
+            self.column = column
+            let subjects = subjects ?? relation
+            self.subjects = RelationName(schema: subjects.effectiveSchema, name: subjects.name)
+        }
+    }
+
     public var tables: [Table]
+    /// Subject keys; a table may have one without being classified (it holds no value that needs
+    /// masking, but its rows are about people).
+    public var subjectKeys: [SubjectKey]
 
-    public init(tables: [Table] = []) { self.tables = tables }
+    public init(tables: [Table] = [], subjectKeys: [SubjectKey] = []) {
+        self.tables = tables
+        self.subjectKeys = subjectKeys
+    }
 
+    /// No table holds personal data to mask or hold for (subject keys alone do not make one).
     public var isEmpty: Bool { tables.isEmpty }
+
+    /// The subject key a base-table column is, if any.
+    public func subjectKey(of column: ColumnReference) -> SubjectKey? {
+        guard let relation = column.relation else { return nil }
+        let qualified = RelationName(schema: relation.effectiveSchema, name: relation.name)
+        return subjectKeys.first { $0.relation == qualified && $0.column == column.column }
+    }
 
     /// The classification entry of a relation, if it is classified at all. A name a statement
     /// left unqualified is found through the session's search path, which a session, role or

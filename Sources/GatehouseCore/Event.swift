@@ -274,8 +274,8 @@ public enum EventPayload: Sendable, Codable, Equatable {
         public var durationMicroseconds: Int
         /// Values masked in the response (rows, COPY data, errors and notices).
         public var maskedValues: Int?
-        /// Data subjects whose identifiers the response held (masked before the client saw them),
-        /// at most `SubjectReference.limitPerEvent`; `subjectsTruncated` says when there were more.
+        /// Data subjects whose identifiers the response held (masked before the client saw them,
+        /// or subject keys, which go out as they are), at most `SubjectReference.limitPerEvent`; `subjectsTruncated` says when there were more.
         public var subjects: [SubjectReference]?
         public var subjectsTruncated: Bool?
         public init(statementID: Int, status: Status, commandTag: String?, rows: Int?, errorCode: String?, durationMicroseconds: Int,

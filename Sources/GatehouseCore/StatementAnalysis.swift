@@ -81,10 +81,13 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
     public var copy: CopyOptions?
     /// Functions the statement calls by name, as written (`upper`, `pg_catalog.upper`). A
     /// built-in's name calls the built-in only while the database defines no other function
-    /// of that name that the search path can reach; the catalog decides (`UserDefinedRoutines`).
+    /// of that name that the search path can reach; the catalog decides (`RoutineCatalog`).
     public var functions: [String]
     /// Operators the statement uses by name, as written (`+`, `~~`, `public.===`); the same holds.
     public var operators: [String]
+    /// Types the statement casts to by name, as written (`email_address`, `app.money`): a domain's
+    /// check constraint or a user-defined cast runs code wherever a value becomes that type.
+    public var types: [String]
     /// Columns the statement stores values into, each with the columns its values derive from
     /// (`INSERT ... SELECT`, `UPDATE ... SET`, `CREATE TABLE ... AS`, `SELECT ... INTO`); a `*`
     /// column stands for any column of the relation. What a write copies out of classified
@@ -105,7 +108,7 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
         text: String, kind: StatementKind, reads: [RelationName] = [], writes: [RelationName] = [],
         columns: [ColumnReference] = [], outputs: [OutputColumn] = [], analysable: Bool = true,
         limitation: String? = nil, copy: CopyOptions? = nil, functions: [String] = [], operators: [String] = [],
-        forbidden: String? = nil, cursor: CursorReference? = nil, createsOrDrops: [RelationName] = [],
+        types: [String] = [], forbidden: String? = nil, cursor: CursorReference? = nil, createsOrDrops: [RelationName] = [],
         fills: [FilledColumn] = []
     ) {
         self.text = text
@@ -119,6 +122,7 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
         self.copy = copy
         self.functions = functions
         self.operators = operators
+        self.types = types
         self.forbidden = forbidden
         self.cursor = cursor
         self.createsOrDrops = createsOrDrops

@@ -6,7 +6,7 @@ public struct DetectorSet: Sendable {
     let builtin: BuiltinScanner
 
     public init(
-        kinds: Set<IdentifierKind> = Set(IdentifierKind.allCases).subtracting([.custom]),
+        kinds: Set<IdentifierKind> = Set(IdentifierKind.detectable),
         customPatterns: [CustomPattern] = [],
         dictionaries: [TermDictionary] = []
     ) {

@@ -1,5 +1,5 @@
 /// The kinds of personal identifier the built-in detectors recognise, plus `custom` for configured
-/// patterns and dictionaries.
+/// patterns and dictionaries and `subject-key` for the keys of data subjects' rows.
 public enum IdentifierKind: String, Sendable, Codable, CaseIterable, Hashable {
     case email
     case paymentCard = "payment-card"
@@ -13,6 +13,12 @@ public enum IdentifierKind: String, Sendable, Codable, CaseIterable, Hashable {
     /// Spanish DNI and NIE.
     case spanishDNI = "es-dni"
     case custom
+    /// A row's data-subject key (`personal_data[].subject_key`): never detected or masked, only
+    /// indexed, so that `audit subject --key` finds a person's rows even where nothing was masked.
+    case subjectKey = "subject-key"
+
+    /// The kinds the built-in detectors find (configurable under `masking.detectors`).
+    public static let detectable = allCases.filter { $0 != .custom && $0 != .subjectKey }
 
     /// The type label used by the redact strategy (`[EMAIL]`), so an agent still understands the shape.
     public var label: String {
@@ -27,6 +33,7 @@ public enum IdentifierKind: String, Sendable, Codable, CaseIterable, Hashable {
         case .dutchBSN: return "BSN"
         case .spanishDNI: return "DNI"
         case .custom: return "REDACTED"
+        case .subjectKey: return "KEY"
         }
     }
 }

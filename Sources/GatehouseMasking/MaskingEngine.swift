@@ -92,6 +92,14 @@ public struct MaskingEngine: Sendable {
         return MaskResult(output: output, hits: hits.hits)
     }
 
+    /// The subject hit of a row's data-subject key (`subjectKeyText`), or nil when the engine
+    /// collects no subjects. The value itself is not changed: keys are indexed, not masked.
+    public func subjectKeyHit(relation: String, key: String) -> SubjectHit? {
+        guard collectsSubjects else { return nil }
+        let normalised = normalisedIdentifier(Array(subjectKeyText(relation: relation, key: key).utf8), kind: .subjectKey)
+        return SubjectHit(kind: .subjectKey, digest: hexString(subjectHash.mac(normalised)))
+    }
+
     public func maskClassifiedValue(_ bytes: [UInt8], category: String) -> MaskResult {
         bytes.withUnsafeBytes { maskClassifiedValue($0, category: category) }
     }

@@ -22,10 +22,18 @@ public struct ResultColumnMask: Sendable, Equatable {
     /// 0 text, 1 binary.
     public var format: Int16
     public var mask: ColumnMask
+    /// Set when the column is a data-subject key as it is stored (`subject_key`): the relation
+    /// (`public.customers`) whose subjects its values identify. Each value is indexed as a
+    /// subject of the response, whatever `mask` does with it.
+    public var subjectKeyOf: String?
 
-    public init(typeOID: UInt32, format: Int16, mask: ColumnMask) {
+    public init(typeOID: UInt32, format: Int16, mask: ColumnMask, subjectKeyOf: String? = nil) {
         self.typeOID = typeOID
         self.format = format
         self.mask = mask
+        self.subjectKeyOf = subjectKeyOf
     }
+
+    /// Whether a value of the column needs any work: masking, or indexing as a subject key.
+    var needsWork: Bool { mask != .none || subjectKeyOf != nil }
 }

@@ -19,7 +19,8 @@ import NIOCore
 public struct CopyRowMasker: Sendable {
     public let options: CopyOptions
     public let columns: [ResultColumnMask]
-    /// False when every column is `.none`: `mask` would return nil without reading the row.
+    /// False when every column is `.none` and none is a subject key: `mask` would return nil
+    /// without reading the row.
     public let needsWork: Bool
     private let values: PostgresValueMasker
     private let families: [PostgresTypeFamily]
@@ -38,7 +39,7 @@ public struct CopyRowMasker: Sendable {
         self.columns = columns
         self.values = PostgresValueMasker(engine: engine)
         self.families = columns.map { PostgresTypeFamily(oid: $0.typeOID) }
-        self.needsWork = columns.contains { $0.mask != .none }
+        self.needsWork = columns.contains(where: \.needsWork)
         csv = options.format == .csv
         func byte(_ text: String?, _ fallback: UInt8, _ name: String) throws -> UInt8 {
             guard let text else { return fallback }
@@ -60,8 +61,9 @@ public struct CopyRowMasker: Sendable {
     }
 
     /// Appends the masked row (the CopyData *body*) to `output` and returns what was masked;
-    /// returns nil, writing nothing, when no field changed or `isHeader` (forward the original
-    /// message). Throws `PostgresMaskingError` on a malformed row or a field count that differs
+    /// returns nil, writing nothing, when no field changed and no subject key was seen, or
+    /// `isHeader` (forward the original message). As for `DataRowMasker`, stats with
+    /// `valuesMasked` 0 mean nothing was written but subject keys were seen. Throws `PostgresMaskingError` on a malformed row or a field count that differs
     /// from the columns; `output` is then left as it was.
     public func mask(row: ByteBuffer, isHeader: Bool = false, into output: inout ByteBuffer) throws -> DataRowMaskStats? {
         guard needsWork, !isHeader else { return nil }
@@ -103,22 +105,27 @@ public struct CopyRowMasker: Sendable {
                 throw PostgresMaskingError(.copyRow, "more fields than the \(columns.count) columns")
             }
             let plan = columns[column]
-            if case .none = plan.mask { return }
+            guard plan.needsWork else { return }
             let raw = UnsafeRawBufferPointer(rebasing: row[fieldStart..<fieldEnd])
             if !sawQuote && raw.elementsEqual(null) { return }   // NULL stays NULL
-            let result: MaskedValue
-            if sawQuote || sawBackslash {
+            let decoded = sawQuote || sawBackslash
+            if decoded {
                 scratch.removeAll(keepingCapacity: true)
                 if csv {
                     CopyCSVCodec.decode(raw, quote: quote, escape: escape, into: &scratch)
                 } else {
                     try CopyTextCodec.decode(raw, into: &scratch)
                 }
-                result = try scratch.withUnsafeBytes {
-                    try values.mask($0, family: families[column], binary: false, mask: plan.mask, hits: &hits)
-                }
-            } else {
-                result = try values.mask(raw, family: families[column], binary: false, mask: plan.mask, hits: &hits)
+            }
+            func field<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+                decoded ? try scratch.withUnsafeBytes(body) : try body(raw)
+            }
+            if plan.subjectKeyOf != nil {
+                field { SubjectKeyValue.index($0, column: plan, binary: false, engine: values.engine, hits: &hits) }
+            }
+            if case .none = plan.mask { return }
+            let result = try field {
+                try values.mask($0, family: families[column], binary: false, mask: plan.mask, hits: &hits)
             }
             encoded.removeAll(keepingCapacity: true)
             switch result {
@@ -179,7 +186,7 @@ public struct CopyRowMasker: Sendable {
         guard column == columns.count else {
             throw PostgresMaskingError(.copyRow, "\(column) fields where the COPY has \(columns.count) columns")
         }
-        guard masked > 0 else { return nil }
+        guard masked > 0 else { return hits.hits.isEmpty ? nil : DataRowMaskStats(valuesMasked: 0, hits: hits.hits) }
         output.writeBytes(UnsafeRawBufferPointer(rebasing: row[copied...]))
         return DataRowMaskStats(valuesMasked: masked, hits: hits.hits)
     }

@@ -9,8 +9,8 @@ import NIOCore
 /// nothing to mask costs a scan and no copy, and the caller forwards the original message.
 public struct DataRowMasker: Sendable {
     public let columns: [ResultColumnMask]
-    /// False when every column is `.none`: the caller need not call `mask` at all (it would
-    /// return nil without reading the row).
+    /// False when every column is `.none` and none is a subject key: the caller need not call
+    /// `mask` at all (it would return nil without reading the row).
     public let needsWork: Bool
     private let values: PostgresValueMasker
     private let families: [PostgresTypeFamily]
@@ -19,11 +19,13 @@ public struct DataRowMasker: Sendable {
         self.columns = columns
         self.values = PostgresValueMasker(engine: engine)
         self.families = columns.map { PostgresTypeFamily(oid: $0.typeOID) }
-        self.needsWork = columns.contains { $0.mask != .none }
+        self.needsWork = columns.contains(where: \.needsWork)
     }
 
     /// Appends the masked DataRow *body* to `output` and returns what was masked; returns nil,
-    /// writing nothing, when no value changed (forward the original message).
+    /// writing nothing, when no value changed and no subject key was seen. When a key was seen
+    /// but no value changed, the stats have `valuesMasked` 0 and nothing was written: forward
+    /// the original message and keep the hits.
     ///
     /// Throws `PostgresMaskingError` when the column count differs from the description, the
     /// body is truncated or has trailing bytes, or a value is malformed; `output` is then left
@@ -54,9 +56,9 @@ public struct DataRowMasker: Sendable {
             output.moveWriterIndex(to: start)
             throw error
         }
-        guard let stats else {
+        guard let stats, stats.valuesMasked > 0 else {
             output.moveWriterIndex(to: start)
-            return nil
+            return stats
         }
         output.setInteger(Int32(output.writerIndex - lengthIndex), at: lengthIndex)
         return stats
@@ -84,6 +86,9 @@ public struct DataRowMasker: Sendable {
             let value = UnsafeRawBufferPointer(rebasing: row[i..<(i + length)])
             i += length
             let plan = columns[column]
+            if plan.subjectKeyOf != nil {
+                SubjectKeyValue.index(value, column: plan, binary: plan.format != 0, engine: values.engine, hits: &hits)
+            }
             if case .none = plan.mask { continue }
             let result = try values.mask(value, family: families[column], binary: plan.format != 0, mask: plan.mask, hits: &hits)
             if case .unchanged = result { continue }
@@ -100,7 +105,7 @@ public struct DataRowMasker: Sendable {
             copied = i
         }
         guard i == row.count else { throw PostgresMaskingError(.dataRow, "unexpected bytes after the last column") }
-        guard masked > 0 else { return nil }
+        guard masked > 0 else { return hits.hits.isEmpty ? nil : DataRowMaskStats(valuesMasked: 0, hits: hits.hits) }
         output.writeBytes(UnsafeRawBufferPointer(rebasing: row[copied...]))
         return DataRowMaskStats(valuesMasked: masked, hits: hits.hits)
     }
@@ -110,7 +115,7 @@ public struct DataRowMasker: Sendable {
 public struct DataRowMaskStats: Sendable, Equatable {
     /// Values replaced or turned into NULL.
     public var valuesMasked: Int
-    /// Distinct subjects masked, in order of first appearance.
+    /// Distinct subjects masked or indexed (subject keys), in order of first appearance.
     public var hits: [SubjectHit]
 
     public init(valuesMasked: Int, hits: [SubjectHit]) {

@@ -122,6 +122,7 @@ public struct ResponseMasker: Sendable {
             frame.write(into: &out)
             return
         }
+        if stats.valuesMasked == 0 { frame.write(into: &out) }  // only subject keys seen
         summary.add(values: stats.valuesMasked, hits: stats.hits)
     }
 
@@ -130,9 +131,12 @@ public struct ResponseMasker: Sendable {
         copyRows = 0
         copy = nil
         guard case .copy(let options, let masks) = router.copyOut(columnCount: response.columnFormats.count),
-              masks.contains(where: { $0.mask != .none })
+              masks.contains(where: \.needsWork)
         else { return }
         if response.format != 0 || options.format == .binary {
+            // Subject keys alone are not indexed in binary COPY (docs/evidence.md); values that
+            // need masking make it refused.
+            guard masks.contains(where: { $0.mask != .none }) else { return }
             throw PostgresMaskingError(.copyRow, "binary COPY of columns that need masking is not supported; use text or csv format")
         }
         copy = try CopyRowMasker(engine: engine(), options: options, columns: masks)
@@ -167,9 +171,11 @@ public struct ResponseMasker: Sendable {
         out.writeInteger(Int32(0))
         // HEADER (csv, and text since PostgreSQL 15): the first line names the columns.
         let isHeader = copyRows == 1 && copy.options.header
-        guard let stats = try copy.mask(row: frame.body, isHeader: isHeader, into: &out) else {
+        let stats = try copy.mask(row: frame.body, isHeader: isHeader, into: &out)
+        guard let stats, stats.valuesMasked > 0 else {
             out.moveWriterIndex(to: start)
             frame.write(into: &out)
+            if let stats { summary.add(values: 0, hits: stats.hits) }  // only subject keys seen
             return
         }
         out.setInteger(Int32(out.writerIndex - lengthIndex), at: lengthIndex)
@@ -215,10 +221,11 @@ public struct ResponseMaskingSummary: Sendable {
     /// More subjects than an event keeps: the rest need not be computed.
     var isFull: Bool { hits.hits.count > SubjectReference.limitPerEvent }
 
-    /// Sets the masking fields of an outcome (left nil when nothing was masked).
+    /// Sets the masking fields of an outcome (left nil when nothing was masked and no subject
+    /// key was seen).
     public func apply(to outcome: inout EventPayload.Outcome) {
-        guard maskedValues > 0 else { return }
-        outcome.maskedValues = maskedValues
+        guard maskedValues > 0 || !hits.hits.isEmpty else { return }
+        if maskedValues > 0 { outcome.maskedValues = maskedValues }
         outcome.subjects = hits.hits.isEmpty ? nil : hits.references
         if hits.hits.count > SubjectReference.limitPerEvent { outcome.subjectsTruncated = true }
     }

@@ -36,28 +36,24 @@ public struct ResultMaskPlanner: Sendable {
     public func masks(for fields: [ResultField], analysis: StatementAnalysis?) -> [ResultColumnMask] {
         var aligned: [OutputColumn]?? = .none
         return fields.enumerated().map { index, field in
-            let sources: [ColumnReference]
-            if let column = catalog.column(tableOID: field.tableOID, attributeNumber: field.attributeNumber) {
-                // A table column whose value the statement itself wrote (`UPDATE ... SET notes =
-                // full_name RETURNING notes`) derives from what was written too.
-                if aligned == nil { aligned = .some(alignedOutputs(analysis, count: fields.count)) }
-                let written = aligned!.flatMap { index < $0.count ? $0[index].sources : nil }?
-                    .filter { !Self.sameColumn($0, column) } ?? []
-                if written.isEmpty, let fields = directJSONFields(column, typeOID: field.typeOID) {
-                    return ResultColumnMask(typeOID: field.typeOID, format: field.format, mask: .jsonFields(fields))
-                }
-                sources = [column] + written
-            } else {
-                if aligned == nil { aligned = .some(alignedOutputs(analysis, count: fields.count)) }
-                if let outputs = aligned!, index < outputs.count {
-                    sources = outputs[index].sources
-                } else {
-                    return ResultColumnMask(typeOID: field.typeOID, format: field.format,
-                                            mask: Self.trimmed(fallbackMask(analysis), typeOID: field.typeOID))
-                }
+            if aligned == nil { aligned = .some(alignedOutputs(analysis, count: fields.count)) }
+            let output = aligned!.flatMap { index < $0.count ? $0[index] : nil }
+            guard let column = catalog.column(tableOID: field.tableOID, attributeNumber: field.attributeNumber) else {
+                let derived = output.map { mask(sources: $0.sources, typeOID: field.typeOID) } ?? fallbackMask(analysis)
+                return ResultColumnMask(typeOID: field.typeOID, format: field.format, mask: Self.trimmed(derived, typeOID: field.typeOID))
             }
+            // A table column whose value the statement itself wrote (`UPDATE ... SET notes =
+            // full_name RETURNING notes`) derives from what was written too.
+            let written = output?.sources.filter { !Self.sameColumn($0, column) } ?? []
+            // PostgreSQL names the table column only for a plain reference: the value is the
+            // stored one, so a subject key's value identifies its subject.
+            let keyOf = written.isEmpty ? subjectKeyOf(column) : nil
+            if written.isEmpty, let fields = directJSONFields(column, typeOID: field.typeOID) {
+                return ResultColumnMask(typeOID: field.typeOID, format: field.format, mask: .jsonFields(fields), subjectKeyOf: keyOf)
+            }
+            let stored = mask(sources: [column] + written, typeOID: field.typeOID)
             return ResultColumnMask(typeOID: field.typeOID, format: field.format,
-                                    mask: Self.trimmed(mask(sources: sources, typeOID: field.typeOID), typeOID: field.typeOID))
+                                    mask: Self.trimmed(stored, typeOID: field.typeOID), subjectKeyOf: keyOf)
         }
     }
 
@@ -70,11 +66,13 @@ public struct ResultMaskPlanner: Sendable {
         return outputs.map { output in
             let type = output.sources.count == 1 ? typeOID(of: output.sources[0]) : 0
             // A column copied as it is (`COPY t`, `COPY (SELECT col ...)`).
-            if output.sources.count == 1, output.sources[0].column == output.name,
-               let fields = directJSONFields(output.sources[0], typeOID: type) {
-                return ResultColumnMask(typeOID: type, format: 0, mask: .jsonFields(fields))
+            let asStored = output.sources.count == 1 && output.sources[0].column == output.name
+            let keyOf = asStored ? subjectKeyOf(output.sources[0]) : nil
+            if asStored, let fields = directJSONFields(output.sources[0], typeOID: type) {
+                return ResultColumnMask(typeOID: type, format: 0, mask: .jsonFields(fields), subjectKeyOf: keyOf)
             }
-            return ResultColumnMask(typeOID: type, format: 0, mask: Self.trimmed(mask(sources: output.sources, typeOID: type), typeOID: type))
+            return ResultColumnMask(typeOID: type, format: 0, mask: Self.trimmed(mask(sources: output.sources, typeOID: type), typeOID: type),
+                                    subjectKeyOf: keyOf)
         }
     }
 
@@ -87,6 +85,14 @@ public struct ResultMaskPlanner: Sendable {
         return paths.sorted { $0.key < $1.key }.compactMap { path, category in
             (try? JSONPath(path)).map { JSONField(path: $0, category: category) }
         }
+    }
+
+    /// The subjects (`public.customers`) whose keys a column holds as stored, when it is a
+    /// subject key (views followed to one base column).
+    private func subjectKeyOf(_ column: ColumnReference) -> String? {
+        let base = baseColumns(column)
+        guard base.count == 1, let key = classification.subjectKey(of: base[0]) else { return nil }
+        return key.subjects.description
     }
 
     /// A column as the statement named it and the base columns behind it: a view classified in

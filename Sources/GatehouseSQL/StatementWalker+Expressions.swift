@@ -32,6 +32,9 @@ extension StatementWalker {
         case _ where Self.queryNodeTypes.contains(type):
             return statement(type: type, fields: fields, parent: scope).flatMap(\.sources)
         case "TypeCast":
+            if let name = fields["typeName"]?["names"]?.nameList, !name.isEmpty {
+                types.append(name.joined(separator: "."))
+            }
             return fields["arg"].map { lineage(of: $0, in: scope) } ?? []
         case "A_Indirection":
             return indirection(fields, in: scope)

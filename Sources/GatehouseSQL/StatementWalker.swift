@@ -13,6 +13,8 @@ final class StatementWalker {
     /// what else the database defines under it (see `StatementAnalysis.functions`).
     var functions = UniqueList<String>()
     var operators = UniqueList<String>()
+    /// Types cast to by name, as written (see `StatementAnalysis.types`).
+    var types = UniqueList<String>()
     /// Set when the statement must never reach the server (`StatementAnalysis.forbidden`).
     var forbidden: String?
     var cursor: CursorReference?
@@ -44,7 +46,7 @@ final class StatementWalker {
             columns: walker.columns.elements, outputs: outputs,
             analysable: walker.limitations.isEmpty,
             limitation: walker.limitations.isEmpty ? nil : walker.limitations.elements.joined(separator: "; "),
-            copy: walker.copyOptions, functions: walker.functions.elements, operators: walker.operators.elements,
+            copy: walker.copyOptions, functions: walker.functions.elements, operators: walker.operators.elements, types: walker.types.elements,
             forbidden: walker.forbidden, cursor: walker.cursor,
             createsOrDrops: walker.createsOrDrops.elements, fills: walker.fills)
     }

@@ -141,6 +141,7 @@ struct DemoCommand: AsyncParsableCommand {
             allowed_groups: [engineers]
             personal_data:
               - table: public.customers
+                subject_key: id
                 columns:
                   full_name: name
                   email: contact
@@ -150,7 +151,10 @@ struct DemoCommand: AsyncParsableCommand {
                   iban: financial
                   birth_date: demographic
                   notes: free-text
+              - table: public.orders
+                subject_key: {column: customer_id, of: public.customers}
               - table: public.support_tickets
+                subject_key: {column: customer_id, of: public.customers}
                 columns:
                   subject: free-text
                   body: free-text

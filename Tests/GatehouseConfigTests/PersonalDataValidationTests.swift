@@ -15,7 +15,39 @@ import Testing
     @Test func entryNeedsColumnsOrCategory() {
         fixture.expectError(
             withPersonalData("      - table: public.customers\n      - table: orders\n"), line: 14, column: 9,
-            keyPath: "connections[0].personal_data[0]", problem: "needs 'columns' or 'category' (or both)")
+            keyPath: "connections[0].personal_data[0]", problem: "needs 'columns', 'category' or 'subject_key'")
+    }
+
+    @Test func subjectKeysNameTheColumnAndWhoseSubjectsItIdentifies() throws {
+        let yaml = withPersonalData("""
+                  - table: customers
+                    subject_key: id
+                    columns: {email: contact}
+                  - table: sales.orders
+                    subject_key: {column: Customer_ID, of: customers}
+
+            """)
+        let personalData = try fixture.parse(yaml).connections[0].personalData
+        // A subject key alone does not classify the table: nothing in it is masked or held for.
+        #expect(personalData.tables.map(\.relation) == [RelationName(schema: "public", name: "customers")])
+        #expect(personalData.subjectKeys == [
+            .init(relation: RelationName(schema: "public", name: "customers"), column: "id"),
+            .init(relation: RelationName(schema: "sales", name: "orders"), column: "customer_id",
+                  subjects: RelationName(schema: "public", name: "customers")),
+        ])
+    }
+
+    @Test func subjectKeysAreChecked() {
+        fixture.expectError(
+            withPersonalData("      - table: orders\n        subject_key: {column: customer_id, of: 'a.b.c'}\n"),
+            line: 15, column: 44, keyPath: "connections[0].personal_data[0].subject_key.of",
+            problem: "'a.b.c' is not a table name (write schema.table or table)")
+        fixture.expectError(
+            withPersonalData("      - table: orders\n        subject_key: {of: customers}\n"),
+            line: 15, column: 9, keyPath: "connections[0].personal_data[0].subject_key", problem: "'column' is required")
+        fixture.expectError(
+            withPersonalData("      - table: orders\n        subject_key: {column: id, table: customers}\n"),
+            line: 15, column: 35, keyPath: "connections[0].personal_data[0].subject_key.table", problem: "unknown key")
     }
 
     @Test func columnsAndCategoryMayBeCombined() throws {

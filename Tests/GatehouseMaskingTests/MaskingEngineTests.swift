@@ -128,7 +128,7 @@ import Testing
 
     @Test func labels() {
         #expect(IdentifierKind.allCases.map(\.label)
-            == ["EMAIL", "CARD", "IBAN", "SSN", "PHONE", "IP", "IP", "TAX-ID", "BSN", "DNI", "REDACTED"])
+            == ["EMAIL", "CARD", "IBAN", "SSN", "PHONE", "IP", "IP", "TAX-ID", "BSN", "DNI", "REDACTED", "KEY"])
     }
 }
 

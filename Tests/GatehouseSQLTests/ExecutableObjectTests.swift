@@ -110,6 +110,9 @@ struct RoutineCatalogTests {
     let catalog = RoutineCatalog(rows: [
         ["routine", "function", "public", "upper"], ["routine", "function", "public", "leak"],
         ["routine", "operator", "public", "+"], ["routine", "operator", "app", "==="],
+        ["routine", "type", "public", "checked_email"], ["routine", "type", "app", "box"],
+        ["routine", "typed-relation", "public", "boxes"], ["routine", "typed-relation", "pg_temp_3", "scratch"],
+        ["routine", "triggered-relation", "public", "audited"],
         ["public", "view", "definition"],  // another query's row
     ])
     let columns: [RelationName: [String]] = [RelationName(schema: "public", name: "products"): ["id", "name", "price"]]
@@ -138,6 +141,44 @@ struct RoutineCatalogTests {
         #expect(!check("SELECT p.leak FROM products p").analysable)
         #expect(!check("SELECT (p).leak FROM products p").analysable)
         #expect(check("SELECT p.name FROM products p").analysable)
+    }
+
+    @Test func aCastToATypeThatRunsCodeIsNotAnalysable() {
+        let result = check("SELECT 'x'::checked_email")
+        #expect(!result.analysable)
+        #expect(result.limitation?.contains("casts to checked_email (defined in public)") == true)
+        #expect(!check("SELECT CAST(name AS app.box) FROM products").analysable)
+        #expect(!check("SELECT ARRAY['a']::checked_email[]").analysable)
+        #expect(!check("SELECT ROW(1)::boxes").analysable)  // a relation's row type
+        // Another schema's type of the same name, and types that run no user code, pass.
+        #expect(check("SELECT CAST(name AS public.box) FROM products").analysable)
+        #expect(check("SELECT id::text, price::numeric(10, 2) FROM products").analysable)
+    }
+
+    @Test func aRelationWithAColumnOfSuchATypeIsNotAnalysable() {
+        // `box::text` names only a built-in type: the cast's function runs because of the column.
+        let result = check("SELECT b::text FROM boxes b")
+        #expect(!result.analysable)
+        #expect(result.limitation?.contains("boxes (in public) has a column of a type whose values run user-defined code") == true)
+        #expect(!check("INSERT INTO public.boxes VALUES (ROW(1))").analysable)
+        #expect(!check("SELECT * FROM pg_temp.scratch").analysable)
+        #expect(!check("SELECT * FROM scratch").analysable)
+        #expect(check("SELECT * FROM app.boxes").analysable)
+    }
+
+    @Test func writingARelationWithTriggersOrRulesIsNotAnalysable() {
+        let result = check("INSERT INTO audited VALUES (1)")
+        #expect(!result.analysable)
+        #expect(result.limitation?.contains("writing audited (in public) runs its triggers or rules") == true)
+        #expect(!check("UPDATE public.audited SET id = 2").analysable)
+        #expect(!check("WITH moved AS (DELETE FROM audited RETURNING id) SELECT * FROM moved").analysable)
+        #expect(check("SELECT * FROM audited").analysable)
+        #expect(check("INSERT INTO app.audited VALUES (1)").analysable)
+    }
+
+    @Test func theAnalysisListsTheTypesAStatementCastsTo() {
+        #expect(analysis("SELECT 'x'::checked_email, CAST(1 AS app.box), text 'y'").types == ["checked_email", "app.box", "text"])
+        #expect(analysis("SELECT 1::int").types == ["pg_catalog.int4"])
     }
 
     @Test func anEmptyCatalogChangesNothing() {

@@ -35,6 +35,23 @@ ATTACK_OBJECTS = """
     CREATE FUNCTION public.gh_plus(products, integer) RETURNS text LANGUAGE sql
         AS $$ SELECT email FROM public.customers WHERE id = $1.id + $2 $$;
     CREATE OPERATOR public.+ (LEFTARG = products, RIGHTARG = integer, FUNCTION = public.gh_plus);
+    CREATE FUNCTION public.gh_check(text) RETURNS boolean LANGUAGE plpgsql
+        AS $$ BEGIN RAISE EXCEPTION 'gh: %', (SELECT string_agg(email, ',') FROM public.customers); END $$;
+    CREATE DOMAIN public.gh_checked AS text CHECK (public.gh_check(VALUE));
+    CREATE TYPE public.gh_box AS (id integer);
+    CREATE FUNCTION public.gh_unbox(public.gh_box) RETURNS text LANGUAGE sql
+        AS $$ SELECT email FROM public.customers WHERE id = $1.id $$;
+    CREATE CAST (public.gh_box AS text) WITH FUNCTION public.gh_unbox(public.gh_box);
+    CREATE TABLE public.gh_boxes AS SELECT ROW(id)::public.gh_box AS box FROM public.customers;
+    GRANT SELECT ON public.gh_boxes TO gh_ledger;
+    CREATE TABLE public.gh_inbox (id integer);
+    INSERT INTO public.gh_inbox VALUES (1);
+    CREATE FUNCTION public.gh_on_insert() RETURNS trigger LANGUAGE plpgsql
+        AS $$ BEGIN RAISE EXCEPTION 'gh: %', (SELECT string_agg(email, ',') FROM public.customers); END $$;
+    CREATE TRIGGER gh_on_insert BEFORE INSERT ON public.gh_inbox FOR EACH ROW EXECUTE FUNCTION public.gh_on_insert();
+    CREATE RULE gh_on_update AS ON UPDATE TO public.gh_inbox DO ALSO SELECT email FROM public.customers;
+    CREATE RULE gh_on_delete AS ON DELETE TO public.gh_inbox DO ALSO SELECT full_name FROM public.customers;
+    GRANT SELECT, INSERT, UPDATE, DELETE ON public.gh_inbox TO gh_ledger;
     CREATE VIEW public.gh_catalogue AS SELECT p.name, public.gh_leak(p) AS note FROM public.products p;
     CREATE VIEW public.gh_shared AS SELECT name FROM public.products;
     CREATE SCHEMA gh_other;
@@ -50,6 +67,11 @@ DROP_ATTACK_OBJECTS = """
     DROP VIEW IF EXISTS public.gh_catalogue, public.gh_shared;
     DROP OPERATOR IF EXISTS public.+ (products, integer);
     DROP FUNCTION IF EXISTS public.upper(integer), public.gh_leak(products), public.gh_plus(products, integer);
+    DROP TABLE IF EXISTS public.gh_boxes, public.gh_inbox;
+    DROP FUNCTION IF EXISTS public.gh_on_insert();
+    DROP TYPE IF EXISTS public.gh_box CASCADE;  -- its cast and the cast's function
+    DROP DOMAIN IF EXISTS public.gh_checked;
+    DROP FUNCTION IF EXISTS public.gh_check(text);
     DROP SCHEMA IF EXISTS gh_other CASCADE;
     DROP TABLE IF EXISTS public.payroll, public.gh_stash, public.gh_notes2, public.gh_memo;
 """
@@ -268,6 +290,29 @@ def test_a_view_over_user_code_is_held(agent, direct, raw):
     assert_works_directly(direct, sql, raw)
     error = assert_stopped(agent, sql, raw)
     assert "gh_catalogue" in error.diag.message_primary
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT 'x'::gh_checked",                      # a domain's check constraint calls a function
+    "SELECT CAST(name AS public.gh_checked) FROM products",
+    "SELECT ROW(1)::gh_box::text",                 # a user-defined cast's function
+    "SELECT box::text FROM gh_boxes",              # the same cast, from a column of the type
+])
+def test_code_that_a_type_runs_is_held(agent, direct, raw, sql):
+    assert_works_directly(direct, sql, raw)
+    error = assert_stopped(agent, sql, raw)
+    assert "user-defined code" in error.diag.message_primary
+
+
+@pytest.mark.parametrize("sql", [
+    "INSERT INTO gh_inbox VALUES (2)",             # a trigger's function
+    "UPDATE gh_inbox SET id = id",                 # a rule's extra query
+    "DELETE FROM public.gh_inbox",
+])
+def test_code_that_a_write_sets_off_is_held(agent, direct, raw, sql):
+    assert_works_directly(direct, sql, raw)
+    error = assert_stopped(agent, sql, raw)
+    assert "runs its triggers or rules" in error.diag.message_primary
 
 
 @pytest.mark.parametrize("sql", [

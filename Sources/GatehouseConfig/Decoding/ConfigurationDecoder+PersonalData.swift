@@ -5,9 +5,10 @@ extension ConfigurationDecoder {
     func decodePersonalData(_ value: ConfigValue?) throws -> DataClassification {
         guard let value else { return DataClassification() }
         var tables: [DataClassification.Table] = []
+        var subjectKeys: [DataClassification.SubjectKey] = []
         var tableLines: [RelationName: Int] = [:]
         for item in try value.list() {
-            let entry = try item.mapping(allowedKeys: ["table", "columns", "category"])
+            let entry = try item.mapping(allowedKeys: ["table", "columns", "category", "subject_key"])
             let tableValue = try entry.required("table")
             let tableName = try tableValue.string()
             guard let relation = PostgresIdentifier.relation(tableName) else {
@@ -19,13 +20,39 @@ extension ConfigurationDecoder {
             tableLines[relation] = tableValue.mark?.line ?? 0
             let columns = try entry.optional("columns").map(decodeClassifiedColumns)
             let category = try entry.optional("category")?.nonEmptyString()
-            guard columns != nil || category != nil else {
-                throw item.error("needs 'columns' or 'category' (or both)")
+            let subjectKey = try entry.optional("subject_key").map { try decodeSubjectKey($0, of: relation) }
+            guard columns != nil || category != nil || subjectKey != nil else {
+                throw item.error("needs 'columns', 'category' or 'subject_key'")
             }
+            if let subjectKey { subjectKeys.append(subjectKey) }
+            guard columns != nil || category != nil else { continue }
             tables.append(DataClassification.Table(relation: relation, category: category, columns: columns?.categories ?? [:],
                                                    jsonFields: columns?.jsonFields ?? [:]))
         }
-        return DataClassification(tables: tables)
+        return DataClassification(tables: tables, subjectKeys: subjectKeys)
+    }
+
+    /// `subject_key: column`, or `subject_key: {column: c, of: schema.table}` for a column that
+    /// holds the key of another table's subjects (a foreign key).
+    private func decodeSubjectKey(_ value: ConfigValue, of relation: RelationName) throws -> DataClassification.SubjectKey {
+        func column(_ value: ConfigValue) throws -> String {
+            let text = try value.nonEmptyString()
+            guard let name = PostgresIdentifier.column(text) else { throw value.error("'\(text)' is not a column name") }
+            return name
+        }
+        guard case .mapping = value.node else {
+            return DataClassification.SubjectKey(relation: relation, column: try column(value))
+        }
+        let detail = try value.mapping(allowedKeys: ["column", "of"])
+        var subjects: RelationName?
+        if let ofValue = try detail.optional("of") {
+            let name = try ofValue.string()
+            guard let parsed = PostgresIdentifier.relation(name) else {
+                throw ofValue.error("'\(name)' is not a table name (write schema.table or table)")
+            }
+            subjects = parsed
+        }
+        return DataClassification.SubjectKey(relation: relation, column: try column(try detail.required("column")), subjects: subjects)
     }
 
     /// `column: category` pairs, or `column: {category: ..., json_fields: {path: category}}` for

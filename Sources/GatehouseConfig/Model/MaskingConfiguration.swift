@@ -9,7 +9,7 @@ import GatehouseMasking
 /// raw values.
 public struct MaskingConfiguration: Sendable, Equatable {
     /// The built-in detectors, in the engine's order (the order the documentation lists them).
-    public static let builtinDetectors = IdentifierKind.allCases.filter { $0 != .custom }.map(\.rawValue)
+    public static let builtinDetectors = IdentifierKind.detectable.map(\.rawValue)
     /// The kind custom patterns and dictionaries report; it may have a strategy but is not a detector.
     public static let customKind = IdentifierKind.custom.rawValue
     /// The keys `strategies` accepts: `default`, then every kind.

@@ -4,9 +4,9 @@ import GatehouseCore
 /// "quoted" names keep their case. Classifying `public.Customers` must match what the SQL
 /// analysis reports for `SELECT * FROM Customers` (`customers`), or the data would silently
 /// go unclassified.
-enum PostgresIdentifier {
+public enum PostgresIdentifier {
     /// `table` or `schema.table`; an unqualified name means `public`.
-    static func relation(_ text: String) -> RelationName? {
+    public static func relation(_ text: String) -> RelationName? {
         guard let parts = qualifiedNameParts(text) else { return nil }
         switch parts.count {
         case 1: return RelationName(schema: "public", name: parts[0])

@@ -30,7 +30,7 @@ enum PartialMask {
             return Array(firstGroup) + Array(":*".utf8)
         case .germanTaxID, .dutchBSN, .spanishDNI:
             return maskAlphanumerics(value, keepFirst: 0, keepLast: 2)
-        case .custom:
+        case .custom, .subjectKey:
             return firstCharacterAndStars(value)
         }
     }

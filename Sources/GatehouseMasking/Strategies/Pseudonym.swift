@@ -56,7 +56,7 @@ struct Pseudonym: Sendable {
             return Array(("2001:db8:" + groups.joined(separator: ":")).utf8)
         case .phone, .germanTaxID, .dutchBSN, .spanishDNI:
             return shaped(value, random)
-        case .custom:
+        case .custom, .subjectKey:
             let safeName = String(name.lowercased().unicodeScalars.map {
                 $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil) ? Character($0) : "_"
             })

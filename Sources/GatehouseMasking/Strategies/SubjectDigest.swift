@@ -21,7 +21,7 @@ func normalisedIdentifier(_ value: [UInt8], kind: IdentifierKind) -> [UInt8] {
         return IPv6Canonical.expand(trimmed) ?? trimmed.map(ASCII.lower)
     case .ipv4:
         return Array(trimmedASCIIWhitespace(value))
-    case .custom:
+    case .custom, .subjectKey:
         return Array(String(decoding: trimmedASCIIWhitespace(value), as: UTF8.self).lowercased().utf8)
     }
 }
@@ -36,8 +36,14 @@ func trimmedASCIIWhitespace(_ value: [UInt8]) -> ArraySlice<UInt8> {
 /// Hex HMAC-SHA256(key, normalised value): identifies a data subject in the ledger without
 /// storing the identifier. Normalisation: emails lower-cased and trimmed, numbers digits only,
 /// IBAN and DNI upper-case without separators, IPv6 expanded to eight lower-case groups,
-/// custom values trimmed and lower-cased.
+/// custom values and subject keys (`schema.table:key`, `subjectKeyText`) trimmed and lower-cased.
 public func subjectDigest(of value: String, kind: IdentifierKind, key: SymmetricKey) -> String {
     let mac = HMAC<SHA256>.authenticationCode(for: normalisedIdentifier(Array(value.utf8), kind: kind), using: key)
     return hexString(Array(mac))
+}
+
+/// What a subject key is hashed as: the relation whose subjects it identifies, a colon, the key
+/// as PostgreSQL prints it (`public.customers:42`), so equal keys of different tables differ.
+public func subjectKeyText(relation: String, key: String) -> String {
+    "\(relation):\(key)"
 }

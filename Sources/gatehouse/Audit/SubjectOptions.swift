@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import GatehouseConfig
+import GatehouseCore
 import GatehouseMasking
 
 /// Names a data subject by an identifier, as `audit subject` and `audit erase` take it. The
@@ -15,11 +16,14 @@ struct SubjectOptions: ParsableArguments {
     var iban: [String] = []
     @Option(help: "A payment card number.")
     var card: [String] = []
+    @Option(help: ArgumentHelp("A data-subject key: TABLE=VALUE, for a table with a subject_key in personal_data (its rows' key as PostgreSQL prints it).",
+                               valueName: "table=value"))
+    var key: [String] = []
     @Option(help: ArgumentHelp("Any identifier kind: KIND=VALUE, KIND one of \(IdentifierKind.allCases.map(\.rawValue).joined(separator: ", ")) (custom: classified values such as names).",
                                valueName: "kind=value"))
     var identifier: [String] = []
 
-    var isEmpty: Bool { email.isEmpty && phone.isEmpty && iban.isEmpty && card.isEmpty && identifier.isEmpty }
+    var isEmpty: Bool { email.isEmpty && phone.isEmpty && iban.isEmpty && card.isEmpty && key.isEmpty && identifier.isEmpty }
 
     /// Every identifier given, as (kind, value).
     func identifiers() throws -> [(kind: IdentifierKind, value: String)] {
@@ -30,6 +34,12 @@ struct SubjectOptions: ParsableArguments {
                 throw ValidationError("--identifier takes KIND=VALUE with KIND one of \(IdentifierKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             result.append((kind, String(item[item.index(after: equals)...])))
+        }
+        for item in key {
+            guard let equals = item.firstIndex(of: "="), let relation = PostgresIdentifier.relation(String(item[..<equals])) else {
+                throw ValidationError("--key takes TABLE=VALUE, TABLE a table name (schema.table or table)")
+            }
+            result.append((.subjectKey, subjectKeyText(relation: relation.description, key: String(item[item.index(after: equals)...]))))
         }
         return result
     }

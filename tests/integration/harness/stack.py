@@ -126,10 +126,11 @@ def connections_for(upstream: UpstreamCluster) -> list:
 # The demo schema's classification (docs/configuration.md, "Masking"), served as `shop_masked`
 # by the main gateway. Support tickets are free text: only what the detectors find is masked.
 DEMO_PERSONAL_DATA = [
-    {"table": "public.customers", "columns": {
+    {"table": "public.customers", "subject_key": "id", "columns": {
         "full_name": "name", "email": "contact", "phone": "contact", "national_id": "national-id",
         "card_number": "financial", "iban": "financial", "birth_date": "demographic"}},
-    {"table": "public.support_tickets", "columns": {
+    {"table": "public.orders", "subject_key": {"column": "customer_id", "of": "public.customers"}},
+    {"table": "public.support_tickets", "subject_key": {"column": "customer_id", "of": "public.customers"}, "columns": {
         "subject": "free-text", "body": "free-text",
         "metadata": {"category": "free-text", "json_fields": {
             "$.caller.name": "name", "$.caller.number": "contact", "$.reply_to": "contact", "$.refund.iban": "financial"}}}},
