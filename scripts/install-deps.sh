@@ -4,7 +4,9 @@
 # Python clients and tools. Idempotent: when everything is present it does nothing, quietly.
 set -euo pipefail
 
-APT_PACKAGES=(postgresql postgresql-contrib libpg-query-dev libsqlite3-dev zlib1g-dev git pgbouncer openssl chromium chromium-driver)
+# default-jdk-headless and libpostgresql-jdbc-java: pgjdbc, in the client compatibility suite.
+APT_PACKAGES=(postgresql postgresql-contrib libpg-query-dev libsqlite3-dev zlib1g-dev git pgbouncer openssl chromium chromium-driver
+              default-jdk-headless libpostgresql-jdbc-java)
 # pip requirement -> the module that proves it is installed
 declare -A PIP_PACKAGES=(
   ["psycopg[binary]"]="psycopg_binary"
@@ -14,6 +16,12 @@ declare -A PIP_PACKAGES=(
   ["pytest-timeout"]="pytest_timeout"
   ["cryptography"]="cryptography"
   ["selenium"]="selenium"
+  # The client compatibility suite (tests/integration/test_client_compatibility.py).
+  ["pg8000"]="pg8000"
+  ["psycopg2-binary"]="psycopg2"
+  ["sqlalchemy>=2"]="sqlalchemy"
+  ["alembic"]="alembic"
+  ["pgcli"]="pgcli"
 )
 
 as_root() {

@@ -15,14 +15,18 @@ public struct CopyOptions: Sendable, Codable, Hashable {
     public var escape: String?
     /// csv only: the first line names the columns.
     public var header: Bool
+    /// `COPY ... FROM STDIN`: the data streams from the client (copy-in). The session needs it
+    /// (the server ignores Sync during copy-in); the ledger does not record it.
+    public var fromClient: Bool
 
     public init(format: Format = .text, delimiter: String? = nil, null: String? = nil,
-                quote: String? = nil, escape: String? = nil, header: Bool = false) {
+                quote: String? = nil, escape: String? = nil, header: Bool = false, fromClient: Bool = false) {
         self.format = format
         self.delimiter = delimiter
         self.null = null
         self.quote = quote
         self.escape = escape
         self.header = header
+        self.fromClient = fromClient
     }
 }

@@ -100,16 +100,22 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
     /// For DECLARE, FETCH, MOVE and CLOSE: the SQL cursor it declares, reads or closes. A FETCH
     /// returns what its cursor's query reads, which the session knows from the DECLARE.
     public var cursor: CursorReference?
+    /// For SQL PREPARE, EXECUTE and DEALLOCATE (or DISCARD ALL): the prepared statement it
+    /// defines, runs or drops. An EXECUTE runs what its PREPARE analysed, which the session knows.
+    public var prepared: PreparedStatementReference?
     /// Why the gateway never forwards this statement, whoever approves it (it would change how
     /// the server reads later statements, so the gateway's analysis of them would be wrong).
     public var forbidden: String?
+    /// PostgreSQL's parser (libpg_query) refused the text: the server would refuse it too, so the
+    /// client gets this error at once instead of a hold.
+    public var syntaxError: SyntaxError?
 
     public init(
         text: String, kind: StatementKind, reads: [RelationName] = [], writes: [RelationName] = [],
         columns: [ColumnReference] = [], outputs: [OutputColumn] = [], analysable: Bool = true,
         limitation: String? = nil, copy: CopyOptions? = nil, functions: [String] = [], operators: [String] = [],
         types: [String] = [], forbidden: String? = nil, cursor: CursorReference? = nil, createsOrDrops: [RelationName] = [],
-        fills: [FilledColumn] = []
+        fills: [FilledColumn] = [], prepared: PreparedStatementReference? = nil
     ) {
         self.text = text
         self.kind = kind
@@ -127,6 +133,8 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
         self.cursor = cursor
         self.createsOrDrops = createsOrDrops
         self.fills = fills
+        self.syntaxError = nil
+        self.prepared = prepared
     }
 
     /// The same analysis, no longer taken as fully describing the statement.
@@ -139,6 +147,18 @@ public struct StatementAnalysis: Sendable, Codable, Hashable {
 
     /// Every relation the statement touches, read or written.
     public var relations: [RelationName] { Array(Set(reads + writes)).sorted() }
+}
+
+/// A parse error as PostgreSQL reports it: its message and the 1-based character position in
+/// the text where it was found (0 when the parser gives none).
+public struct SyntaxError: Sendable, Codable, Hashable {
+    public var message: String
+    public var position: Int
+
+    public init(message: String, position: Int) {
+        self.message = message
+        self.position = position
+    }
 }
 
 /// A statement's use of an SQL cursor.
@@ -154,6 +174,25 @@ public struct CursorReference: Sendable, Codable, Hashable {
     public init(action: Action, name: String?) {
         self.action = action
         self.name = name
+    }
+}
+
+/// A statement's use of an SQL prepared statement (`PREPARE`, not the protocol's Parse).
+public struct PreparedStatementReference: Sendable, Codable, Hashable {
+    public enum Action: String, Sendable, Codable {
+        case prepare, execute, deallocate
+    }
+
+    public var action: Action
+    /// The prepared statement's name; nil for `DEALLOCATE ALL` and `DISCARD ALL`.
+    public var name: String?
+    /// For PREPARE: the kind of the statement it prepares (what EXECUTE runs).
+    public var preparedKind: StatementKind?
+
+    public init(action: Action, name: String?, preparedKind: StatementKind? = nil) {
+        self.action = action
+        self.name = name
+        self.preparedKind = preparedKind
     }
 }
 

@@ -21,16 +21,23 @@ public struct ApprovalTrigger: Sendable {
     /// since the catalog was read: a view over a classified table, say) cannot be resolved or
     /// classified, so in `personal-data` mode it is treated as personal data (fail safe).
     public var isKnownRelation: @Sendable (RelationName) -> Bool
+    /// Relations the session itself created (or dropped) through the gateway: known to it even
+    /// before the catalog is read again, or where the catalog cannot see them (its own temporary
+    /// tables, tables created in its open transaction). They hold only what the session's own
+    /// statements, each analysed, put there.
+    public var createdBySession: [RelationName]
 
     public init(
         rules: ApprovalRules, classification: DataClassification,
         baseRelations: @escaping @Sendable (RelationName) -> [RelationName] = { [$0] },
-        isKnownRelation: @escaping @Sendable (RelationName) -> Bool = { _ in true }
+        isKnownRelation: @escaping @Sendable (RelationName) -> Bool = { _ in true },
+        createdBySession: [RelationName] = []
     ) {
         self.rules = rules
         self.classification = classification
         self.baseRelations = baseRelations
         self.isKnownRelation = isKnownRelation
+        self.createdBySession = createdBySession
     }
 
     /// Whether the statements (typically those of one client message) may proceed.
@@ -83,13 +90,34 @@ public struct ApprovalTrigger: Sendable {
         "cannot be analysed: \(statement.limitation ?? "\(statement.kind.rawValue) statement")"
     }
 
-    /// A relation the statement only creates or drops is not read, known or not.
+    /// A relation the statement only creates or drops is not read, known or not; nor is one an
+    /// earlier statement of the same request created (`CREATE TEMP TABLE t ...; INSERT INTO t
+    /// ...; SELECT * FROM t` in one Query): it holds only what this request put there, which the
+    /// analysis of those statements already answers for.
     private func unknownRelationReasons(_ statements: [StatementAnalysis]) -> [String] {
-        statements.flatMap { statement in
-            statement.reads + statement.writes.filter { !statement.createsOrDrops.contains($0) || statement.reads.contains($0) }
+        unknownRelations(statements).map { "touches \($0.qualified), which the gateway's catalog does not know yet: treated as personal data" }
+    }
+
+    /// The relations the statements touch that neither the catalog nor this request or session
+    /// (having created them) knows.
+    public func unknownRelations(_ statements: [StatementAnalysis]) -> [RelationName] {
+        var created = createdBySession
+        var unknown: [RelationName] = []
+        for statement in statements {
+            let touched = statement.reads + statement.writes.filter { !statement.createsOrDrops.contains($0) || statement.reads.contains($0) }
+            unknown += touched.filter { relation in !isKnownRelation(relation) && !created.contains { Self.sameRelation($0, relation) } }
+            created += statement.createsOrDrops
         }
-            .filter { !isKnownRelation($0) }
-            .map { "touches \($0.qualified), which the gateway's catalog does not know yet: treated as personal data" }
+        return unknown
+    }
+
+    /// Whether two names may be one relation: the same name, and the same schema where both give
+    /// one (`pg_temp` standing for the session's temporary schema, which an unqualified name
+    /// reaches first).
+    private static func sameRelation(_ a: RelationName, _ b: RelationName) -> Bool {
+        guard a.name == b.name else { return false }
+        guard let first = a.schema, let second = b.schema else { return true }
+        return first == second
     }
 
     private func kindReasons(_ statements: [StatementAnalysis]) -> [String] {

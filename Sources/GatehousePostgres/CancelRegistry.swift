@@ -8,17 +8,20 @@ final class CancelRegistry: Sendable {
         let secretKey: Int32
         let upstreamKey: BackendKey
         let connector: UpstreamConnector
+        /// Withdraws the session's held statement, if one waits for approval (the server has
+        /// nothing to cancel then).
+        let cancelHeld: @Sendable () -> Void
     }
 
     private let targets = NIOLockedValueBox<[Int32: Target]>([:])
 
     /// Issues a fresh, unguessable key for a session and remembers where it leads.
-    func register(upstreamKey: BackendKey, connector: UpstreamConnector) -> BackendKey {
+    func register(upstreamKey: BackendKey, connector: UpstreamConnector, cancelHeld: @escaping @Sendable () -> Void = {}) -> BackendKey {
         targets.withLockedValue { targets in
             var processID: Int32
             repeat { processID = Int32.random(in: 1...Int32.max) } while targets[processID] != nil
             let key = BackendKey(processID: processID, secretKey: Int32.random(in: Int32.min...Int32.max))
-            targets[processID] = Target(secretKey: key.secretKey, upstreamKey: upstreamKey, connector: connector)
+            targets[processID] = Target(secretKey: key.secretKey, upstreamKey: upstreamKey, connector: connector, cancelHeld: cancelHeld)
             return key
         }
     }

@@ -142,6 +142,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private func forwardCancel(_ key: BackendKey, context: ChannelHandlerContext) {
         // PostgreSQL sends nothing back on a cancel connection; neither do we, whatever happens.
         if let target = gateway.cancels.target(for: key) {
+            target.cancelHeld()
             target.connector.cancel(target.upstreamKey, on: context.eventLoop).whenFailure { [logger] error in
                 logger.warning("could not forward a cancel request", metadata: ["error": "\(error)"])
             }
@@ -246,7 +247,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             return
         }
         // The client sees the gateway's own cancel key, never the upstream's.
-        let clientKey = upstreamSession.backendKey.map { gateway.cancels.register(upstreamKey: $0, connector: connection.connector) }
+        let loop = context.eventLoop
+        let held = NIOLoopBound(session, eventLoop: loop)
+        let clientKey = upstreamSession.backendKey.map {
+            gateway.cancels.register(upstreamKey: $0, connector: connection.connector) { loop.execute { held.value.cancelHeldStatement() } }
+        }
         session.cancelKey = clientKey
         session.upstreamProcessID = upstreamSession.backendKey?.processID
         phase = .relaying(session)

@@ -46,8 +46,9 @@ public final class PostgresGateway: Sendable {
         /// system catalogs are not in the snapshot but hold no client data (the ones that hold
         /// other tables' values make a statement unanalysable: `DataExposingRelations`); a
         /// `pg_*` name is a system relation only when `pg_catalog` has it.
-        func approvalTrigger(_ catalog: UpstreamCatalog) -> ApprovalTrigger {
-            ApprovalTrigger(rules: approval, classification: effectiveClassification(catalog), isKnownRelation: { catalog.isKnown($0) })
+        func approvalTrigger(_ catalog: UpstreamCatalog, createdBySession: [RelationName] = []) -> ApprovalTrigger {
+            ApprovalTrigger(rules: approval, classification: effectiveClassification(catalog), isKnownRelation: { catalog.isKnown($0) },
+                            createdBySession: createdBySession)
         }
 
         /// The configured classification with what approved writes derived from it.

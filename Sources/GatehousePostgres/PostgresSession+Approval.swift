@@ -20,7 +20,7 @@ extension PostgresSession {
     /// it: one-time grants match it exactly (it stays in memory, never in the record).
     func approvalStep(for statements: [GatehouseEvent], analyses: [StatementAnalysis], rawText: String) -> ApprovalStep {
         let ids = Self.statementIDs(statements)
-        switch connection.approvalTrigger(catalog).evaluate(analyses, by: principal) {
+        switch connection.approvalTrigger(catalog, createdBySession: createdRelations).evaluate(analyses, by: principal) {
         case .proceed:
             return .proceed([])
         case .proceedByBreakGlass(let group, let need):
@@ -84,7 +84,10 @@ extension PostgresSession {
                                 message: "gatehouse: approval request \(request.id) was not decided within \(connection.approval.holdTimeoutSeconds) s, so the statement did not run",
                                 hint: "Ask an approver to decide at \(url), or for a time-boxed grant, then run it again."))
         case .cancelled:
-            return ([event(.approval(.init(step: .cancelled, requestID: request.id, statementIDs: ids)))], nil)
+            // The client's cancel request (a session that ended hears nothing).
+            return ([event(.approval(.init(step: .cancelled, requestID: request.id, statementIDs: ids)))],
+                    ErrorFields(code: SQLState.queryCanceled, message: "canceling statement due to user request",
+                                detail: "gatehouse: approval request \(request.id) was withdrawn"))
         }
     }
 

@@ -38,7 +38,7 @@ extension PostgresSession {
         let analysis = statementText.flatMap { gateway.analyzer.analyze($0).first }.map { catalog.views.resolve(inSession($0)) }
             ?? StatementAnalysis(text: "", kind: .unknown, analysable: false)
         // A statement refused outright is bound as the login role: its Execute will not go.
-        let needs = analysis.forbidden == nil && connection.approvalTrigger(catalog).reachesPersonalData([analysis])
+        let needs = analysis.forbidden == nil && connection.approvalTrigger(catalog, createdBySession: createdRelations).reachesPersonalData([analysis])
         guard let change = roles.switchBefore(needsApprovedRole: needs) else { return forward(frame) }
         switchRole(change, isSimpleQuery: false, mayGoAnyway: false) { [self] refusal in
             if let refusal { refuse(refusal, isSimpleQuery: false) } else { forward(frame) }
@@ -49,7 +49,7 @@ extension PostgresSession {
     /// The switch these statements (views resolved) need before they go, if any.
     func roleSwitchBefore(_ analyses: [StatementAnalysis]) -> RoleSwitching.Switch? {
         guard connection.approvedRole != nil else { return nil }
-        return roles.switchBefore(needsApprovedRole: connection.approvalTrigger(catalog).reachesPersonalData(analyses))
+        return roles.switchBefore(needsApprovedRole: connection.approvalTrigger(catalog, createdBySession: createdRelations).reachesPersonalData(analyses))
     }
 
     /// Switches, then calls `then` with nil (go ahead) or the error to refuse the statement with.

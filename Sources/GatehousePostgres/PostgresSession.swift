@@ -40,6 +40,16 @@ final class PostgresSession {
     private var tracker = StatementTracker()
     /// SQL cursors declared in this session: a FETCH is analysed as its cursor's query.
     private var cursors = DeclaredCursors()
+    /// SQL prepared statements defined in this session: an EXECUTE is analysed as its PREPARE.
+    private var preparedStatements = PreparedSQLStatements()
+    /// The frame being handled again after `lookUpUnknownRelations` read the catalog.
+    private var lookedUpUnknownRelations = false
+    /// When this session last had the catalog read for an unknown relation: at most once a
+    /// second, so a client naming unknown relations in a loop cannot keep the catalog busy.
+    private var lastCatalogLookup: NIODeadline?
+    private static let catalogLookupInterval = TimeAmount.seconds(1)
+    /// Relations this session created or dropped through the gateway (`ApprovalTrigger.createdBySession`).
+    private(set) var createdRelations: [RelationName] = []
     /// A statement of this session stored what it read from personal data in a setting
     /// (`set_config('my.x', (SELECT email ...), false)`): reading settings back is then unanalysable.
     private var settingsHoldPersonalData = false
@@ -67,10 +77,15 @@ final class PostgresSession {
     var extendedSinceSync = false
     /// Runs once the server has answered everything forwarded.
     var quietWaiter: (() -> Void)?
+    /// Copy-in, where the server ignores Sync (`CopyInTracking`); a Sync waits for the COPY's
+    /// answer while `syncWaitsForCopyAnswer`.
+    private var copyIn = CopyInTracking()
+    private var syncWaitsForCopyAnswer = false
     /// Client frames wait, in order, while a record, an approval, a view reload, a role switch or
     /// the server's answers to a batch are awaited.
     private var holding: Bool {
         waitingForRecorder || pendingApproval != nil || reloadingCatalog || roleSwitch != nil || quietWaiter != nil
+            || syncWaitsForCopyAnswer
     }
     /// Outcomes not yet committed. They ride along with the next statement's write-ahead commit
     /// (one durable commit per statement instead of two), or go on their own after
@@ -164,7 +179,15 @@ final class PostgresSession {
                 responses.router.close(close.isPortal ? .portal(close.name) : .statement(close.name))
                 forward(frame)
             case FrontendMessage.syncType:
-                forwardSyncPoint(frame, injecting: nil)
+                switch copyIn.syncHandling {
+                case .forward:
+                    forwardSyncPoint(frame, injecting: nil)
+                case .hold:
+                    syncWaitsForCopyAnswer = true
+                    heldFrames.prepend(frame)
+                case .drop:
+                    break  // the server, in copy-in, would ignore it: it is no sync point
+                }
             case FrontendMessage.functionCallType:
                 // The fast-path interface calls functions by OID, out of sight of SQL analysis.
                 refuseInPlaceOfSync(ErrorFields(code: SQLState.featureNotSupported,
@@ -193,6 +216,7 @@ final class PostgresSession {
     private func simpleQuery(_ frame: PostgresFrame) throws {
         let text = try FrontendMessage.readQuery(frame.body)
         let parsed = gateway.analyzer.analyze(text).map(inSession)
+        if lookUpUnknownRelations(parsed.map(catalog.views.resolve), then: frame) { return }
         let analyses = parsed.map(catalog.views.resolve)
         let statements = analyses.map { analysis in
             statementEvent(text: analysis.text, mode: "simple", parameters: [], analysis: analysis)
@@ -208,6 +232,7 @@ final class PostgresSession {
         let text = portal?.statementText ?? ""
         // A Parse text holds one statement (the server refuses more), so the first analysis is it.
         var analysis = catalog.views.resolve(inSession(gateway.analyzer.analyze(text).first ?? StatementAnalysis(text: text, kind: .empty)))
+        if lookUpUnknownRelations([analysis], then: frame) { return }
         if portal == nil {
             analysis = StatementAnalysis(text: "", kind: .unknown, analysable: false, limitation: "unknown portal '\(execute.portalName)'")
         } else if portal?.statementText == nil {
@@ -220,6 +245,7 @@ final class PostgresSession {
             if responses.router.execute(portal: execute.portalName) {
                 forward(FrontendMessage.describePortal(execute.portalName))
             }
+            copyIn.executeForwarded(copiesFromClient: analysis.copy?.fromClient == true)
         }
     }
 
@@ -228,6 +254,13 @@ final class PostgresSession {
     /// masker learns what is coming).
     private func gate(_ statements: [GatehouseEvent], analyses: [StatementAnalysis], rawText: String, frame: PostgresFrame,
                       isSimpleQuery: Bool, beforeForwarding: @escaping () -> Void) {
+        // A Parse that does not parse was already answered by the server itself (and the server
+        // skips its Execute); a simple Query gets what the server would answer, at once.
+        if isSimpleQuery, let syntax = analyses.lazy.compactMap(\.syntaxError).first {
+            let position = syntax.position > 0 ? [UInt8(ascii: "P"): String(syntax.position)] : [:]
+            refuse(ErrorFields(code: SQLState.syntaxError, message: syntax.message, other: position), isSimpleQuery: isSimpleQuery)
+            return
+        }
         let request = AccessRequest(principal: principal, connection: connection.name, accessProtocol: .postgres, statements: analyses)
         switch connection.policy.decide(request) {
         case .allow:
@@ -321,6 +354,7 @@ final class PostgresSession {
                 if analyses.contains(where: { $0.kind == .ddl || !$0.analysable }) { ranDDL = true }
                 markIfNotifyingPersonalData(analyses)
                 deriveClassification(analyses, statementIDs: Self.statementIDs(events))
+                createdRelations += analyses.flatMap(\.createsOrDrops).filter { !createdRelations.contains($0) }
                 if analyses.contains(where: Self.mayRedefinePreparedStatements) {
                     extended.preparedStatementsChangedBySQL()
                     responses.router.preparedStatementsChangedBySQL()
@@ -402,6 +436,7 @@ final class PostgresSession {
 
     func forward(_ frame: PostgresFrame) {
         notePendingAnswers(forwarded: frame.type)
+        copyIn.clientForwarded(frame.type)
         writeUpstream(frame)
     }
 
@@ -437,6 +472,11 @@ final class PostgresSession {
         if roleSwitch != nil, roleSwitchAnswer(frame) { return }
         pendingAnswers.received(frame.type)
         defer { serverMayBeQuiet() }
+        if copyIn.received(frame.type), syncWaitsForCopyAnswer {
+            syncWaitsForCopyAnswer = false
+            // After this message is relayed: the held Sync is then forwarded or dropped.
+            upstream.eventLoop.execute { [self] in drainHeldFrames() }
+        }
         if frame.type == BackendMessage.readyForQueryType, let injection = syncInjections.popFirst(), let error = injection {
             BackendMessage.error(error).write(into: &toClient)
         }
@@ -484,9 +524,10 @@ final class PostgresSession {
     }
 
     /// A statement's analysis as this session and connection make it (before view resolution):
-    /// user code the catalog knows of, the cursor a FETCH reads, settings filled from personal data.
+    /// user code the catalog knows of, the cursor a FETCH reads, the statement an EXECUTE runs,
+    /// settings filled from personal data.
     func inSession(_ analysis: StatementAnalysis) -> StatementAnalysis {
-        settingsChecked(cursors.apply(catalog.check(analysis)))
+        settingsChecked(preparedStatements.apply(cursors.apply(catalog.check(analysis))))
     }
 
     private func storesPersonalDataInSettings(_ analysis: StatementAnalysis) -> Bool {
@@ -671,6 +712,41 @@ final class PostgresSession {
         upstream.close(promise: nil)
         if closeClient { client.close(promise: nil) }
         logger.info("session ended", metadata: ["reason": "\(reason)"])
+    }
+
+    /// A statement names a relation nobody here knows (created out of band, or by another
+    /// session, since the catalog was read): the catalog is read again before the statement is
+    /// decided, rather than a human asked. Returns true when the frame will be handled again
+    /// once the catalog is read (once: what is still unknown then is held as personal data).
+    private func lookUpUnknownRelations(_ analyses: [StatementAnalysis], then frame: PostgresFrame) -> Bool {
+        defer { lookedUpUnknownRelations = false }
+        let now = NIODeadline.now()
+        guard !lookedUpUnknownRelations, !connection.classification.isEmpty,
+              lastCatalogLookup.map({ now - $0 >= Self.catalogLookupInterval }) ?? true,
+              !connection.approvalTrigger(catalog, createdBySession: createdRelations).unknownRelations(analyses).isEmpty
+        else { return false }
+        lastCatalogLookup = now
+        reloadingCatalog = true
+        let loop = client.eventLoop
+        connection.catalog.freshAfterMiss(on: loop).whenComplete { [self] result in
+            // Always later, never inside this frame's handling (a recent catalog answers at once).
+            loop.execute { [self] in
+                if case .success = result { adopt(connection.catalog.current) }
+                reloadingCatalog = false
+                guard !ended else { return }
+                lookedUpUnknownRelations = true
+                heldFrames.prepend(frame)
+                drainHeldFrames()
+            }
+        }
+        return true
+    }
+
+    /// A cancel request for this session: a statement held for approval is withdrawn (the
+    /// request is recorded as cancelled and the client gets 57014, as from the server).
+    func cancelHeldStatement() {
+        guard !ended, let approval = pendingApproval else { return }
+        gateway.approvals.cancel(approval.id)
     }
 
     private func takePendingOutcomes() -> [GatehouseEvent] {

@@ -149,6 +149,15 @@ final class UpstreamCatalogCache: Sendable {
         }
     }
 
+    /// A statement named a relation the catalog does not know: read the catalog again (sessions
+    /// asking at the same time share one read; each session asks at most once a second,
+    /// `PostgresSession.lookUpUnknownRelations`).
+    func freshAfterMiss(on eventLoop: EventLoop) -> EventLoopFuture<UpstreamCatalog> {
+        let loading = state.withLockedValue { $0.loading != nil }
+        if !loading { invalidate() }
+        return fresh(on: eventLoop)
+    }
+
     /// After DDL: the next session (or statement) reloads.
     func invalidate() {
         state.withLockedValue { $0.loadedAt = nil }

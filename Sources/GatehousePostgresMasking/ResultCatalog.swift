@@ -31,13 +31,14 @@ public struct ResultCatalog: Sendable {
     private var byName: [RelationName: UInt32] = [:]
     private var names: Set<String> = []
 
-    /// Tables, views, materialized views, foreign and partitioned tables outside the system
-    /// schemas, one row per column: oid, schema, name, attribute number, column name, type OID.
+    /// Tables, views, materialized views, foreign and partitioned tables and sequences outside
+    /// the system schemas, one row per column: oid, schema, name, attribute number, column name,
+    /// type OID.
     public static let query = """
         SELECT c.oid, n.nspname, c.relname, a.attnum, a.attname, a.atttypid FROM pg_class c \
         JOIN pg_namespace n ON n.oid = c.relnamespace \
         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
-        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') \
+        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') \
         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' \
         ORDER BY c.oid, a.attnum
         """

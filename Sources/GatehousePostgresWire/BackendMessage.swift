@@ -156,6 +156,8 @@ public enum SQLState {
     public static let sqlClientUnableToEstablishConnection = "08001"
     public static let featureNotSupported = "0A000"
     public static let insufficientPrivilege = "42501"
+    public static let syntaxError = "42601"
+    public static let queryCanceled = "57014"
     public static let internalError = "XX000"
     public static let tooManyConnections = "53300"
     /// Gatehouse's own codes (class GH, unused by PostgreSQL), stable for agents to act on: the

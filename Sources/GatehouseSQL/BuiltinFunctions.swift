@@ -1,10 +1,12 @@
-/// Built-in functions a statement may call and still be fully described by its text.
+/// What the gateway knows of PostgreSQL's built-in functions without asking the database.
 ///
-/// Any other function (user-defined, from an extension, or a built-in that reads data the
-/// text does not name, such as `query_to_xml` or `pg_read_file`) can read anything, so a
-/// statement calling it is not analysable. The list errs on the side of leaving things out.
-enum BuiltinFunctions {
-    /// Whether a call of this (possibly schema-qualified, lower-case) name is a known built-in.
+/// The catalog decides which functions a statement may call and still be fully described by its
+/// text (`RoutineCatalog.check`): every function of `pg_catalog` and `information_schema` except
+/// `readingElsewhere`, which read data the text does not name, run SQL given as a string, reach
+/// server files or other sessions. `names` is the short list used until the catalog is read
+/// (or when it cannot be): it errs on the side of leaving things out.
+public enum BuiltinFunctions {
+    /// Whether a call of this (possibly schema-qualified, lower-case) name is on the short list.
     static func isKnown(_ nameParts: [String]) -> Bool {
         switch nameParts.count {
         case 1: return names.contains(nameParts[0])
@@ -12,6 +14,47 @@ enum BuiltinFunctions {
         default: return false
         }
     }
+
+    /// Built-ins that read what the statement's text does not name, each with why: they make a
+    /// statement unanalysable wherever they appear.
+    public static func readingElsewhere(_ name: String) -> String? {
+        if let reason = readingElsewhereByName[name] { return reason }
+        if name.hasPrefix("lo_") || name == "loread" || name == "lowrite" { return "reads or writes large objects" }
+        if name.hasPrefix("pg_ls_") || name.hasPrefix("pg_read_") || name.hasPrefix("pg_file_") {
+            return "reads the database server's files"
+        }
+        if name.hasPrefix("pg_logical_") || name.hasPrefix("pg_replication_") || name.hasSuffix("_replication_slot") {
+            return "reads or controls the write-ahead log, which holds every table's changes"
+        }
+        if name.hasPrefix("pg_stat_get_backend_") || name == "pg_stat_get_activity" {
+            return "reads other sessions' statements and addresses"
+        }
+        for prefix in ["query_to_xml", "cursor_to_xml", "table_to_xml", "schema_to_xml", "database_to_xml"] where name.hasPrefix(prefix) {
+            return "runs a query or reads whole tables named by a string"
+        }
+        return nil
+    }
+
+    private static let readingElsewhereByName: [String: String] = [
+        "ts_stat": "runs a query given as a string",
+        "pg_stat_file": "reads the database server's files",
+        "pg_current_logfile": "reads the database server's files",
+        "pg_mcv_list_items": "reads the most common values of extended statistics",
+        "pg_stat_statements": "reads other sessions' statements",
+        "pg_notification_queue_usage": "reads the notification queue",
+        "pg_import_system_collations": "changes the server's catalog",
+        "pg_promote": "controls the server", "pg_reload_conf": "controls the server",
+        "pg_rotate_logfile": "controls the server", "pg_switch_wal": "controls the server",
+        "pg_create_restore_point": "controls the server", "pg_backup_start": "controls the server",
+        "pg_backup_stop": "controls the server",
+    ]
+
+    /// `information_schema` helpers, used qualified by JDBC and ODBC metadata queries.
+    static let informationSchemaNames: Set<String> = [
+        "_pg_expandarray", "_pg_keysequal", "_pg_truetypid", "_pg_truetypmod", "_pg_char_max_length",
+        "_pg_char_octet_length", "_pg_numeric_precision", "_pg_numeric_precision_radix", "_pg_numeric_scale",
+        "_pg_datetime_precision", "_pg_interval_type", "_pg_index_position",
+    ]
 
     static let names: Set<String> = strings.union(numbers).union(dates).union(aggregates)
         .union(json).union(arrays).union(conversions).union(session).union(catalog)

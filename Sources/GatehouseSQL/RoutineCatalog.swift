@@ -31,6 +31,10 @@ public struct RoutineCatalog: Sendable, Equatable {
     public private(set) var typedRelations: [String: [String]]
     /// Relations whose writes run user code (triggers, rules), with their schemas.
     public private(set) var triggeredRelations: [String: [String]]
+    /// The function names of `pg_catalog` and of `information_schema`, as the database has them
+    /// (empty until read: `BuiltinFunctions`' short list stands in).
+    public private(set) var builtinFunctions: Set<String> = []
+    public private(set) var informationSchemaFunctions: Set<String> = []
 
     public init(functions: [String: [String]] = [:], operators: [String: [String]] = [:],
                 types: [String: [String]] = [:], typedRelations: [String: [String]] = [:],
@@ -42,8 +46,10 @@ public struct RoutineCatalog: Sendable, Equatable {
         self.triggeredRelations = triggeredRelations
     }
 
+    /// Nothing read from a database (the short list of built-ins stands in).
     public var isEmpty: Bool {
         functions.isEmpty && operators.isEmpty && types.isEmpty && typedRelations.isEmpty && triggeredRelations.isEmpty
+            && builtinFunctions.isEmpty
     }
 
     /// Rows of `query` are `'routine', kind, schema, name`. Members of extensions are left out:
@@ -58,7 +64,9 @@ public struct RoutineCatalog: Sendable, Equatable {
         JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') \
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_operator'::regclass AND d.objid = o.oid AND d.deptype = 'e'); \
         \(typesQuery); \
-        \(triggeredRelationsQuery)
+        \(triggeredRelationsQuery); \
+        SELECT DISTINCT 'routine', 'builtin', n.nspname, p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+        WHERE n.nspname IN ('pg_catalog', 'information_schema')
         """
 
     /// Rows `'routine', 'triggered-relation', schema, name`: relations with a trigger whose
@@ -110,19 +118,22 @@ public struct RoutineCatalog: Sendable, Equatable {
             case "type": types[name, default: []].append(schema)
             case "typed-relation": typedRelations[name, default: []].append(schema)
             case "triggered-relation": triggeredRelations[name, default: []].append(schema)
+            case "builtin" where schema == "pg_catalog": builtinFunctions.insert(name)
+            case "builtin" where schema == "information_schema": informationSchemaFunctions.insert(name)
             default: continue
             }
         }
     }
 
-    /// The analysis, marked unanalysable when a name it calls may run user-defined code.
-    /// `isColumn` says whether a relation has a column of that name (nil: the relation is
-    /// unknown), to tell attribute-notation calls from columns.
+    /// The analysis, marked unanalysable when a name it calls may run user-defined code or read
+    /// what its text does not name. `isColumn` says whether a relation has a column of that name
+    /// (nil: the relation is unknown), to tell attribute-notation calls from columns.
     public func check(_ analysis: StatementAnalysis, isColumn: (RelationName, String) -> Bool?) -> StatementAnalysis {
-        guard !isEmpty else { return analysis }
         var reasons: [String] = []
         for name in analysis.functions {
-            if let schemas = shadowing(name, in: functions) {
+            if let reason = unknownFunction(name) {
+                reasons.append(reason)
+            } else if let schemas = shadowing(name, in: functions) {
                 reasons.append("calls \(name), which the database also defines in \(schemas): which one runs depends on argument types and the search path")
             }
         }
@@ -153,6 +164,26 @@ public struct RoutineCatalog: Sendable, Equatable {
         }
         guard !reasons.isEmpty else { return analysis }
         return analysis.unanalysable(because: reasons.joined(separator: "; "))
+    }
+
+    /// Why a call by this name (as written) is not a built-in the text describes, or nil when
+    /// it is: a function of `pg_catalog` (unqualified or qualified so; whether another schema
+    /// shadows it is `shadowing`'s question) or of `information_schema` (qualified so), other
+    /// than those that read elsewhere.
+    private func unknownFunction(_ written: String) -> String? {
+        let parts = written.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let name = parts[parts.count - 1]
+        let known: Bool
+        switch parts.count == 1 ? "pg_catalog" : parts.count == 2 ? parts[0] : "" {
+        case "pg_catalog":
+            if let reason = BuiltinFunctions.readingElsewhere(name) { return "calls \(written), which \(reason)" }
+            known = builtinFunctions.isEmpty ? BuiltinFunctions.isKnown([name]) : builtinFunctions.contains(name)
+        case "information_schema":
+            known = (informationSchemaFunctions.isEmpty ? BuiltinFunctions.informationSchemaNames : informationSchemaFunctions).contains(name)
+        default:
+            known = false
+        }
+        return known ? nil : "calls function \(written)"
     }
 
     /// The schemas outside `pg_catalog` defining a name as a statement wrote it, or nil when the

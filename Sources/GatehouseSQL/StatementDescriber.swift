@@ -8,7 +8,9 @@ enum StatementDescriber {
         switch PostgresParser.parse(sql) {
         case .error(let message, let cursorPosition):
             let position = cursorPosition > 0 ? " at position \(cursorPosition)" : ""
-            return [.unanalysable(sql, because: message + position)]
+            var analysis = StatementAnalysis.unanalysable(sql, because: message + position)
+            analysis.syntaxError = SyntaxError(message: message, position: cursorPosition)
+            return [analysis]
         case .tree(let tree):
             json = tree
         }

@@ -127,21 +127,23 @@ extension StatementWalker {
         return sources + subscripts
     }
 
-    /// A function call: checked against the known built-ins; its value derives from its
-    /// arguments (not from its FILTER, ORDER BY or window, which are still walked).
+    /// A function call: listed by name (the catalog decides whether it is a built-in that the
+    /// text describes, `RoutineCatalog.check`); its value derives from its arguments (not from
+    /// its FILTER, ORDER BY or window, which are still walked).
     func functionCall(_ fields: ParseNode, in scope: QueryScope) -> [ColumnReference] {
         let name = fields["funcname"]?.nameList ?? []
         functions.append(name.joined(separator: "."))
         if name.last == "set_config", let setting = fields["args"]?.items.first {
-            // The setting's name must be a literal to be checked at all.
+            // The setting's name must be a literal to be checked at all, or pg_settings' `name`
+            // in a query that picks one row by a literal name (pg_dump:
+            // `SELECT set_config(name, ...) FROM pg_settings WHERE name = '...'`).
             if let literal = setting["A_Const"]?["sval"]?["sval"]?.stringValue {
                 checkSetting(named: literal)
+            } else if let row = settingNamedByRow, setting["ColumnRef"]?["fields"]?.nameList.last == "name" {
+                checkSetting(named: row)
             } else {
                 forbidden = "set_config with a setting named at run time is not allowed through Gatehouse"
             }
-        }
-        if !BuiltinFunctions.isKnown(name) {
-            limitations.append("calls function \(name.joined(separator: "."))")
         }
         var sources = (fields["args"]?.items ?? []).flatMap { lineage(of: $0, in: scope) }
         if fields["agg_within_group"]?.isTrue ?? false {

@@ -18,7 +18,9 @@ extension StatementWalker {
             outputs = values(rows, in: scope)
         } else {
             for item in fields["fromClause"]?.items ?? [] { addFromItem(item, to: scope) }
+            settingNamedByRow = Self.singleSettingName(fields)
             outputs = targetList(fields["targetList"], in: scope)
+            settingNamedByRow = nil
             let outputNames = Set(outputs.map(\.name))
             for clause in ["whereClause", "havingClause", "windowClause", "distinctClause"] {
                 walk(fields[clause], in: scope)
@@ -34,6 +36,17 @@ extension StatementWalker {
             fill(Self.relationName(into), outputs: outputs, named: fields["intoClause"]?["colNames"]?.nameList ?? [])
         }
         return outputs
+    }
+
+    /// `x` when the query reads only `pg_settings` (plain or `pg_catalog.`) and its WHERE is
+    /// `name = 'x'`.
+    static func singleSettingName(_ fields: ParseNode) -> String? {
+        guard let from = fields["fromClause"]?.items, from.count == 1, let table = from[0]["RangeVar"],
+              table["relname"]?.stringValue == "pg_settings", [nil, "pg_catalog"].contains(table["schemaname"]?.stringValue),
+              let condition = fields["whereClause"]?["A_Expr"], condition["kind"]?.stringValue == "AEXPR_OP",
+              condition["name"]?.nameList == ["="], condition["lexpr"]?["ColumnRef"]?["fields"]?.nameList.last == "name"
+        else { return nil }
+        return condition["rexpr"]?["A_Const"]?["sval"]?["sval"]?.stringValue
     }
 
     /// The result columns of a target list (SELECT list or RETURNING list), with `*` and

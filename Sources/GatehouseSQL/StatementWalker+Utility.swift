@@ -10,6 +10,7 @@ extension StatementWalker {
             limitations.append("COPY \(isFrom ? "reads" : "writes") the server file \(file)")
         }
         copyOptions = Self.copyOptions(fields["options"]?.items ?? [])
+        copyOptions?.fromClient = isFrom && fields["filename"] == nil && !(fields["is_program"]?.isTrue ?? false)
         if let query = fields["query"] { return statement(query, parent: nil) }
         guard let target = fields["relation"] else { return [] }
         let relation = Self.relationName(target)

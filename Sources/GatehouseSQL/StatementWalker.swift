@@ -17,7 +17,11 @@ final class StatementWalker {
     var types = UniqueList<String>()
     /// Set when the statement must never reach the server (`StatementAnalysis.forbidden`).
     var forbidden: String?
+    /// While a `SELECT ... FROM pg_settings WHERE name = 'x'` list is walked: `x`, the only
+    /// setting its `name` column can hold.
+    var settingNamedByRow: String?
     var cursor: CursorReference?
+    var prepared: PreparedStatementReference?
     var createsOrDrops = UniqueList<RelationName>()
     var fills: [FilledColumn] = []
     /// Set by a `COPY ... TO STDOUT` / `FROM STDIN`: how its data stream is laid out.
@@ -37,6 +41,9 @@ final class StatementWalker {
             walker.limitations.append(limitation)
         }
         let outputs = walker.statement(type: type, fields: fields, parent: nil)
+        if type == "DiscardStmt", fields["target"]?.stringValue == "DISCARD_ALL" {
+            walker.prepared = PreparedStatementReference(action: .deallocate, name: nil)
+        }
         for relation in walker.reads.elements where DataExposingRelations.contains(relation) {
             walker.limitations.append("reads \(relation.name), which holds values of other tables' columns")
         }
@@ -48,7 +55,7 @@ final class StatementWalker {
             limitation: walker.limitations.isEmpty ? nil : walker.limitations.elements.joined(separator: "; "),
             copy: walker.copyOptions, functions: walker.functions.elements, operators: walker.operators.elements, types: walker.types.elements,
             forbidden: walker.forbidden, cursor: walker.cursor,
-            createsOrDrops: walker.createsOrDrops.elements, fills: walker.fills)
+            createsOrDrops: walker.createsOrDrops.elements, fills: walker.fills, prepared: walker.prepared)
     }
 
     /// Describes a statement node (top-level or nested, such as a CTE's query or EXPLAIN's
@@ -71,7 +78,14 @@ final class StatementWalker {
         case "ExplainStmt":
             _ = statement(fields["query"], parent: parent)
             return [OutputColumn(name: "QUERY PLAN", sources: [])]
-        case "PrepareStmt": return statement(fields["query"], parent: parent)
+        case "PrepareStmt":
+            prepared = PreparedStatementReference(action: .prepare, name: fields["name"]?.stringValue,
+                                                  preparedKind: fields["query"]?.tagged.map { StatementKindClassifier.kind(ofNodeType: $0.0) })
+            // What EXECUTE will run (see `prepared`).
+            return statement(fields["query"], parent: parent)
+        case "DeallocateStmt":
+            prepared = PreparedStatementReference(action: .deallocate, name: fields["name"]?.stringValue)
+            return []
         case "DeclareCursorStmt":
             cursor = CursorReference(action: .declare, name: fields["portalname"]?.stringValue)
             // What the cursor will return: a FETCH from it returns these (see `cursor`).
@@ -96,8 +110,8 @@ final class StatementWalker {
             }
             return []
         case "ExecuteStmt":
-            let name = fields["name"]?.stringValue ?? ""
-            limitations.append("EXECUTE runs prepared statement \(name), analysed when it was prepared")
+            // The session replaces this with what the PREPARE analysed (`PreparedSQLStatements`).
+            prepared = PreparedStatementReference(action: .execute, name: fields["name"]?.stringValue ?? "")
             for parameter in fields["params"]?.items ?? [] {
                 _ = lineage(of: parameter, in: QueryScope(parent: parent))
             }
@@ -113,6 +127,9 @@ final class StatementWalker {
             return []
         case "DropStmt":
             dropTargets(fields)
+            return []
+        case "LockStmt":
+            // Locking reads and writes nothing (pg_dump locks every table it dumps).
             return []
         case "CreateStmt", "CreateSeqStmt":
             if let created = fields["relation"] ?? fields["sequence"] { createsOrDrops.append(Self.relationName(created)) }

@@ -178,4 +178,21 @@ import Testing
         #expect(trigger(.personalData).need(for: [onKnown]) == nil)
     }
 
+    @Test func aRelationCreatedEarlierInTheRequestOrTheSessionIsKnown() {
+        let scratch = RelationName(name: "scratch")
+        let create = StatementAnalysis(text: "CREATE TEMP TABLE scratch (x int)", kind: .ddl, writes: [scratch], createsOrDrops: [scratch])
+        let read = StatementAnalysis(text: "SELECT * FROM scratch", kind: .select, reads: [scratch])
+        let trigger = ApprovalTrigger(rules: ApprovalRules(mode: .personalData, approverGroups: ["dpo"]),
+                                      classification: DataClassification(), isKnownRelation: { _ in false })
+        #expect(trigger.need(for: [create]) == nil)
+        #expect(trigger.need(for: [create, read]) == nil)  // one Query
+        #expect(trigger.need(for: [read, create]) != nil)  // read before it exists: not this rule
+        #expect(trigger.need(for: [read]) != nil)
+        var session = trigger
+        session.createdBySession = [RelationName(schema: "pg_temp", name: "scratch")]
+        #expect(session.need(for: [read]) == nil)
+        // Another schema's relation of the same name is not the one the session created.
+        let elsewhere = StatementAnalysis(text: "SELECT * FROM hr.scratch", kind: .select, reads: [RelationName(schema: "hr", name: "scratch")])
+        #expect(session.need(for: [elsewhere]) != nil)
+    }
 }

@@ -18,6 +18,13 @@ import Testing
         #expect(analysis("COPY customers TO STDOUT (FORMAT csv, HEADER false)").copy == CopyOptions(format: .csv, header: false))
         #expect(analysis("COPY customers TO STDOUT (FORMAT csv, HEADER on)").copy?.header == true)
         #expect(analysis("COPY customers TO STDOUT (FORMAT binary)").copy?.format == .binary)
-        #expect(analysis("COPY customers FROM STDIN (FORMAT text, DELIMITER '|')").copy == CopyOptions(delimiter: "|"))
+        #expect(analysis("COPY customers FROM STDIN (FORMAT text, DELIMITER '|')").copy == CopyOptions(delimiter: "|", fromClient: true))
+    }
+
+    @Test func onlyCopyFromStdinStreamsFromTheClient() {
+        #expect(analysis("COPY customers FROM STDIN").copy?.fromClient == true)
+        #expect(analysis("COPY customers TO STDOUT").copy?.fromClient == false)
+        #expect(analysis("COPY customers FROM '/tmp/x.csv'").copy?.fromClient == false)
+        #expect(analysis("COPY customers FROM PROGRAM 'cat /tmp/x'").copy?.fromClient == false)
     }
 }

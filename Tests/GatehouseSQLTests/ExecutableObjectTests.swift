@@ -103,6 +103,21 @@ struct ExecutableObjectTests {
         _ = analyzer.analyze("SELECT set_config('application_name', 'x', false)")
         #expect(analyzer.analyze("SELECT set_config('standard_conforming_strings', 'off', false)")[0].forbidden != nil)
     }
+
+    @Test func aSettingNamedByTheOnePgSettingsRowIsCheckedByThatName() {
+        // pg_dump 15.8 and later.
+        let dump = "SELECT set_config(name, 'view, foreign-table', false) FROM pg_settings WHERE name = 'restrict_nonsystem_relation_kind'"
+        #expect(analysis(dump).forbidden == nil)
+        #expect(analysis("SELECT set_config(name, 'off', false) FROM pg_catalog.pg_settings WHERE name = 'standard_conforming_strings'")
+            .forbidden?.contains("changes how the server reads statements") == true)
+        // Any other shape names the setting at run time.
+        for sql in ["SELECT set_config(name, 'x', false) FROM pg_settings WHERE name LIKE 'standard%'",
+                    "SELECT set_config(name, 'x', false) FROM pg_settings",
+                    "SELECT set_config(name, 'x', false) FROM my_settings WHERE name = 'a'",
+                    "SELECT set_config(setting, 'x', false) FROM pg_settings WHERE name = 'a'"] {
+            #expect(analysis(sql).forbidden != nil, "\(sql)")
+        }
+    }
 }
 
 @Suite("Routine catalog")
@@ -179,6 +194,29 @@ struct RoutineCatalogTests {
     @Test func theAnalysisListsTheTypesAStatementCastsTo() {
         #expect(analysis("SELECT 'x'::checked_email, CAST(1 AS app.box), text 'y'").types == ["checked_email", "app.box", "text"])
         #expect(analysis("SELECT 1::int").types == ["pg_catalog.int4"])
+    }
+
+    @Test func builtinsAreWhatTheDatabaseHasInItsSystemSchemas() {
+        let database = RoutineCatalog(rows: [
+            ["routine", "builtin", "pg_catalog", "upper"], ["routine", "builtin", "pg_catalog", "to_regtype"],
+            ["routine", "builtin", "pg_catalog", "like_escape"], ["routine", "builtin", "pg_catalog", "acldefault"],
+            ["routine", "builtin", "pg_catalog", "query_to_xml"], ["routine", "builtin", "pg_catalog", "lo_export"],
+            ["routine", "builtin", "information_schema", "_pg_expandarray"],
+        ])
+        func check(_ sql: String) -> StatementAnalysis { database.check(sharedAnalyzer.analyze(sql)[0]) { _, _ in nil } }
+        #expect(check("SELECT to_regtype('hstore'), pg_catalog.acldefault('r', 10)").analysable)
+        #expect(check("SELECT name FROM products WHERE name LIKE 'a!%' ESCAPE '!'").analysable)  // like_escape
+        #expect(check("SELECT x FROM information_schema._pg_expandarray(ARRAY[1, 2]) x").analysable)
+        // Only qualified: unqualified, the search path does not reach information_schema.
+        #expect(!check("SELECT _pg_expandarray(ARRAY[1])").analysable)
+        // Built-ins that read what the text does not name, and names the database does not have.
+        #expect(check("SELECT query_to_xml('SELECT email FROM customers', true, true, '')").limitation
+                == "calls query_to_xml, which runs a query or reads whole tables named by a string")
+        #expect(!check("SELECT lo_export(16400, '/tmp/x')").analysable)
+        #expect(check("SELECT made_up(1)").limitation == "calls function made_up")
+        #expect(check("SELECT app.to_regtype('x')").limitation == "calls function app.to_regtype")
+        // Before the catalog is read, the short list stands in.
+        #expect(!RoutineCatalog().check(sharedAnalyzer.analyze("SELECT to_regtype('hstore')")[0]) { _, _ in nil }.analysable)
     }
 
     @Test func anEmptyCatalogChangesNothing() {

@@ -72,10 +72,12 @@ struct StatementKindTests {
         #expect(prepared.analysable)
     }
 
-    @Test func executeCannotBeSeenThrough() {
-        let executed = analysis("EXECUTE q(1)")
+    @Test func executeIsSeenThroughOnlyWithItsPrepare() {
+        #expect(analysis("EXECUTE q(1)").prepared == PreparedStatementReference(action: .execute, name: "q"))
+        var session = PreparedSQLStatements()
+        let executed = session.apply(analysis("EXECUTE q(1)"))
         #expect(!executed.analysable)
-        #expect(executed.limitation?.contains("prepared statement q") == true)
+        #expect(executed.limitation?.contains("prepared statement q, which the gateway did not see prepared") == true)
     }
 
     @Test func doBlocksAreNotAnalysable() {

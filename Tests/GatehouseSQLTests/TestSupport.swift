@@ -6,11 +6,12 @@ import Testing
 /// One analyzer for the tests that do not count parser calls.
 let sharedAnalyzer = StatementAnalyzer()
 
-/// The analysis of a text expected to hold exactly one statement.
+/// The analysis of a text expected to hold exactly one statement, with functions resolved as a
+/// session resolves them before its catalog is read (`RoutineCatalog`'s short list).
 func analysis(_ sql: String, sourceLocation: SourceLocation = #_sourceLocation) -> StatementAnalysis {
     let analyses = sharedAnalyzer.analyze(sql)
     #expect(analyses.count == 1, "expected one statement in \(sql)", sourceLocation: sourceLocation)
-    return analyses[0]
+    return RoutineCatalog().check(analyses[0]) { _, _ in nil }
 }
 
 func table(_ name: String, schema: String? = nil) -> RelationName {

@@ -304,3 +304,27 @@ def test_time_boxed_grant_stops_covering_after_it_expires(gw):
     after.join()
     assert isinstance(after.error, psycopg.Error) and after.error.sqlstate == "GH001"
     held.conn.close()
+
+
+def test_cancel_withdraws_a_held_statement(gw, tokens):
+    """Ctrl-C while a statement waits for approval: the client gets PostgreSQL's 57014 at once,
+    and the ledger shows the request cancelled; the session goes on."""
+    marker = "apprmark_cancel"
+    # A requester of its own: grants other tests obtained must not cover the statement.
+    requester = gw.gateway.token("agent-dora", groups=("engineers",), username="dora")
+    held = Held(gw, requester, f"SELECT email, '{marker}' FROM customers WHERE id = 5")
+    request = pending_request(gw, tokens["approver"], marker)
+    cancelled_at = time.monotonic()
+    held.conn.cancel()
+    held.join(timeout=10)
+    assert isinstance(held.error, psycopg.errors.QueryCanceled), held.error
+    assert held.error.sqlstate == "57014" and "canceling statement due to user request" in str(held.error)
+    assert held.done_at - cancelled_at < 1.0, f"the cancel took {held.done_at - cancelled_at:.2f} s"
+    steps = ledger.wait_until(lambda: [e.payload["step"] for e in approval_events(gw, request["id"])
+                                       if e.payload["step"] == "cancelled"], timeout=10)
+    assert steps == ["cancelled"]
+    # No longer pending, and the session still serves.
+    status, body = api(gw, tokens["approver"], "GET", "/api/v1/approvals")
+    assert status == 200 and request["id"] not in [r["id"] for r in body]
+    assert held.conn.execute("SELECT 'after cancel'").fetchone() == ("after cancel",)
+    held.conn.close()

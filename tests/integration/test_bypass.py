@@ -76,7 +76,7 @@ DROP_ATTACK_OBJECTS = """
     DROP TABLE IF EXISTS public.payroll, public.gh_stash, public.gh_notes2, public.gh_memo;
 """
 DROP_PG_PREFIXED = """
-    DROP VIEW IF EXISTS public.pg_gh_view;
+    DROP VIEW IF EXISTS public.pg_gh_view, public.pg_gh_stats;
     DROP MATERIALIZED VIEW IF EXISTS public.pg_gh_mv;
     DROP TABLE IF EXISTS public.pg_gh_copy;
 """
@@ -336,19 +336,21 @@ def test_creating_or_changing_code_is_held(agent, direct, sql):
 
 @pytest.mark.parametrize("create, sql", [
     ("CREATE VIEW public.pg_gh_view AS SELECT email FROM public.customers", "SELECT * FROM pg_gh_view"),
-    ("CREATE TABLE public.pg_gh_copy AS SELECT * FROM public.customers", "SELECT email FROM pg_gh_copy"),
+    ("CREATE VIEW public.pg_gh_stats AS SELECT histogram_bounds::text AS bounds FROM pg_catalog.pg_stats "
+     "WHERE tablename = 'customers' AND attname = 'email'", "SELECT * FROM pg_gh_stats"),
     ("CREATE MATERIALIZED VIEW public.pg_gh_mv AS SELECT full_name FROM public.customers", "SELECT * FROM pg_gh_mv"),
 ])
 def test_a_pg_prefixed_user_relation_is_not_a_system_relation(agent, direct, admin, raw, create, sql):
     # Created after the agent's session read its catalog (out of band, or by another gateway's
-    # session): the gateway does not know it, and must not take it for a system relation.
+    # session): the gateway reads the catalog again, and must not take it for a system relation:
+    # it is decided by what it is defined over.
     agent.attempt("SELECT 1")
     admin.execute(create)
     admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO gh_ledger")
     try:
         assert_works_directly(direct, sql, raw)
         error = assert_stopped(agent, sql, raw)
-        assert "does not know yet" in error.diag.message_primary
+        assert "customers" in error.diag.message_primary or "pg_stats" in error.diag.message_primary
     finally:
         admin.execute(DROP_PG_PREFIXED)
     # Real system relations still pass.
