@@ -60,7 +60,7 @@ public struct ApprovalGrant: Sendable, Hashable, Identifiable {
     public func covers(
         principal: Principal, connection: String, statementText: String, scope: ApprovalScope, now: Date
     ) -> Bool {
-        guard principal.issuer == issuer, principal.subject == subject, connection == self.connection,
+        guard ExactIdentifier.same(principal.issuer, issuer), ExactIdentifier.same(principal.subject, subject), connection == self.connection,
               now < expiresAt else { return false }
         switch coverage {
         case .oneTime(let text), .gitRequest(let text, _):

@@ -63,5 +63,7 @@ public struct ApprovalRequest: Sendable, Hashable, Identifiable {
 
 extension Principal {
     /// Issuer and subject identify a person; username and groups may change between tokens.
-    func isSamePerson(as other: Principal) -> Bool { issuer == other.issuer && subject == other.subject }
+    public func isSamePerson(as other: Principal) -> Bool {
+        ExactIdentifier.same(issuer, other.issuer) && ExactIdentifier.same(subject, other.subject)
+    }
 }

@@ -125,7 +125,7 @@ public struct GitGateway: Sendable {
             await recordRefusedToken(connection: connection.name, reason: "\(error)", logger: context.logger)
             return Self.plain(.unauthorized, "token rejected: \(error)", headers: [.wwwAuthenticate: "Basic realm=\"Gatehouse\""])
         }
-        guard principal.groups.contains(where: connection.allowedGroups.contains) else {
+        guard ExactIdentifier.sharesAny(principal.groups, connection.allowedGroups) else {
             return Self.plain(.forbidden, "\(principal.displayName) is not in a group allowed on connection \(connection.name)")
         }
         let call = Call(path: path, connection: connection, principal: principal,

@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 
 /// The registered-claim checks made after the signature verified: `iss`, `aud`, `exp`
 /// (required), `nbf` and `iat` (optional), with the issuer's leeway.
@@ -8,7 +9,7 @@ struct ClaimChecks {
 
     func check(_ claims: [String: JSONValue]) throws(TokenValidationError) {
         let issuer = try claims.requiredString("iss")
-        guard issuer == configuration.issuer else { throw .unknownIssuer(ClientSafeText.echo(issuer)) }
+        guard ExactIdentifier.same(issuer, configuration.issuer) else { throw .unknownIssuer(ClientSafeText.echo(issuer)) }
         try checkAudience(claims)
         try checkTimes(claims)
     }
@@ -22,7 +23,7 @@ struct ClaimChecks {
             guard let list = value.arrayOfStrings else { throw .invalidClaim("aud") }
             audiences = list
         }
-        guard audiences.contains(where: { configuration.audiences.contains($0) }) else { throw .wrongAudience }
+        guard ExactIdentifier.sharesAny(audiences, configuration.audiences) else { throw .wrongAudience }
     }
 
     private func checkTimes(_ claims: [String: JSONValue]) throws(TokenValidationError) {

@@ -19,7 +19,7 @@ public struct AccessPolicy: Sendable {
 
     /// May this principal open a session on the connection at all?
     public func admit(_ principal: Principal) -> Decision {
-        if principal.groups.contains(where: allowedGroups.contains) { return .allow }
+        if ExactIdentifier.sharesAny(principal.groups, allowedGroups) { return .allow }
         let allowed = allowedGroups.isEmpty ? "no group is allowed" : "allowed groups: \(allowedGroups.joined(separator: ", "))"
         return .deny(reason: "\(principal.displayName) is not in a group allowed on connection '\(connection)' (\(allowed))")
     }

@@ -40,11 +40,11 @@ public struct ApprovalRules: Sendable, Hashable {
 
     /// The first break-glass group (in configuration order) the principal belongs to.
     public func breakGlassGroup(of principal: Principal) -> String? {
-        breakGlassGroups.first(where: principal.groups.contains)
+        ExactIdentifier.first(of: breakGlassGroups, in: principal.groups)
     }
 
     /// Whether the principal is in one of the approver groups.
     public func isApprover(_ principal: Principal) -> Bool {
-        principal.groups.contains(where: approverGroups.contains)
+        ExactIdentifier.sharesAny(principal.groups, approverGroups)
     }
 }

@@ -152,7 +152,7 @@ public struct ApprovalAPI: Sendable {
     }
 
     static func isSamePerson(_ lhs: Principal, _ rhs: Principal) -> Bool {
-        lhs.issuer == rhs.issuer && lhs.subject == rhs.subject
+        lhs.isSamePerson(as: rhs)
     }
 
     // MARK: - Authentication

@@ -142,16 +142,27 @@ extension GatewayRuntime {
     }
 }
 
-/// The TLS server settings from a certificate chain and key in PEM files.
+/// The TLS server settings from a certificate chain and key in PEM files: TLS 1.2 or 1.3 only,
+/// and for TLS 1.2 only forward-secret AEAD suites (docs/security.md, "Transport"); TLS 1.3's
+/// suites are all of that kind.
 func serverTLSConfiguration(_ files: TLSFiles) throws -> TLSConfiguration {
     do {
         let chain = try NIOSSLCertificate.fromPEMFile(files.certificatePath).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(file: files.keyPath, format: .pem)
-        return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = .tlsv12
+        configuration.cipherSuites = serverTLS12CipherSuites
+        return configuration
     } catch {
         throw ValidationFailure("cannot load the TLS certificate \(files.certificatePath) or key \(files.keyPath): \(error)")
     }
 }
+
+/// ECDHE key exchange with AES-GCM or ChaCha20-Poly1305: no CBC, no static RSA, no SHA-1 MACs.
+let serverTLS12CipherSuites = [
+    "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+    "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+].joined(separator: ":")
 
 /// An operator-facing failure: the message is the whole story.
 struct ValidationFailure: Error, CustomStringConvertible {

@@ -17,22 +17,22 @@ public enum UIRole: String, Sendable, CaseIterable, Comparable {
 
 /// Which groups hold which role.
 public struct UIRoleRules: Sendable, Equatable {
-    public var approverGroups: Set<String>
-    public var auditorGroups: Set<String>
-    public var adminGroups: Set<String>
+    public var approverGroups: [String]
+    public var auditorGroups: [String]
+    public var adminGroups: [String]
 
     public init(approverGroups: some Sequence<String>, auditorGroups: some Sequence<String>, adminGroups: some Sequence<String>) {
-        self.approverGroups = Set(approverGroups)
-        self.auditorGroups = Set(auditorGroups)
-        self.adminGroups = Set(adminGroups)
+        self.approverGroups = Array(approverGroups)
+        self.auditorGroups = Array(auditorGroups)
+        self.adminGroups = Array(adminGroups)
     }
 
+    /// Group names compare byte for byte (`ExactIdentifier`): a lookalike is another group.
     public func roles(of principal: Principal) -> Set<UIRole> {
-        let groups = Set(principal.groups)
         var roles: Set<UIRole> = []
-        if !groups.isDisjoint(with: approverGroups) { roles.insert(.approver) }
-        if !groups.isDisjoint(with: auditorGroups) { roles.insert(.auditor) }
-        if !groups.isDisjoint(with: adminGroups) { roles.insert(.admin) }
+        if ExactIdentifier.sharesAny(principal.groups, approverGroups) { roles.insert(.approver) }
+        if ExactIdentifier.sharesAny(principal.groups, auditorGroups) { roles.insert(.auditor) }
+        if ExactIdentifier.sharesAny(principal.groups, adminGroups) { roles.insert(.admin) }
         return roles
     }
 }
