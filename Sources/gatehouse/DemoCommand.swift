@@ -55,6 +55,7 @@ struct DemoCommand: AsyncParsableCommand {
             try postgres.hardenForGatehouse(setupSQL: BackstopSetupSQL(
                 database: postgres.database, loginRole: postgres.user, approvedRole: approvedRole, classification: shop.personalData).script)
         }
+        _ = EscapingLogHandler.bootstrapped
         var logger = Logger(label: "gatehouse")
         logger.logLevel = .warning
         do {

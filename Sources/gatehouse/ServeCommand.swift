@@ -19,6 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try loadConfiguration(config)
+        _ = EscapingLogHandler.bootstrapped
         var logger = Logger(label: "gatehouse")
         logger.logLevel = logLevel
         do {

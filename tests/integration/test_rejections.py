@@ -130,3 +130,16 @@ def test_cleartext_token_accepted_on_loopback_listener_with_flag(loopback_gatewa
     with psycopg.connect(loopback_gateway.dsn("shop", sslmode="disable"), connect_timeout=10) as conn:
         assert conn.execute("SELECT count(*) FROM products").fetchone()[0] == 60
         assert conn.pgconn.ssl_in_use is False
+
+
+def test_client_text_cannot_forge_log_lines(gateway, upstream):
+    """An unauthenticated client names a database with a line break and a bidirectional override:
+    the gateway's log keeps it on one line, escaped."""
+    forged = "gatehouse: ready FORGED"
+    _attempt(gateway, upstream, f"nosuch\n2026-12-06T00:00:00+0000 info {forged}\u202e", "not-a-token")
+    time.sleep(0.5)
+    with open(gateway.gateway.stderr_path, encoding="utf-8", errors="replace") as log:
+        lines = log.read().splitlines()
+    assert not [line for line in lines if line.startswith("2026-12-06T00:00:00")], "a client forged a log line"
+    escaped = [line for line in lines if forged in line]
+    assert escaped and all("\\u{A}" in line and "\\u{202E}" in line for line in escaped), escaped
