@@ -216,8 +216,8 @@ final class PostgresSession {
     private func simpleQuery(_ frame: PostgresFrame) throws {
         let text = try FrontendMessage.readQuery(frame.body)
         let parsed = gateway.analyzer.analyze(text).map(inSession)
-        if lookUpUnknownRelations(parsed.map(catalog.views.resolve), then: frame) { return }
         let analyses = parsed.map(catalog.views.resolve)
+        if lookUpUnknownRelations(analyses, then: frame) { return }
         let statements = analyses.map { analysis in
             statementEvent(text: analysis.text, mode: "simple", parameters: [], analysis: analysis)
         }

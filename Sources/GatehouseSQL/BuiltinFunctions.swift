@@ -5,7 +5,7 @@
 /// `readingElsewhere`, which read data the text does not name, run SQL given as a string, reach
 /// server files or other sessions. `names` is the short list used until the catalog is read
 /// (or when it cannot be): it errs on the side of leaving things out.
-public enum BuiltinFunctions {
+enum BuiltinFunctions {
     /// Whether a call of this (possibly schema-qualified, lower-case) name is on the short list.
     static func isKnown(_ nameParts: [String]) -> Bool {
         switch nameParts.count {
@@ -17,7 +17,7 @@ public enum BuiltinFunctions {
 
     /// Built-ins that read what the statement's text does not name, each with why: they make a
     /// statement unanalysable wherever they appear.
-    public static func readingElsewhere(_ name: String) -> String? {
+    static func readingElsewhere(_ name: String) -> String? {
         if let reason = readingElsewhereByName[name] { return reason }
         if name.hasPrefix("lo_") || name == "loread" || name == "lowrite" { return "reads or writes large objects" }
         if name.hasPrefix("pg_ls_") || name.hasPrefix("pg_read_") || name.hasPrefix("pg_file_") {

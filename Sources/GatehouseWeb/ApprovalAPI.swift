@@ -128,7 +128,7 @@ public struct ApprovalAPI: Sendable {
         guard let pending = broker.request(id) else { return .failure(.unknownRequest(id)) }
         guard let connectionRules = rules(pending.connection) else {
             // The connection left the configuration: nobody can approve for it.
-            return .failure(Self.isSamePerson(caller, pending.requester) ? .selfApproval : .notAnApprover(approverGroups: []))
+            return .failure(caller.isSamePerson(as: pending.requester) ? .selfApproval : .notAnApprover(approverGroups: []))
         }
         do {
             let outcome = try broker.decide(requestID: id, by: caller, approve: approve, reason: body.reason,
@@ -148,11 +148,7 @@ public struct ApprovalAPI: Sendable {
 
     /// Approvers of the request's connection, and the requester, may see a request.
     func isVisible(_ request: ApprovalRequest, to caller: Principal) -> Bool {
-        Self.isSamePerson(caller, request.requester) || (rules(request.connection)?.isApprover(caller) ?? false)
-    }
-
-    static func isSamePerson(_ lhs: Principal, _ rhs: Principal) -> Bool {
-        lhs.isSamePerson(as: rhs)
+        caller.isSamePerson(as: request.requester) || (rules(request.connection)?.isApprover(caller) ?? false)
     }
 
     // MARK: - Authentication
