@@ -24,10 +24,29 @@ public final class ApprovalBroker: @unchecked Sendable {
     private var finishedOrder: [String] = []
     private var grants = GrantBook()
 
+    /// Requests one person may have waiting at once, over all connections and protocols.
+    public static let defaultMaxPendingPerPerson = 10
+    public let maxPendingPerPerson: Int
+
     /// - Parameter finishedLimit: how many finished requests `request(_:)` still answers for.
-    public init(finishedLimit: Int = 1000, onTransition: @escaping @Sendable (ApprovalTransition) -> Void = { _ in }) {
+    public init(finishedLimit: Int = 1000, maxPendingPerPerson: Int = defaultMaxPendingPerPerson,
+                onTransition: @escaping @Sendable (ApprovalTransition) -> Void = { _ in }) {
         self.finishedLimit = finishedLimit
+        self.maxPendingPerPerson = maxPendingPerPerson
         self.onTransition = onTransition
+    }
+
+    /// Whether `requester` may put another request to the approvers: an agent cannot bury them
+    /// (and the ledger) under requests. Checked before the request is recorded, so requests
+    /// arriving at the same instant from several sessions can pass it together.
+    public func hasRoomForAnotherRequest(from requester: Principal) -> Bool {
+        locked { waiting.values.lazy.filter { $0.request.requester.isSamePerson(as: requester) }.count < maxPendingPerPerson }
+    }
+
+    /// What a requester beyond the limit is told.
+    public var tooManyPendingMessage: String {
+        "you already have \(maxPendingPerPerson) approval requests waiting for a decision; wait for them to be decided or expire, "
+            + "or cancel one (closing its session cancels it)"
     }
 
     /// Holds a request until it is decided, expires or is cancelled; `onResolution` is then

@@ -60,6 +60,9 @@ extension GitGateway {
                 return .decided(.refused(reason: "this \(operation.rawValue) needs approval (\(need.reasons.joined(separator: "; "))), but connection \(call.connection.name) has no approver groups",
                                          approval: nil))
             }
+            guard approvals.hasRoomForAnotherRequest(from: call.principal) else {
+                return .decided(.refused(reason: approvals.tooManyPendingMessage, approval: nil))
+            }
             return .needsDecision(ApprovalRequest(
                 requester: call.principal, connection: call.connection.name, statementText: requestText, maskedStatement: requestText,
                 need: need, purpose: call.purpose, createdAt: Date(), holdTimeoutSeconds: call.connection.approval.rules.holdTimeoutSeconds))

@@ -59,8 +59,6 @@ public struct GitGateway: Sendable {
     public var recorder: any EventRecorder
     /// Emails to subject-index references (keyed digests, as masking makes them).
     public var subjectDigests: @Sendable ([String]) -> [SubjectReference]
-    /// True when the listener has no TLS: tokens are then accepted from loopback clients only.
-    public var loopbackOnlyWithoutTLS: Bool
     public var limits: Limits
     /// The broker held requests wait on: the same one PostgreSQL statements, the API and the UI use.
     public var approvals: ApprovalBroker
@@ -72,7 +70,7 @@ public struct GitGateway: Sendable {
     public init(
         connections: [Connection], forwarder: HTTPForwarder, authenticate: @escaping @Sendable (String) async throws -> Principal,
         recorder: any EventRecorder, subjectDigests: @escaping @Sendable ([String]) -> [SubjectReference],
-        loopbackOnlyWithoutTLS: Bool, limits: Limits = Limits(), approvals: ApprovalBroker = ApprovalBroker(),
+        limits: Limits = Limits(), approvals: ApprovalBroker = ApprovalBroker(),
         approvalURL: @escaping @Sendable (String) -> String = { "/ui/approvals/\($0)" }, notificationKinds: [String] = []
     ) {
         self.approvals = approvals
@@ -83,7 +81,6 @@ public struct GitGateway: Sendable {
         self.authenticate = authenticate
         self.recorder = recorder
         self.subjectDigests = subjectDigests
-        self.loopbackOnlyWithoutTLS = loopbackOnlyWithoutTLS
         self.limits = limits
     }
 
@@ -111,9 +108,6 @@ public struct GitGateway: Sendable {
         guard let connection = connections[path.connection] else {
             return Self.plain(.notFound, "unknown Git connection '\(path.connection)'")
         }
-        if loopbackOnlyWithoutTLS, !ClientAddress.isLoopback(context) {
-            return Self.plain(.forbidden, "refusing a token over a connection without TLS: configure listeners.http.tls")
-        }
         guard let token = GitCredentials.token(fromAuthorization: request.headers[.authorization]) else {
             return Self.plain(.unauthorized, "authentication required: use your OIDC token as the password (any user name)",
                               headers: [.wwwAuthenticate: "Basic realm=\"Gatehouse\""])
@@ -122,7 +116,8 @@ public struct GitGateway: Sendable {
         do {
             principal = try await authenticate(token)
         } catch {
-            await recordRefusedToken(connection: connection.name, reason: "\(error)", logger: context.logger)
+            await recordRefusedToken(connection: connection.name, reason: "\(error)", clientAddress: ClientAddress.ipAddress(context),
+                                     logger: context.logger)
             return Self.plain(.unauthorized, "token rejected: \(error)", headers: [.wwwAuthenticate: "Basic realm=\"Gatehouse\""])
         }
         guard ExactIdentifier.sharesAny(principal.groups, connection.allowedGroups) else {
@@ -163,9 +158,10 @@ public struct GitGateway: Sendable {
 
     static let notRecorded = plain(.serviceUnavailable, "the request could not be recorded in the evidence ledger, so it was not forwarded")
 
-    private func recordRefusedToken(connection: String, reason: String, logger: Logger) async {
+    private func recordRefusedToken(connection: String, reason: String, clientAddress: String?, logger: Logger) async {
         let event = GatehouseEvent(sessionID: UUID().uuidString.lowercased(), connection: connection, principal: nil,
-                                   payload: .authentication(.init(accepted: false, reason: reason, clientAddress: nil, clientApplication: "git")))
+                                   payload: .authentication(.init(accepted: false, reason: reason, clientAddress: clientAddress,
+                                                                  clientApplication: "git")))
         do { try await recorder.record([event]) } catch {
             logger.error("refused git token not recorded", metadata: ["error": "\(error)"])
         }

@@ -16,7 +16,7 @@ struct GitRequestPath: Sendable, Equatable {
     static let prefix = "/git/"
 
     let connection: String
-    /// Below the connection, e.g. `team/app.git`; no empty, `.` or `..` segments.
+    /// Below the connection, e.g. `team/app.git`; no empty, `.` or `..` segments, and no `%`, `;` or `\`.
     let repository: String
     let endpoint: Endpoint
 
@@ -36,7 +36,11 @@ struct GitRequestPath: Sendable, Equatable {
         } else {
             return nil
         }
-        guard !segments.isEmpty, segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && !$0.contains("%") }) else { return nil }
+        // `;` would carry path parameters: some servers (Tomcat) read `..;` as `..`, escaping the
+        // connection's base path and its classification patterns. A backslash is a separator on some.
+        guard !segments.isEmpty, segments.allSatisfy({ segment in
+            !segment.isEmpty && segment != "." && segment != ".." && !segment.contains(where: { "%;\\".contains($0) })
+        }) else { return nil }
         self.connection = connection
         self.repository = segments.joined(separator: "/")
         self.endpoint = endpoint

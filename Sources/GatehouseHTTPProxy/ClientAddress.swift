@@ -6,7 +6,12 @@ import Hummingbird
 public enum ClientAddress {
     /// Whether the peer is on loopback; false when the context does not know the peer (fail closed).
     public static func isLoopback<Context: RequestContext>(_ context: Context) -> Bool {
-        guard let address = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress else { return false }
+        guard let address = ipAddress(context) else { return false }
         return isLoopbackHost(address)
+    }
+
+    /// The peer's IP address, when the context knows it.
+    public static func ipAddress<Context: RequestContext>(_ context: Context) -> String? {
+        (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
     }
 }

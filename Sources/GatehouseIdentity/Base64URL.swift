@@ -2,15 +2,15 @@ import Foundation
 
 /// Base64url without padding (RFC 7515 §2), decoded strictly: any character outside the
 /// URL-safe alphabet, including `=` padding and whitespace, is rejected.
-enum Base64URL {
-    static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+public enum Base64URL {
+    public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    static func decode(_ text: Substring) -> [UInt8]? {
+    public static func decode(_ text: Substring) -> [UInt8]? {
         guard text.utf8.count % 4 != 1 else { return nil }
         var standard = ""
         standard.reserveCapacity(text.utf8.count + 3)
@@ -26,5 +26,5 @@ enum Base64URL {
         return Data(base64Encoded: standard).map { [UInt8]($0) }
     }
 
-    static func decode(_ text: String) -> [UInt8]? { decode(text[...]) }
+    public static func decode(_ text: String) -> [UInt8]? { decode(text[...]) }
 }

@@ -7,26 +7,15 @@ struct ClaimChecks {
     let configuration: IssuerConfiguration
     let now: Date
 
-    func check(_ claims: [String: JSONValue]) throws(TokenValidationError) {
+    /// Returns the token's expiry (`exp`), which every accepted token has.
+    func check(_ claims: [String: JSONValue]) throws(TokenValidationError) -> Date {
         let issuer = try claims.requiredString("iss")
         guard ExactIdentifier.same(issuer, configuration.issuer) else { throw .unknownIssuer(ClientSafeText.echo(issuer)) }
-        try checkAudience(claims)
-        try checkTimes(claims)
+        guard ExactIdentifier.sharesAny(try claims.audiences(), configuration.audiences) else { throw .wrongAudience }
+        return try checkTimes(claims)
     }
 
-    private func checkAudience(_ claims: [String: JSONValue]) throws(TokenValidationError) {
-        let audiences: [String]
-        switch claims["aud"] {
-        case nil, .null?: throw .missingClaim("aud")
-        case .string(let audience)?: audiences = [audience]
-        case let value?:
-            guard let list = value.arrayOfStrings else { throw .invalidClaim("aud") }
-            audiences = list
-        }
-        guard ExactIdentifier.sharesAny(audiences, configuration.audiences) else { throw .wrongAudience }
-    }
-
-    private func checkTimes(_ claims: [String: JSONValue]) throws(TokenValidationError) {
+    private func checkTimes(_ claims: [String: JSONValue]) throws(TokenValidationError) -> Date {
         let now = now.timeIntervalSince1970
         let leeway = configuration.leeway
         guard let expiry = try claims.numericDate("exp") else { throw .missingClaim("exp") }
@@ -34,6 +23,7 @@ struct ClaimChecks {
         guard now < expiry + leeway else { throw .expired }
         if let notBefore = try claims.numericDate("nbf"), now + leeway < notBefore { throw .notYetValid }
         if let issuedAt = try claims.numericDate("iat"), now + leeway < issuedAt { throw .issuedInFuture }
+        return Date(timeIntervalSince1970: expiry)
     }
 }
 
@@ -43,6 +33,17 @@ extension [String: JSONValue] {
         case nil, .null?: throw .missingClaim(name)
         case .string(let value)?: return value
         default: throw .invalidClaim(name)
+        }
+    }
+
+    /// `aud`: one string or an array of strings (RFC 7519 §4.1.3); required.
+    func audiences() throws(TokenValidationError) -> [String] {
+        switch self["aud"] {
+        case nil, .null?: throw .missingClaim("aud")
+        case .string(let audience)?: return [audience]
+        case let value?:
+            guard let audiences = value.arrayOfStrings else { throw .invalidClaim("aud") }
+            return audiences
         }
     }
 

@@ -5,8 +5,12 @@ struct CompactJWS: Sendable {
     /// stay well under it).
     static let maximumLength = 64 * 1024
 
+    /// The token as presented, for the signature check over its first two parts.
+    let compact: String
     let header: JOSEHeader
     let claims: [String: JSONValue]
+    /// The decoded third part (empty for `alg: none`).
+    let signature: [UInt8]
 
     /// Splits and decodes the token. The signature part may be empty here (as in `alg: none`
     /// tokens) so that the caller refuses such tokens for their algorithm, the precise reason.
@@ -15,15 +19,26 @@ struct CompactJWS: Sendable {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty,
             let headerBytes = Base64URL.decode(parts[0]),
-            let headerObject = JSONValue.object(from: headerBytes),
             let payloadBytes = Base64URL.decode(parts[1]),
-            let claims = JSONValue.object(from: payloadBytes),
-            Base64URL.decode(parts[2]) != nil
+            let signature = Base64URL.decode(parts[2])
         else {
             throw .malformed
         }
-        self.header = try JOSEHeader(headerObject)
-        self.claims = claims
+        let headerMembers = try Self.object(headerBytes)
+        self.claims = try Self.object(payloadBytes)
+        self.header = try JOSEHeader(headerMembers)
+        self.compact = token
+        self.signature = signature
+    }
+
+    private static func object(_ bytes: [UInt8]) throws(TokenValidationError) -> [String: JSONValue] {
+        do {
+            return try JSONValue.object(from: bytes)
+        } catch .duplicateMember(let name) {
+            throw .duplicateMember(ClientSafeText.echo(name))
+        } catch {
+            throw .malformed
+        }
     }
 }
 

@@ -91,7 +91,7 @@ public final class OIDCLoginClient: Sendable {
         request.body = .bytes(ByteBuffer(string: FormEncoding.encode(fields)))
 
         let (status, body) = try await send(request, to: tokenURL)
-        let json = JSONValue.object(from: body)
+        let json = try? JSONValue.object(from: body)
         guard status == 200 else {
             logger.info("token endpoint refused the code", metadata: ["status": "\(status)"])
             throw Self.refusal(json, status: status)

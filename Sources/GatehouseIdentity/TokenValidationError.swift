@@ -19,6 +19,12 @@ public enum TokenValidationError: Error, CustomStringConvertible, Equatable, Sen
     /// The `kid` names a key whose type, curve, `alg`, `use` or `key_ops` do not fit the header's algorithm.
     case keyAlgorithmMismatch(keyID: String, algorithm: String)
     case badSignature
+    /// The header or the claims set names one member twice in an object (after escapes are decoded).
+    case duplicateMember(String)
+    /// An ID token for several audiences has no `azp` claim (OIDC Core §3.1.3.7).
+    case authorizedPartyRequired
+    /// An ID token's `azp` is not one of the issuer's configured audiences (OIDC Core §3.1.3.7).
+    case wrongAuthorizedParty(String)
     case wrongAudience
     case expired
     case notYetValid
@@ -54,6 +60,13 @@ public enum TokenValidationError: Error, CustomStringConvertible, Equatable, Sen
             return "The issuer's key '\(keyID)' cannot verify a signature made with algorithm '\(algorithm)'."
         case .badSignature:
             return "The token's signature is not valid."
+        case .duplicateMember(let name):
+            return "The token's header or claims name the member '\(name)' more than once in one object; "
+                + "JSON parsers disagree on which one counts, so the token is refused."
+        case .authorizedPartyRequired:
+            return "The ID token names several audiences but no authorized party (azp)."
+        case .wrongAuthorizedParty(let party):
+            return "The ID token's authorized party (azp) '\(party)' is not this gateway's client."
         case .wrongAudience:
             return "The token is not intended for this gateway: none of its audiences is accepted."
         case .expired:

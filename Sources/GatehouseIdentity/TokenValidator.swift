@@ -5,10 +5,11 @@ import Logging
 
 /// Validates OIDC bearer tokens from any number of issuers and turns them into principals.
 ///
-/// Order of checks: the token's shape; its algorithm (never `none` or HMAC); its issuer, by
-/// the unverified `iss`, before any network use; the issuer's algorithm allow-list; the key
-/// (from the issuer's JWKS, matched on `kid` and checked against the algorithm); the
-/// signature; then `iss`, `aud`, `exp`, `nbf` and `iat` with the issuer's leeway.
+/// Order of checks: the token's shape (header and claims strict JSON, no member named twice);
+/// its algorithm (never `none` or HMAC); its issuer, by the unverified `iss`, before any
+/// network use; the issuer's algorithm allow-list; the key (from the issuer's JWKS, matched on
+/// `kid` and checked against the algorithm); the signature (low-S for ECDSA); then `iss`,
+/// `aud`, `exp`, `nbf` and `iat` with the issuer's leeway.
 public final class TokenValidator: Sendable {
     private let stores: [String: IssuerKeyStore]
     private let logger: Logger
@@ -47,37 +48,48 @@ public final class TokenValidator: Sendable {
         self.now = now
     }
 
+    /// The principal behind a valid token, and the token's expiry; throws
+    /// ``TokenValidationError`` otherwise.
+    public func validatedToken(_ token: String) async throws -> ValidatedToken {
+        try await logged { () async throws(TokenValidationError) in try await self.verified(token).token }
+    }
+
     /// The principal behind a valid token; throws ``TokenValidationError`` otherwise.
     public func validate(_ token: String) async throws -> Principal {
-        try await logged { () async throws(TokenValidationError) in try await self.verified(token).principal }
+        try await validatedToken(token).principal
     }
 
     /// The principal behind an ID token from a login this gateway started: everything
-    /// ``validate(_:)`` checks, and the `nonce` claim must equal the login's `nonce` (OIDC Core
-    /// §3.1.3.7), so a token captured from another login cannot be replayed into this one.
+    /// ``validate(_:)`` checks, the `aud`/`azp` rule for ID tokens (``AuthorizedPartyCheck``),
+    /// and the `nonce` claim must equal the login's `nonce` (OIDC Core §3.1.3.7), so a token
+    /// captured from another login cannot be replayed into this one.
     public func validateIDToken(_ token: String, nonce: String) async throws -> Principal {
         try await logged { () async throws(TokenValidationError) in
-            let (principal, claims) = try await self.verified(token)
-            guard let claimed = try claims.optionalString("nonce"), ConstantTime.equals(claimed, nonce) else {
+            let verified = try await self.verified(token)
+            try AuthorizedPartyCheck.check(verified.claims, configuration: verified.configuration)
+            guard let claimed = try verified.claims.optionalString("nonce"), ConstantTime.equals(claimed, nonce) else {
                 throw .nonceMismatch
             }
-            return principal
-        }
+            return verified.token
+        }.principal
     }
 
-    private func logged(_ body: () async throws(TokenValidationError) -> Principal) async throws(TokenValidationError) -> Principal {
+    private func logged(_ body: () async throws(TokenValidationError) -> ValidatedToken) async throws(TokenValidationError) -> ValidatedToken {
         do {
-            let principal = try await body()
-            logger.debug("token accepted", metadata: ["issuer": "\(principal.issuer)", "subject": "\(principal.subject)"])
-            return principal
+            let token = try await body()
+            logger.debug("token accepted", metadata: ["issuer": "\(token.principal.issuer)", "subject": "\(token.principal.subject)"])
+            return token
         } catch {
             logger.debug("token refused", metadata: ["reason": "\(error.description)"])
             throw error
         }
     }
 
-    /// The principal and the verified claims, after every check shared by access and ID tokens.
-    private func verified(_ token: String) async throws(TokenValidationError) -> (principal: Principal, claims: [String: JSONValue]) {
+    /// The validated token, its claims and its issuer's configuration, after every check shared
+    /// by access and ID tokens.
+    private func verified(_ token: String) async throws(TokenValidationError)
+        -> (token: ValidatedToken, claims: [String: JSONValue], configuration: IssuerConfiguration)
+    {
         let jws = try CompactJWS(parsing: token)
         guard let algorithm = SigningAlgorithm(rawValue: jws.header.algorithm) else {
             throw .algorithmNotAllowed(ClientSafeText.echo(jws.header.algorithm))
@@ -87,8 +99,9 @@ public final class TokenValidator: Sendable {
         let configuration = store.configuration
         guard configuration.allowedAlgorithms.contains(algorithm) else { throw .algorithmNotAllowed(algorithm.rawValue) }
         let key = try await store.key(for: jws.header.keyID, algorithm: algorithm)
-        try await key.verifySignature(of: token)
-        try ClaimChecks(configuration: configuration, now: now()).check(jws.claims)
-        return (try PrincipalMapping.principal(from: jws.claims, groupsClaim: configuration.groupsClaim), jws.claims)
+        try await key.verifySignature(of: jws)
+        let expiresAt = try ClaimChecks(configuration: configuration, now: now()).check(jws.claims)
+        let principal = try PrincipalMapping.principal(from: jws.claims, groupsClaim: configuration.groupsClaim)
+        return (ValidatedToken(principal: principal, expiresAt: expiresAt), jws.claims, configuration)
     }
 }

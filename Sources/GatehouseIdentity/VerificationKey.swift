@@ -33,10 +33,11 @@ struct VerificationKey: Sendable {
         self.keys = keys
     }
 
-    /// Checks the signature only; claims are checked by ``ClaimChecks``.
-    func verifySignature(of token: String) async throws(TokenValidationError) {
+    /// Checks the signature only; claims are checked by ``ClaimChecks``. Either ECDSA twin
+    /// (high or low S) is accepted: docs/identity.md says why.
+    func verifySignature(of jws: CompactJWS) async throws(TokenValidationError) {
         do {
-            _ = try await keys.verify(token, as: SignatureOnly.self)
+            _ = try await keys.verify(jws.compact, as: SignatureOnly.self)
         } catch {
             throw .badSignature
         }

@@ -28,6 +28,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private var clientAddress: String?
     /// Frames a client pipelined behind its password, replayed once the session relays.
     private var earlyFrames: [PostgresFrame] = []
+    private var earlyFrameBytes = 0
+    /// Closes the connection unless the client is signed in by then.
+    private var authenticationDeadline: Scheduled<Void>?
     private var logger: Logger
 
     init(gateway: PostgresGateway) {
@@ -38,6 +41,18 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         clientAddress = context.channel.remoteAddress?.ipAddress
+        let seconds = gateway.listener.authenticationTimeoutSeconds
+        let handler = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        authenticationDeadline = context.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
+            let (this, context) = handler.value
+            switch this.phase {
+            case .relaying, .closed: return
+            case .awaitingStartup, .awaitingToken, .authenticating:
+                this.logger.info("closing client connection", metadata: ["reason": "authentication timeout"])
+                this.refuse(.fatal(code: SQLState.queryCanceled, message: "gatehouse: canceling authentication due to timeout (\(seconds) s)"),
+                            context: context)
+            }
+        }
         context.fireChannelActive()
     }
 
@@ -58,6 +73,13 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 }
                 authenticate(token: token, connectionName: connection, parameters: parameters, context: context)
             case .authenticating:
+                // Before sign-in a client gets no more buffer than one token message's worth.
+                earlyFrameBytes += frame.body.readableBytes + 5
+                guard earlyFrameBytes <= FrontendPacketDecoder.maxTokenMessageBytes else {
+                    refuse(ErrorFields.fatal(code: SQLState.protocolViolation,
+                                             message: "gatehouse: too much data sent before authentication completed"), context: context)
+                    return
+                }
                 earlyFrames.append(frame)
             default:
                 refuse(ErrorFields.fatal(code: SQLState.protocolViolation,
@@ -77,6 +99,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        authenticationDeadline?.cancel()
         if case .relaying(let session) = phase { session.end(reason: "client disconnected") }
         phase = .closed
         context.fireChannelInactive()
@@ -155,12 +178,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     private func authenticate(token: String, connectionName: String, parameters: [String: String], context: ChannelHandlerContext) {
         let eventLoop = context.eventLoop
-        let validation = eventLoop.makePromise(of: Principal.self)
+        let validation = eventLoop.makePromise(of: ValidatedToken.self)
         let validator = gateway.validator
         if token.isEmpty {
             validation.fail(EmptyToken())
         } else {
-            validation.completeWithTask { try await validator.validate(token) }
+            validation.completeWithTask { try await validator.validatedToken(token) }
         }
         validation.futureResult.whenComplete { [self] result in
             guard case .authenticating = phase else { return }
@@ -169,13 +192,15 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 let reason = error is EmptyToken ? "no token: send your OIDC access token as the password" : "\(error)"
                 refuseRecorded(principal: nil, connection: connectionName, parameters: parameters, reason: "token rejected: \(reason)",
                                code: SQLState.invalidPassword, context: context)
-            case .success(let principal):
-                admit(principal, connectionName: connectionName, parameters: parameters, context: context)
+            case .success(let validated):
+                admit(validated.principal, tokenExpiresAt: validated.expiresAt, connectionName: connectionName, parameters: parameters,
+                      context: context)
             }
         }
     }
 
-    private func admit(_ principal: Principal, connectionName: String, parameters: [String: String], context: ChannelHandlerContext) {
+    private func admit(_ principal: Principal, tokenExpiresAt: Date, connectionName: String, parameters: [String: String],
+                       context: ChannelHandlerContext) {
         guard let connection = gateway.connections[connectionName] else {
             refuseRecorded(principal: principal, connection: connectionName, parameters: parameters,
                            reason: "unknown connection '\(connectionName)'", code: SQLState.invalidCatalogName, context: context)
@@ -186,6 +211,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                            reason: reason, code: SQLState.invalidAuthorizationSpecification, context: context)
             return
         }
+        // The client is someone now: the upstream login has a timeout of its own.
+        authenticationDeadline?.cancel()
         // Write-ahead: the accepted authentication is on record before anything reaches upstream.
         let accepted = authenticationEvent(principal: principal, connection: connectionName, parameters: parameters, reason: nil)
         gateway.record([accepted], on: context.eventLoop).flatMap { [self] () -> EventLoopFuture<(Channel, UpstreamSession)> in
@@ -207,13 +234,15 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                     recordSessionEnd(reason: "client disconnected during login", principal: principal, connection: connectionName, context: context)
                     return
                 }
-                startRelay(principal: principal, connection: connection, applicationName: parameters["application_name"], upstream: upstream,
+                startRelay(principal: principal, tokenExpiresAt: tokenExpiresAt, connection: connection,
+                           applicationName: parameters["application_name"], upstream: upstream,
                            upstreamSession: upstreamSession, catalog: catalog, context: context)
             }
         }
     }
 
-    private func startRelay(principal: Principal, connection: PostgresGateway.Connection, applicationName: String?, upstream: Channel,
+    private func startRelay(principal: Principal, tokenExpiresAt: Date, connection: PostgresGateway.Connection, applicationName: String?,
+                            upstream: Channel,
                             upstreamSession: UpstreamSession, catalog: UpstreamCatalog, context: ChannelHandlerContext) {
         if let reason = upstreamSession.parameters.lazy.compactMap(PostgresSession.unsupportedParameter).first {
             upstream.close(promise: nil)
@@ -237,7 +266,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             return
         }
         let session = PostgresSession(
-            id: sessionID, principal: principal, connection: connection, applicationName: applicationName, gateway: gateway,
+            id: sessionID, principal: principal, tokenExpiresAt: tokenExpiresAt, connection: connection, applicationName: applicationName,
+            gateway: gateway,
             client: context.channel, upstream: upstream, catalog: catalog, logger: logger)
         do {
             try session.attachToUpstream()
@@ -255,6 +285,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         session.cancelKey = clientKey
         session.upstreamProcessID = upstreamSession.backendKey?.processID
         phase = .relaying(session)
+        authenticationDeadline?.cancel()
 
         write(BackendMessage.authenticationOk(), context: context, flush: false)
         for parameter in upstreamSession.parameters {

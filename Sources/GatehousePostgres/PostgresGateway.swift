@@ -68,6 +68,7 @@ public final class PostgresGateway: Sendable {
     let validator: TokenValidator
     let recorder: EventRecorder
     let analyzer: StatementAnalyzer
+    let largeStatements: LargeStatementAnalysis
     let serverTLS: NIOSSLContext?
     let listener: PostgresListenerConfiguration
     let cancels = CancelRegistry()
@@ -124,6 +125,7 @@ public final class PostgresGateway: Sendable {
         self.validator = validator
         self.recorder = recorder
         self.analyzer = analyzer
+        self.largeStatements = LargeStatementAnalysis(analyzer: analyzer)
         self.serverTLS = serverTLS
         self.approvals = approvals
         self.approvalURL = approvalURL
@@ -143,15 +145,26 @@ public final class PostgresGateway: Sendable {
         return isLoopbackHost(listener.address)
     }
 
-    /// Binds the listener; returns the address it listens on.
-    public func start(group: EventLoopGroup) async throws -> SocketAddress {
+    /// Binds the listener; returns the address it listens on. At most `maxConnections` clients
+    /// are served at once (the configured limit, or lower when descriptors are short).
+    public func start(group: EventLoopGroup, maxConnections: Int) async throws -> SocketAddress {
         let maxMessageBytes = listener.maxMessageBytes
+        let slots = ConnectionSlots(limit: maxConnections)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            // Out of descriptors, accept() fails at once: back off instead of spinning on it.
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler()) }
+            }
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard slots.acquire() else {
+                        try channel.pipeline.syncOperations.addHandler(TooManyClientsHandler(limit: slots.limit))
+                        return
+                    }
+                    channel.closeFuture.whenComplete { _ in slots.release() }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrontendPacketDecoder(maxMessageBytes: maxMessageBytes)))
                     try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(gateway: self))
                 }

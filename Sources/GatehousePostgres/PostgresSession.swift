@@ -20,11 +20,14 @@ import NIOCore
 final class PostgresSession {
     let id: String
     let principal: Principal
+    /// The session ends at its token's expiry: the next statement after it is refused and the
+    /// connection closed (docs/identity.md, "Sessions and token expiry").
+    let tokenExpiresAt: Date
     let connection: PostgresGateway.Connection
     /// The client's `application_name`: where a purpose may be stated (`purpose: ...`).
     let applicationName: String?
     let gateway: PostgresGateway
-    private let client: Channel
+    let client: Channel
     private let upstream: Channel
     private let logger: Logger
     var cancelKey: BackendKey?
@@ -61,7 +64,7 @@ final class PostgresSession {
     /// After the gateway refused an extended-protocol message, the rest up to Sync is dropped,
     /// exactly as the server would after an error.
     private var discardingUntilSync: ErrorFields?
-    private var heldFrames = CircularBuffer<PostgresFrame>()
+    var heldFrames = CircularBuffer<PostgresFrame>()
     private static let heldFramesLimit = 256
     private var clientReadsPaused = false
     private var waitingForRecorder = false
@@ -85,12 +88,16 @@ final class PostgresSession {
     /// the server's answers to a batch are awaited.
     private var holding: Bool {
         waitingForRecorder || pendingApproval != nil || reloadingCatalog || roleSwitch != nil || quietWaiter != nil
-            || syncWaitsForCopyAnswer
+            || syncWaitsForCopyAnswer || analysingLargeStatement
     }
     /// Outcomes not yet committed. They ride along with the next statement's write-ahead commit
     /// (one durable commit per statement instead of two), or go on their own after
     /// `outcomeFlushDelay` when the session is idle.
     private var pendingOutcomes: [GatehouseEvent] = []
+    /// A long statement is being analysed off the event loop (`PostgresSession+LargeStatements`).
+    var analysingLargeStatement = false
+    /// The last long statement analysed off the loop, kept for its Parse, Execute or Query.
+    var largeAnalysis: (text: String, analyses: [StatementAnalysis])?
     private var outcomeFlush: Scheduled<Void>?
     private static let outcomeFlushDelay = TimeAmount.milliseconds(20)
     private var toUpstream: ByteBuffer
@@ -100,9 +107,10 @@ final class PostgresSession {
     /// Output is written out once this much is buffered, even mid-read.
     private static let writeThreshold = 64 * 1024
 
-    init(id: String, principal: Principal, connection: PostgresGateway.Connection, applicationName: String?, gateway: PostgresGateway,
-         client: Channel, upstream: Channel, catalog: UpstreamCatalog, logger: Logger) {
+    init(id: String, principal: Principal, tokenExpiresAt: Date, connection: PostgresGateway.Connection, applicationName: String?,
+         gateway: PostgresGateway, client: Channel, upstream: Channel, catalog: UpstreamCatalog, logger: Logger) {
         self.id = id
+        self.tokenExpiresAt = tokenExpiresAt
         self.applicationName = applicationName
         self.catalog = catalog
         self.responses = ResponseMasker(settings: connection.masking, planner: connection.planner(catalog))
@@ -142,6 +150,13 @@ final class PostgresSession {
     }
 
     private func handleClientFrame(_ frame: PostgresFrame) {
+        if [FrontendMessage.queryType, FrontendMessage.parseType].contains(frame.type), Date() >= tokenExpiresAt {
+            let expiry = UTCTimestamp.string(from: tokenExpiresAt) ?? "\(tokenExpiresAt)"
+            failClient(.fatal(code: SQLState.invalidAuthorizationSpecification,
+                              message: "gatehouse: the token this session signed in with expired at \(expiry)",
+                              hint: "Connect again with a new token."), reason: "token expired")
+            return
+        }
         if [FrontendMessage.queryType, FrontendMessage.parseType, FrontendMessage.executeType].contains(frame.type),
            adoptSharedCatalog(before: frame) {
             return
@@ -152,6 +167,7 @@ final class PostgresSession {
             forwardSyncPoint(frame, injecting: refusal)
             return
         }
+        if analysingElsewhere(frame) { return }
         do {
             switch frame.type {
             case FrontendMessage.queryType where extendedSinceSync:
@@ -164,7 +180,7 @@ final class PostgresSession {
                 let parse = try FrontendMessage.readParse(frame.body)
                 extended.parsed(parse)
                 responses.router.parse(name: parse.statementName,
-                                       analysis: gateway.analyzer.analyze(parse.query).first.map(inSession))
+                                       analysis: analyze(parse.query).first.map(inSession))
                 forward(frame)
             case FrontendMessage.bindType:
                 let bind = try FrontendMessage.readBind(frame.body)
@@ -215,7 +231,7 @@ final class PostgresSession {
 
     private func simpleQuery(_ frame: PostgresFrame) throws {
         let text = try FrontendMessage.readQuery(frame.body)
-        let parsed = gateway.analyzer.analyze(text).map(inSession)
+        let parsed = analyze(text).map(inSession)
         let analyses = parsed.map(catalog.views.resolve)
         if lookUpUnknownRelations(analyses, then: frame) { return }
         let statements = analyses.map { analysis in
@@ -231,7 +247,7 @@ final class PostgresSession {
         let portal = extended.portal(named: execute.portalName)
         let text = portal?.statementText ?? ""
         // A Parse text holds one statement (the server refuses more), so the first analysis is it.
-        var analysis = catalog.views.resolve(inSession(gateway.analyzer.analyze(text).first ?? StatementAnalysis(text: text, kind: .empty)))
+        var analysis = catalog.views.resolve(inSession(analyze(text).first ?? StatementAnalysis(text: text, kind: .empty)))
         if lookUpUnknownRelations([analysis], then: frame) { return }
         if portal == nil {
             analysis = StatementAnalysis(text: "", kind: .unknown, analysable: false, limitation: "unknown portal '\(execute.portalName)'")
@@ -276,6 +292,11 @@ final class PostgresSession {
         case .refuse(let error):
             refuse(error, isSimpleQuery: isSimpleQuery)
         case .hold(let approval, let requested):
+            guard gateway.approvals.hasRoomForAnotherRequest(from: principal) else {
+                refuse(ErrorFields(code: SQLState.configurationLimitExceeded, message: "gatehouse: \(gateway.approvals.tooManyPendingMessage)"),
+                       isSimpleQuery: isSimpleQuery)
+                return
+            }
             hold(approval, requested: requested, statements: statements, analyses: analyses, rawText: rawText, frame: frame,
                  isSimpleQuery: isSimpleQuery, beforeForwarding: beforeForwarding)
         }
@@ -404,7 +425,7 @@ final class PostgresSession {
     /// Reading from the client pauses while held frames pile up (a client flooding a held
     /// session) or the server is not keeping up, so memory stays bounded either way. Toggled only
     /// on change: each toggle is a system call.
-    private func updateClientReads() {
+    func updateClientReads() {
         let pause = heldFrames.count >= Self.heldFramesLimit || !upstream.isWritable
         guard pause != clientReadsPaused else { return }
         clientReadsPaused = pause

@@ -16,10 +16,11 @@ struct UpstreamConnector: Sendable {
         let tls = self.tls
         let channel = ClientBootstrap(group: eventLoop)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.seconds(10))
-            .channelInitializer { channel in
+            .connectTimeout(.seconds(Int64(upstream.loginTimeoutSeconds)))
+            .channelInitializer { [upstream] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(UpstreamLoginHandler(machine: machine, tls: tls, loggedIn: loggedIn))
+                    try channel.pipeline.syncOperations.addHandler(
+                        UpstreamLoginHandler(machine: machine, tls: tls, timeoutSeconds: upstream.loginTimeoutSeconds, loggedIn: loggedIn))
                 }
             }
             .connect(host: upstream.host, port: upstream.port)
@@ -40,9 +41,17 @@ struct UpstreamConnector: Sendable {
                 channel.close(promise: nil)
                 result.fail(error)
             }
+            // A catalog read that never finishes would hold every login waiting for the catalog.
+            let deadline = eventLoop.scheduleTask(in: Self.queryTimeout) {
+                result.fail(UpstreamLoginError("the upstream server did not answer a catalog query within \(Self.queryTimeout.nanoseconds / 1_000_000_000) s"))
+                channel.close(promise: nil)
+            }
+            result.futureResult.whenComplete { _ in deadline.cancel() }
             return result.futureResult
         }
     }
+
+    static let queryTimeout = TimeAmount.seconds(60)
 
     /// Forwards a client's CancelRequest to the upstream server with the upstream's own key.
     func cancel(_ key: BackendKey, on eventLoop: EventLoop) -> EventLoopFuture<Void> {

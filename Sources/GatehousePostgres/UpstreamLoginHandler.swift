@@ -17,11 +17,28 @@ final class UpstreamLoginHandler: ChannelInboundHandler, RemovableChannelHandler
     private var machine: UpstreamLoginStateMachine
     private let tls: UpstreamTLS?
     let loggedIn: EventLoopPromise<UpstreamSession>
+    private let timeoutSeconds: Int
+    private var deadline: Scheduled<Void>?
 
-    init(machine: UpstreamLoginStateMachine, tls: UpstreamTLS?, loggedIn: EventLoopPromise<UpstreamSession>) {
+    init(machine: UpstreamLoginStateMachine, tls: UpstreamTLS?, timeoutSeconds: Int, loggedIn: EventLoopPromise<UpstreamSession>) {
         self.machine = machine
         self.tls = tls
+        self.timeoutSeconds = timeoutSeconds
         self.loggedIn = loggedIn
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        // A server that accepts TCP and then never answers (stopped, overloaded) must not hold
+        // the client's login forever.
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        deadline = context.eventLoop.scheduleTask(in: .seconds(Int64(timeoutSeconds))) {
+            let (handler, context) = loopBound.value
+            handler.fail(UpstreamLoginError("the upstream server did not complete the login within \(handler.timeoutSeconds) s"), context: context)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -68,6 +85,7 @@ final class UpstreamLoginHandler: ChannelInboundHandler, RemovableChannelHandler
                 continue
             case .loggedIn(let session):
                 phase = .done
+                deadline?.cancel()
                 loggedIn.succeed(session)
                 if buffer.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(buffer)) }
                 buffer = ByteBuffer()
@@ -87,6 +105,7 @@ final class UpstreamLoginHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
         if phase != .done {
             loggedIn.fail(UpstreamLoginError("the upstream server closed the connection during login"))
             phase = .done

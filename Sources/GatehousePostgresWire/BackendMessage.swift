@@ -160,6 +160,7 @@ public enum SQLState {
     public static let queryCanceled = "57014"
     public static let internalError = "XX000"
     public static let tooManyConnections = "53300"
+    public static let configurationLimitExceeded = "53400"
     /// Gatehouse's own codes (class GH, unused by PostgreSQL), stable for agents to act on: the
     /// statement was held for approval and an approver denied it ...
     public static let approvalDenied = "GH001"

@@ -10,10 +10,17 @@ public enum FrontendPacket: Sendable, Equatable {
 /// CancelRequest) arrives, then regular messages. SSLRequest and GSSENCRequest keep it in the
 /// startup phase; bytes pipelined behind an SSLRequest are refused, because they arrived in
 /// clear before the TLS handshake (the CVE-2021-23214 class of bug).
+///
+/// The first message after the startup is the password (the token), sent before the client is
+/// anyone: it may be at most `maxTokenMessageBytes`, so an unauthenticated client cannot make
+/// the gateway buffer a message of `maxMessageBytes`.
 public struct FrontendPacketDecoder: ByteToMessageDecoder {
     public typealias InboundOut = FrontendPacket
+    /// Fits the largest token accepted (an Entra ID token with 200 groups is about 10 KB).
+    public static let maxTokenMessageBytes = 64 * 1024
     public let maxMessageBytes: Int
     private var inStartupPhase = true
+    private var sawPasswordMessage = false
 
     public init(maxMessageBytes: Int) { self.maxMessageBytes = maxMessageBytes }
 
@@ -42,6 +49,9 @@ public struct FrontendPacketDecoder: ByteToMessageDecoder {
             }
             return .startup(packet)
         }
-        return try PostgresFrameDecoder.decodeFrame(from: &buffer, maxMessageBytes: maxMessageBytes).map(FrontendPacket.frame)
+        let limit = sawPasswordMessage ? maxMessageBytes : min(maxMessageBytes, Self.maxTokenMessageBytes)
+        guard let frame = try PostgresFrameDecoder.decodeFrame(from: &buffer, maxMessageBytes: limit) else { return nil }
+        sawPasswordMessage = true
+        return .frame(frame)
     }
 }

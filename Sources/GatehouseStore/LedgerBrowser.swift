@@ -23,21 +23,26 @@ public struct LedgerBrowser: Sendable {
     }
 
     /// Session IDs the gateway uses for entries that are not client sessions: erasures
-    /// (`erasure-<uuid>`) and configuration records (`gateway-<uuid>`); client sessions are bare UUIDs.
-    static let nonSessionPrefixes = ["erasure-", "gateway-"]
+    /// (`erasure-<uuid>`) and configuration records (`gateway-<uuid>`); client sessions are bare
+    /// UUIDs (`ui-<uuid>` for web UI sign-ins). Refused logins (`refused-<id>`) are listed apart.
+    static let nonSessionPrefixes = ["erasure-", "gateway-", RefusalThrottlingRecorder.sessionPrefix]
 
-    /// Sessions, newest first (by their first entry). One row per session ID of the entries
-    /// table; erasure and configuration records are not sessions.
-    public func sessions(limit: Int, offset: Int = 0) throws -> [SessionSummary] {
+    /// What a listing shows: client sessions, or refused logins (anyone can cause one, so they
+    /// would bury the sessions an auditor looks for).
+    public enum Listing: Sendable { case sessions, refusedLogins }
+
+    /// Sessions (or refused logins), newest first (by their first entry). One row per session
+    /// ID of the entries table.
+    public func sessions(limit: Int, offset: Int = 0, listing: Listing = .sessions) throws -> [SessionSummary] {
         guard limit > 0 else { return [] }
-        let ids = try sessionIDs(limit: limit, offset: max(offset, 0))
+        let ids = try sessionIDs(limit: limit, offset: max(offset, 0), listing: listing)
         return try ids.map { try SessionEntries(session: $0, browser: self).summary }
     }
 
-    public func sessionCount() throws -> Int {
+    public func sessionCount(listing: Listing = .sessions) throws -> Int {
         let size = try store.leafCount
         return try store.readDatabase { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT session_id) FROM entries WHERE \(Self.sessionCondition)",
+            try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT session_id) FROM entries WHERE \(Self.condition(listing))",
                              arguments: [Int64(size)]) ?? 0
         }
     }
@@ -53,14 +58,20 @@ public struct LedgerBrowser: Sendable {
         return SessionTimeline(summary: session.summary, entries: entries)
     }
 
-    private static let sessionCondition = "session_id IS NOT NULL AND idx < ? "
-        + nonSessionPrefixes.map { "AND session_id NOT LIKE '\($0)%'" }.joined(separator: " ")
+    private static func condition(_ listing: Listing) -> String {
+        switch listing {
+        case .sessions:
+            return "session_id IS NOT NULL AND idx < ? " + nonSessionPrefixes.map { "AND session_id NOT LIKE '\($0)%'" }.joined(separator: " ")
+        case .refusedLogins:
+            return "session_id IS NOT NULL AND idx < ? AND session_id LIKE '\(RefusalThrottlingRecorder.sessionPrefix)%'"
+        }
+    }
 
-    private func sessionIDs(limit: Int, offset: Int) throws -> [String] {
+    private func sessionIDs(limit: Int, offset: Int, listing: Listing) throws -> [String] {
         let size = try store.leafCount
         return try store.readDatabase { db in
             try String.fetchAll(db, sql: """
-                SELECT session_id FROM entries WHERE \(Self.sessionCondition)
+                SELECT session_id FROM entries WHERE \(Self.condition(listing))
                 GROUP BY session_id ORDER BY MIN(idx) DESC LIMIT ? OFFSET ?
                 """, arguments: [Int64(size), limit, offset])
         }

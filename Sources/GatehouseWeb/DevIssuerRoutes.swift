@@ -17,9 +17,13 @@ struct DevIssuerRoutes: Sendable {
     let issuer: DevIssuer
     let authorizations: DevIssuerAuthorizations
     let allowedRedirectURIs: [String]
+    /// The only client it signs humans in for: this gateway's UI (nil: none).
+    let allowedClientID: String?
     let tokenTTLSeconds: Int
 
-    init(issuer: DevIssuer, authorizations: DevIssuerAuthorizations, allowedRedirectURIs: [String], tokenTTLSeconds: Int) {
+    init(issuer: DevIssuer, authorizations: DevIssuerAuthorizations, allowedRedirectURIs: [String], allowedClientID: String?,
+         tokenTTLSeconds: Int) {
+        self.allowedClientID = allowedClientID
         self.issuer = issuer
         self.authorizations = authorizations
         self.allowedRedirectURIs = allowedRedirectURIs
@@ -84,7 +88,10 @@ extension DevIssuerRoutes {
         }
         guard let responseType = present("response_type") else { return .failure("The response_type parameter is missing; it must be 'code'.") }
         guard responseType == "code" else { return .failure("The response_type '\(responseType)' is not supported; it must be 'code'.") }
-        guard present("client_id") != nil else { return .failure("The client_id parameter is missing.") }
+        guard let clientID = present("client_id") else { return .failure("The client_id parameter is missing.") }
+        guard let allowedClientID, ExactIdentifier.same(clientID, allowedClientID) else {
+            return .failure("The dev issuer signs in only for this gateway's web UI, not for client '\(clientID)'.")
+        }
         guard let scope = present("scope"), scope.split(separator: " ").contains("openid") else {
             return .failure("The scope parameter must include 'openid'.")
         }

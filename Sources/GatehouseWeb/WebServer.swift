@@ -1,5 +1,6 @@
 import GatehouseIdentity
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
@@ -20,11 +21,22 @@ public struct WebServer: Sendable {
     /// Further routes served on this listener (the Git gateway under `/git`).
     public var extraRoutes: [@Sendable (Router<GatehouseRequestContext>) -> Void]
     public var logger: Logger
+    /// A connection without a complete request this long after connecting (TLS handshake
+    /// included) or after its last response is closed.
+    public var idleTimeoutSeconds: Int
+    /// Connections beyond this wait in the listen backlog.
+    public var maxConnections: Int
+    /// The client the dev issuer signs humans in for: the web UI's, when it signs in there.
+    public var devIssuerClientID: String?
 
     public init(
         address: String, port: Int, tls: TLSConfiguration?, devIssuer: DevIssuer?, logger: Logger,
-        approvals: ApprovalAPI? = nil, ui: WebUI? = nil, extraRoutes: [@Sendable (Router<GatehouseRequestContext>) -> Void] = []
+        approvals: ApprovalAPI? = nil, ui: WebUI? = nil, extraRoutes: [@Sendable (Router<GatehouseRequestContext>) -> Void] = [],
+        idleTimeoutSeconds: Int = 30, maxConnections: Int = 1000, devIssuerClientID: String? = nil
     ) {
+        self.devIssuerClientID = devIssuerClientID
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.maxConnections = maxConnections
         self.address = address
         self.port = port
         self.tls = tls
@@ -43,10 +55,12 @@ public struct WebServer: Sendable {
 
     func makeRouter() -> Router<GatehouseRequestContext> {
         let router = Router(context: GatehouseRequestContext.self)
+        if tls == nil { router.middlewares.add(CleartextTransportGuard()) }
         router.get("/healthz") { _, _ in "ok\n" }
         if let devIssuer {
             // The dev issuer signs humans in only for this gateway's own UI.
             DevIssuerRoutes(issuer: devIssuer, authorizations: DevIssuerAuthorizations(), allowedRedirectURIs: ui.map { [$0.callbackURL] } ?? [],
+                            allowedClientID: devIssuerClientID,
                             tokenTTLSeconds: Self.devIDTokenSeconds).register(on: router)
         }
         approvals?.register(on: router)
@@ -57,16 +71,22 @@ public struct WebServer: Sendable {
 
     /// Runs until the surrounding task is cancelled; `onRunning` receives the bound port.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void) async throws {
-        let configuration = ApplicationConfiguration(address: .hostname(address, port: port), serverName: "gatehouse")
+        let configuration = ApplicationConfiguration(address: .hostname(address, port: port), serverName: "gatehouse",
+                                                     availableConnectionsDelegate: MaximumAvailableConnections(maxConnections))
         let onServerRunning: @Sendable (any Channel) async -> Void = { channel in
             await onRunning(channel.localAddress?.port ?? 0)
         }
+        // Hummingbird's idle timeout runs from the connection's start and from each response
+        // until the next request's head is complete, so it bounds handshakes and slow headers too.
+        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [HTTPFramingGuardInstaller()],
+                                                                 idleTimeout: .seconds(Int64(idleTimeoutSeconds))))
         if let tls {
-            let app = Application(router: makeRouter(), server: try .tls(.http1(), tlsConfiguration: tls),
+            let app = Application(router: makeRouter(), server: try .tls(http1, tlsConfiguration: tls),
                                   configuration: configuration, onServerRunning: onServerRunning, logger: logger)
             try await app.run()
         } else {
-            let app = Application(router: makeRouter(), configuration: configuration, onServerRunning: onServerRunning, logger: logger)
+            let app = Application(router: makeRouter(), server: http1, configuration: configuration, onServerRunning: onServerRunning,
+                                  logger: logger)
             try await app.run()
         }
     }

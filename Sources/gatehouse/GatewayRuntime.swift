@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import GatehouseApproval
 import GatehouseConfig
+import GatehouseCore
 import GatehouseIdentity
 import GatehousePostgres
 import GatehouseSQL
@@ -60,11 +61,23 @@ struct GatewayRuntime {
     }
 
     private func serve(
-        ledger: SQLiteLedgerStore, recorder: LedgerEventRecorder, issuers: [IssuerConfiguration], devIssuer: DevIssuer?, httpClient: HTTPClient,
-        gitClient: HTTPClient?,
+        ledger: SQLiteLedgerStore, recorder ledgerRecorder: LedgerEventRecorder, issuers: [IssuerConfiguration], devIssuer: DevIssuer?,
+        httpClient: HTTPClient, gitClient: HTTPClient?,
         group: EventLoopGroup, onReady: (_ postgresPort: Int, _ httpPort: Int) -> Void
     ) async throws {
         let validator = TokenValidator(issuers: issuers, httpClient: httpClient, logger: logger)
+        // Every listener records through it: refused logins are bounded and throttled per source.
+        let recorder = RefusalThrottlingRecorder(
+            base: ledgerRecorder, throttle: RefusedLoginThrottle(perWindow: configuration.ledger.refusedLoginsPerSourcePerMinute, window: 60))
+        let refusalSummaries = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(10))
+                do { try await recorder.flush() } catch {
+                    logger.error("cannot record a summary of refused logins", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        defer { refusalSummaries.cancel() }
 
         let postgresTLS = try configuration.postgresListener.tls.map { try NIOSSLContext(configuration: serverTLSConfiguration($0)) }
         let masking = try MaskingSetup.settings(for: configuration)
@@ -81,16 +94,19 @@ struct GatewayRuntime {
                                      derivedClassification: { gateway.derivedClassification(of: $0) }, logger: logger)
         let git = try gitClient.flatMap { try GitSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0,
                                                                      approvals: approvals) }
+        let limits = connectionLimits()
         let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,
                             tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger,
-                            approvals: api, ui: ui, extraRoutes: git.map { gateway in [{ gateway.register(on: $0) }] } ?? [])
+                            approvals: api, ui: ui, extraRoutes: git.map { gateway in [{ gateway.register(on: $0) }] } ?? [],
+                            idleTimeoutSeconds: configuration.httpListener.idleTimeoutSeconds, maxConnections: limits.http,
+                            devIssuerClientID: configuration.web.login == nil ? WebConfiguration.devIssuerClientID : nil)
         let expiry = approvals.startExpiring()
         defer { expiry.cancel() }
 
         let listener = configuration.postgresListener
         let postgresAddress: SocketAddress
         do {
-            postgresAddress = try await gateway.start(group: group)
+            postgresAddress = try await gateway.start(group: group, maxConnections: limits.postgres)
         } catch {
             throw ValidationFailure("cannot listen for PostgreSQL clients on \(listener.address):\(listener.port): \(error)")
         }
@@ -122,10 +138,26 @@ struct GatewayRuntime {
         _ = await webTask.result
         // Notifications already in flight get to finish (or give up) before the process exits.
         await approvals.sender?.shutdown()
+        do { try await recorder.flush(all: true) } catch {
+            logger.error("cannot record a summary of refused logins", metadata: ["error": "\(error)"])
+        }
     }
 }
 
 extension GatewayRuntime {
+    /// The listeners' connection limits, lowered (and said so) when descriptors cannot hold them.
+    func connectionLimits() -> (postgres: Int, http: Int) {
+        let budget = DescriptorBudget.current()
+        let wanted = (postgres: configuration.postgresListener.maxConnections, http: configuration.httpListener.maxConnections)
+        let limits = budget.connectionLimits(postgres: wanted.postgres, http: wanted.http)
+        if limits != wanted {
+            logger.warning("connection limits lowered to fit the file descriptor limit",
+                           metadata: ["descriptor_limit": "\(budget.limit)", "postgres_max_connections": "\(limits.postgres)",
+                                      "http_max_connections": "\(limits.http)"])
+        }
+        return limits
+    }
+
     /// Refuses to start when a connection with personal data logs in as a role that can reach
     /// it without approval (the database backstop, docs/security.md), unless the operator
     /// accepted that in the configuration; then it is logged at every start.

@@ -42,7 +42,6 @@ enum GitSetup {
                     SubjectReference(kind: IdentifierKind.email.rawValue, digest: subjectDigest(of: $0, kind: .email, key: subjectKey))
                 }
             },
-            loopbackOnlyWithoutTLS: configuration.httpListener.tls == nil,
             approvals: approvals.broker, approvalURL: approvals.url, notificationKinds: approvals.notificationKinds)
     }
 

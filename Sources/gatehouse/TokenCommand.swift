@@ -49,8 +49,8 @@ struct TokenCommand: ParsableCommand {
 /// The dev issuer's URL: served by the HTTP listener under /dev-issuer.
 func devIssuerURL(_ configuration: GatehouseConfiguration) -> String {
     let listener = configuration.httpListener
-    // A wildcard listener is reached on loopback; the issuer URL must name a real address.
-    let address = listener.address == "0.0.0.0" ? "127.0.0.1" : (listener.address == "::" ? "::1" : listener.address)
-    let host = address.contains(":") ? "[\(address)]" : address
+    // The dev issuer is served on loopback listeners only (checked with the configuration).
+    let address = listener.address
+    let host = address.contains(":") && !address.hasPrefix("[") ? "[\(address)]" : address
     return "\(listener.tls == nil ? "http" : "https")://\(host):\(listener.port)/dev-issuer"
 }

@@ -211,3 +211,19 @@ enum Step: Equatable {
         }
     }
 }
+
+@Suite struct PendingRequestLimitTests {
+    @Test func onePersonMayHaveAtMostTheLimitWaiting() {
+        let broker = ApprovalBroker(maxPendingPerPerson: 2)
+        #expect(broker.hasRoomForAnotherRequest(from: Fixture.requester))
+        let first = Fixture.request()
+        broker.submit(first) { _ in }
+        broker.submit(Fixture.request()) { _ in }
+        #expect(!broker.hasRoomForAnotherRequest(from: Fixture.requester))
+        // Another person has room of their own; a finished request frees a place.
+        #expect(broker.hasRoomForAnotherRequest(from: Fixture.bob))
+        broker.cancel(first.id)
+        #expect(broker.hasRoomForAnotherRequest(from: Fixture.requester))
+        #expect(broker.tooManyPendingMessage.hasPrefix("you already have 2 approval requests waiting"))
+    }
+}

@@ -75,4 +75,17 @@ import Testing
         let ttl = "data_dir: data\nidentity:\n  dev_issuer:\n    enabled: true\n    token_ttl_seconds: 0\n" + MinimalConfig.connections
         fixture.expectError(ttl, line: 5, keyPath: "identity.dev_issuer.token_ttl_seconds", problem: "out of range (1 to 86400)")
     }
+
+    @Test func theDevIssuerIsServedOnlyOnLoopback() {
+        let devIssuer = "data_dir: data\nidentity:\n  dev_issuer:\n    enabled: true\n" + MinimalConfig.connections
+        fixture.expectError("listeners:\n  http:\n    address: 0.0.0.0\n" + devIssuer, line: 6, keyPath: "identity.dev_issuer",
+                            problem: "the dev issuer is for development on one machine and needs a loopback HTTP listener, but "
+                                + "listeners.http.address is '0.0.0.0': use 127.0.0.1, or a real issuer")
+        fixture.expectError(devIssuer + "\nweb:\n  public_url: \"https://gatehouse.example.com\"\n", line: 3, keyPath: "identity.dev_issuer",
+                            problem: "the dev issuer is for development on one machine, but web.public_url 'https://gatehouse.example.com' "
+                                + "is not on loopback: configure a real issuer")
+        #expect(throws: Never.self) {
+            try fixture.parse("listeners:\n  http:\n    address: \"::1\"\n" + devIssuer + "\nweb:\n  public_url: \"http://localhost:8080\"\n")
+        }
+    }
 }

@@ -15,8 +15,6 @@ import Testing
               issuers:
                 - issuer: "https://login.example.com/tenant/v2.0"
                   audiences: [gatehouse]
-              dev_issuer:
-                enabled: true
 
             """
         return issuers + MinimalConfig.connections + "\nweb:\n" + section
@@ -51,18 +49,18 @@ import Testing
     }
 
     @Test func mistakesAreLocated() {
-        fixture.expectError(withWeb("  public_url: \"http://gatehouse.example.com\"\n"), line: 17, keyPath: "web.public_url",
+        fixture.expectError(withWeb("  public_url: \"http://gatehouse.example.com\"\n"), line: 15, keyPath: "web.public_url",
                             problem: "must use https")
-        fixture.expectError(withWeb("  public_url: \"https://gatehouse.example.com/?a=b\"\n"), line: 17, keyPath: "web.public_url",
+        fixture.expectError(withWeb("  public_url: \"https://gatehouse.example.com/?a=b\"\n"), line: 15, keyPath: "web.public_url",
                             problem: "must not have a query")
-        fixture.expectError(withWeb("  login: {issuer: \"https://elsewhere.example.com\", client_id: ui}\n"), line: 17,
+        fixture.expectError(withWeb("  login: {issuer: \"https://elsewhere.example.com\", client_id: ui}\n"), line: 15,
                             keyPath: "web.login.issuer", problem: "is not one of identity.issuers (https://login.example.com/tenant/v2.0)")
-        fixture.expectError(withWeb("  login: {issuer: \"https://login.example.com/tenant/v2.0\"}\n"), line: 17, keyPath: "web.login",
+        fixture.expectError(withWeb("  login: {issuer: \"https://login.example.com/tenant/v2.0\"}\n"), line: 15, keyPath: "web.login",
                             problem: "client_id")
         fixture.expectError(withWeb("  login: {issuer: \"https://login.example.com/tenant/v2.0\", client_id: ui, scopes: [profile]}\n"),
-                            line: 17, keyPath: "web.login.scopes", problem: "must include 'openid'")
-        fixture.expectError(withWeb("  session_minutes: 2\n"), line: 17, keyPath: "web.session_minutes", problem: "5")
-        fixture.expectError(withWeb("  auditor_groups: []\n"), line: 17, keyPath: "web.auditor_groups", problem: "at least one group")
-        fixture.expectError(withWeb("  colour: blue\n"), line: 17, keyPath: "web.colour", problem: "unknown key")
+                            line: 15, keyPath: "web.login.scopes", problem: "must include 'openid'")
+        fixture.expectError(withWeb("  session_minutes: 2\n"), line: 15, keyPath: "web.session_minutes", problem: "5")
+        fixture.expectError(withWeb("  auditor_groups: []\n"), line: 15, keyPath: "web.auditor_groups", problem: "at least one group")
+        fixture.expectError(withWeb("  colour: blue\n"), line: 15, keyPath: "web.colour", problem: "unknown key")
     }
 }

@@ -15,7 +15,9 @@ import Testing
     @Test func anythingElseIsNotARequestPath() {
         for path in ["/git/code/app.git/objects/info/packs", "/git/code/info/refs", "/git/code/../etc/info/refs",
                      "/git/code/a//b/git-upload-pack", "/git/code/a/%2e%2e/git-upload-pack", "/gitx/code/a/info/refs",
-                     "/git//a/info/refs", "/git/code/a/git-upload-pack/extra"] {
+                     "/git//a/info/refs", "/git/code/a/git-upload-pack/extra",
+                     // Path parameters: Tomcat-style servers read `..;` as `..`.
+                     "/git/code/..;/other/info/refs", "/git/code/app.git;x=y/info/refs", "/git/code/a\\..\\b/info/refs"] {
             #expect(GitRequestPath(path: path) == nil, "\(path)")
         }
     }

@@ -44,6 +44,29 @@ import Testing
         #expect(try decoder.next(from: &buffer) == nil)
     }
 
+    @Test func theTokenMessageIsCappedBeforeLaterMessages() throws {
+        let limit = FrontendPacketDecoder.maxTokenMessageBytes
+        func header(_ bodyBytes: Int) -> ByteBuffer {
+            var buffer = ByteBuffer(bytes: [UInt8(ascii: "p")])
+            buffer.writeInteger(Int32(bodyBytes + 4))
+            return buffer
+        }
+        // Before sign-in, a message one byte over the token cap is refused from its header alone.
+        var refused = FrontendPacketDecoder(maxMessageBytes: 64 << 20)
+        var buffer = startupBytes(.startup(parameters: ["user": "a"]))
+        _ = try refused.next(from: &buffer)
+        buffer = header(limit + 1)
+        #expect(throws: ProtocolViolation("message of \(limit + 5) bytes exceeds the limit of \(limit) bytes")) { try refused.next(from: &buffer) }
+        // After the token message, the listener's own limit applies.
+        var decoder = FrontendPacketDecoder(maxMessageBytes: 64 << 20)
+        buffer = startupBytes(.startup(parameters: ["user": "a"]))
+        PostgresFrame(type: UInt8(ascii: "p"), body: ByteBuffer(string: "tok\0")).write(into: &buffer)
+        _ = try decoder.next(from: &buffer)
+        _ = try decoder.next(from: &buffer)
+        buffer = header(limit + 1)
+        #expect(try decoder.next(from: &buffer) == nil)
+    }
+
     @Test func plaintextPipelinedBehindSSLRequestIsRefused() {
         var decoder = FrontendPacketDecoder(maxMessageBytes: 1024)
         var buffer = startupBytes(.sslRequest)

@@ -97,7 +97,7 @@ private enum Web {
 @Suite struct ApprovalAPITests {
     @Test func listShowsApproversTheirConnectionsAndRequestersTheirOwn() async throws {
         let (api, shop, billing) = Web.fixture()
-        try await Web.application(api).test(.router) { client in
+        try await Web.application(api).test(.live) { client in
             // bob approves for shop only.
             try await client.execute(uri: "/api/v1/approvals", method: .get, headers: Web.headers(token: "bob-token")) { response in
                 #expect(response.status == .ok)
@@ -145,7 +145,7 @@ private enum Web {
 
     @Test func approveWithAOneTimeGrant() async throws {
         let (api, shop, _) = Web.fixture()
-        try await Web.application(api).test(.router) { client in
+        try await Web.application(api).test(.live) { client in
             try await client.execute(
                 uri: "/api/v1/approvals/\(shop.id)/approve", method: .post, headers: Web.headers(token: "bob-token", json: true),
                 body: Web.body(#"{"reason": "TICKET-123 checked", "grant": {"kind": "one-time"}}"#)
@@ -180,7 +180,7 @@ private enum Web {
 
     @Test func approveWithATimeBoxedGrant() async throws {
         let (api, shop, _) = Web.fixture()
-        try await Web.application(api).test(.router) { client in
+        try await Web.application(api).test(.live) { client in
             try await client.execute(
                 uri: "/api/v1/approvals/\(shop.id)/approve", method: .post,
                 headers: Web.headers(token: "bob-token", json: true),
@@ -200,7 +200,7 @@ private enum Web {
 
     @Test func twoApproversNeededReportsTheRemainder() async throws {
         let (api, shop, _) = Web.fixture(minimumApprovals: 2)
-        try await Web.application(api).test(.router) { client in
+        try await Web.application(api).test(.live) { client in
             let body = Web.body(#"{"reason": "ok", "grant": {"kind": "time-boxed", "minutes": 5}}"#)
             try await client.execute(uri: "/api/v1/approvals/\(shop.id)/approve", method: .post,
                                      headers: Web.headers(token: "bob-token", json: true), body: body) { response in
@@ -223,7 +223,7 @@ private enum Web {
 
     @Test func selfApprovalAndOutsidersAreForbidden() async throws {
         let (api, shop, _) = Web.fixture()
-        try await Web.application(api).test(.router) { client in
+        try await Web.application(api).test(.live) { client in
             let body = Web.body(#"{"reason": "mine"}"#)
             try await client.execute(uri: "/api/v1/approvals/\(shop.id)/approve", method: .post,
                                      headers: Web.headers(token: "agent-token", json: true), body: body) { response in
@@ -243,7 +243,7 @@ private enum Web {
 
     @Test func deny() async throws {
         let (api, shop, _) = Web.fixture()
-        try await Web.application(api).test(.router) { client in
+        try await Web.application(api).test(.live) { client in
             // A denial needs a reason too.
             try await client.execute(uri: "/api/v1/approvals/\(shop.id)/deny", method: .post,
                                      headers: Web.headers(token: "bob-token", json: true), body: Web.body(#"{"reason": "  "}"#)) { response in
@@ -265,7 +265,7 @@ private enum Web {
 
     @Test func unknownRequestIs404() async throws {
         let (api, _, _) = Web.fixture()
-        try await Web.application(api).test(.router) { client in
+        try await Web.application(api).test(.live) { client in
             try await client.execute(uri: "/api/v1/approvals/apr_0000000000000000", method: .get,
                                      headers: Web.headers(token: "bob-token")) { response in
                 #expect(response.status == .notFound)
@@ -281,7 +281,7 @@ private enum Web {
 
     @Test func missingOrInvalidTokenIs401WithoutEchoingIt() async throws {
         let (api, shop, _) = Web.fixture()
-        try await Web.application(api).test(.router) { client in
+        try await Web.application(api).test(.live) { client in
             for headers in [Web.headers(token: nil), [.authorization: "Basic Ym9iOnB3"] as HTTPFields] {
                 try await client.execute(uri: "/api/v1/approvals", method: .get, headers: headers) { response in
                     #expect(response.status == .unauthorized)
@@ -303,7 +303,7 @@ private enum Web {
 
     @Test func postsMustBeJSON() async throws {
         let (api, shop, _) = Web.fixture()
-        try await Web.application(api).test(.router) { client in
+        try await Web.application(api).test(.live) { client in
             var headers = Web.headers(token: "bob-token")
             headers[.contentType] = "application/x-www-form-urlencoded"
             try await client.execute(uri: "/api/v1/approvals/\(shop.id)/approve", method: .post, headers: headers,
@@ -328,7 +328,7 @@ private enum Web {
 
     @Test func grantBeyondTheCapIs422() async throws {
         let (api, shop, _) = Web.fixture()
-        try await Web.application(api).test(.router) { client in
+        try await Web.application(api).test(.live) { client in
             try await client.execute(uri: "/api/v1/approvals/\(shop.id)/approve", method: .post,
                                      headers: Web.headers(token: "bob-token", json: true),
                                      body: Web.body(#"{"reason": "x", "grant": {"kind": "time-boxed", "minutes": 31}}"#)) { response in
@@ -351,7 +351,7 @@ private enum Web {
         let (base, shop, _) = Web.fixture()
         let api = ApprovalAPI(broker: base.broker, rules: base.rules, authenticate: base.authenticate,
                               approvalURL: base.approvalURL, now: { Web.start.addingTimeInterval(120) })
-        try await Web.application(api).test(.router) { client in
+        try await Web.application(api).test(.live) { client in
             try await client.execute(uri: "/api/v1/approvals/\(shop.id)/approve", method: .post,
                                      headers: Web.headers(token: "bob-token", json: true), body: Web.body(#"{"reason": "x"}"#)) { response in
                 #expect(response.status == .conflict)
@@ -362,7 +362,7 @@ private enum Web {
 
     @Test func openAPIDocumentIsServedWithoutAuthentication() async throws {
         let (api, _, _) = Web.fixture()
-        try await Web.application(api).test(.router) { client in
+        try await Web.application(api).test(.live) { client in
             try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/json")
@@ -379,9 +379,32 @@ private enum Web {
 
     @Test func withoutApprovalsTheRoutesAreAbsent() async throws {
         let server = WebServer(address: "127.0.0.1", port: 0, tls: nil, devIssuer: nil, logger: Logger(label: "test"))
-        try await Application(router: server.makeRouter()).test(.router) { client in
+        try await Application(router: server.makeRouter()).test(.live) { client in
             try await client.execute(uri: "/api/v1/openapi.json", method: .get) { response in
                 #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    /// Without TLS, a caller that is not on loopback (here: one the listener cannot place at all,
+    /// as Hummingbird's router test gives no peer address) is refused before its token is read.
+    @Test func withoutTLSOnlyLoopbackCallersMayPresentCredentials() async throws {
+        let (api, _, _) = Web.fixture()
+        let plain = WebServer(address: "127.0.0.1", port: 0, tls: nil, devIssuer: nil, logger: Logger(label: "test"), approvals: api)
+        try await Application(router: plain.makeRouter()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/approvals", method: .get, headers: Web.headers(token: "bob-token")) { response in
+                #expect(response.status == .forbidden)
+                #expect(String(buffer: response.body).contains("configure listeners.http.tls"))
+            }
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+        let encrypted = WebServer(address: "0.0.0.0", port: 0, tls: .makeClientConfiguration(), devIssuer: nil, logger: Logger(label: "test"),
+                                  approvals: api)
+        try await Application(router: encrypted.makeRouter()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/approvals", method: .get, headers: Web.headers(token: "bob-token")) { response in
+                #expect(response.status == .ok)
             }
         }
     }

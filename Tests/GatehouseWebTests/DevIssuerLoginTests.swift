@@ -40,7 +40,8 @@ import Testing
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let router = Router(context: Context.self)
-        DevIssuerRoutes(issuer: issuer, authorizations: DevIssuerAuthorizations(), allowedRedirectURIs: [Self.callback], tokenTTLSeconds: 300)
+        DevIssuerRoutes(issuer: issuer, authorizations: DevIssuerAuthorizations(), allowedRedirectURIs: [Self.callback],
+                        allowedClientID: Self.clientID, tokenTTLSeconds: 300)
             .register(on: router)
         return Application(router: router, logger: logger)
     }

@@ -142,7 +142,7 @@ private enum UI {
 @Suite struct WebUITests {
     @Test func signInBindsStateToTheBrowserAndSetsAHardenedSessionCookie() async throws {
         let (ui, _) = UI.fixture(requests: [])
-        try await UI.application(ui).test(.router) { client in
+        try await UI.application(ui).test(.live) { client in
             let login = try await client.execute(uri: "/ui/login?return=/ui/sessions", method: .get)
             #expect(login.status == .seeOther)
             let location = login.headers[.location] ?? ""
@@ -151,7 +151,9 @@ private enum UI {
             #expect(challenge.count == 43)  // base64url SHA-256
             let state = try #require(UI.query("state", in: location))
             let bound = try #require(UI.cookie("gatehouse_login", in: login))
-            #expect(bound.value == state && bound.attributes.contains("HttpOnly") && bound.attributes.contains("SameSite=Lax"))
+            // The cookie carries the sign-in sealed (the gateway keeps no table of pending sign-ins).
+            #expect(bound.value != state && !bound.value.contains(state) && bound.value.count > 100)
+            #expect(bound.attributes.contains("HttpOnly") && bound.attributes.contains("SameSite=Lax"))
 
             // A callback carrying this state, but in a browser without the cookie, is refused.
             let stranger = try await client.execute(uri: "/ui/callback?code=bob-code&state=\(state)", method: .get)
@@ -159,8 +161,18 @@ private enum UI {
             #expect(String(buffer: stranger.body).contains("not started in this browser"))
             #expect(UI.cookie("gatehouse_session", in: stranger) == nil)
 
+            // Nor with a cookie from another sign-in, or one altered.
+            let other = try #require(UI.cookie("gatehouse_login", in: try await client.execute(uri: "/ui/login", method: .get)))
+            var altered = Array(bound.value)
+            altered[altered.count / 2] = altered[altered.count / 2] == "A" ? "B" : "A"
+            for forged in [other.value, String(altered)] {
+                let refused = try await client.execute(uri: "/ui/callback?code=bob-code&state=\(state)", method: .get,
+                                                       headers: [.cookie: "gatehouse_login=\(forged)"])
+                #expect(refused.status == .badRequest && UI.cookie("gatehouse_session", in: refused) == nil)
+            }
+
             let callback = try await client.execute(uri: "/ui/callback?code=bob-code&state=\(state)", method: .get,
-                                                    headers: [.cookie: "gatehouse_login=\(state)"])
+                                                    headers: [.cookie: "gatehouse_login=\(bound.value)"])
             #expect(callback.status == .seeOther && callback.headers[.location] == "/ui/sessions")
             let session = try #require(UI.cookie("gatehouse_session", in: callback))
             #expect(session.value.count >= 43)
@@ -169,16 +181,16 @@ private enum UI {
 
             // The state is used once.
             let replay = try await client.execute(uri: "/ui/callback?code=bob-code&state=\(state)", method: .get,
-                                                  headers: [.cookie: "gatehouse_login=\(state)"])
+                                                  headers: [.cookie: "gatehouse_login=\(bound.value)"])
             #expect(replay.status == .badRequest)
-            #expect(String(buffer: replay.body).contains("expired or was already used"))
+            #expect(String(buffer: replay.body).contains("already used"))
         }
     }
 
     @Test func signInsAreRecordedAndOneThatCannotBeIsRefused() async throws {
         let recorder = UI.MemoryRecorder()
         let (ui, _) = UI.fixture(requests: [], recorder: recorder)
-        try await UI.application(ui).test(.router) { client in
+        try await UI.application(ui).test(.live) { client in
             _ = try #require(try await UI.signIn(client, code: "bob-code"))
             _ = try await UI.signIn(client, code: "mallory-code")
         }
@@ -193,7 +205,7 @@ private enum UI {
         #expect(!refused.accepted && refused.reason == "no approver, auditor or admin group" && events[1].principal == UI.mallory)
 
         let (failing, _) = UI.fixture(requests: [], recorder: UI.MemoryRecorder(failing: true))
-        try await UI.application(failing).test(.router) { client in
+        try await UI.application(failing).test(.live) { client in
             let signedIn = try await UI.signIn(client, code: "bob-code")
             #expect(signedIn == nil)  // no session without the evidence of it
         }
@@ -201,13 +213,13 @@ private enum UI {
 
     @Test func cookiesAreSecureBehindHTTPSAndNoOpenRedirect() async throws {
         let (ui, _) = UI.fixture(publicURL: "https://gatehouse.example", requests: [])
-        try await UI.application(ui).test(.router) { client in
+        try await UI.application(ui).test(.live) { client in
             let login = try await client.execute(uri: "/ui/login?return=https://evil.example/x", method: .get)
             let bound = try #require(UI.cookie("gatehouse_login", in: login))
             #expect(bound.attributes.contains("Secure"))
             let state = try #require(UI.query("state", in: login.headers[.location] ?? ""))
             let callback = try await client.execute(uri: "/ui/callback?code=bob-code&state=\(state)", method: .get,
-                                                    headers: [.cookie: "gatehouse_login=\(state)"])
+                                                    headers: [.cookie: "gatehouse_login=\(bound.value)"])
             #expect(callback.headers[.location] == "/ui")
             #expect(UI.cookie("gatehouse_session", in: callback)?.attributes.contains("Secure") == true)
         }
@@ -215,7 +227,7 @@ private enum UI {
 
     @Test func signedOutVisitorsAreSentToSignInAndUnknownCodesAreRefused() async throws {
         let (ui, _) = UI.fixture(requests: [])
-        try await UI.application(ui).test(.router) { client in
+        try await UI.application(ui).test(.live) { client in
             let response = try await client.execute(uri: "/ui/approvals", method: .get)
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/ui/login?return=/ui/approvals")
@@ -229,7 +241,7 @@ private enum UI {
     @Test func approverSeesTheRequestEscapedAndDecidesWithTheCSRFToken() async throws {
         let held = UI.request(requester: UI.agent, purpose: "<script>alert(1)</script> TICKET-9")
         let (ui, broker) = UI.fixture(requests: [held])
-        try await UI.application(ui).test(.router) { client in
+        try await UI.application(ui).test(.live) { client in
             let bob = try #require(try await UI.signIn(client, code: "bob-code"))
             #expect(bob.location == "/ui/approvals")
             let (status, pending) = try await UI.page(client, "/ui/approvals", session: bob.session)
@@ -274,7 +286,7 @@ private enum UI {
     @Test func selfApprovalAndOutsidersAreRefusedWithAnExplanation() async throws {
         let own = UI.request(requester: UI.bob)
         let (ui, broker) = UI.fixture(requests: [own])
-        try await UI.application(ui).test(.router) { client in
+        try await UI.application(ui).test(.live) { client in
             let bob = try #require(try await UI.signIn(client, code: "bob-code"))
             let (_, detail) = try await UI.page(client, "/ui/approvals/\(own.id)", session: bob.session)
             let token = try #require(UI.csrf(in: detail))
@@ -306,7 +318,7 @@ private enum UI {
         ui.derivedClassification = { name in
             name == "shop" ? [.init(relation: "public.gh_stash", category: nil, columns: [(name: "contact", category: "contact")])] : []
         }
-        try await UI.application(ui).test(.router) { client in
+        try await UI.application(ui).test(.live) { client in
             let eve = try #require(try await UI.signIn(client, code: "eve-code", returnTo: "/ui"))
             let (status, page) = try await UI.page(client, "/ui/connections", session: eve.session)
             #expect(status == .ok)
@@ -324,7 +336,7 @@ private enum UI {
 
     @Test func pagesCarrySecurityHeadersAndSignOutEndsTheSession() async throws {
         let (ui, _) = UI.fixture(requests: [])
-        try await UI.application(ui).test(.router) { client in
+        try await UI.application(ui).test(.live) { client in
             let bob = try #require(try await UI.signIn(client, code: "bob-code"))
             let response = try await client.execute(uri: "/ui/approvals", method: .get, headers: [.cookie: "gatehouse_session=\(bob.session)"])
             #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)

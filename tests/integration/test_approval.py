@@ -328,3 +328,30 @@ def test_cancel_withdraws_a_held_statement(gw, tokens):
     assert status == 200 and request["id"] not in [r["id"] for r in body]
     assert held.conn.execute("SELECT 'after cancel'").fetchone() == ("after cancel",)
     held.conn.close()
+
+
+def test_an_agent_cannot_flood_the_approvers(gw, tokens):
+    """Each held statement is an approval request; one person may have at most 10 waiting (over
+    all sessions). The 11th is refused at once with 53400 and is not put to the approvers."""
+    requester = gw.gateway.token("agent-flo", groups=("engineers",), username="flo")
+    marker = "apprmark_flood"
+    held = [Held(gw, requester, f"SELECT email, '{marker}{index}' FROM customers WHERE id = {index + 1}") for index in range(10)]
+    for index in range(10):
+        pending_request(gw, tokens["approver"], f"{marker}{index}")
+    with psycopg.connect(dsn(gw, requester), autocommit=True) as conn:
+        started = time.monotonic()
+        with pytest.raises(psycopg.errors.ConfigurationLimitExceeded) as refused:
+            conn.execute(f"SELECT email, '{marker}10' FROM customers WHERE id = 11")
+        assert time.monotonic() - started < 5
+        assert "already have 10 approval requests waiting" in str(refused.value)
+        assert conn.execute("SELECT 'still usable'").fetchone() == ("still usable",)
+    status, body = api(gw, tokens["approver"], "GET", "/api/v1/approvals")
+    assert status == 200 and not [r for r in body if f"{marker}10" in r.get("maskedStatement", "")]
+    # Someone else is not affected by flo's requests.
+    other = Held(gw, gw.gateway.token("agent-gus", groups=("engineers",), username="gus"),
+                 f"SELECT email, '{marker}gus' FROM customers WHERE id = 12")
+    pending_request(gw, tokens["approver"], f"{marker}gus")
+    for session in held + [other]:
+        session.conn.cancel()
+        session.join(timeout=10)
+        session.conn.close()

@@ -98,3 +98,50 @@ def test_modern_tls_is_accepted(gateway):
     for cipher in ("ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305"):
         assert to_gateway(gateway, client_context(ssl.TLSVersion.TLSv1_2, cipher)) == ("TLSv1.2", cipher)
     assert to_gateway(gateway, client_context(ssl.TLSVersion.TLSv1_3, "DEFAULT"))[0] == "TLSv1.3"
+
+
+# --- The HTTP listener without TLS: credentials from loopback clients only -----------------------
+
+@pytest.fixture(scope="module")
+def dual_stack_gateway(workdir, upstream, oidc_mock):
+    """Plain HTTP on `::`. An IPv4 client then arrives as ::ffff:127.0.0.1, which Gatehouse does
+    not count as loopback (only unambiguous spellings are): the non-loopback path, on one machine."""
+    import os
+    from harness.gateway import Gateway
+    from harness.gateway_config import GatewayConfig, Issuer
+    from harness.oidc_mock import CLIENT_ID
+    from harness.ports import free_port
+    from harness.stack import connections_for
+    directory = os.path.join(workdir, "gateway-dual-stack")
+    config = GatewayConfig(data_dir=os.path.join(directory, "data"), postgres_address="127.0.0.1", postgres_port=free_port(),
+                           http_port=free_port(), http_address="::", dev_issuer=False, connections=connections_for(upstream),
+                           issuers=[Issuer(oidc_mock.issuer, [CLIENT_ID], ["RS256"])])
+    gateway = Gateway(directory, config.yaml(), env=upstream.env(), name="gateway-dual-stack").start()
+    yield gateway
+    gateway.stop()
+
+
+def http_get(port: int, path: str, headers: dict | None = None) -> tuple[int, str]:
+    import http.client
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers=headers or {})
+    response = connection.getresponse()
+    body = response.read().decode(errors="replace")
+    connection.close()
+    return response.status, body
+
+
+@pytest.mark.parametrize("path", ["/api/v1/approvals", "/git/shop/repo.git/info/refs?service=git-upload-pack", "/ui/approvals"])
+def test_credentials_over_plain_http_off_loopback_are_refused(dual_stack_gateway, path):
+    status, body = http_get(dual_stack_gateway.http_address[1], path, {"Authorization": "Bearer some.token.here"})
+    assert status == 403 and "configure listeners.http.tls" in body, (status, body)
+
+
+def test_health_check_stays_open_off_loopback(dual_stack_gateway):
+    assert http_get(dual_stack_gateway.http_address[1], "/healthz") == (200, "ok\n")
+
+
+def test_loopback_client_on_plain_http_reaches_the_api(loopback_gateway):
+    # Control: the same request on a 127.0.0.1 listener gets to the API, which judges the token.
+    status, body = http_get(loopback_gateway.gateway.http_address[1], "/api/v1/approvals", {"Authorization": "Bearer some.token.here"})
+    assert status == 401, (status, body)

@@ -1,7 +1,7 @@
 extension ConfigurationDecoder {
     private static let connectionKeys = ["name", "type", "upstream", "allowed_groups", "personal_data", "masking", "retention_days", "approval"]
     private static let upstreamKeys = ["host", "port", "database", "user", "password_env", "password_file", "sslmode", "ca_file", "approved_role",
-                                       "accept_risk"]
+                                       "accept_risk", "login_timeout_seconds"]
 
     /// The `connections` list: PostgreSQL entries and Git entries (`type: git`, see
     /// ConfigurationDecoder+GitConnections), one namespace of names.
@@ -66,6 +66,7 @@ extension ConfigurationDecoder {
             // A reason, not a switch: it is shown by check-config and logged at every start.
             upstream.acceptedRisk = try risk.nonEmptyString()
         }
+        if let timeout = try section.optional("login_timeout_seconds") { upstream.loginTimeoutSeconds = try timeout.integer(in: 1...600) }
         return upstream
     }
 

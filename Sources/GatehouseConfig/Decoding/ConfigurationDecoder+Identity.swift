@@ -16,6 +16,20 @@ extension ConfigurationDecoder {
         return (issuers, devIssuer)
     }
 
+    /// The dev issuer signs anyone in as anyone: it is no security boundary, so it is served
+    /// only where nobody but this machine can reach it (docs/identity.md).
+    func checkDevIssuerStaysLocal(_ identity: ConfigValue, httpListener: HTTPListenerConfiguration, web: WebConfiguration) throws {
+        let blame = try identity.mapping(allowedKeys: ["issuers", "dev_issuer"]).optional("dev_issuer") ?? identity
+        guard isLoopbackHost(httpListener.address) else {
+            throw blame.error("the dev issuer is for development on one machine and needs a loopback HTTP listener, "
+                              + "but listeners.http.address is '\(httpListener.address)': use 127.0.0.1, or a real issuer")
+        }
+        if let publicURL = web.publicURL, !isLoopbackHost(URLComponents(string: publicURL)?.host ?? "") {
+            throw blame.error("the dev issuer is for development on one machine, but web.public_url '\(publicURL)' is not on loopback: "
+                              + "configure a real issuer")
+        }
+    }
+
     private func decodeIssuers(_ value: ConfigValue?) throws -> [IssuerSettings] {
         guard let value else { return [] }
         var issuers: [IssuerSettings] = []

@@ -2,7 +2,8 @@ import Foundation
 import GatehouseCore
 
 extension ConfigurationDecoder {
-    private static let ledgerKeys = ["master_key_env", "master_key_file", "origin", "checkpoint_interval_ms", "checkpoint_sink", "retention_days"]
+    private static let ledgerKeys = ["master_key_env", "master_key_file", "origin", "checkpoint_interval_ms", "checkpoint_sink", "retention_days",
+                                           "refused_logins_per_source_per_minute"]
     private static let sinkKeys = ["directory", "file"]
     /// Up to a century: anything longer is a typo, not a retention policy.
     static let retentionDayRange = 1...36_525
@@ -18,6 +19,9 @@ extension ConfigurationDecoder {
         }
         if let sink = try section.optional("checkpoint_sink") { ledger.checkpointSink = try decodeCheckpointSink(sink) }
         if let days = try section.optional("retention_days") { ledger.retentionDays = try days.integer(in: Self.retentionDayRange) }
+        if let allowance = try section.optional("refused_logins_per_source_per_minute") {
+            ledger.refusedLoginsPerSourcePerMinute = try allowance.integer(in: 1...1_000_000)
+        }
         return ledger
     }
 

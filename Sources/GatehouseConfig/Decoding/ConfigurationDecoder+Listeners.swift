@@ -1,6 +1,9 @@
 extension ConfigurationDecoder {
-    private static let postgresListenerKeys = ["address", "port", "tls", "allow_cleartext_token_on_loopback", "max_message_bytes"]
-    private static let httpListenerKeys = ["address", "port", "tls"]
+    private static let postgresListenerKeys = ["address", "port", "tls", "allow_cleartext_token_on_loopback", "max_message_bytes",
+                                                "authentication_timeout_seconds", "max_connections"]
+    private static let httpListenerKeys = ["address", "port", "tls", "idle_timeout_seconds", "max_connections"]
+    private static let timeoutRange = 1...3600
+    private static let maxConnectionsRange = 1...1_000_000
     // A startup packet alone may be 10000 bytes; the wire format's length field is an Int32.
     private static let maxMessageBytesRange = 16384...Int(Int32.max)
 
@@ -29,6 +32,10 @@ extension ConfigurationDecoder {
         if let limit = try section.optional("max_message_bytes") {
             listener.maxMessageBytes = try limit.integer(in: Self.maxMessageBytesRange)
         }
+        if let timeout = try section.optional("authentication_timeout_seconds") {
+            listener.authenticationTimeoutSeconds = try timeout.integer(in: Self.timeoutRange)
+        }
+        if let limit = try section.optional("max_connections") { listener.maxConnections = try limit.integer(in: Self.maxConnectionsRange) }
         return listener
     }
 
@@ -38,6 +45,8 @@ extension ConfigurationDecoder {
         if let address = try section.optional("address") { listener.address = try address.nonEmptyString() }
         if let port = try section.optional("port") { listener.port = try port.integer(in: 0...65535) }
         listener.tls = try section.optional("tls").map(decodeTLSFiles)
+        if let timeout = try section.optional("idle_timeout_seconds") { listener.idleTimeoutSeconds = try timeout.integer(in: Self.timeoutRange) }
+        if let limit = try section.optional("max_connections") { listener.maxConnections = try limit.integer(in: Self.maxConnectionsRange) }
         return listener
     }
 

@@ -15,6 +15,9 @@ struct ConfigurationDecoder {
         let ledger = try decodeLedger(document.optional("ledger"))
         let notifications = try decodeNotifications(document.optional("notifications"))
         let web = try decodeWeb(document.optional("web"), issuers: issuers)
+        if devIssuer != nil, let identity = try document.optional("identity") {
+            try checkDevIssuerStaysLocal(identity, httpListener: httpListener, web: web)
+        }
         return GatehouseConfiguration(
             sourcePath: sourcePath, dataDirectory: dataDirectory, postgresListener: postgresListener,
             httpListener: httpListener, issuers: issuers, devIssuer: devIssuer, connections: connections, gitConnections: gitConnections,

@@ -44,6 +44,7 @@ public struct ConnectionConfiguration: Sendable {
 /// How the gateway itself reaches PostgreSQL, with credentials agents never see.
 public struct PostgresUpstream: Sendable {
     public static let defaultPort = 5432
+    public static let defaultLoginTimeoutSeconds = 10
 
     public var host: String
     public var port: Int
@@ -61,11 +62,16 @@ public struct PostgresUpstream: Sendable {
     /// The operator's reason for running a connection with personal data on a role that can
     /// read classified data without approval (no database backstop). nil: such a role is refused.
     public var acceptedRisk: String?
+    /// Connecting, TLS and the login together must finish within this; a server that accepts
+    /// TCP but never answers (frozen, overloaded) fails the client's login with a clear error.
+    public var loginTimeoutSeconds: Int
 
     public init(
         host: String, port: Int = Self.defaultPort, database: String, user: String, password: SecretSource? = nil,
-        sslMode: UpstreamTLSMode = .disable, caFile: String? = nil, approvedRole: String? = nil, acceptedRisk: String? = nil
+        sslMode: UpstreamTLSMode = .disable, caFile: String? = nil, approvedRole: String? = nil, acceptedRisk: String? = nil,
+        loginTimeoutSeconds: Int = Self.defaultLoginTimeoutSeconds
     ) {
+        self.loginTimeoutSeconds = loginTimeoutSeconds
         self.host = host
         self.port = port
         self.database = database

@@ -25,6 +25,9 @@ public struct LedgerConfiguration: Sendable, Equatable {
     public var checkpointSink: CheckpointSink?
     /// How long sealed payloads stay readable, unless a connection sets its own.
     public var retentionDays: Int = Self.defaultRetentionDays
+    /// Refused logins from one source recorded one by one per minute; beyond it they are
+    /// counted and recorded as one summary when the minute ends (docs/evidence.md).
+    public var refusedLoginsPerSourcePerMinute: Int = 10
 
     public init() {}
 

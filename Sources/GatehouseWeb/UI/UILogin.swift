@@ -5,9 +5,10 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Sign-in and sign-out: OIDC authorization code flow with PKCE (RFC 7636, S256), a `state`
-/// bound to the browser by a short-lived cookie (so a stranger's callback cannot sign you in as
-/// them), and a nonce checked in the ID token.
+/// Sign-in and sign-out: OIDC authorization code flow with PKCE (RFC 7636, S256), the `state`,
+/// verifier and nonce sealed into a short-lived cookie of the browser that started (so a
+/// stranger's callback cannot sign you in as them, and the gateway keeps nothing per sign-in),
+/// and the nonce checked in the ID token.
 extension WebUI {
     func startLogin(_ request: Request, logger: Logger) async -> Response {
         guard let login else {
@@ -15,7 +16,7 @@ extension WebUI {
                 "This gateway has no sign-in provider for the web UI. Configure web.login with one of identity.issuers, or enable identity.dev_issuer for local use (docs/web-ui.md).")
         }
         let returnTo = Self.localPath(request.uri.queryParameters["return"].map(String.init)) ?? Self.basePath
-        let pending = sessions.beginLogin(returnTo: returnTo, now: now())
+        let (pending, sealed) = sessions.signIns.begin(returnTo: returnTo, now: now())
         let location: String
         do {
             location = try await login.authorizationURL(pending.state, pending.nonce, PKCE.challenge(for: pending.codeVerifier))
@@ -24,7 +25,7 @@ extension WebUI {
             return UILayout.message(status: .badGateway, title: "Sign-in provider unavailable", session: nil, text:
                 "The sign-in provider \(login.issuer) could not be reached or its discovery document is unusable: \(error). Try again later; the operator's log has details.")
         }
-        let cookie = Cookie(name: Self.loginCookie, value: pending.state, maxAge: Int(UISessionStore.loginLifetime), path: Self.basePath,
+        let cookie = Cookie(name: Self.loginCookie, value: sealed, maxAge: Int(UISignInCookie.lifetime), path: Self.basePath,
                             secure: secureCookies, httpOnly: true, sameSite: .lax)
         return Self.seeOther(location, headers: [.setCookie: cookie.description])
     }
@@ -39,11 +40,11 @@ extension WebUI {
         guard let state = query["state"].map(String.init), let code = query["code"].map(String.init), !code.isEmpty else {
             return signInFailed("The provider's answer has no code or state.")
         }
-        guard let bound = request.cookies[Self.loginCookie]?.value, ConstantTime.equals(bound, state) else {
-            return signInFailed("This sign-in was not started in this browser (its state does not match the sign-in cookie).")
+        guard let bound = request.cookies[Self.loginCookie]?.value else {
+            return signInFailed("This sign-in was not started in this browser (it has no sign-in cookie), or it was already used.")
         }
-        guard let pending = sessions.takeLogin(state: state, now: now()) else {
-            return signInFailed("This sign-in expired or was already used.")
+        guard let pending = sessions.signIns.open(bound, state: state, now: now()) else {
+            return signInFailed("This sign-in was not started in this browser, has expired, or was started before the gateway restarted.")
         }
         let principal: Principal
         do {
@@ -52,6 +53,9 @@ extension WebUI {
             logger.info("web UI sign-in refused", metadata: ["reason": "\(error)"])
             await recordSignIn(nil, refusal: "the provider's answer could not be verified: \(error)", request: request, logger: logger)
             return signInFailed("The provider's answer could not be verified (\(error)).")
+        }
+        guard sessions.markUsed(pending, now: now()) else {
+            return signInFailed("This sign-in was already used.")
         }
         let roles = self.roles.roles(of: principal)
         guard !roles.isEmpty else {

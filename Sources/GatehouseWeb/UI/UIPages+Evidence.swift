@@ -11,9 +11,15 @@ extension WebUI {
     func sessionsPage(_ request: Request, session: UISessionStore.Session) -> Response {
         guard let evidence else { return noLedger(session) }
         let pageNumber = max(1, request.uri.queryParameters["page"].flatMap { Int(String($0)) } ?? 1)
+        // Refused logins are listed on their own page: anyone can cause one, without a token.
+        let refused = request.uri.queryParameters["list"] == "refused"
+        let listing: LedgerBrowser.Listing = refused ? .refusedLogins : .sessions
+        let listParameter = refused ? "list=refused&" : ""
         do {
-            let total = try evidence.browser.sessionCount()
-            let summaries = try evidence.browser.sessions(limit: Self.sessionsPerPage, offset: (pageNumber - 1) * Self.sessionsPerPage)
+            let total = try evidence.browser.sessionCount(listing: listing)
+            let other = try evidence.browser.sessionCount(listing: refused ? .sessions : .refusedLogins)
+            let summaries = try evidence.browser.sessions(limit: Self.sessionsPerPage, offset: (pageNumber - 1) * Self.sessionsPerPage,
+                                                          listing: listing)
             let rows: [HTML] = summaries.map { summary in
                 """
                 <tr><td><a href="\(Self.basePath)/sessions/\(summary.sessionID)">\(summary.sessionID)</a></td>
@@ -24,16 +30,20 @@ extension WebUI {
             }
             let pages = max(1, (total + Self.sessionsPerPage - 1) / Self.sessionsPerPage)
             var pager: [HTML] = []
-            if pageNumber > 1 { pager.append("<a href=\"?page=\(pageNumber - 1)\">Newer</a> ") }
-            if pageNumber < pages { pager.append("<a href=\"?page=\(pageNumber + 1)\">Older</a>") }
+            if pageNumber > 1 { pager.append("<a href=\"?\(listParameter)page=\(pageNumber - 1)\">Newer</a> ") }
+            if pageNumber < pages { pager.append("<a href=\"?\(listParameter)page=\(pageNumber + 1)\">Older</a>") }
+            let what: HTML = refused ? "refused logins" : "sessions"
+            let switchLink: HTML = refused
+                ? "<a href=\"\(Self.basePath)/sessions\">\(other) sessions</a>"
+                : "<a href=\"\(Self.basePath)/sessions?list=refused\">\(other) refused logins</a> (listed apart)"
             let body: HTML = """
-                <p class="muted">\(total) sessions recorded, newest first (page \(pageNumber) of \(pages)).</p>
+                <p class="muted">\(total) \(what) recorded, newest first (page \(pageNumber) of \(pages)). \(switchLink)</p>
                 <table><thead><tr><th scope="col">Session</th><th scope="col">Who</th><th scope="col">Connection</th><th scope="col">Started</th>
                 <th scope="col">Statements</th><th scope="col">Approval steps</th><th scope="col">Content</th></tr></thead>
                 <tbody>\(rows)</tbody></table>
                 <p>\(pager)</p>
                 """
-            return UILayout.page(title: "Sessions", session: session, body: body)
+            return UILayout.page(title: refused ? "Refused logins" : "Sessions", session: session, body: body)
         } catch {
             return ledgerUnreadable(error, session: session)
         }

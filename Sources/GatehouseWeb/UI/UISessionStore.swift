@@ -2,9 +2,11 @@ import Foundation
 import GatehouseCore
 import GatehouseIdentity
 
-/// Signed-in browser sessions and sign-ins in progress, in memory: a restart signs everyone
-/// out, which is the safe direction. Session IDs and CSRF tokens are 256-bit random values.
+/// Signed-in browser sessions, in memory: a restart signs everyone out, which is the safe
+/// direction. Session IDs and CSRF tokens are 256-bit random values. Sign-ins in progress are
+/// kept in the browser (`UISignInCookie`).
 final class UISessionStore: @unchecked Sendable {
+    let signIns = UISignInCookie()
     struct Session: Sendable, Equatable {
         let id: String
         let principal: Principal
@@ -14,47 +16,24 @@ final class UISessionStore: @unchecked Sendable {
         let expiresAt: Date
     }
 
-    /// A sign-in between the redirect to the provider and its callback.
-    struct PendingLogin: Sendable, Equatable {
-        let state: String
-        let codeVerifier: String
-        let nonce: String
-        /// A `/ui` path to return to after sign-in.
-        let returnTo: String
-        let expiresAt: Date
-    }
-
-    static let loginLifetime: TimeInterval = 600
-    /// Bounds memory if someone loops on /ui/login.
-    static let maximumPendingLogins = 10_000
-
     private let lock = NSLock()
+    /// States of sign-ins completed in the last `UISignInCookie.lifetime`: a callback is honoured
+    /// once. Only successful sign-ins add to it, so strangers cannot grow it.
+    private var usedStates: [String: Date] = [:]
     private var sessions: [String: Session] = [:]
-    private var logins: [String: PendingLogin] = [:]
     let sessionLifetime: TimeInterval
 
     init(sessionLifetime: TimeInterval) {
         self.sessionLifetime = sessionLifetime
     }
 
-    func beginLogin(returnTo: String, now: Date) -> PendingLogin {
-        let login = PendingLogin(state: PKCE.randomToken(), codeVerifier: PKCE.makeVerifier(), nonce: PKCE.randomToken(),
-                                 returnTo: returnTo, expiresAt: now.addingTimeInterval(Self.loginLifetime))
+    /// Marks a completed sign-in's state as used; false when it already was.
+    func markUsed(_ pending: UISignInCookie.Pending, now: Date) -> Bool {
         locked {
-            if logins.count >= Self.maximumPendingLogins { logins = logins.filter { $0.value.expiresAt > now } }
-            if logins.count >= Self.maximumPendingLogins, let oldest = logins.min(by: { $0.value.expiresAt < $1.value.expiresAt }) {
-                logins[oldest.key] = nil
-            }
-            logins[login.state] = login
-        }
-        return login
-    }
-
-    /// The pending sign-in for `state`, removed: a callback is honoured once.
-    func takeLogin(state: String, now: Date) -> PendingLogin? {
-        locked {
-            guard let login = logins.removeValue(forKey: state), login.expiresAt > now else { return nil }
-            return login
+            usedStates = usedStates.filter { $0.value > now }
+            guard usedStates[pending.state] == nil else { return false }
+            usedStates[pending.state] = pending.expiresAt
+            return true
         }
     }
 

@@ -51,6 +51,13 @@ struct TestSigningKey: @unchecked Sendable {
         return copy
     }
 
+    /// A token whose header and claims are exactly these JSON texts, correctly signed: for JSON
+    /// no encoder writes, such as a member named twice.
+    func token(headerJSON: String, claimsJSON: String) throws -> String {
+        let signingInput = Base64URL.encode(Array(headerJSON.utf8)) + "." + Base64URL.encode(Array(claimsJSON.utf8))
+        return signingInput + "." + Base64URL.encode(try sign(Array(signingInput.utf8)))
+    }
+
     /// A token with this key's algorithm and kid in the header, correctly signed.
     func token(claims: [String: Any], header extra: [String: Any] = [:], includeKeyID: Bool = true) throws -> String {
         var header: [String: Any] = ["alg": algorithm, "typ": "JWT"]

@@ -22,8 +22,11 @@ class GatewayStartError(RuntimeError):
 class Gateway:
     """One `gatehouse serve` process with its config file and captured output."""
 
-    def __init__(self, workdir: str, config_yaml: str, env: dict | None = None, name: str = "gateway"):
+    def __init__(self, workdir: str, config_yaml: str, env: dict | None = None, name: str = "gateway",
+                 command_prefix: list | None = None):
         self.workdir = workdir
+        # Run under another program, e.g. ["prlimit", "--nofile=200:200"].
+        self.command_prefix = command_prefix or []
         self.name = name
         os.makedirs(workdir, exist_ok=True)
         self.config_path = os.path.join(workdir, f"{name}.yaml")
@@ -42,7 +45,7 @@ class Gateway:
         if not os.path.exists(path):
             raise GatewayStartError(f"gatehouse binary not found at {path}: run `swift build` (or set GATEHOUSE_BIN)")
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.process = subprocess.Popen([path, "serve", "--config", self.config_path],
+            self.process = subprocess.Popen(self.command_prefix + [path, "serve", "--config", self.config_path],
                                             stdout=out, stderr=err, env=self.env, cwd=self.workdir)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

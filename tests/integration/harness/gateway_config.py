@@ -23,6 +23,7 @@ class Upstream:
     # Most tests log in as the database owner, which can read every classified column: without
     # the backstop Gatehouse refuses that unless the risk is accepted with a reason. None: not accepted.
     accept_risk: str | None = "test harness: the upstream role owns the tables; the gateway's analysis is the layer under test"
+    login_timeout_seconds: int | None = None
 
 
 @dataclass
@@ -94,6 +95,9 @@ class GatewayConfig:
     max_message_bytes: int | None = None
     issuers: list = field(default_factory=list)
     dev_issuer_audience: str = "gatehouse"
+    # The dev issuer is served on loopback HTTP listeners only: False for any other address.
+    dev_issuer: bool = True
+    http_address: str = "127.0.0.1"
     # The global `masking` section (key_env/key_file, detectors, strategies, categories,
     # custom_patterns, dictionaries); None leaves every default.
     masking: dict | None = None
@@ -104,8 +108,15 @@ class GatewayConfig:
     notifications: list | None = None
     # The `web` section ({"login": {"issuer": ..., "client_id": ...}, "auditor_groups": [...], ...}).
     web: dict | None = None
+    # The ledger's per-source allowance of individually recorded refused logins. The tests
+    # refuse many logins from 127.0.0.1 and check each one's record, so it is high here;
+    # None leaves Gatehouse's default (test_attack_ledger_flood.py tests that).
+    refused_logins_per_minute: int | None = 1_000_000
     # `type: git` entries of `connections` (GitConnection).
     git_connections: list = field(default_factory=list)
+    # Further `listeners.postgres` and `listeners.http` keys ({"authentication_timeout_seconds": 2}).
+    postgres_listener: dict = field(default_factory=dict)
+    http_listener: dict = field(default_factory=dict)
 
     def yaml(self) -> str:
         q = json.dumps
@@ -116,14 +127,19 @@ class GatewayConfig:
         lines.append(f"    allow_cleartext_token_on_loopback: {'true' if self.allow_cleartext_token_on_loopback else 'false'}")
         if self.max_message_bytes is not None:
             lines.append(f"    max_message_bytes: {self.max_message_bytes}")
-        lines += ["  http:", '    address: "127.0.0.1"', f"    port: {self.http_port}", "", "identity:"]
+        lines += [f"    {key}: {q(value)}" for key, value in self.postgres_listener.items()]
+        lines += ["  http:", f"    address: {q(self.http_address)}", f"    port: {self.http_port}"]
+        lines += [f"    {key}: {q(value)}" for key, value in self.http_listener.items()]
+        lines += ["", "identity:"]
         if self.issuers:
             lines.append("  issuers:")
             for issuer in self.issuers:
                 lines += [f"    - issuer: {q(issuer.issuer)}",
                           f"      audiences: [{', '.join(q(a) for a in issuer.audiences)}]",
                           f"      algorithms: [{', '.join(issuer.algorithms)}]"]
-        lines += ["  dev_issuer:", "    enabled: true", f"    audience: {q(self.dev_issuer_audience)}", "", "connections:"]
+        if self.dev_issuer:
+            lines += ["  dev_issuer:", "    enabled: true", f"    audience: {q(self.dev_issuer_audience)}"]
+        lines += ["", "connections:"]
         for connection in self.connections:
             upstream = connection.upstream
             lines += [f"  - name: {q(connection.name)}", "    type: postgres", "    upstream:",
@@ -137,6 +153,8 @@ class GatewayConfig:
                 lines.append(f"      approved_role: {q(upstream.approved_role)}")
             if upstream.accept_risk:
                 lines.append(f"      accept_risk: {q(upstream.accept_risk)}")
+            if upstream.login_timeout_seconds is not None:
+                lines.append(f"      login_timeout_seconds: {upstream.login_timeout_seconds}")
             lines += [f"      sslmode: {upstream.sslmode}",
                       f"    allowed_groups: [{', '.join(q(g) for g in connection.allowed_groups)}]"]
             if connection.personal_data is not None:
@@ -151,8 +169,11 @@ class GatewayConfig:
             lines += git.yaml_lines()
         if self.masking is not None:
             lines += ["", f"masking: {q(self.masking)}"]
-        if self.ledger is not None:
-            lines += ["", f"ledger: {q(self.ledger)}"]
+        ledger = dict(self.ledger or {})
+        if self.refused_logins_per_minute is not None:
+            ledger.setdefault("refused_logins_per_source_per_minute", self.refused_logins_per_minute)
+        if ledger:
+            lines += ["", f"ledger: {q(ledger)}"]
         if self.notifications is not None:
             lines += ["", f"notifications: {q(self.notifications)}"]
         if self.web is not None:

@@ -51,6 +51,24 @@ def sign_es256(header: dict, claims: dict, private_key: ec.EllipticCurvePrivateK
     return f"{signing_input.decode()}.{b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
 
 
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def sign_es256_text(header_json: str, claims_json: str, private_key: ec.EllipticCurvePrivateKey) -> str:
+    """A token whose header and claims are exactly these JSON texts (say, a member named twice)."""
+    signing_input = f"{b64url(header_json.encode())}.{b64url(claims_json.encode())}".encode()
+    r, s = decode_dss_signature(private_key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
+    return f"{signing_input.decode()}.{b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+
+
+def ecdsa_twin(token: str) -> str:
+    """The same token with the other valid ECDSA signature, (r, n - s)."""
+    head, body, signature = token.split(".")
+    raw = b64url_decode(signature)
+    r, s = int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")
+    return f"{head}.{body}.{b64url(r.to_bytes(32, 'big') + (P256_ORDER - s).to_bytes(32, 'big'))}"
+
+
 def sign_hs256(header: dict, claims: dict, secret: bytes) -> str:
     header = {**header, "alg": "HS256"}
     signing_input = _signing_input(header, claims)
