@@ -111,15 +111,25 @@ def ledger_bytes(gateway: Gateway) -> int:
                if os.path.isfile(path))
 
 
+def ledger_entries(gateway: Gateway) -> tuple[int, int]:
+    """(entries, bytes of entries) in the ledger: its logical size, whatever the WAL holds."""
+    import sqlite3
+    with sqlite3.connect(f"file:{os.path.join(gateway.workdir, 'data', 'ledger.sqlite')}?mode=ro", uri=True) as db:
+        return db.execute("SELECT count(*), coalesce(sum(length(entry)), 0) FROM entries").fetchone()
+
+
 def measure_ledger(gateway: Gateway) -> dict:
-    before = ledger_bytes(gateway)
-    padding = "x" * 5000
+    before, (entries_before, entry_bytes_before) = ledger_bytes(gateway), ledger_entries(gateway)
+    padding = "x" * 4500
     for index in range(1000):
         client = RawClient("127.0.0.1", gateway.port)
         client.login(f"shop-{index}-{padding}", "not-a-token", extra={"application_name": padding})
         client.close()
     time.sleep(2)
-    return {"ledger bytes per 1,000 refused logins": ledger_bytes(gateway) - before}
+    entries, entry_bytes = ledger_entries(gateway)
+    return {"ledger file bytes (database and WAL) per 1,000 refused logins": ledger_bytes(gateway) - before,
+            "ledger entries per 1,000 refused logins (summaries of open minutes not yet written)": entries - entries_before,
+            "ledger entry bytes per 1,000 refused logins": entry_bytes - entry_bytes_before}
 
 
 def measure_statement(gateway: Gateway) -> dict:
@@ -170,6 +180,7 @@ def main():
     runs.append(("after", options.after or binary()))
     only = options.only or ["preauth", "ledger", "statement"]
     workdir = tempfile.mkdtemp(prefix="gatehouse-hostile-")
+    # (left in place for inspection; under /tmp)
     upstream = PostgresServer(hba_lines=["local all all trust", "host all all 127.0.0.1/32 trust"], ssl=False,
                               statement_logging=False, settings={"max_connections": "200"}).start()
     results = {}

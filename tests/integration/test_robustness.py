@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import struct
+import threading
 import time
 
 import psycopg
@@ -263,4 +264,68 @@ def test_descriptor_exhaustion_is_refused_cleanly_and_recovers(workdir, upstream
     finally:
         for sock in idle:
             sock.close()
+        gateway.stop()
+
+
+# --- A statement of a megabyte ------------------------------------------------------------------
+
+def _rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+
+
+def test_a_megabyte_statement_does_not_stall_other_sessions(workdir, upstream):
+    """Analysing ~1 MB of SQL takes seconds: on an event loop it stalled every session the loop
+    relays for that long. Now it runs off the loops, so another session keeps its round trips
+    short while it runs (relative to the statement's own time, so the assertion holds in debug
+    and release builds alike; bench/hostile_clients.py gives absolute figures), and the memory
+    it took is given back afterwards."""
+    gateway = _start(workdir, "gateway-big-statement", connections_for(upstream), upstream.env())
+    try:
+        token = gateway.token("alice")
+        probe = RawClient("127.0.0.1", gateway.port, timeout=60)
+        assert probe.login("shop", token, tls=False)[-1][0] == b"Z"
+        big = "SELECT 1 WHERE 1 IN (" + ",".join(str(n) for n in range(150_000)) + ")"
+        sender = RawClient("127.0.0.1", gateway.port, timeout=300)
+        assert sender.login("shop", token, tls=False)[-1][0] == b"Z"
+        rss_before = _rss_mib(gateway.process.pid)
+
+        def round_trip(client: RawClient, sql: bytes) -> list:
+            client.send(message(b"Q", sql + b"\0"))
+            answers = []
+            while True:
+                kind, body = client.read_message()
+                answers.append((kind, body))
+                if kind == b"Z":
+                    return answers
+
+        outcome: dict = {}
+
+        def send_big():
+            started = time.monotonic()
+            outcome["answers"] = round_trip(sender, big.encode())
+            outcome["seconds"] = time.monotonic() - started
+
+        thread = threading.Thread(target=send_big)
+        thread.start()
+        latencies, peak = [], rss_before
+        while thread.is_alive():
+            started = time.monotonic()
+            assert round_trip(probe, b"SELECT 1")[-1][0] == b"Z"
+            latencies.append(time.monotonic() - started)
+            peak = max(peak, _rss_mib(gateway.process.pid))
+        thread.join()
+        time.sleep(2)
+        rss_after = _rss_mib(gateway.process.pid)
+        probe.close()
+        sender.close()
+
+        assert [kind for kind, _ in outcome["answers"]][-1] == b"Z"
+        assert any(kind == b"D" for kind, _ in outcome["answers"]), "the statement ran and returned its row"
+        assert len(latencies) >= 20, latencies
+        assert max(latencies) < outcome["seconds"] / 4, (max(latencies), outcome["seconds"])
+        # One analysis at a time, its memory returned to the system once it is done.
+        assert peak - rss_before < 2048, peak - rss_before
+        assert rss_after - rss_before < 256, rss_after - rss_before
+    finally:
         gateway.stop()
