@@ -7,10 +7,12 @@ Ground truth is the ledger itself, read by the independent reader in harness/eve
 
 import json
 import os
+import time
 
 import psycopg
 import pytest
 
+from harness import postgres_server
 from harness.events import EventStore
 from harness.gateway import Gateway
 from harness.gateway_config import GatewayConfig
@@ -32,12 +34,16 @@ def flooded(workdir, upstream):
     gateway = Gateway(directory, config.yaml(), env=upstream.env(), name="gateway-ledger-flood").start()
     store = EventStore(config.data_dir)
     before = store.last_seq()
+    upstream_before = postgres_server.connections_received(upstream.server.read_log())
     for index in range(FLOOD):
         client = RawClient("127.0.0.1", gateway.port)
         messages = client.login(f"shop\u202e\n{index}{PADDING}", "not-a-token", tls=False,
                                 extra={"application_name": f"\u202eevil\n{PADDING}"})
         client.close()
         assert first_error(messages)["C"] == "28P01", messages
+    time.sleep(0.5)
+    flood_opened = postgres_server.connections_received(upstream.server.read_log()) - upstream_before
+    assert flood_opened == 0, f"refused logins opened {flood_opened} upstream connections"
     # A real user from the same address still signs in, and that session is recorded in full.
     token = gateway.token("alice")
     with psycopg.connect(f"host=127.0.0.1 port={gateway.port} dbname=shop user=agent password={token} sslmode=disable") as conn:

@@ -139,6 +139,47 @@ def test_group_not_allowed(gateway, upstream):
     assert refused and refused[-1].payload["accepted"] is False
 
 
+@pytest.fixture(scope="module")
+def lookalike_gateway(workdir, upstream):
+    """Loopback gateway whose connection admits the groups `Kelvin-ops` and `café-team` (é precomposed)."""
+    import os
+    from harness.gateway import Gateway
+    from harness.gateway_config import GatewayConfig
+    from harness.ports import free_port
+    from harness.stack import connections_for
+    connections = [c for c in connections_for(upstream) if c.name == "shop"]
+    connections[0].allowed_groups = ["Kelvin-ops", "caf\u00e9-team"]
+    directory = os.path.join(workdir, "gateway-lookalike")
+    config = GatewayConfig(data_dir=os.path.join(directory, "data"), postgres_address="127.0.0.1", postgres_port=free_port(),
+                           http_port=free_port(), connections=connections, allow_cleartext_token_on_loopback=True)
+    gateway = Gateway(directory, config.yaml(), env=upstream.env(), name="gateway-lookalike").start()
+    yield gateway
+    gateway.stop()
+
+
+@pytest.mark.parametrize("group,admitted", [
+    ("Kelvin-ops", True), ("caf\u00e9-team", True),
+    ("\u212aelvin-ops", False),  # KELVIN SIGN: canonically equivalent to K, another group here
+    ("cafe\u0301-team", False),  # e + combining acute: canonically equivalent to é
+])
+def test_lookalike_group_names_are_other_groups(lookalike_gateway, upstream, group, admitted):
+    token = lookalike_gateway.token("mallory", groups=(group,))
+    before = postgres_server.connections_received(upstream.server.read_log())
+    client = RawClient("127.0.0.1", lookalike_gateway.port)
+    try:
+        messages = client.login("shop", token, tls=False)
+    finally:
+        client.close()
+    time.sleep(0.5)
+    opened = postgres_server.connections_received(upstream.server.read_log()) - before
+    error = first_error(messages)
+    if admitted:
+        assert error is None and opened >= 1, (error, opened)
+    else:
+        assert error and error["C"] == "28000", error
+        assert opened == 0, "a refused login opened an upstream connection"
+
+
 def test_cleartext_token_refused_on_non_loopback_listener(gateway, upstream):
     # The main listener binds 0.0.0.0, so the loopback allowance does not apply to it.
     error, upstream_connections = _attempt(gateway, upstream, "shop", gateway.token("alice"), tls=False)
