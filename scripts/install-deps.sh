@@ -22,6 +22,7 @@ declare -A PIP_PACKAGES=(
   ["sqlalchemy>=2"]="sqlalchemy"
   ["alembic"]="alembic"
   ["pgcli"]="pgcli"
+  ["Faker"]="faker"   # tests/integration/harness/identifier_corpus.py (detector recall)
 )
 
 as_root() {

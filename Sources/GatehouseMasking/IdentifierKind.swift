@@ -12,6 +12,18 @@ public enum IdentifierKind: String, Sendable, Codable, CaseIterable, Hashable {
     case dutchBSN = "nl-bsn"
     /// Spanish DNI and NIE.
     case spanishDNI = "es-dni"
+    case frenchNIR = "fr-nir"
+    case italianFiscalCode = "it-codice-fiscale"
+    case polishPESEL = "pl-pesel"
+    case belgianNationalNumber = "be-national-number"
+    case portugueseNIF = "pt-nif"
+    /// Swedish personnummer and samordningsnummer.
+    case swedishPersonalNumber = "se-personnummer"
+    case danishCPR = "dk-cpr"
+    case finnishHETU = "fi-hetu"
+    case austrianSocialSecurityNumber = "at-svnr"
+    case ukNationalInsuranceNumber = "uk-nino"
+    case irishPPSN = "ie-ppsn"
     case custom
     /// A row's data-subject key (`personal_data[].subject_key`): never detected or masked, only
     /// indexed, so that `audit subject --key` finds a person's rows even where nothing was masked.
@@ -32,6 +44,17 @@ public enum IdentifierKind: String, Sendable, Codable, CaseIterable, Hashable {
         case .germanTaxID: return "TAX-ID"
         case .dutchBSN: return "BSN"
         case .spanishDNI: return "DNI"
+        case .frenchNIR: return "NIR"
+        case .italianFiscalCode: return "CF"
+        case .polishPESEL: return "PESEL"
+        case .belgianNationalNumber: return "NN"
+        case .portugueseNIF: return "NIF"
+        case .swedishPersonalNumber: return "PNR"
+        case .danishCPR: return "CPR"
+        case .finnishHETU: return "HETU"
+        case .austrianSocialSecurityNumber: return "SVNR"
+        case .ukNationalInsuranceNumber: return "NINO"
+        case .irishPPSN: return "PPSN"
         case .custom: return "REDACTED"
         case .subjectKey: return "KEY"
         }

@@ -63,7 +63,8 @@ import Testing
 
         masking:
           key_env: GATEHOUSE_MASKING_KEY
-          detectors: [email, payment-card, iban, us-ssn, phone, ipv4, ipv6, de-tax-id, nl-bsn, es-dni]
+          detectors: [email, payment-card, iban, us-ssn, phone, ipv4, ipv6, de-tax-id, nl-bsn, es-dni, fr-nir, it-codice-fiscale,
+                      pl-pesel, be-national-number, pt-nif, se-personnummer, dk-cpr, fi-hetu, at-svnr, uk-nino, ie-ppsn]
           strategies:
             default: redact
             email: pseudonym

@@ -102,7 +102,7 @@ import Testing
     @Test func strategyKeysAreKindsOrDefault() {
         fixture.expectError(
             withMasking("  strategies:\n    default: redact\n    mail: partial\n"), line: 16, keyPath: "masking.strategies.mail",
-            problem: "'mail' is not an identifier kind (expected one of default, email, payment-card, iban, us-ssn, phone, ipv4, ipv6, de-tax-id, nl-bsn, es-dni, custom)")
+            problem: "'mail' is not an identifier kind (expected one of default, email, payment-card, iban, us-ssn, phone, ipv4, ipv6, de-tax-id, nl-bsn, es-dni, fr-nir, it-codice-fiscale, pl-pesel, be-national-number, pt-nif, se-personnummer, dk-cpr, fi-hetu, at-svnr, uk-nino, ie-ppsn, custom)")
     }
 
     @Test func strategiesMustBeKnown() {

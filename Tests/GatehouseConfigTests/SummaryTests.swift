@@ -71,7 +71,7 @@ import Testing
         let summary = try fixture.parse(MinimalConfig.text).renderedSummary()
         let lines = summary.split(separator: "\n").map(String.init)
         #expect(lines.contains("  key: file \(fixture.directory)/data/masking.key (generated on first start if missing)"), "\(summary)")
-        #expect(lines.contains("  detectors: all built-in (email, payment-card, iban, us-ssn, phone, ipv4, ipv6, de-tax-id, nl-bsn, es-dni)"))
+        #expect(lines.contains("  detectors: all built-in (email, payment-card, iban, us-ssn, phone, ipv4, ipv6, de-tax-id, nl-bsn, es-dni, fr-nir, it-codice-fiscale, pl-pesel, be-national-number, pt-nif, se-personnummer, dk-cpr, fi-hetu, at-svnr, uk-nino, ie-ppsn)"))
         #expect(lines.contains("  strategies: default redact"))
         #expect(lines.contains("  categories: none (each category uses the default strategy)"))
         #expect(!lines.contains { $0.hasPrefix("    masking overrides") })

@@ -17,7 +17,7 @@ import Testing
         #expect(values("IdNr \(id)", of: .germanTaxID).isEmpty)
     }
 
-    @Test(arguments: ["123456782", "111222333"])
+    @Test(arguments: ["123456782", "111222333", "1234.56.782"])
     func detectsDutchBSNs(bsn: String) {
         #expect(values("BSN \(bsn).", of: .dutchBSN) == [bsn])
     }
@@ -28,12 +28,12 @@ import Testing
         #expect(values("BSN 1234567820", of: .dutchBSN).isEmpty)
     }
 
-    @Test(arguments: ["12345678Z", "12345678-Z", "X1234567L", "Y1234567X", "Z1234567R"])
+    @Test(arguments: ["12345678Z", "12345678-Z", "12.345.678-Z", "X1234567L", "Y1234567X", "Z1234567R", "X-1234567-L"])
     func detectsSpanishDNIAndNIE(id: String) {
         #expect(values("DNI \(id) ok", of: .spanishDNI) == [id])
     }
 
-    @Test(arguments: ["12345678A", "X1234567A", "12345678z", "AX1234567L", "12345678ZZ", "123456789Z"])
+    @Test(arguments: ["12345678A", "X1234567A", "12345678z", "AX1234567L", "12345678ZZ", "123456789Z", "12.345678-Z"])
     func rejectsDNINearMisses(id: String) {
         #expect(values("DNI \(id) ok", of: .spanishDNI).isEmpty)
     }

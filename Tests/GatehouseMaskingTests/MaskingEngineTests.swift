@@ -128,7 +128,8 @@ import Testing
 
     @Test func labels() {
         #expect(IdentifierKind.allCases.map(\.label)
-            == ["EMAIL", "CARD", "IBAN", "SSN", "PHONE", "IP", "IP", "TAX-ID", "BSN", "DNI", "REDACTED", "KEY"])
+            == ["EMAIL", "CARD", "IBAN", "SSN", "PHONE", "IP", "IP", "TAX-ID", "BSN", "DNI", "NIR", "CF", "PESEL", "NN", "NIF",
+                "PNR", "CPR", "HETU", "SVNR", "NINO", "PPSN", "REDACTED", "KEY"])
     }
 }
 

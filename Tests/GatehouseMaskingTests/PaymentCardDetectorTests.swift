@@ -35,4 +35,19 @@ import Testing
     @Test func aTrailingSpaceSeparatedNumberDoesNotHideTheCard() {
         #expect(values("4111 1111 1111 1111 2024", of: .paymentCard) == ["4111 1111 1111 1111"])
     }
+
+    @Test(arguments: [
+        "501800000009",        // Maestro, 12 digits
+        "180000000000002",     // JCB, 15 digits (1800)
+        "213100000000001",     // JCB, 15 digits (2131)
+        "2200000000000004",    // Mir
+        "8100000000000002",    // RuPay
+    ])
+    func detectsTheShorterAndNewerSchemes(card: String) {
+        #expect(values("card \(card) ok", of: .paymentCard) == [card])
+    }
+
+    @Test func aTwelveDigitNumberOutsideMaestroRangesIsNoCard() {
+        #expect(values("order 401800000002 ok", of: .paymentCard).isEmpty)   // Luhn-valid, but Visa has no 12-digit cards
+    }
 }

@@ -25,4 +25,21 @@ import Testing
         #expect(values("NL91 ABNA 0417 1643 01", of: .phone).isEmpty)
         #expect(values("DE89 3704 0044 0532 0130 01", of: .phone).isEmpty)
     }
+
+    @Test(arguments: ["944-742-2847x67269", "(240)499-6783x132", "+1-373-836-2590x0330", "+1 373 836 2590 ext. 12"])
+    func anExtensionBelongsToTheNumber(number: String) {
+        #expect(values("call \(number) today", of: .phone) == [number])
+    }
+
+    @Test(arguments: ["+49(0)2366 03886", "+44(0)1414960274", "+31(0)52-2892126"])
+    func theTrunkPrefixInParenthesesAfterTheCountryCode(number: String) {
+        #expect(values("Tel. \(number).", of: .phone) == [number])
+    }
+
+    @Test(arguments: ["tracking 0440 962036", "Sendungsnummer: 0440 962036", "order #0440 962036", "Factuur 030 1234567",
+                      "track & trace 0152 244336", "numer przesyłki 0220 294258"])
+    func aNumberLabelledAsSomethingElseIsNoPhone(text: String) {
+        #expect(values(text, of: .phone).isEmpty)
+        #expect(values("Telefon 030 1234567", of: .phone) == ["030 1234567"])
+    }
 }

@@ -5,6 +5,8 @@ import Testing
     @Test func detectsAValidSSN() {
         #expect(values("SSN 123-45-6789 on file", of: .usSSN) == ["123-45-6789"])
         #expect(values("078-05-1120", of: .usSSN) == ["078-05-1120"])
+        #expect(values("SSN 420 26 9153 on file", of: .usSSN) == ["420 26 9153"])
+        #expect(values("SSN 420-26 9153 on file", of: .usSSN).isEmpty)  // one kind of separator
     }
 
     @Test(arguments: ["000-12-3456", "666-12-3456", "900-12-3456", "999-12-3456", "123-00-4567", "123-45-0000"])

@@ -4,6 +4,25 @@
 struct BuiltinScanner: Sendable {
     var email = false, paymentCard = false, iban = false, usSSN = false, phone = false
     var ipv4 = false, ipv6 = false, germanTaxID = false, dutchBSN = false, spanishDNI = false
+    /// The enabled national-identifier matchers of the other countries, strictest first.
+    var nationalIDs: [(kind: IdentifierKind, match: Matcher)] = []
+
+    typealias Matcher = @Sendable (UnsafeRawBufferPointer, Int, Int) -> Range<Int>?
+
+    /// Ordered so that ties go to the stricter check (a check letter over a check digit over a date).
+    static let nationalIDMatchers: [(kind: IdentifierKind, match: Matcher)] = [
+        (.italianFiscalCode, { ItalianFiscalCodeMatcher.match($0, at: $1, floor: $2) }),
+        (.finnishHETU, { FinnishPersonalIdentityCodeMatcher.match($0, at: $1, floor: $2) }),
+        (.irishPPSN, { IrishPPSNMatcher.match($0, at: $1, floor: $2) }),
+        (.frenchNIR, { FrenchNIRMatcher.match($0, at: $1, floor: $2) }),
+        (.polishPESEL, { PolishPESELMatcher.match($0, at: $1, floor: $2) }),
+        (.belgianNationalNumber, { BelgianNationalNumberMatcher.match($0, at: $1, floor: $2) }),
+        (.swedishPersonalNumber, { SwedishPersonalNumberMatcher.match($0, at: $1, floor: $2) }),
+        (.austrianSocialSecurityNumber, { AustrianSocialSecurityNumberMatcher.match($0, at: $1, floor: $2) }),
+        (.portugueseNIF, { PortugueseNIFMatcher.match($0, at: $1, floor: $2) }),
+        (.ukNationalInsuranceNumber, { UKNationalInsuranceNumberMatcher.match($0, at: $1, floor: $2) }),
+        (.danishCPR, { DanishCPRMatcher.match($0, at: $1, floor: $2) }),
+    ]
 
     init(kinds: Set<IdentifierKind>) {
         email = kinds.contains(.email)
@@ -16,6 +35,7 @@ struct BuiltinScanner: Sendable {
         germanTaxID = kinds.contains(.germanTaxID)
         dutchBSN = kinds.contains(.dutchBSN)
         spanishDNI = kinds.contains(.spanishDNI)
+        nationalIDs = Self.nationalIDMatchers.filter { kinds.contains($0.kind) }
     }
 
     func scan(_ b: UnsafeRawBufferPointer) -> [Detection] {
@@ -45,6 +65,7 @@ struct BuiltinScanner: Sendable {
                 if germanTaxID { consider(GermanTaxIDMatcher.match(b, at: i, floor: floor), .germanTaxID) }
                 if dutchBSN { consider(DutchBSNMatcher.match(b, at: i, floor: floor), .dutchBSN) }
                 if spanishDNI { consider(SpanishDNIMatcher.match(b, at: i, floor: floor), .spanishDNI) }
+                for national in nationalIDs { consider(national.match(b, i, floor), national.kind) }
                 if usSSN { consider(USSocialSecurityMatcher.match(b, at: i, floor: floor), .usSSN) }
                 if ipv4 { consider(IPv4Matcher.match(b, at: i, floor: floor), .ipv4) }
                 if phone { consider(PhoneMatcher.match(b, at: i, floor: floor), .phone) }
@@ -63,14 +84,16 @@ struct BuiltinScanner: Sendable {
         return found
     }
 
-    /// A run of fewer than 7 digits with no separator-and-digit after it and no `+`, `(` or
-    /// letter before it: too short for any identifier and not the start of a grouped one.
+    /// A run of fewer than 7 digits with no separator-and-digit (or letter-and-digit) after it and
+    /// no `+`, `(` or letter before it: too short for any identifier and not the start of a grouped one.
     @inline(__always) static func isLoneShortNumber(_ b: UnsafeRawBufferPointer, at p: Int) -> Bool {
         let end = b.digitRunEnd(from: p)
         guard end - p < 7 else { return false }
         let previous = b.byte(p - 1)
         if previous == ASCII.plus || previous == ASCII.openParen || ASCII.isLetter(previous) { return false }
         let next = b.byte(end)
+        // A letter between digits continues an identifier (a Finnish century sign, Corsica's 2A).
+        if ASCII.isLetter(next) && ASCII.isDigit(b.byte(end + 1)) { return false }
         let groupedNext = next == ASCII.space || next == ASCII.hyphen || next == ASCII.dot || next == ASCII.closeParen
         if groupedNext {
             let after = b.byte(end + 1)

@@ -1,9 +1,11 @@
-/// Dutch burgerservicenummer: exactly 9 digits passing the elfproef (11-test).
+/// Dutch burgerservicenummer: 9 digits passing the elfproef (11-test), bare or printed
+/// `1234.56.782` (dots or spaces, as on Dutch documents).
 enum DutchBSNMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
-        let end = b.digitRunEnd(from: p)
-        guard end - p == 9, !b.continuesToken(before: p), !b.continuesToken(after: end) else { return nil }
-        let digits = (p..<end).map { ASCII.digitValue(b[$0]) }
+        guard !b.continuesToken(before: p),
+              let (digits, end) = b.groupedDigits(at: p, groups: [9], separators: [])
+                ?? b.groupedDigits(at: p, groups: [4, 2, 3], separators: [ASCII.dot, ASCII.space], contiguousAllowed: false),
+              !b.continuesToken(after: end) else { return nil }
         return CheckDigits.elfproefValid(digits) ? p..<end : nil
     }
 }

@@ -1,5 +1,6 @@
-/// Payment card numbers: 13–19 digits, optionally grouped with one kind of single separator
-/// (space or hyphen), Luhn-valid, with a known issuer prefix, and not part of a longer number.
+/// Payment card numbers: 12–19 digits, optionally grouped with one kind of single separator
+/// (space or hyphen), Luhn-valid, with a known issuer prefix and a length that issuer uses, and
+/// not part of a longer number.
 enum PaymentCardMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
         guard !b.continuesToken(before: p) else { return nil }
@@ -17,7 +18,7 @@ enum PaymentCardMatcher {
                 if digits > 19 { return best }
             }
             // A candidate ends at every group boundary that is not inside a longer token.
-            if digits >= 13 && !b.continuesToken(after: i)
+            if digits >= 12 && !b.continuesToken(after: i)
                 && hasKnownIssuer(prefix: prefix, prefixDigits: min(digits, 6), length: digits)
                 && CheckDigits.luhnValid(b, p..<i) {
                 best = p..<i
@@ -30,7 +31,8 @@ enum PaymentCardMatcher {
         return best
     }
 
-    /// Issuer identification ranges: Visa, Mastercard, Amex, Discover, JCB, Diners, Maestro.
+    /// Issuer identification ranges and lengths: Visa, Mastercard, Amex, Discover, JCB, Diners,
+    /// Mir, RuPay, UnionPay and Maestro (docs/masking.md has the table).
     static func hasKnownIssuer(prefix: Int, prefixDigits: Int, length: Int) -> Bool {
         var six = prefix
         for _ in prefixDigits..<6 { six *= 10 }
@@ -43,8 +45,11 @@ enum PaymentCardMatcher {
         if p2 == 34 || p2 == 37 { return length == 15 }                                   // Amex
         if p4 == 6011 || p2 == 65 || (644...649).contains(p3) { return length >= 16 }   // Discover
         if (3528...3589).contains(p4) { return length >= 16 }                             // JCB
+        if p4 == 1800 || p4 == 2131 { return length == 15 }                               // JCB, 15 digits
+        if (2200...2204).contains(p4) { return length >= 16 }                             // Mir
+        if p2 == 81 || p2 == 82 || p3 == 508 { return length == 16 }                     // RuPay
         if p2 == 36 || p2 == 38 || (300...305).contains(p3) { return length >= 14 }      // Diners
-        if p2 == 50 || (56...69).contains(p2) { return length >= 12 }                    // Maestro
+        if p2 == 50 || (56...69).contains(p2) { return length >= 12 }                    // Maestro, UnionPay (62), RuPay (60, 65)
         return false
     }
 }

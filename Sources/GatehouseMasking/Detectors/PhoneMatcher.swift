@@ -4,6 +4,8 @@
 /// IBAN fragments, a national number needs 9–12 digits in at least two groups and must look
 /// like a phone number: a parenthesised area code, a leading trunk `0` (`030`, not `0 …`), or
 /// the US 3-3-4 shape (optionally after a country code `1`); no date (4-2-2, 2-2-4) inside.
+/// An extension (`x123`, `ext. 123`) belongs to the number; `+49(0)…` is international. A number
+/// labelled as something else (`tracking 0123 456789`, `order …`) is not a phone number.
 enum PhoneMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
         var start = p
@@ -65,11 +67,16 @@ enum PhoneMatcher {
             } else if inParens && (ASCII.isDigit(next) || next == ASCII.openParen) {
                 previousSeparators = (previousSeparators.1, ASCII.closeParen)
                 continue
+            } else if international && groups == 1 && next == ASCII.openParen {
+                // `+49(0)30 1234567`: the country code, then the trunk prefix in parentheses.
+                continue
             } else {
                 break
             }
         }
+        i = extensionEnd(b, after: i)
         guard !b.continuesToken(after: i), b.byte(i) != ASCII.openParen else { return nil }
+        guard !LabelledNumber.isLabelledOtherwise(b, before: start) else { return nil }
 
         if international {
             guard (8...15).contains(digits) else { return nil }
@@ -84,6 +91,25 @@ enum PhoneMatcher {
         // dd.mm.yyyy / yyyy-mm-dd next to other digits is a date, not a phone number.
         if containsDate { return nil }
         return start..<i
+    }
+
+    /// The end of an extension right after the number (`x123`, ` x123`, ` ext. 123`), or `end`.
+    static func extensionEnd(_ b: UnsafeRawBufferPointer, after end: Int) -> Int {
+        var i = end
+        if b.byte(i) == ASCII.space { i += 1 }
+        let c = ASCII.lower(b.byte(i))
+        if c == 0x78 {                                                     // x
+            i += 1
+        } else if c == 0x65, ASCII.lower(b.byte(i + 1)) == 0x78, ASCII.lower(b.byte(i + 2)) == 0x74 {   // ext
+            i += 3
+            if b.byte(i) == ASCII.dot { i += 1 }
+            if b.byte(i) == ASCII.space { i += 1 }
+        } else {
+            return end
+        }
+        let digitsEnd = b.digitRunEnd(from: i)
+        guard (1...6).contains(digitsEnd - i), !ASCII.isAlnum(b.byte(digitsEnd)) else { return end }
+        return digitsEnd
     }
 
     /// True after two space-separated four-character upper-case/digit groups (`NL91 ABNA 0417…`):

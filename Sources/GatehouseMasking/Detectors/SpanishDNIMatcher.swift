@@ -1,20 +1,26 @@
-/// Spanish DNI (8 digits + control letter) and NIE (X, Y or Z + 7 digits + control letter).
-/// The letter is the number mod 23 looked up in the official table; for an NIE the prefix
-/// letter stands for 0, 1 or 2. An optional hyphen before the control letter is accepted.
+/// Spanish DNI (8 digits + control letter, also printed `12.345.678-Z`) and NIE (X, Y or Z +
+/// 7 digits + control letter, also `X-1234567-L`). The letter is the number mod 23 looked up in
+/// the official table; for an NIE the prefix letter stands for 0, 1 or 2. An optional hyphen
+/// before the control letter is accepted.
 enum SpanishDNIMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
-        let runEnd = b.digitRunEnd(from: p)
         var start = p
         var number = 0
-        let prefix = b.byte(p - 1)
-        if p - 1 >= floor, prefix == 0x58 || prefix == 0x59 || prefix == 0x5A {   // X Y Z
-            guard runEnd - p == 7, !ASCII.isAlnum(b.byte(p - 2)) else { return nil }
-            start = p - 1
+        let read: (digits: [Int], end: Int)?
+        let prefixAt = b.byte(p - 1) == ASCII.hyphen ? p - 2 : p - 1
+        let prefix = b.byte(prefixAt)
+        if prefixAt >= floor, prefix == 0x58 || prefix == 0x59 || prefix == 0x5A {   // X Y Z
+            guard !ASCII.isAlnum(b.byte(prefixAt - 1)) else { return nil }
+            read = b.groupedDigits(at: p, groups: [7], separators: [])
+            start = prefixAt
             number = Int(prefix - 0x58)
         } else {
-            guard runEnd - p == 8, !b.continuesToken(before: p) else { return nil }
+            guard !b.continuesToken(before: p) else { return nil }
+            read = b.groupedDigits(at: p, groups: [8], separators: [])
+                ?? b.groupedDigits(at: p, groups: [2, 3, 3], separators: [ASCII.dot], contiguousAllowed: false)
         }
-        for j in p..<runEnd { number = number * 10 + ASCII.digitValue(b[j]) }
+        guard let (digits, runEnd) = read else { return nil }
+        for d in digits { number = number * 10 + d }
         var letterAt = runEnd
         if b.byte(letterAt) == ASCII.hyphen { letterAt += 1 }
         let letter = b.byte(letterAt)

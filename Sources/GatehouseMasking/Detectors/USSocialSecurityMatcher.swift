@@ -1,12 +1,14 @@
-/// US SSN written `AAA-GG-SSSS`. Area 000, 666 and 900–999, group 00 and serial 0000 are never
-/// issued, so they are rejected.
+/// US SSN written `AAA-GG-SSSS` or `AAA GG SSSS` (one kind of separator). Area 000, 666 and
+/// 900–999, group 00 and serial 0000 are never issued, so they are rejected.
 enum USSocialSecurityMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
         guard !b.continuesToken(before: p) else { return nil }
+        let separator = b.byte(p + 3)
+        guard separator == ASCII.hyphen || separator == ASCII.space else { return nil }
         let shape: [Bool] = [true, true, true, false, true, true, false, true, true, true, true]
         for (offset, isDigit) in shape.enumerated() {
             let c = b.byte(p + offset)
-            if isDigit ? !ASCII.isDigit(c) : c != ASCII.hyphen { return nil }
+            if isDigit ? !ASCII.isDigit(c) : c != separator { return nil }
         }
         let end = p + 11
         guard !b.continuesToken(after: end) else { return nil }

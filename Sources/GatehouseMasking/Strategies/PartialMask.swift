@@ -28,7 +28,9 @@ enum PartialMask {
         case .ipv6:
             let firstGroup = value.prefix { $0 != ASCII.colon }
             return Array(firstGroup) + Array(":*".utf8)
-        case .germanTaxID, .dutchBSN, .spanishDNI:
+        case .germanTaxID, .dutchBSN, .spanishDNI, .frenchNIR, .italianFiscalCode, .polishPESEL, .belgianNationalNumber,
+             .portugueseNIF, .swedishPersonalNumber, .danishCPR, .finnishHETU, .austrianSocialSecurityNumber,
+             .ukNationalInsuranceNumber, .irishPPSN:
             return maskAlphanumerics(value, keepFirst: 0, keepLast: 2)
         case .custom, .subjectKey:
             return firstCharacterAndStars(value)

@@ -54,7 +54,9 @@ struct Pseudonym: Sendable {
         case .ipv6:
             let groups = (0..<6).map { hexString(random[($0 * 2)..<($0 * 2 + 2)]) }
             return Array(("2001:db8:" + groups.joined(separator: ":")).utf8)
-        case .phone, .germanTaxID, .dutchBSN, .spanishDNI:
+        case .phone, .germanTaxID, .dutchBSN, .spanishDNI, .frenchNIR, .italianFiscalCode, .polishPESEL, .belgianNationalNumber,
+             .portugueseNIF, .swedishPersonalNumber, .danishCPR, .finnishHETU, .austrianSocialSecurityNumber,
+             .ukNationalInsuranceNumber, .irishPPSN:
             return shaped(value, random)
         case .custom, .subjectKey:
             let safeName = String(name.lowercased().unicodeScalars.map {

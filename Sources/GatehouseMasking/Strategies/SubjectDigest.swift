@@ -10,9 +10,15 @@ public func normalisedIdentifier(_ value: String, kind: IdentifierKind) -> Strin
 /// Byte form of `normalisedIdentifier`: the engine calls this once per detection.
 func normalisedIdentifier(_ value: [UInt8], kind: IdentifierKind) -> [UInt8] {
     switch kind {
-    case .paymentCard, .usSSN, .phone, .germanTaxID, .dutchBSN:
+    case .paymentCard, .usSSN, .phone:
         return value.filter(ASCII.isDigit)
-    case .iban, .spanishDNI:
+    case .iban:
+        return value.filter(ASCII.isAlnum).map(ASCII.upper)
+    case .germanTaxID, .dutchBSN, .spanishDNI, .frenchNIR, .italianFiscalCode, .polishPESEL, .belgianNationalNumber,
+         .portugueseNIF, .swedishPersonalNumber, .danishCPR, .finnishHETU, .austrianSocialSecurityNumber,
+         .ukNationalInsuranceNumber, .irishPPSN:
+        // Letters count in some (DNI, codice fiscale, NINO, PPSN, HETU): keep them, upper-cased;
+        // the Swedish and Finnish century signs are separators here.
         return value.filter(ASCII.isAlnum).map(ASCII.upper)
     case .email:
         return trimmedASCIIWhitespace(value).map(ASCII.lower)

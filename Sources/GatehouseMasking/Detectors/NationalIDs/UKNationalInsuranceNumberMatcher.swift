@@ -1,0 +1,26 @@
+/// UK National Insurance number: two prefix letters, six digits and a suffix A–D, bare
+/// (`QQ123456C`) or in pairs (`QQ 12 34 56 C`). The prefix letters are never D F I Q U V, the second
+/// is never O, and BG GB KN NK NT TN ZZ are not allocated. Found from its first digit.
+enum UKNationalInsuranceNumberMatcher {
+    static let excludedLetters: [UInt8] = Array("DFIQUV".utf8)
+    static let excludedPrefixes: Set<String> = ["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"]
+
+    static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
+        // The prefix: two letters right before the digits, or before a space.
+        let prefixEnd = b.byte(p - 1) == ASCII.space ? p - 1 : p
+        let start = prefixEnd - 2
+        guard start >= floor, !ASCII.isAlnum(b.byte(start - 1)) else { return nil }
+        let first = ASCII.upper(b.byte(start)), second = ASCII.upper(b.byte(start + 1))
+        guard ASCII.isUpper(first), ASCII.isUpper(second), !excludedLetters.contains(first), !excludedLetters.contains(second),
+              second != 0x4F, !excludedPrefixes.contains(String(decoding: [first, second], as: UTF8.self)) else { return nil }
+        let spaced = prefixEnd != p
+        guard let (_, digitsEnd) = b.groupedDigits(at: p, groups: [2, 2, 2], separators: [ASCII.space], contiguousAllowed: !spaced)
+        else { return nil }
+        let separated = b.byte(digitsEnd) == ASCII.space
+        guard separated == spaced || !spaced else { return nil }
+        let suffixAt = separated ? digitsEnd + 1 : digitsEnd
+        let suffix = ASCII.upper(b.byte(suffixAt))
+        guard suffix >= 0x41, suffix <= 0x44, !ASCII.isAlnum(b.byte(suffixAt + 1)) else { return nil }
+        return start..<(suffixAt + 1)
+    }
+}
