@@ -4,7 +4,8 @@ must return for the demo data, computed from direct rows. Helpers only: no tests
 Redact strategy everywhere: a classified value that is exactly one identifier becomes that
 identifier's label, anything else the category's label; text elsewhere keeps everything but
 the identifiers the detectors find. The identifiers are recomputed here from their own rules
-(Luhn, mod 97, elfproef, DNI letter, SSN areas), so an expectation never trusts the gateway.
+(Luhn, mod 97, elfproef, DNI letter, SSN areas, the Belgian, French and Irish check rules), so an
+expectation never trusts the gateway.
 """
 
 import copy
@@ -58,10 +59,18 @@ def national_id_kind(country: str, value: str) -> str | None:
         s = sum((9 - i) * d[i] for i in range(8)) - d[8]
         return "[BSN]" if s != 0 and s % 11 == 0 else None
     if country == "BE":
-        # YY.MM.DD-SSS.CC: with a leading 0 (born 2000-2009) it has the shape of a national
-        # phone number with a trunk prefix (11 digits in groups), which the phone detector takes.
-        return "[PHONE]" if value.startswith("0") else None
-    # DE identity card (T + 8 digits), FR INSEE (15 digits), IE PPS, IT identity card: no detector.
+        # YY.MM.DD-SSS.CC: CC = 97 - (the nine digits, with a 2 in front from 2000, mod 97).
+        digits = "".join(c for c in value if c.isdigit())
+        nine, check = int(digits[:9]), int(digits[9:])
+        return "[NN]" if check in (97 - nine % 97, 97 - (2_000_000_000 + nine) % 97) else None
+    if country == "FR":
+        # INSEE/NIR: 13 digits and the key 97 - (those 13 mod 97).
+        return "[NIR]" if len(value) == 15 and int(value[13:]) == 97 - int(value[:13]) % 97 else None
+    if country == "IE":
+        # PPS: 7 digits and the letter of (weights 8..2) mod 23, W for 0.
+        total = sum(int(value[i]) * (8 - i) for i in range(7)) % 23
+        return "[PPSN]" if value[7] == "WABCDEFGHIJKLMNOPQRSTUV"[total] else None
+    # DE identity card (T + 8 digits), IT identity card: no detector.
     return None
 
 

@@ -4,25 +4,10 @@
 struct BuiltinScanner: Sendable {
     var email = false, paymentCard = false, iban = false, usSSN = false, phone = false
     var ipv4 = false, ipv6 = false, germanTaxID = false, dutchBSN = false, spanishDNI = false
-    /// The enabled national-identifier matchers of the other countries, strictest first.
-    var nationalIDs: [(kind: IdentifierKind, match: Matcher)] = []
-
-    typealias Matcher = @Sendable (UnsafeRawBufferPointer, Int, Int) -> Range<Int>?
-
-    /// Ordered so that ties go to the stricter check (a check letter over a check digit over a date).
-    static let nationalIDMatchers: [(kind: IdentifierKind, match: Matcher)] = [
-        (.italianFiscalCode, { ItalianFiscalCodeMatcher.match($0, at: $1, floor: $2) }),
-        (.finnishHETU, { FinnishPersonalIdentityCodeMatcher.match($0, at: $1, floor: $2) }),
-        (.irishPPSN, { IrishPPSNMatcher.match($0, at: $1, floor: $2) }),
-        (.frenchNIR, { FrenchNIRMatcher.match($0, at: $1, floor: $2) }),
-        (.polishPESEL, { PolishPESELMatcher.match($0, at: $1, floor: $2) }),
-        (.belgianNationalNumber, { BelgianNationalNumberMatcher.match($0, at: $1, floor: $2) }),
-        (.swedishPersonalNumber, { SwedishPersonalNumberMatcher.match($0, at: $1, floor: $2) }),
-        (.austrianSocialSecurityNumber, { AustrianSocialSecurityNumberMatcher.match($0, at: $1, floor: $2) }),
-        (.portugueseNIF, { PortugueseNIFMatcher.match($0, at: $1, floor: $2) }),
-        (.ukNationalInsuranceNumber, { UKNationalInsuranceNumberMatcher.match($0, at: $1, floor: $2) }),
-        (.danishCPR, { DanishCPRMatcher.match($0, at: $1, floor: $2) }),
-    ]
+    // The national identifiers of the other countries (docs/masking.md).
+    var italianFiscalCode = false, finnishHETU = false, irishPPSN = false, frenchNIR = false, polishPESEL = false
+    var belgianNationalNumber = false, swedishPersonalNumber = false, austrianSSN = false, portugueseNIF = false
+    var ukNINO = false, danishCPR = false
 
     init(kinds: Set<IdentifierKind>) {
         email = kinds.contains(.email)
@@ -35,7 +20,17 @@ struct BuiltinScanner: Sendable {
         germanTaxID = kinds.contains(.germanTaxID)
         dutchBSN = kinds.contains(.dutchBSN)
         spanishDNI = kinds.contains(.spanishDNI)
-        nationalIDs = Self.nationalIDMatchers.filter { kinds.contains($0.kind) }
+        italianFiscalCode = kinds.contains(.italianFiscalCode)
+        finnishHETU = kinds.contains(.finnishHETU)
+        irishPPSN = kinds.contains(.irishPPSN)
+        frenchNIR = kinds.contains(.frenchNIR)
+        polishPESEL = kinds.contains(.polishPESEL)
+        belgianNationalNumber = kinds.contains(.belgianNationalNumber)
+        swedishPersonalNumber = kinds.contains(.swedishPersonalNumber)
+        austrianSSN = kinds.contains(.austrianSocialSecurityNumber)
+        portugueseNIF = kinds.contains(.portugueseNIF)
+        ukNINO = kinds.contains(.ukNationalInsuranceNumber)
+        danishCPR = kinds.contains(.danishCPR)
     }
 
     func scan(_ b: UnsafeRawBufferPointer) -> [Detection] {
@@ -65,7 +60,45 @@ struct BuiltinScanner: Sendable {
                 if germanTaxID { consider(GermanTaxIDMatcher.match(b, at: i, floor: floor), .germanTaxID) }
                 if dutchBSN { consider(DutchBSNMatcher.match(b, at: i, floor: floor), .dutchBSN) }
                 if spanishDNI { consider(SpanishDNIMatcher.match(b, at: i, floor: floor), .spanishDNI) }
-                for national in nationalIDs { consider(national.match(b, i, floor), national.kind) }
+                // Only the national identifiers that can start with a digit run of this length; in
+                // each case the stricter check first (a check letter over a check digit over a date).
+                let run = b.digitRunEnd(from: i) - i
+                switch run < 7 && !Self.continuesIntoIdentifier(b, after: i + run) ? 0 : run {
+                case 1:
+                    if italianFiscalCode { consider(ItalianFiscalCodeMatcher.match(b, at: i, floor: floor), .italianFiscalCode) }
+                    if frenchNIR { consider(FrenchNIRMatcher.match(b, at: i, floor: floor), .frenchNIR) }
+                case 2:
+                    if italianFiscalCode { consider(ItalianFiscalCodeMatcher.match(b, at: i, floor: floor), .italianFiscalCode) }
+                    if belgianNationalNumber { consider(BelgianNationalNumberMatcher.match(b, at: i, floor: floor), .belgianNationalNumber) }
+                    if ukNINO { consider(UKNationalInsuranceNumberMatcher.match(b, at: i, floor: floor), .ukNationalInsuranceNumber) }
+                case 3:
+                    if italianFiscalCode { consider(ItalianFiscalCodeMatcher.match(b, at: i, floor: floor), .italianFiscalCode) }
+                    if portugueseNIF { consider(PortugueseNIFMatcher.match(b, at: i, floor: floor), .portugueseNIF) }
+                case 4:
+                    if austrianSSN { consider(AustrianSocialSecurityNumberMatcher.match(b, at: i, floor: floor), .austrianSocialSecurityNumber) }
+                case 6:
+                    if finnishHETU { consider(FinnishPersonalIdentityCodeMatcher.match(b, at: i, floor: floor), .finnishHETU) }
+                    if frenchNIR { consider(FrenchNIRMatcher.match(b, at: i, floor: floor), .frenchNIR) }
+                    if belgianNationalNumber { consider(BelgianNationalNumberMatcher.match(b, at: i, floor: floor), .belgianNationalNumber) }
+                    if swedishPersonalNumber { consider(SwedishPersonalNumberMatcher.match(b, at: i, floor: floor), .swedishPersonalNumber) }
+                    if ukNINO { consider(UKNationalInsuranceNumberMatcher.match(b, at: i, floor: floor), .ukNationalInsuranceNumber) }
+                    if danishCPR { consider(DanishCPRMatcher.match(b, at: i, floor: floor), .danishCPR) }
+                case 7:
+                    if irishPPSN { consider(IrishPPSNMatcher.match(b, at: i, floor: floor), .irishPPSN) }
+                case 8, 12:
+                    if swedishPersonalNumber { consider(SwedishPersonalNumberMatcher.match(b, at: i, floor: floor), .swedishPersonalNumber) }
+                case 9:
+                    if portugueseNIF { consider(PortugueseNIFMatcher.match(b, at: i, floor: floor), .portugueseNIF) }
+                case 10:
+                    if austrianSSN { consider(AustrianSocialSecurityNumberMatcher.match(b, at: i, floor: floor), .austrianSocialSecurityNumber) }
+                case 11:
+                    if polishPESEL { consider(PolishPESELMatcher.match(b, at: i, floor: floor), .polishPESEL) }
+                    if belgianNationalNumber { consider(BelgianNationalNumberMatcher.match(b, at: i, floor: floor), .belgianNationalNumber) }
+                case 15:
+                    if frenchNIR { consider(FrenchNIRMatcher.match(b, at: i, floor: floor), .frenchNIR) }
+                default:
+                    break
+                }
                 if usSSN { consider(USSocialSecurityMatcher.match(b, at: i, floor: floor), .usSSN) }
                 if ipv4 { consider(IPv4Matcher.match(b, at: i, floor: floor), .ipv4) }
                 if phone { consider(PhoneMatcher.match(b, at: i, floor: floor), .phone) }
@@ -82,6 +115,16 @@ struct BuiltinScanner: Sendable {
             }
         }
         return found
+    }
+
+    /// Whether a short digit run ending at `end` goes on as an identifier can: into a letter
+    /// (`010101A123N`, `2A`), or a separator and a digit (`85.07.30`, `131052-308T`, `1237 010180`).
+    /// Numbers in prose ("12 items", "3, 4") do not, and are not offered to the national matchers.
+    @inline(__always) static func continuesIntoIdentifier(_ b: UnsafeRawBufferPointer, after end: Int) -> Bool {
+        let next = b.byte(end)
+        if ASCII.isLetter(next) { return true }
+        let separator = next == ASCII.space || next == ASCII.hyphen || next == ASCII.dot || next == ASCII.plus
+        return separator && ASCII.isDigit(b.byte(end + 1))
     }
 
     /// A run of fewer than 7 digits with no separator-and-digit (or letter-and-digit) after it and

@@ -74,9 +74,12 @@ enum PhoneMatcher {
                 break
             }
         }
-        i = extensionEnd(b, after: i)
+        // Most numbers end in a space or punctuation: only look for an extension where one can start.
+        let afterNumber = ASCII.lower(b.byte(i)), afterSpace = ASCII.lower(b.byte(i + 1))
+        if afterNumber == 0x78 || (afterNumber == ASCII.space && (afterSpace == 0x78 || afterSpace == 0x65)) {
+            i = extensionEnd(b, after: i)
+        }
         guard !b.continuesToken(after: i), b.byte(i) != ASCII.openParen else { return nil }
-        guard !LabelledNumber.isLabelledOtherwise(b, before: start) else { return nil }
 
         if international {
             guard (8...15).contains(digits) else { return nil }
@@ -89,7 +92,7 @@ enum PhoneMatcher {
             guard parenthesised || trunkPrefix || usShape else { return nil }
         }
         // dd.mm.yyyy / yyyy-mm-dd next to other digits is a date, not a phone number.
-        if containsDate { return nil }
+        if containsDate || LabelledNumber.isLabelledOtherwise(b, before: start) { return nil }
         return start..<i
     }
 

@@ -4,6 +4,8 @@
 /// before the control letter is accepted.
 enum SpanishDNIMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
+        let run = b.digitRunEnd(from: p) - p
+        guard run == 8 || run == 7 || (run == 2 && b.byte(p + 2) == ASCII.dot) else { return nil }
         var start = p
         var number = 0
         let read: (digits: [Int], end: Int)?
@@ -11,13 +13,19 @@ enum SpanishDNIMatcher {
         let prefix = b.byte(prefixAt)
         if prefixAt >= floor, prefix == 0x58 || prefix == 0x59 || prefix == 0x5A {   // X Y Z
             guard !ASCII.isAlnum(b.byte(prefixAt - 1)) else { return nil }
-            read = b.groupedDigits(at: p, groups: [7], separators: [])
+            guard run == 7 else { return nil }
+            read = ((p..<(p + 7)).map { ASCII.digitValue(b[$0]) }, p + 7)
             start = prefixAt
             number = Int(prefix - 0x58)
         } else {
             guard !b.continuesToken(before: p) else { return nil }
-            read = b.groupedDigits(at: p, groups: [8], separators: [])
-                ?? b.groupedDigits(at: p, groups: [2, 3, 3], separators: [ASCII.dot], contiguousAllowed: false)
+            if run == 8 {
+                read = ((p..<(p + 8)).map { ASCII.digitValue(b[$0]) }, p + 8)
+            } else if run == 2 {
+                read = b.groupedDigits(at: p, groups: [2, 3, 3], separators: [ASCII.dot], contiguousAllowed: false)
+            } else {
+                return nil
+            }
         }
         guard let (digits, runEnd) = read else { return nil }
         for d in digits { number = number * 10 + d }

@@ -1,5 +1,6 @@
 /// US SSN written `AAA-GG-SSSS` or `AAA GG SSSS` (one kind of separator). Area 000, 666 and
-/// 900–999, group 00 and serial 0000 are never issued, so they are rejected.
+/// 900–999, group 00 and serial 0000 are never issued, so they are rejected. (Three numbers of
+/// those sizes in a row in prose are masked too: rare, and the safe direction.)
 enum USSocialSecurityMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
         guard !b.continuesToken(before: p) else { return nil }

@@ -13,6 +13,8 @@ enum ItalianFiscalCodeMatcher {
     static let digitPositions: Set<Int> = [6, 7, 9, 10, 12, 13, 14]
 
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
+        // A digit of a codice fiscale always follows a letter: a cheap test for every number in the text.
+        guard ASCII.isLetter(b.byte(p - 1)) else { return nil }
         let token = b.alnumToken(around: p, floor: floor, limit: 16)
         guard token.count == 16, !ASCII.isAlnum(b.byte(token.upperBound)), token.lowerBound == floor || !ASCII.isAlnum(b.byte(token.lowerBound - 1))
         else { return nil }
