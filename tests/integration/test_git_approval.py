@@ -81,9 +81,11 @@ class InBackground:
     see what git prints while it waits and decide meanwhile."""
 
     def __init__(self, args: list[str], cwd: str | None = None):
-        # Its own process group, so `interrupt` reaches git's HTTP helper too, as Ctrl-C would.
+        # Its own process group, so `interrupt` reaches git's HTTP helper too, as Ctrl-C would;
+        # SIGINT at its default, since a suite started in the background inherits it ignored.
         self.process = subprocess.Popen(["git", *args], cwd=cwd, env=git_env(None), text=True, start_new_session=True,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.stderr_lines: list[str] = []
         self.result: subprocess.CompletedProcess | None = None
         self.thread = threading.Thread(target=self._collect, daemon=True)
