@@ -4,17 +4,12 @@ import Testing
 @testable import GatehouseIdentity
 
 @Suite struct SignatureAndClaimTests {
-    let clock = TestClock()
-    let issuer: DevIssuer
-    let provider: FakeIdentityProvider
-    let key: TestSigningKey
-
-    init() {
-        (issuer, provider) = makeDevIssuerSetup()
-        key = TestSigningKey(devIssuer: issuer)
-    }
-
-    var validator: TokenValidator { makeValidator([issuer.issuerConfiguration], provider: provider, clock: clock) }
+    let setup = DevIssuerValidation()
+    var clock: TestClock { setup.clock }
+    var issuer: DevIssuer { setup.issuer }
+    var provider: FakeIdentityProvider { setup.provider }
+    var key: TestSigningKey { setup.key }
+    var validator: TokenValidator { setup.validator }
 
     func claims(_ changes: [String: Any?] = [:]) -> [String: Any] {
         var claims = standardClaims(issuer: issuer.issuerURL, audience: "gatehouse", now: clock.date)
