@@ -48,9 +48,13 @@ let package = Package(
         // Optimised even in debug builds: it runs over every byte relayed, and unoptimised it is
         // an order of magnitude slower, which would make debug-build integration tests time out.
         .target(name: "GatehouseMasking", dependencies: [
-            "GatehouseCore",
+            "GatehouseCore", "CPhoneNumbers",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: optimisedInDebug),
+
+        // Google's libphonenumber (Debian's libphonenumber-dev, C++) behind a small C interface:
+        // the numbering-plan data the phone-number detector checks candidates against.
+        .target(name: "CPhoneNumbers", linkerSettings: [.linkedLibrary("phonenumber")]),
 
         // Prints the masking engine's throughput (a benchmark, not a test): bench/masking_throughput.sh.
         .executableTarget(name: "masking-benchmark", dependencies: ["GatehouseMasking", "GatehouseCore"]),
@@ -184,7 +188,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Demo/demo-seed.sql")]),
 
-        .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig", "GatehouseCore", "GatehousePolicy"]),
+        .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig", "GatehouseCore", "GatehousePolicy", "GatehouseMasking"]),
         .testTarget(name: "GatehouseIdentityTests", dependencies: [
             "GatehouseIdentity", "GatehouseCore",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -234,5 +238,6 @@ let package = Package(
         ]),
         .testTarget(name: "GatehouseHTTPProxyTests", dependencies: ["GatehouseHTTPProxy", "GatehouseCore", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log")]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v5],
+    cxxLanguageStandard: .cxx17
 )

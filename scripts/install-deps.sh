@@ -5,7 +5,7 @@
 set -euo pipefail
 
 # default-jdk-headless and libpostgresql-jdbc-java: pgjdbc, in the client compatibility suite.
-APT_PACKAGES=(postgresql postgresql-contrib libpg-query-dev libsqlite3-dev zlib1g-dev git pgbouncer openssl chromium chromium-driver
+APT_PACKAGES=(postgresql postgresql-contrib libpg-query-dev libphonenumber-dev libsqlite3-dev zlib1g-dev git pgbouncer openssl chromium chromium-driver
               default-jdk-headless libpostgresql-jdbc-java)
 # pip requirement -> the module that proves it is installed
 declare -A PIP_PACKAGES=(

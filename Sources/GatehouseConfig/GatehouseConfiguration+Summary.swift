@@ -1,3 +1,4 @@
+import GatehouseMasking
 import GatehousePolicy
 extension GatehouseConfiguration {
     /// A human-readable overview for `gatehouse check-config`: what will listen where, whom
@@ -83,6 +84,10 @@ extension GatehouseConfiguration {
             detectors = masking.detectors.joined(separator: ", ")
         }
         var lines = ["Masking", "  key: \(key)", "  detectors: \(detectors)"]
+        if masking.detectors.contains(IdentifierKind.phone.rawValue) {
+            let regions = masking.phoneRegions.isEmpty ? "none (international numbers only)" : masking.phoneRegions.joined(separator: ", ")
+            lines.append("  phone regions: \(regions)")
+        }
         lines.append("  strategies: \(Self.describeStrategies(masking.rules, showDefault: true))")
         lines.append("  categories: \(Self.describeCategories(masking.rules) ?? "none (each category uses the default strategy)")")
         let patterns = masking.customPatterns.map(\.name)

@@ -3,17 +3,21 @@ public struct DetectorSet: Sendable {
     public let kinds: Set<IdentifierKind>
     public let customPatterns: [CustomPattern]
     public let dictionaries: [TermDictionary]
+    /// Where national-format phone numbers are read (`masking.phone_regions`).
+    public let phonePlan: PhoneNumberingPlan
     let builtin: BuiltinScanner
 
     public init(
         kinds: Set<IdentifierKind> = Set(IdentifierKind.detectable),
         customPatterns: [CustomPattern] = [],
-        dictionaries: [TermDictionary] = []
+        dictionaries: [TermDictionary] = [],
+        phonePlan: PhoneNumberingPlan = .defaultRegions
     ) {
         self.kinds = kinds
         self.customPatterns = customPatterns
         self.dictionaries = dictionaries
-        self.builtin = BuiltinScanner(kinds: kinds)
+        self.phonePlan = phonePlan
+        self.builtin = BuiltinScanner(kinds: kinds, phonePlan: phonePlan)
     }
 
     /// Non-overlapping detections sorted by start; on overlap the longer/validated one wins.

@@ -84,7 +84,13 @@ enum MaskingSetup {
                 throw ValidationFailure("masking.dictionaries: '\(dictionary.name)': \(error)")
             }
         }
-        return DetectorSet(kinds: kinds, customPatterns: patterns, dictionaries: dictionaries)
+        let phonePlan: PhoneNumberingPlan
+        do {
+            phonePlan = try PhoneNumberingPlan(regions: masking.phoneRegions)
+        } catch {
+            throw ValidationFailure("masking.phone_regions: \(error)")
+        }
+        return DetectorSet(kinds: kinds, customPatterns: patterns, dictionaries: dictionaries, phonePlan: phonePlan)
     }
 
     /// The configuration validated the name against the same list; a mismatch means the two

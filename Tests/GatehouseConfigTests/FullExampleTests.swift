@@ -65,6 +65,7 @@ import Testing
           key_env: GATEHOUSE_MASKING_KEY
           detectors: [email, payment-card, iban, us-ssn, phone, ipv4, ipv6, de-tax-id, nl-bsn, es-dni, fr-nir, it-codice-fiscale,
                       pl-pesel, be-national-number, pt-nif, se-personnummer, dk-cpr, fi-hetu, at-svnr, uk-nino, ie-ppsn]
+          phone_regions: [DE, NL, FR]
           strategies:
             default: redact
             email: pseudonym
@@ -140,6 +141,7 @@ import Testing
         let masking = config.masking
         #expect(masking.key == .environment("GATEHOUSE_MASKING_KEY"))
         #expect(masking.detectors == MaskingConfiguration.builtinDetectors)
+        #expect(masking.phoneRegions == ["DE", "NL", "FR"])
         #expect(masking.rules == MaskingRules(
             defaultStrategy: .redact, strategies: ["email": .pseudonym], categories: ["free-text": .detect, "name": .pseudonym]))
         #expect(masking.customPatterns == [CustomPatternSettings(name: "order-ref", regex: "ORD-[0-9]{8}")])

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import GatehouseConfig
+import GatehouseMasking
 
 @Suite struct MaskingValidationTests {
     let fixture: ConfigFixture
@@ -61,7 +62,7 @@ import Testing
     @Test func unknownKeyIsAnError() {
         fixture.expectError(
             withMasking("  strategy: {email: redact}\n"), line: 14, column: 3, keyPath: "masking.strategy",
-            problem: "unknown key (expected one of key_env, key_file, detectors, strategies, categories, custom_patterns, dictionaries)")
+            problem: "unknown key (expected one of key_env, key_file, detectors, phone_regions, strategies, categories, custom_patterns, dictionaries)")
     }
 
     @Test func keyEnvAndKeyFileAreMutuallyExclusive() {
@@ -93,6 +94,21 @@ import Testing
         fixture.expectError(
             withMasking("  detectors:\n    - phone\n    - phone\n"), line: 16, keyPath: "masking.detectors[1]",
             problem: "detector 'phone' is listed twice")
+    }
+
+    @Test func phoneRegionsAreRegionsWithANumberingPlan() throws {
+        #expect(try fixture.parse(MinimalConfig.text).masking.phoneRegions == PhoneNumberingPlan.defaultRegionCodes)
+        #expect(try fixture.parse(withMasking("  phone_regions: [PL, DE]\n")).masking.phoneRegions == ["PL", "DE"])
+        #expect(try fixture.parse(withMasking("  phone_regions: []\n")).masking.phoneRegions.isEmpty)
+        fixture.expectError(
+            withMasking("  phone_regions: [DE, de]\n"), line: 14, keyPath: "masking.phone_regions[1]",
+            problem: "'de' is not a region with a telephone numbering plan (two upper-case ISO 3166 letters, e.g. DE, NL, FR)")
+        fixture.expectError(
+            withMasking("  phone_regions:\n    - DE\n    - XX\n"), line: 16, keyPath: "masking.phone_regions[1]",
+            problem: "'XX' is not a region with a telephone numbering plan")
+        fixture.expectError(
+            withMasking("  phone_regions:\n    - NL\n    - NL\n"), line: 16, keyPath: "masking.phone_regions[1]",
+            problem: "region 'NL' is listed twice")
     }
 
     @Test func noBuiltInDetectorsIsAllowed() throws {

@@ -42,4 +42,57 @@ import Testing
         #expect(values(text, of: .phone).isEmpty)
         #expect(values("Telefon 030 1234567", of: .phone) == ["030 1234567"])
     }
+
+    // Issue 17: the forms real European data holds.
+    @Test(arguments: [
+        "0368694923", "0612345678", "01701234567",                  // national, no separators (NL, FR, DE)
+        "662 283 239", "22 298 93 46", "913 000 170", "58 21 41 14", // no trunk prefix (PL, PT, DK)
+        "001-413-398-9638", "0049 30 1234567",                      // the 00 international prefix
+        "0463/74040268", "08/ 372 40 89", "08-00 94 51",            // slashes, Swedish short area code
+        "56196967",                                                  // Danish, eight digits
+        "(+358) 40 1234567", "+(49) 30 1234567", "(02534) 53966 989",
+    ])
+    func detectsTheFormsOfEuropeanData(phone: String) {
+        #expect(values("Tel. \(phone) bitte", of: .phone) == [phone])
+    }
+
+    @Test(arguments: ["(780-463-0414)", "((06522) 65379 033)", "(0316/10692149)"])
+    func parenthesesAroundTheWholeNumberAreProse(text: String) {
+        #expect(values("see \(text) please", of: .phone) == [String(text.dropFirst().dropLast())])
+    }
+
+    @Test(arguments: [
+        "+999 1234 5678",          // no country has code 999 (nor 99)
+        "+33 1 23 45 67",          // French numbers have 9 digits after the 33
+        "+1 555 1234",             // North American numbers have 10
+        "30 1234567",              // German numbers are written with their trunk 0
+        "1234567890",              // a bare run in no allocated range of the default regions
+        "12 345 678,90 zł", "€ 12 345 678", "$ 1 234 5678",          // amounts
+        "RE-2021-8962", "6c643bdd-6713-4417-b90f-b5fb7bc54d9c",      // references and IDs
+        "ISBN 2327616913", "EAN 4006381333931", "01 02 2024", "20240501", "01052024",
+        "2014 2012", "2003 95 84", "51 59 2022",                     // years among numbers
+    ])
+    func rejectsWhatTheNumberingPlansDoNotHave(text: String) {
+        #expect(values("see \(text) please", of: .phone).isEmpty)
+    }
+
+    @Test func nationalNumbersAreReadInTheConfiguredRegions() throws {
+        let polish = DetectorSet(phonePlan: try PhoneNumberingPlan(regions: ["PL"]))
+        let german = DetectorSet(phonePlan: try PhoneNumberingPlan(regions: ["DE"]))
+        #expect(found("ring 662 283 239 now", polish).map(\.value) == ["662 283 239"])
+        #expect(found("ring 662 283 239 now", german).isEmpty)
+        #expect(found("ring 030 1234567 now", german).map(\.value) == ["030 1234567"])
+        // An international number needs no region.
+        #expect(found("ring +48 662 283 239 now", german).map(\.value) == ["+48 662 283 239"])
+    }
+
+    @Test func unknownRegionsAreRefusedByName() {
+        #expect(throws: UnknownPhoneRegions.self) { try PhoneNumberingPlan(regions: ["DE", "XX", "de"]) }
+        do {
+            _ = try PhoneNumberingPlan(regions: ["DE", "XX", "de"])
+        } catch {
+            #expect("\(error)".contains("'XX', 'de'"))
+        }
+        #expect(PhoneNumberingPlan.defaultRegionCodes.allSatisfy(PhoneNumberingPlan.isSupportedRegion))
+    }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GatehouseMasking
 
 extension ConfigurationDecoder {
-    private static let maskingKeys = ["key_env", "key_file", "detectors", "strategies", "categories", "custom_patterns", "dictionaries"]
+    private static let maskingKeys = ["key_env", "key_file", "detectors", "phone_regions", "strategies", "categories", "custom_patterns", "dictionaries"]
     /// What a connection's `masking` section may override.
     static let connectionMaskingKeys = ["strategies", "categories"]
 
@@ -12,6 +12,7 @@ extension ConfigurationDecoder {
         var masking = MaskingConfiguration()
         masking.key = try decodeSecretSource(in: section, environmentKey: "key_env", fileKey: "key_file", secret: "key")
         if let detectors = try section.optional("detectors") { masking.detectors = try decodeDetectors(detectors) }
+        if let regions = try section.optional("phone_regions") { masking.phoneRegions = try decodePhoneRegions(regions) }
         masking.rules = try decodeMaskingRules(section)
         var names = NameRegistry()
         if let patterns = try section.optional("custom_patterns") {
@@ -66,6 +67,20 @@ extension ConfigurationDecoder {
             detectors.append(name)
         }
         return detectors
+    }
+
+    /// Two-letter ISO 3166 codes with a numbering plan in libphonenumber, no repeats.
+    private func decodePhoneRegions(_ value: ConfigValue) throws -> [String] {
+        var regions: [String] = []
+        for item in try value.list() {
+            let code = try item.string()
+            guard PhoneNumberingPlan.isSupportedRegion(code) else {
+                throw item.error("'\(code)' is not a region with a telephone numbering plan (two upper-case ISO 3166 letters, e.g. DE, NL, FR)")
+            }
+            guard !regions.contains(code) else { throw item.error("region '\(code)' is listed twice") }
+            regions.append(code)
+        }
+        return regions
     }
 
     private func decodeCustomPattern(_ item: ConfigValue, names: inout NameRegistry) throws -> CustomPatternSettings {

@@ -24,17 +24,21 @@ public struct MaskingConfiguration: Sendable, Equatable {
     public var key: SecretSource?
     /// The built-in detectors that run (a subset of `builtinDetectors`, no repeats); all by default.
     public var detectors: [String]
+    /// Where national-format phone numbers (no `+CC`) are read: ISO 3166 codes (`phone_regions`).
+    public var phoneRegions: [String]
     /// The global strategies and category treatments; connections may override them.
     public var rules: MaskingRules
     public var customPatterns: [CustomPatternSettings]
     public var dictionaries: [TermDictionarySettings]
 
     public init(
-        key: SecretSource? = nil, detectors: [String] = Self.builtinDetectors, rules: MaskingRules = MaskingRules(),
+        key: SecretSource? = nil, detectors: [String] = Self.builtinDetectors,
+        phoneRegions: [String] = PhoneNumberingPlan.defaultRegionCodes, rules: MaskingRules = MaskingRules(),
         customPatterns: [CustomPatternSettings] = [], dictionaries: [TermDictionarySettings] = []
     ) {
         self.key = key
         self.detectors = detectors
+        self.phoneRegions = phoneRegions
         self.rules = rules
         self.customPatterns = customPatterns
         self.dictionaries = dictionaries

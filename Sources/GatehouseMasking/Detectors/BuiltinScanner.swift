@@ -8,8 +8,10 @@ struct BuiltinScanner: Sendable {
     var italianFiscalCode = false, finnishHETU = false, irishPPSN = false, frenchNIR = false, polishPESEL = false
     var belgianNationalNumber = false, swedishPersonalNumber = false, austrianSSN = false, portugueseNIF = false
     var ukNINO = false, danishCPR = false
+    let phonePlan: PhoneNumberingPlan
 
-    init(kinds: Set<IdentifierKind>) {
+    init(kinds: Set<IdentifierKind>, phonePlan: PhoneNumberingPlan) {
+        self.phonePlan = phonePlan
         email = kinds.contains(.email)
         paymentCard = kinds.contains(.paymentCard)
         iban = kinds.contains(.iban)
@@ -101,7 +103,7 @@ struct BuiltinScanner: Sendable {
                 }
                 if usSSN { consider(USSocialSecurityMatcher.match(b, at: i, floor: floor), .usSSN) }
                 if ipv4 { consider(IPv4Matcher.match(b, at: i, floor: floor), .ipv4) }
-                if phone { consider(PhoneMatcher.match(b, at: i, floor: floor), .phone) }
+                if phone { consider(PhoneMatcher.match(b, at: i, floor: floor, plan: phonePlan, longerThan: best?.count ?? 0), .phone) }
             }
             if let best {
                 found.append(Detection(range: best, kind: bestKind))
@@ -137,9 +139,11 @@ struct BuiltinScanner: Sendable {
         let next = b.byte(end)
         // A letter between digits continues an identifier (a Finnish century sign, Corsica's 2A).
         if ASCII.isLetter(next) && ASCII.isDigit(b.byte(end + 1)) { return false }
-        let groupedNext = next == ASCII.space || next == ASCII.hyphen || next == ASCII.dot || next == ASCII.closeParen
+        let groupedNext = next == ASCII.space || next == ASCII.hyphen || next == ASCII.dot || next == ASCII.slash
+            || next == ASCII.closeParen
         if groupedNext {
             let after = b.byte(end + 1)
+            if next == ASCII.slash && after == ASCII.space { return !ASCII.isDigit(b.byte(end + 2)) }   // 08/ 372 40 89
             return !(ASCII.isDigit(after) || after == ASCII.openParen)
         }
         return true

@@ -6,6 +6,7 @@ enum LabelledNumber {
     /// Lower-case words that label a number (ASCII letters are compared without case).
     static let labels: Set<String> = [
         "tracking", "trace", "order", "invoice", "ref", "reference", "parcel", "shipment", "ticket", "case", "po",
+        "isbn", "issn", "ean", "gtin", "upc", "sku", "serial",
         "sendungsnummer", "bestellnummer", "bestellung", "rechnung", "rechnungsnummer", "auftrag", "auftragsnummer", "paket",
         "bestelnummer", "bestelling", "factuur", "factuurnummer", "zending", "pakket", "referentie",
         "commande", "facture", "colis", "suivi",

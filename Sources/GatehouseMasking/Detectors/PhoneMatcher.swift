@@ -1,99 +1,213 @@
-/// Phone numbers: E.164 (`+` and 8–15 digits) and common national formats with separators
-/// (`(555) 123-4567`, `555-123-4567`, `030 1234567`, `020 7946 0958`). Separators are single
-/// spaces, hyphens, dots or a parenthesised group. To stay clear of dates, amounts, card and
-/// IBAN fragments, a national number needs 9–12 digits in at least two groups and must look
-/// like a phone number: a parenthesised area code, a leading trunk `0` (`030`, not `0 …`), or
-/// the US 3-3-4 shape (optionally after a country code `1`); no date (4-2-2, 2-2-4) inside.
-/// An extension (`x123`, `ext. 123`) belongs to the number; `+49(0)…` is international. A number
-/// labelled as something else (`tracking 0123 456789`, `order …`) is not a phone number.
+/// Phone numbers: found by their shape, confirmed against the numbering plans (PhoneNumberingPlan).
+///
+/// A candidate is groups of digits joined by single separators (space, `-`, `.`, `/`), a group
+/// possibly in parentheses (`(030) 123456`, `+49 (0) 30 …`, `(+358) 40 …`), optionally followed
+/// by an extension (`x123`, `ext. 123`). Then, by what it starts with:
+/// - `+CC` or `00CC`: international. The country code must be assigned and the rest of the
+///   digits (without a `(0)` trunk prefix) of a length its plan has.
+/// - A parenthesised area code or the US 3-3-4 shape (optionally after `1`): a national number
+///   when one of the configured regions has numbers of that length (8-14 digits written). So is
+///   a trunk `0` in a group of 2+ digits with more groups after it (`030 1234567`) in a region
+///   whose trunk prefix is `0`; elsewhere (Italy) the number must lie in an allocated range.
+/// - Anything else (a bare run of 8-12 digits that is no compact date, `697 628 049`, `58 21 41 14`) is weak evidence:
+///   a national number only when it lies in a range a configured region's plan allocates, with
+///   groups of 2-4 digits joined by spaces or hyphens only.
+/// Never: a date shape (`2024-05-01`, `01 02 2024`), weak groups with a year among them
+/// (`2014 2012`), a number labelled as something else
+/// (`tracking 0123 456789`), an amount (`€ 12 345 678`, `12 345 678,90`).
 enum PhoneMatcher {
-    static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
+    /// The phone number starting at `p`, if it is longer than `longerThan` bytes (a match another
+    /// detector already found there): the numbering plans are only consulted when it would win.
+    static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int, plan: PhoneNumberingPlan,
+                      longerThan: Int = 0) -> Range<Int>? {
+        // Where the number starts. A `(` only opens an area code or country code that closes
+        // right after its digits; otherwise it is prose around the number (`(780-463-0414)`).
+        let firstRunEnd = b.digitRunEnd(from: p)
+        let closesAfterFirstGroup = b.byte(firstRunEnd) == ASCII.closeParen && firstRunEnd - p <= 5
         var start = p
         var international = false
+        var inParens = false
         if b.byte(p - 1) == ASCII.plus {
             start = p - 1
             international = true
-        } else if b.byte(p - 1) == ASCII.openParen {
+            if b.byte(p - 2) == ASCII.openParen && closesAfterFirstGroup { start = p - 2; inParens = true }   // (+358) 40 …
+        } else if b.byte(p - 1) == ASCII.openParen && closesAfterFirstGroup {
             start = p - 1
-            if b.byte(p - 2) == ASCII.plus { start = p - 2; international = true }
+            inParens = true
+            if b.byte(p - 2) == ASCII.plus { start = p - 2; international = true }                             // +(49) 30 …
         }
-        guard start >= floor, !b.continuesToken(before: start), !followsPrintedIBANGroups(b, start) else { return nil }
+        guard start >= floor, !b.continuesToken(before: start), !isInsideCode(b, before: start),
+              !followsPrintedIBANGroups(b, start) else { return nil }
 
-        var i = international ? start + 1 : start
-        var digits = 0
-        var groups = 0
-        var groupLengths: (Int, Int, Int) = (0, 0, 0)
-        // The last two groups and the separators after them, to spot an embedded date.
-        var previousLengths = (0, 0)
-        var previousSeparators: (UInt8, UInt8) = (0, 0)
-        var containsDate = false
-        var parenthesised = false
-        var firstDigit: UInt8 = 0
+        var shape = Shape()
+        var i = p
         while true {
-            var inParens = false
-            if b.byte(i) == ASCII.openParen { inParens = true; i += 1 }
+            if shape.groups > 0 && b.byte(i) == ASCII.openParen { inParens = true; i += 1 }
             let groupStart = i
-            while i < b.count && ASCII.isDigit(b[i]) { i += 1 }
+            i = b.digitRunEnd(from: i)
             let length = i - groupStart
             guard length > 0 else { return nil }
             if inParens {
                 guard b.byte(i) == ASCII.closeParen, length <= 5 else { return nil }
                 i += 1
-                parenthesised = true
+                shape.parenthesised = true
+                // `+49 (0) 30 …`: the trunk prefix, not dialled from abroad.
+                if international && shape.groups == 1 && length == 1 && b[groupStart] == ASCII.zero { shape.trunkInParens = groupStart }
             }
-            if digits == 0 { firstDigit = b[groupStart] }
-            digits += length
-            if digits > 15 { return nil }
-            switch groups {
-            case 0: groupLengths.0 = length
-            case 1: groupLengths.1 = length
-            case 2: groupLengths.2 = length
-            default: break
+            guard shape.add(group: length, first: b[groupStart]) else { return nil }
+            if length == 4 {
+                shape.hasYearGroup = shape.hasYearGroup || (1900...2099).contains(Shape.value(b, groupStart, 4))
             }
-            groups += 1
-            let triple = (previousLengths.0, previousLengths.1, length)
-            if (triple == (4, 2, 2) || triple == (2, 2, 4)) && previousSeparators.0 == previousSeparators.1
-                && previousSeparators.0 != ASCII.space && !inParens {
-                containsDate = true
-            }
-            previousLengths = (previousLengths.1, length)
-            // One separator, then another group; `) ` and `)-` count as a single separator.
-            let next = b.byte(i)
-            let isSeparator = next == ASCII.space || next == ASCII.hyphen || next == ASCII.dot
-            let following = b.byte(i + 1)
+            // One separator and another group; after `)` or a country code, a `(` or digit may follow directly.
+            let next = b.byte(i), following = b.byte(i + 1)
+            let isSeparator = next == ASCII.space || next == ASCII.hyphen || next == ASCII.dot || next == ASCII.slash
             if isSeparator && (ASCII.isDigit(following) || following == ASCII.openParen) {
-                previousSeparators = (previousSeparators.1, next)
+                shape.add(separator: next)
                 i += 1
-            } else if inParens && (ASCII.isDigit(next) || next == ASCII.openParen) {
-                previousSeparators = (previousSeparators.1, ASCII.closeParen)
-                continue
-            } else if international && groups == 1 && next == ASCII.openParen {
-                // `+49(0)30 1234567`: the country code, then the trunk prefix in parentheses.
-                continue
+            } else if next == ASCII.slash && following == ASCII.space && ASCII.isDigit(b.byte(i + 2)) {
+                shape.add(separator: next)                                                      // 08/ 372 40 89
+                i += 2
+            } else if (inParens && ASCII.isDigit(next)) || (next == ASCII.openParen && (inParens || (international && shape.groups == 1))) {
+                shape.add(separator: ASCII.closeParen)
             } else {
                 break
             }
+            inParens = false
         }
+        let numberEnd = i
         // Most numbers end in a space or punctuation: only look for an extension where one can start.
         let afterNumber = ASCII.lower(b.byte(i)), afterSpace = ASCII.lower(b.byte(i + 1))
         if afterNumber == 0x78 || (afterNumber == ASCII.space && (afterSpace == 0x78 || afterSpace == 0x65)) {
             i = extensionEnd(b, after: i)
         }
-        guard !b.continuesToken(after: i), b.byte(i) != ASCII.openParen else { return nil }
+        // Cheapest first: most candidates in prose are short numbers (`12.50`, `2024-05-01`).
+        guard shape.digits >= 7, i - start > longerThan, !b.continuesToken(after: i), !isInsideCode(b, after: i),
+              b.byte(i) != ASCII.openParen, !shape.isDate(b, from: p),
+              !LabelledNumber.isLabelledOtherwise(b, before: start) else { return nil }
 
-        if international {
-            guard (8...15).contains(digits) else { return nil }
-        } else {
-            guard (9...12).contains(digits), groups >= 2 || parenthesised else { return nil }
-            // 555-123-4567, or with the country code 1-555-123-4567 / 1 800 555 1234.
-            let usShape = (groups == 3 && groupLengths == (3, 3, 4))
-                || (groups == 4 && firstDigit == 0x31 && groupLengths == (1, 3, 3) && digits == 11)
-            let trunkPrefix = firstDigit == ASCII.zero && groupLengths.0 >= 2
-            guard parenthesised || trunkPrefix || usShape else { return nil }
+        var digits: [UInt8] = []
+        digits.reserveCapacity(shape.digits)
+        for k in p..<numberEnd where ASCII.isDigit(b[k]) && k != shape.trunkInParens { digits.append(b[k]) }
+        if international { return digits.count >= 7 && plan.isPossibleInternational(digits[...]) ? start..<i : nil }
+        // `00` is the international call prefix in most of Europe: `0049 30 …`, `001-413-…`.
+        if digits.count >= 10 && digits[0] == ASCII.zero && digits[1] == ASCII.zero && plan.isPossibleInternational(digits[2...]) {
+            return start..<i
         }
-        // dd.mm.yyyy / yyyy-mm-dd next to other digits is a date, not a phone number.
-        if containsDate || LabelledNumber.isLabelledOtherwise(b, before: start) { return nil }
-        return start..<i
+        guard (8...14).contains(digits.count), !isAmount(b, start: start, end: numberEnd) else { return nil }
+        let evidence = shape.nationalEvidence
+        guard evidence != .weak || (shape.isPlausibleWeakGrouping && !shape.hasYearGroup) else { return nil }
+        return plan.acceptsNational(digits, evidence: evidence) ? start..<i : nil
+    }
+
+    /// What the groups of a candidate look like, gathered as they are read.
+    struct Shape {
+        var digits = 0
+        var groups = 0
+        var firstGroupLength = 0
+        var firstDigit: UInt8 = 0
+        var groupLengths: (Int, Int, Int, Int) = (0, 0, 0, 0)
+        var shortestGroup = Int.max, longestGroup = 0
+        var separators: (first: UInt8, allSame: Bool) = (0, true)
+        var parenthesised = false
+        /// A group of four digits from 1900 to 2099 among others (`2014 2012`, `51 59 2022`): in a
+        /// weak shape, years and counts in prose or a table's columns, not a phone number.
+        var hasYearGroup = false
+        /// `yyyy-mm-dd` or `dd.mm.yyyy` among the groups (`030 2024-05-12`): the last two groups and
+        /// the separators after them, to spot one as groups are added.
+        var recentLengths = (0, 0), recentSeparators: (UInt8, UInt8) = (0, 0)
+        var containsDate = false
+        /// The index of the `0` in `+49 (0) 30 …`, left out of the digits.
+        var trunkInParens = -1
+
+        /// False when the candidate has grown longer than any phone number.
+        mutating func add(group length: Int, first: UInt8) -> Bool {
+            if groups == 0 { firstGroupLength = length; firstDigit = first }
+            switch groups {
+            case 0: groupLengths.0 = length
+            case 1: groupLengths.1 = length
+            case 2: groupLengths.2 = length
+            case 3: groupLengths.3 = length
+            default: break
+            }
+            let triple = (recentLengths.0, recentLengths.1, length)
+            if (triple == (4, 2, 2) || triple == (2, 2, 4)) && recentSeparators.0 == recentSeparators.1
+                && recentSeparators.0 != ASCII.space && recentSeparators.0 != ASCII.closeParen {
+                containsDate = true
+            }
+            recentLengths = (recentLengths.1, length)
+            groups += 1
+            digits += length
+            shortestGroup = min(shortestGroup, length)
+            longestGroup = max(longestGroup, length)
+            return digits <= 17 && groups <= 8
+        }
+
+        mutating func add(separator: UInt8) {
+            recentSeparators = (recentSeparators.1, separator)
+            if separators.first == 0 { separators.first = separator } else if separator != separators.first { separators.allSame = false }
+        }
+
+        /// A parenthesised area code or the US shape; else a written trunk `0` followed by more groups.
+        var nationalEvidence: PhoneNumberingPlan.NationalEvidence {
+            let usShape = (groups == 3 && groupLengths.0 == 3 && groupLengths.1 == 3 && groupLengths.2 == 4)
+                || (groups == 4 && firstDigit == 0x31 && groupLengths == (1, 3, 3, 4))
+            if parenthesised || usShape { return .shape }
+            return firstDigit == ASCII.zero && firstGroupLength >= 2 && groups >= 2 ? .trunkPrefix : .weak
+        }
+
+        /// A bare run of 8-12 digits, or 2-4 digit groups joined by the same space or hyphen.
+        var isPlausibleWeakGrouping: Bool {
+            if groups == 1 { return (8...12).contains(digits) }
+            return shortestGroup >= 2 && longestGroup <= 4 && separators.allSame
+                && (separators.first == ASCII.space || separators.first == ASCII.hyphen)
+        }
+
+        /// A date among the groups (`030 2024-05-12`), or groups starting with a day, a month and a
+        /// year whatever the separators (`01 02 2024`, `2024-05-01 12`).
+        func isDate(_ b: UnsafeRawBufferPointer, from p: Int) -> Bool {
+            if containsDate { return true }
+            if groups == 1 && digits == 8 {                                       // 20240501, 01052024
+                let head = Self.value(b, p, 4), month = Self.value(b, p + 4, 2), day = Self.value(b, p + 6, 2)
+                let compactISO = (1900...2099).contains(head) && (1...12).contains(month) && (1...31).contains(day)
+                let d = Self.value(b, p, 2), m = Self.value(b, p + 2, 2), year = Self.value(b, p + 4, 4)
+                return compactISO || ((1...31).contains(d) && (1...12).contains(m) && (1900...2099).contains(year))
+            }
+            guard groups >= 3, !parenthesised else { return false }
+            let shape = (groupLengths.0, groupLengths.1, groupLengths.2)
+            guard shape == (4, 2, 2) || shape == (2, 2, 4) else { return false }
+            let a = Self.value(b, p, groupLengths.0)
+            let bStart = p + groupLengths.0 + 1
+            let m = Self.value(b, bStart, 2)
+            let c = Self.value(b, bStart + 3, groupLengths.2)
+            if shape == (4, 2, 2) { return (1...12).contains(m) && (1...31).contains(c) }
+            return (1...31).contains(a) && (1...31).contains(m) && (a <= 12 || m <= 12) && c >= 1000
+        }
+
+        static func value(_ b: UnsafeRawBufferPointer, _ from: Int, _ length: Int) -> Int {
+            (from..<(from + length)).reduce(0) { $0 * 10 + ASCII.digitValue(b.byte($1)) }
+        }
+    }
+
+    /// Digits joined to letters by a hyphen or slash (`RE-2021-8962`, `…bdd-6713-4417-b90f…`), or
+    /// after `#`, are part of a reference or an ID, not a phone number.
+    static func isInsideCode(_ b: UnsafeRawBufferPointer, before start: Int) -> Bool {
+        let joiner = b.byte(start - 1)
+        if joiner == 0x23 { return true }                                                      // #7953 50 21
+        return (joiner == ASCII.hyphen || joiner == ASCII.slash) && ASCII.isLetter(b.byte(start - 2))
+    }
+
+    static func isInsideCode(_ b: UnsafeRawBufferPointer, after end: Int) -> Bool {
+        let joiner = b.byte(end)
+        return (joiner == ASCII.hyphen || joiner == ASCII.slash) && ASCII.isLetter(b.byte(end + 1))
+    }
+
+    /// `12 345 678,90`, `€ 12 345 678`, `$ 1 234 5678`: digit groups that are a sum of money.
+    static func isAmount(_ b: UnsafeRawBufferPointer, start: Int, end: Int) -> Bool {
+        if (b.byte(end) == 0x2C || b.byte(end) == ASCII.dot) && ASCII.isDigit(b.byte(end + 1)) { return true }   // decimals
+        let before = b.byte(start - 1) == ASCII.space ? start - 2 : start - 1
+        let c = b.byte(before)
+        let euro = c == 0xAC && b.byte(before - 1) == 0x82 && b.byte(before - 2) == 0xE2
+        return c == 0x24 || euro || (c == 0xA3 && b.byte(before - 1) == 0xC2)                                    // $ € £
     }
 
     /// The end of an extension right after the number (`x123`, ` x123`, ` ext. 123`), or `end`.
