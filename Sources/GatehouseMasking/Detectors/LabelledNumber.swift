@@ -29,7 +29,11 @@ enum LabelledNumber {
         var wordStart = end
         while wordStart > 0, end - wordStart < 24, isWordByte(b[wordStart - 1]) { wordStart -= 1 }
         guard wordStart < end, !isWordByte(b.byte(wordStart - 1)) else { return false }
-        let word = String(decoding: (wordStart..<end).map { ASCII.lower(b[$0]) }, as: UTF8.self)
-        return labels.contains(word)
+        // Compared byte by byte: this runs for most numbers in prose, and a String would allocate.
+        guard let candidates = labelsByLength[end - wordStart] else { return false }
+        return candidates.contains { label in label.indices.allSatisfy { ASCII.lower(b[wordStart + $0]) == label[$0] } }
     }
+
+    /// The labels as UTF-8 bytes, by length in bytes.
+    static let labelsByLength: [Int: [[UInt8]]] = Dictionary(grouping: labels.map { Array($0.utf8) }, by: \.count)
 }

@@ -85,18 +85,26 @@ enum PhoneMatcher {
               b.byte(i) != ASCII.openParen, !shape.isDate(b, from: p),
               !LabelledNumber.isLabelledOtherwise(b, before: start) else { return nil }
 
-        var digits: [UInt8] = []
-        digits.reserveCapacity(shape.digits)
-        for k in p..<numberEnd where ASCII.isDigit(b[k]) && k != shape.trunkInParens { digits.append(b[k]) }
-        if international { return digits.count >= 7 && plan.isPossibleInternational(digits[...]) ? start..<i : nil }
-        // `00` is the international call prefix in most of Europe: `0049 30 …`, `001-413-…`.
-        if digits.count >= 10 && digits[0] == ASCII.zero && digits[1] == ASCII.zero && plan.isPossibleInternational(digits[2...]) {
-            return start..<i
+        // The digits alone, on the stack (this runs for every number-shaped candidate).
+        let accepted = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { buffer -> Bool in
+            var count = 0
+            for k in p..<numberEnd where ASCII.isDigit(b[k]) && k != shape.trunkInParens && count < buffer.count {
+                buffer[count] = b[k]
+                count += 1
+            }
+            let digits = UnsafeBufferPointer(rebasing: buffer[..<count])
+            if international { return count >= 7 && plan.isPossibleInternational(digits) }
+            // `00` is the international call prefix in most of Europe: `0049 30 …`, `001-413-…`.
+            if count >= 10 && digits[0] == ASCII.zero && digits[1] == ASCII.zero
+                && plan.isPossibleInternational(UnsafeBufferPointer(rebasing: digits[2...])) {
+                return true
+            }
+            guard (8...14).contains(count), !isAmount(b, start: start, end: numberEnd) else { return false }
+            let evidence = shape.nationalEvidence
+            guard evidence != .weak || (shape.isPlausibleWeakGrouping && !shape.hasYearGroup) else { return false }
+            return plan.acceptsNational(digits, evidence: evidence)
         }
-        guard (8...14).contains(digits.count), !isAmount(b, start: start, end: numberEnd) else { return nil }
-        let evidence = shape.nationalEvidence
-        guard evidence != .weak || (shape.isPlausibleWeakGrouping && !shape.hasYearGroup) else { return nil }
-        return plan.acceptsNational(digits, evidence: evidence) ? start..<i : nil
+        return accepted ? start..<i : nil
     }
 
     /// What the groups of a candidate look like, gathered as they are read.

@@ -51,10 +51,10 @@ public struct PhoneNumberingPlan: Sendable {
 
     /// Whether `digits` (country code first) are a possible international number: an assigned
     /// country code followed by a number of a length its plan has. Codes are prefix-free.
-    func isPossibleInternational(_ digits: ArraySlice<UInt8>) -> Bool {
+    func isPossibleInternational(_ digits: UnsafeBufferPointer<UInt8>) -> Bool {
         var code = 0
-        for (index, digit) in digits.prefix(3).enumerated() {
-            code = code * 10 + ASCII.digitValue(digit)
+        for index in 0..<min(3, digits.count) {
+            code = code * 10 + ASCII.digitValue(digits[index])
             let lengths = Self.countryCodeLengths[code]
             if lengths != 0 {
                 let rest = digits.count - index - 1
@@ -77,16 +77,14 @@ public struct PhoneNumberingPlan: Sendable {
     /// Whether `digits`, written nationally, are a phone number of one of the regions: a length
     /// the region's plan has, and when the shape says little (or its leading `0` is no trunk
     /// prefix there, as in Italy or Poland), a range the plan allocates.
-    func acceptsNational(_ digits: [UInt8], evidence: NationalEvidence) -> Bool {
+    func acceptsNational(_ digits: UnsafeBufferPointer<UInt8>, evidence: NationalEvidence) -> Bool {
         nationalRegions.contains { region in
             let hasPrefix = !region.nationalPrefix.isEmpty && digits.starts(with: region.nationalPrefix)
             if region.nationalPrefixRequired && !hasPrefix { return false }
             let length = hasPrefix ? digits.count - region.nationalPrefix.count : digits.count
             guard length < 32, region.possibleLengths & (1 << UInt32(length)) != 0 else { return false }
             if evidence == .shape || (evidence == .trunkPrefix && hasPrefix) { return true }
-            return digits.withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { gatehouse_phone_is_valid($0.baseAddress, $0.count, region.code) == 1 }
-            }
+            return digits.withMemoryRebound(to: CChar.self) { gatehouse_phone_is_valid($0.baseAddress, $0.count, region.code) == 1 }
         }
     }
 }
