@@ -115,6 +115,14 @@ let package = Package(
         // Scanning what a Git push adds (whole blobs, delta inserts) for personal identifiers, pure.
         .target(name: "GatehouseGitScan", dependencies: ["GatehouseCore", "GatehouseGit", "GatehouseMasking"], swiftSettings: optimisedInDebug),
 
+        // The Azure Blob service REST protocol as pure values: requests classified into the
+        // operations Gatehouse allows, Shared Key signing, service-style errors, listing and
+        // content masking by classification.
+        .target(name: "GatehouseBlob", dependencies: [
+            "GatehouseCore", "GatehousePolicy", "GatehouseMasking",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
         // Git smart HTTP through the gateway: authentication, push rules and scanning, recording,
         // forwarding through the HTTP proxy core.
         .target(name: "GatehouseGitGateway", dependencies: [
@@ -231,6 +239,9 @@ let package = Package(
         ]),
         .testTarget(name: "GatehouseGitTests", dependencies: ["GatehouseGit", "GatehouseCore"]),
         .testTarget(name: "GatehouseGitGatewayTests", dependencies: ["GatehouseGitGateway"]),
+        .testTarget(name: "GatehouseBlobTests", dependencies: [
+            "GatehouseBlob", "GatehouseMasking", "GatehouseCore", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "GatehouseGitScanTests", dependencies: ["GatehouseGitScan", "GatehouseGit", "GatehouseMasking", "GatehouseCore"]),
         .testTarget(name: "GatehousePostgresWireTests", dependencies: [
             "GatehousePostgresWire",

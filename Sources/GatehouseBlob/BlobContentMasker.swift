@@ -1,0 +1,87 @@
+import GatehouseMasking
+
+/// Masks a whole blob's content before the agent sees any of it: by its rule's format on
+/// classified paths, with the detectors on other text blobs. Pure; the gateway fetches the
+/// blob, masks it once and serves every range of the client's download from the result.
+public struct BlobContentMasker: Sendable {
+    public let engine: MaskingEngine
+
+    public init(engine: MaskingEngine) {
+        self.engine = engine
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        /// The bytes to hand out (unchanged when nothing was found), and whom they named.
+        case masked([UInt8], hits: [SubjectHit])
+        /// The content cannot be masked (a binary format on a classified path, or malformed
+        /// JSON/CSV): it is not handed out, and the client is told why.
+        case withheld(reason: String)
+    }
+
+    /// Whether a blob's content is masked at all: classified blobs always, other blobs when their
+    /// name or content type says text. Anything else is passed through untouched.
+    public static func needsMasking(rule: BlobDataRule?, blob: String, contentType: String?) -> Bool {
+        rule != nil || textFormat(blob: blob, contentType: contentType) != nil
+    }
+
+    /// The format of an unclassified blob that is text, by name or content type.
+    public static func textFormat(blob: String, contentType: String?) -> BlobDataRule.Format? {
+        if let format = BlobDataRule.format(fromName: blob) { return format }
+        let type = (contentType ?? "").lowercased().split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        switch type {
+        case "application/json": return .json
+        case "application/x-ndjson", "application/jsonl", "application/x-jsonlines": return .ndjson
+        case "text/csv": return .csv
+        default: return type.hasPrefix("text/") ? .text : nil
+        }
+    }
+
+    public func mask(_ content: [UInt8], blob: String, rule: BlobDataRule?, contentType: String?) -> Outcome {
+        let format = rule?.format(ofBlob: blob) ?? Self.textFormat(blob: blob, contentType: contentType) ?? .binary
+        do {
+            let result: MaskResult
+            switch format {
+            case .binary:
+                guard rule != nil else { return .masked(content, hits: []) }
+                return .withheld(reason: "'\(blob)' holds personal data (\(rule!.category)) in a format Gatehouse cannot mask")
+            case .text:
+                result = engine.mask(content)
+            case .json:
+                result = try JSONMasker(engine: engine, fieldCategories: rule?.jsonFields ?? [:]).mask(content)
+            case .ndjson:
+                result = try maskLines(content, with: JSONMasker(engine: engine, fieldCategories: rule?.jsonFields ?? [:]))
+            case .csv:
+                result = try CSVMasker(engine: engine, options: CSVMaskingOptions(columnCategories: rule?.columns ?? [:])).mask(content)
+            }
+            return .masked(result.output ?? content, hits: result.hits)
+        } catch {
+            return .withheld(reason: "'\(blob)' is not valid \(format.rawValue) and cannot be masked: \(error)")
+        }
+    }
+
+    /// Each line a JSON document; blank lines and line endings kept as they are.
+    func maskLines(_ content: [UInt8], with masker: JSONMasker) throws -> MaskResult {
+        var output: [UInt8] = []
+        output.reserveCapacity(content.count)
+        var hits: [SubjectHit] = []
+        var changed = false
+        var start = 0
+        while start < content.count {
+            let newline = content[start...].firstIndex(of: 0x0A) ?? content.count
+            var end = newline
+            if end > start && content[end - 1] == 0x0D { end -= 1 }
+            let line = Array(content[start..<end])
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                output += line
+            } else {
+                let result = try masker.mask(line)
+                if let masked = result.output { output += masked; changed = true } else { output += line }
+                hits += result.hits
+            }
+            output += content[end..<min(newline + 1, content.count)]
+            start = newline + 1
+        }
+        var seen = Set<SubjectHit>()
+        return MaskResult(output: changed ? output : nil, hits: hits.filter { seen.insert($0).inserted })
+    }
+}

@@ -1,0 +1,91 @@
+import Crypto
+import GatehouseMasking
+import Testing
+@testable import GatehouseBlob
+
+@Suite struct BlobMaskingTests {
+    let engine = MaskingEngine(detectors: DetectorSet(), pseudonymKey: SymmetricKey(data: Array(repeating: UInt8(1), count: 32)),
+                               subjectKey: SymmetricKey(data: Array(repeating: UInt8(2), count: 32)))
+    var masker: BlobContentMasker { BlobContentMasker(engine: engine) }
+
+    func text(_ outcome: BlobContentMasker.Outcome) -> String? {
+        if case .masked(let bytes, _) = outcome { return String(decoding: bytes, as: UTF8.self) }
+        return nil
+    }
+
+    @Test func jsonFieldsAreMaskedByCategoryAndOtherStringsByTheDetectors() {
+        let rule = BlobDataRule(container: "exports", blobs: "customers/**", category: "contact", format: .json,
+                                jsonFields: ["$.name": "name"])
+        let json = #"{"name": "Alice Example", "note": "mail alice@example.com", "plan": "gold"}"#
+        let masked = text(masker.mask(Array(json.utf8), blob: "customers/1.json", rule: rule, contentType: nil))
+        #expect(masked == #"{"name": "[NAME]", "note": "mail [EMAIL]", "plan": "gold"}"#)
+    }
+
+    @Test func ndjsonIsMaskedLineByLineKeepingLineEndings() {
+        let rule = BlobDataRule(container: "exports", category: "contact", format: .ndjson, jsonFields: ["$.email": "contact"])
+        let lines = "{\"email\": \"a@example.com\", \"n\": 1}\r\n\n{\"email\": \"b@example.org\", \"n\": 2}\n"
+        let masked = text(masker.mask(Array(lines.utf8), blob: "x.ndjson", rule: rule, contentType: nil))
+        #expect(masked == "{\"email\": \"[EMAIL]\", \"n\": 1}\r\n\n{\"email\": \"[EMAIL]\", \"n\": 2}\n")
+    }
+
+    @Test func csvColumnsAreMaskedByHeader() {
+        let rule = BlobDataRule(container: "exports", category: "contact", columns: ["full_name": "name"])
+        let csv = "id,full_name,comment\n1,Alice Example,call +49 30 1234567\n"
+        let masked = text(masker.mask(Array(csv.utf8), blob: "people.csv", rule: rule, contentType: nil))
+        #expect(masked == "id,full_name,comment\n1,[NAME],call [PHONE]\n")
+    }
+
+    @Test func aClassifiedBinaryOrMalformedBlobIsWithheld() {
+        let rule = BlobDataRule(container: "hr", category: "hr-record")
+        guard case .withheld(let reason) = masker.mask([0x25, 0x50, 0x44, 0x46], blob: "contracts/a.pdf", rule: rule, contentType: "application/pdf") else {
+            Issue.record("a PDF on a classified path was handed out")
+            return
+        }
+        #expect(reason.contains("cannot mask"))
+        let broken = masker.mask(Array(#"{"email": "a@example.com""#.utf8), blob: "a.json", rule: rule, contentType: nil)
+        guard case .withheld(let why) = broken else { Issue.record("malformed JSON was handed out"); return }
+        #expect(why.contains("not valid json"))
+    }
+
+    @Test func unclassifiedTextGetsTheDetectorsAndBinaryPassesUntouched() {
+        #expect(text(masker.mask(Array("ping bob@example.com".utf8), blob: "notes/today.txt", rule: nil, contentType: nil)) == "ping [EMAIL]")
+        #expect(text(masker.mask(Array("ping bob@example.com".utf8), blob: "notes/today", rule: nil, contentType: "text/plain")) == "ping [EMAIL]")
+        let binary: [UInt8] = Array("bob@example.com".utf8)
+        #expect(masker.mask(binary, blob: "backup.bin", rule: nil, contentType: "application/octet-stream") == .masked(binary, hits: []))
+        #expect(!BlobContentMasker.needsMasking(rule: nil, blob: "backup.bin", contentType: "application/octet-stream"))
+        #expect(BlobContentMasker.needsMasking(rule: nil, blob: "x.csv", contentType: nil))
+    }
+
+    @Test func rulesCoverContainersAndBlobPatterns() {
+        let classification = BlobClassification(rules: [
+            BlobDataRule(container: "exports", blobs: "customers/**", category: "contact"),
+            BlobDataRule(container: "hr-*", category: "hr-record"),
+        ])
+        #expect(classification.rule(container: "exports", blob: "customers/2026/a.json")?.category == "contact")
+        #expect(classification.rule(container: "exports", blob: "products/a.json") == nil)
+        #expect(classification.rule(container: "hr-eu", blob: "any/thing.pdf")?.category == "hr-record")
+        #expect(classification.rule(container: "public", blob: "a.json") == nil)
+    }
+
+    @Test func listingsHaveNamesAndMetadataMaskedAndNameTheGateway() throws {
+        let xml = """
+            <?xml version="1.0" encoding="utf-8"?><EnumerationResults ServiceEndpoint="https://acme.blob.core.windows.net/" \
+            ContainerName="exports"><Prefix>customers/</Prefix><Blobs><Blob><Name>customers/alice@example.com.json</Name>\
+            <Properties><Content-Length>12</Content-Length></Properties><Metadata><owner>bob@example.org</owner>\
+            <team>sales &amp; ops</team></Metadata></Blob><BlobPrefix><Name>customers/carol@example.net/</Name></BlobPrefix>\
+            </Blobs><NextMarker /></EnumerationResults>
+            """
+        let listing = BlobListingMasker(engine: engine, serviceEndpoint: "https://gateway:8443/blob/exports/")
+        let (masked, hits) = try listing.mask(xml)
+        #expect(!masked.contains("acme"))
+        #expect(masked.contains(#"ServiceEndpoint="https://gateway:8443/blob/exports/""#))
+        // `.json` reads as the address's top-level domain: the whole name goes.
+        #expect(masked.contains("<Name>customers/[EMAIL]</Name>"))
+        #expect(masked.contains("<owner>[EMAIL]</owner>"))
+        #expect(masked.contains("<team>sales &amp; ops</team>"))
+        #expect(masked.contains("<Name>customers/[EMAIL]/</Name>"))
+        #expect(!masked.contains("@example"))
+        #expect(hits.count == 3)
+        #expect(throws: BlobListingMasker.Malformed.self) { try listing.mask("<Blobs><Name>a@example.com") }
+    }
+}
