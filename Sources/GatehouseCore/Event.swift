@@ -43,6 +43,8 @@ public enum EventPayload: Sendable, Codable, Equatable {
     case approval(Approval)
     /// A Git smart-HTTP request (fetch, ls-refs, advertisement or push) and its decision.
     case git(GitActivity)
+    /// An Azure Blob request, when decided and when answered.
+    case blob(BlobActivity)
     /// Columns a statement let through filled from classified data, classified from then on.
     case classification(DerivedClassification)
 
@@ -56,6 +58,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case .configuration: return "configuration"
         case .approval: return "approval"
         case .git: return "git"
+        case .blob: return "blob"
         case .classification: return "classification"
         }
     }
@@ -75,6 +78,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case "configuration": self = .configuration(try Configuration(from: decoder))
         case "approval": self = .approval(try Approval(from: decoder))
         case "git": self = .git(try GitActivity(from: decoder))
+        case "blob": self = .blob(try BlobActivity(from: decoder))
         case "classification": self = .classification(try DerivedClassification(from: decoder))
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown event kind '\(kind)'"))
@@ -93,6 +97,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case .configuration(let value): try value.encode(to: encoder)
         case .approval(let value): try value.encode(to: encoder)
         case .git(let value): try value.encode(to: encoder)
+        case .blob(let value): try value.encode(to: encoder)
         case .classification(let value): try value.encode(to: encoder)
         }
     }

@@ -15,6 +15,8 @@ extension LedgerEntryEnvelope {
         case approval(Approval)
         /// A Git request: commit authorship and messages are sealed, everything else is clear.
         case git(Git)
+        /// An Azure Blob request: the digests of whom a download named are sealed, the rest is clear.
+        case blob(Blob)
         /// Derived classification names tables, columns and categories only: all clear.
         case classification(EventPayload.DerivedClassification)
 
@@ -28,6 +30,7 @@ extension LedgerEntryEnvelope {
             case .configuration: return "configuration"
             case .approval: return "approval"
             case .git: return "git"
+            case .blob: return "blob"
             case .classification: return "classification"
             }
         }

@@ -81,6 +81,8 @@ extension LedgerEntryEnvelope {
             return .approval(try readApproval(&fields))
         case "git":
             return .git(try readGit(&fields))
+        case "blob":
+            return .blob(try readBlob(&fields))
         case "configuration":
             return .configuration(EventPayload.Configuration(path: try fields.string("path"), sha256: try fields.string("sha256"),
                                                              connections: try readStrings("connections", &fields)))

@@ -29,6 +29,9 @@ extension LedgerEntryEnvelope {
             sealed.commits = value.commits.isEmpty ? nil : value.commits.map(SealedFields.CommitPeople.init)
             sealed.subjects = value.subjects
             payload = .git(Git(value))
+        case .blob(let value):
+            sealed.subjects = value.subjects
+            payload = .blob(Blob(value))
         case .statement(let value):
             sealed.text = value.text
             sealed.parameters = value.parameters
@@ -75,6 +78,8 @@ extension LedgerEntryEnvelope {
             eventPayload = .approval(value.joined(purpose: sealed.purpose, statement: sealed.statement, comment: sealed.comment))
         case .git(let value):
             eventPayload = .git(value.joined(commits: sealed.commits ?? [], subjects: sealed.subjects))
+        case .blob(let value):
+            eventPayload = .blob(value.joined(subjects: sealed.subjects))
         case .statement(let value):
             let text = sealed.text ?? ""
             let clear = value.analysis

@@ -47,6 +47,8 @@ extension SealedFields {
             }
             if commits?.isEmpty == true { throw LedgerEntryError.invalidValue(fields.path(of: "commits")) }
             subjects = try Self.readSubjects(&fields)
+        case "blob":
+            subjects = try Self.readSubjects(&fields)
         default:
             break
         }

@@ -73,6 +73,8 @@ private struct TimelineDescriber {
             return describe(approval, actor: actor)
         case .git(let git):
             return describe(git)
+        case .blob(let blob):
+            return describe(blob.activity)
         case .sessionEnd(let end):
             add("reason", end.reason)
             add("statements", String(end.statements))
@@ -97,6 +99,27 @@ private struct TimelineDescriber {
             add("classified", tables.joined(separator: "; "))
             return "classification derived by statement \(derived.statementID): \(derived.tables.map(\.relation.description).joined(separator: ", "))"
         }
+    }
+
+    /// "blob get-blob exports/customers/[EMAIL].json — allowed", "… — 200, 1234 bytes".
+    private mutating func describe(_ blob: BlobActivity) -> String {
+        let target = [blob.container, blob.blob].compactMap { $0 }.joined(separator: "/")
+        add("operation", blob.operation)
+        add("container", blob.container)
+        add("blob", blob.blob)
+        add("range", blob.range)
+        add("decision", blob.decision)
+        add("reason", blob.reason)
+        add("approval", blob.approval)
+        add("status", blob.status.map(String.init))
+        add("bytes from upstream", blob.bytesFromUpstream.map(String.init))
+        add("bytes to client", blob.bytesToClient.map(String.init))
+        add("sha256", blob.sha256)
+        add("masked values", blob.maskedValues.map(String.init))
+        let outcome = blob.phase == BlobActivity.Phase.request
+            ? (blob.decision ?? "decided") + (blob.reason.map { ": \($0)" } ?? "")
+            : "\(blob.status.map(String.init) ?? "no status"), \(blob.bytesToClient ?? 0) bytes"
+        return "blob \(blob.operation) \(target.isEmpty ? "(account)" : target) — \(outcome)"
     }
 
     private mutating func describe(_ statement: LedgerEntryEnvelope.Statement) -> String {

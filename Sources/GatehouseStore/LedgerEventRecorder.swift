@@ -77,6 +77,8 @@ public final class LedgerEventRecorder: EventRecorder, @unchecked Sendable {
         case .outcome(let outcome): return outcome.subjects ?? []
         // The digests of pushed commits' author and committer emails (kind `email`).
         case .git(let git): return git.subjects ?? []
+        // Whom a masked download named.
+        case .blob(let blob): return blob.subjects ?? []
         default: return []
         }
     }
