@@ -31,7 +31,7 @@ let package = Package(
 
         // The YAML configuration file: typed model, loading, validation with line numbers.
         .target(name: "GatehouseConfig", dependencies: [
-            "GatehouseCore", "GatehouseMasking", "GatehousePolicy",
+            "GatehouseCore", "GatehouseMasking", "GatehousePolicy", "GatehouseBlob",
             .product(name: "Yams", package: "Yams"),
         ]),
 
@@ -123,6 +123,15 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // Azure Blob Storage through the gateway: authentication, operation rules, recording,
+        // Shared Key signing, masked downloads and listings, scanned uploads (docs/blob.md).
+        .target(name: "GatehouseBlobGateway", dependencies: [
+            "GatehouseBlob", "GatehouseCore", "GatehouseHTTPProxy", "GatehouseMasking",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // Git smart HTTP through the gateway: authentication, push rules and scanning, recording,
         // forwarding through the HTTP proxy core.
         .target(name: "GatehouseGitGateway", dependencies: [
@@ -186,8 +195,9 @@ let package = Package(
         .executableTarget(name: "gatehouse", dependencies: [
             "GatehouseCore", "GatehouseConfig", "GatehouseIdentity", "GatehousePostgres",
             "GatehouseStore", "GatehouseWeb", "GatehouseMasking", "GatehouseApproval", "GatehousePolicy", "GatehouseNotify",
-            "GatehouseGitGateway", "GatehouseGitScan", "GatehouseHTTPProxy",
+            "GatehouseGitGateway", "GatehouseGitScan", "GatehouseHTTPProxy", "GatehouseBlob", "GatehouseBlobGateway",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -196,7 +206,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Demo/demo-seed.sql")]),
 
-        .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig", "GatehouseCore", "GatehousePolicy", "GatehouseMasking"]),
+        .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig", "GatehouseCore", "GatehousePolicy", "GatehouseMasking", "GatehouseBlob"]),
         .testTarget(name: "GatehouseIdentityTests", dependencies: [
             "GatehouseIdentity", "GatehouseCore",
             .product(name: "Crypto", package: "swift-crypto"),

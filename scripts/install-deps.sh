@@ -23,6 +23,7 @@ declare -A PIP_PACKAGES=(
   ["alembic"]="alembic"
   ["pgcli"]="pgcli"
   ["Faker"]="faker"   # tests/integration/harness/identifier_corpus.py (detector recall)
+  ["azure-storage-blob"]="azure.storage.blob"   # tests/integration/harness/blob_server.py (Azure Blob stand-in)
 )
 
 as_root() {

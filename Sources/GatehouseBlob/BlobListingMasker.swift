@@ -69,7 +69,7 @@ public struct BlobListingMasker: Sendable {
         tag.drop { $0 == "<" || $0 == "/" }.prefix { !$0.isWhitespace && $0 != ">" && $0 != "/" }
     }
 
-    static func unescaped(_ text: String) -> String {
+    public static func unescaped(_ text: String) -> String {
         guard text.contains("&") else { return text }
         var result = ""
         var rest = Substring(text)

@@ -72,8 +72,10 @@ public struct SharedKeySigner: Sendable {
         return resource
     }
 
-    /// Line breaks and runs of whitespace become one space; ends trimmed.
+    /// A line break (with the whitespace around it) becomes one space and the ends are trimmed;
+    /// spaces inside a line stay as they are, as the service reads them.
     static func unfolded(_ value: String) -> String {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).joined(separator: " ")
+        value.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }

@@ -29,6 +29,9 @@ extension GatehouseConfiguration {
         for connection in gitConnections {
             lines.append(contentsOf: Self.describe(connection))
         }
+        for connection in blobConnections {
+            lines.append(contentsOf: Self.describe(connection))
+        }
         lines.append(contentsOf: describeMasking())
         lines.append(contentsOf: describeLedger())
         lines.append(contentsOf: describeWeb())
@@ -147,6 +150,21 @@ extension GatehouseConfiguration {
             lines.append("    masking overrides: \(overrides.joined(separator: "; "))")
         }
         return lines
+    }
+
+    private static func describe(_ connection: BlobConnectionConfiguration) -> [String] {
+        let rules = connection.personalData.map { rule in
+            "\(rule.container)/\(rule.blobs): \(rule.category) (\(rule.format?.rawValue ?? "format from the name"))"
+        }
+        return [
+            "  \(connection.name) (azure-blob)",
+            "    upstream: \(connection.upstream.accountURL), account \(connection.upstream.accountName), key from \(connection.upstream.accountKey)",
+            "    allowed groups: \(connection.allowedGroups.joined(separator: ", ")); may write: "
+                + (connection.readWriteGroups.isEmpty ? "nobody" : connection.readWriteGroups.joined(separator: ", ")),
+            "    operations: \(connection.operations.map(\.rawValue).joined(separator: ", "))",
+            "    personal data: " + (rules.isEmpty ? "no path classified" : rules.joined(separator: "; ")),
+            "    upload scan: \(connection.uploadScan.rawValue)",
+        ]
     }
 
     private static func describe(_ connection: GitConnectionConfiguration) -> [String] {

@@ -15,6 +15,8 @@ public struct GatehouseConfiguration: Sendable {
     public var connections: [ConnectionConfiguration]
     /// `connections` entries of `type: git`.
     public var gitConnections: [GitConnectionConfiguration]
+    /// `connections` entries of `type: azure-blob`.
+    public var blobConnections: [BlobConnectionConfiguration]
     /// The global masking settings; each connection may override its rules.
     public var masking: MaskingConfiguration
     /// The evidence ledger: keys, checkpoints, retention.
@@ -30,6 +32,7 @@ public struct GatehouseConfiguration: Sendable {
         httpListener: HTTPListenerConfiguration = HTTPListenerConfiguration(),
         issuers: [IssuerSettings] = [], devIssuer: DevIssuerSettings? = nil,
         connections: [ConnectionConfiguration] = [], gitConnections: [GitConnectionConfiguration] = [],
+        blobConnections: [BlobConnectionConfiguration] = [],
         masking: MaskingConfiguration = MaskingConfiguration(),
         ledger: LedgerConfiguration = LedgerConfiguration(), notifications: [NotificationConfiguration] = [],
         web: WebConfiguration = WebConfiguration()
@@ -42,6 +45,7 @@ public struct GatehouseConfiguration: Sendable {
         self.devIssuer = devIssuer
         self.connections = connections
         self.gitConnections = gitConnections
+        self.blobConnections = blobConnections
         self.masking = masking
         self.ledger = ledger
         self.notifications = notifications

@@ -46,6 +46,17 @@ struct HTTPDocumentFetcher: DocumentFetcher {
     }
 }
 
+/// Documents this process serves itself (the dev issuer's), by exact URL; everything else from the network.
+struct InProcessDocumentFetcher: DocumentFetcher {
+    let documents: [String: [UInt8]]
+    let network: any DocumentFetcher
+
+    func fetchDocument(from url: URL) async throws -> [UInt8] {
+        if let document = documents[url.absoluteString] { return document }
+        return try await network.fetchDocument(from: url)
+    }
+}
+
 struct FetchFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

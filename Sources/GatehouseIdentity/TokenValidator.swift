@@ -15,13 +15,20 @@ public final class TokenValidator: Sendable {
     private let logger: Logger
     private let now: @Sendable () -> Date
 
+    /// `devIssuer`'s documents are read in-process, not fetched: it is this process, and over a
+    /// TLS listener its self-signed certificate would not verify.
     public convenience init(
-        issuers: [IssuerConfiguration], httpClient: HTTPClient, logger: Logger,
+        issuers: [IssuerConfiguration], httpClient: HTTPClient, logger: Logger, devIssuer: DevIssuer? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.init(
-            issuers: issuers, fetcher: HTTPDocumentFetcher(client: httpClient, logger: logger),
-            refreshPolicy: KeyRefreshPolicy(), logger: logger, now: now)
+        let network = HTTPDocumentFetcher(client: httpClient, logger: logger)
+        let fetcher: any DocumentFetcher = devIssuer.map { issuer in
+            InProcessDocumentFetcher(documents: [
+                issuer.issuerConfiguration.effectiveDiscoveryURL: issuer.discoveryDocument(),
+                issuer.jwksURL: issuer.jwksDocument(),
+            ], network: network)
+        } ?? network
+        self.init(issuers: issuers, fetcher: fetcher, refreshPolicy: KeyRefreshPolicy(), logger: logger, now: now)
     }
 
     /// For tests: any document source and refresh timing.

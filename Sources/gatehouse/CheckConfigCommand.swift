@@ -44,6 +44,11 @@ struct CheckConfigCommand: AsyncParsableCommand {
                 problems.append("connection '\(connection.name)': \(error)")
             }
         }
+        for connection in configuration.blobConnections {
+            do { _ = try connection.upstream.accountKey.resolve() } catch {
+                problems.append("connection '\(connection.name)': account key: \(error)")
+            }
+        }
         for target in configuration.notifications {
             do {
                 _ = try target.url.resolve()

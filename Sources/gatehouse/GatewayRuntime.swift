@@ -8,6 +8,7 @@ import GatehousePostgres
 import GatehouseSQL
 import GatehouseStore
 import GatehouseWeb
+import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
@@ -45,8 +46,8 @@ struct GatewayRuntime {
         }
 
         let httpClient = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(10))))
-        // Git requests go upstream through a client of their own: no redirects, long reads.
-        let gitClient = configuration.gitConnections.isEmpty ? nil : GitSetup.makeHTTPClient()
+        // Git and Blob requests go upstream through a client of their own: no redirects, long reads.
+        let gitClient = configuration.gitConnections.isEmpty && configuration.blobConnections.isEmpty ? nil : GitSetup.makeHTTPClient()
         do {
             try await serve(ledger: ledger, recorder: recorder, issuers: issuers, devIssuer: devIssuer, httpClient: httpClient,
                             gitClient: gitClient, group: group, onReady: onReady)
@@ -65,7 +66,7 @@ struct GatewayRuntime {
         httpClient: HTTPClient, gitClient: HTTPClient?,
         group: EventLoopGroup, onReady: (_ postgresPort: Int, _ httpPort: Int) -> Void
     ) async throws {
-        let validator = TokenValidator(issuers: issuers, httpClient: httpClient, logger: logger)
+        let validator = TokenValidator(issuers: issuers, httpClient: httpClient, logger: logger, devIssuer: devIssuer)
         // Every listener records through it: refused logins are bounded and throttled per source.
         let recorder = RefusalThrottlingRecorder(
             base: ledgerRecorder, throttle: RefusedLoginThrottle(perWindow: configuration.ledger.refusedLoginsPerSourcePerMinute, window: 60))
@@ -94,10 +95,14 @@ struct GatewayRuntime {
                                      derivedClassification: { gateway.derivedClassification(of: $0) }, logger: logger)
         let git = try gitClient.flatMap { try GitSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0,
                                                                      approvals: approvals) }
+        let blob = try gitClient.flatMap { try BlobSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0) }
+        var extraRoutes: [@Sendable (Router<GatehouseRequestContext>) -> Void] = []
+        if let git { extraRoutes.append { git.register(on: $0) } }
+        if let blob { extraRoutes.append { blob.register(on: $0) } }
         let limits = connectionLimits()
         let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,
                             tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger,
-                            approvals: api, ui: ui, extraRoutes: git.map { gateway in [{ gateway.register(on: $0) }] } ?? [],
+                            approvals: api, ui: ui, extraRoutes: extraRoutes,
                             idleTimeoutSeconds: configuration.httpListener.idleTimeoutSeconds, maxConnections: limits.http,
                             devIssuerClientID: configuration.web.login == nil ? WebConfiguration.devIssuerClientID : nil)
         let expiry = approvals.startExpiring()

@@ -23,20 +23,33 @@ enum MaskingSetup {
         var settings: [String: MaskingSettings] = [:]
         for connection in configuration.connections {
             let rules = configuration.maskingRules(for: connection)
-            var strategies: [IdentifierKind: MaskingStrategy] = [:]
-            for (name, strategy) in rules.strategies {
-                strategies[try identifierKind(name, keyPath: "strategies")] = strategy
-            }
-            var categoryStrategies: [String: MaskingStrategy] = [:]
-            for (category, treatment) in rules.categories {
-                if let strategy = treatment.strategy { categoryStrategies[category] = strategy }
-            }
-            let engine = MaskingEngine(
-                detectors: detectors, strategies: strategies, defaultStrategy: rules.effectiveDefaultStrategy,
-                categoryStrategies: categoryStrategies, pseudonymKey: keys.pseudonym, subjectKey: keys.subject)
+            let engine = try engine(rules: rules, detectors: detectors, keys: keys)
             settings[connection.name] = MaskingSettings(engine: engine, detectOnlyCategories: rules.detectOnlyCategories)
         }
         return settings
+    }
+
+    /// The engine with the global `masking` rules (connections without rules of their own: Azure Blob).
+    static func globalEngine(
+        for configuration: GatehouseConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> MaskingEngine {
+        let keys = derivedKeys(fromSecret: try maskingSecret(configuration, environment: environment))
+        return try engine(rules: configuration.masking.rules, detectors: try detectorSet(configuration.masking), keys: keys)
+    }
+
+    private static func engine(rules: MaskingRules, detectors: DetectorSet, keys: (pseudonym: SymmetricKey, subject: SymmetricKey)) throws
+        -> MaskingEngine {
+        var strategies: [IdentifierKind: MaskingStrategy] = [:]
+        for (name, strategy) in rules.strategies {
+            strategies[try identifierKind(name, keyPath: "strategies")] = strategy
+        }
+        var categoryStrategies: [String: MaskingStrategy] = [:]
+        for (category, treatment) in rules.categories {
+            if let strategy = treatment.strategy { categoryStrategies[category] = strategy }
+        }
+        return MaskingEngine(
+            detectors: detectors, strategies: strategies, defaultStrategy: rules.effectiveDefaultStrategy,
+            categoryStrategies: categoryStrategies, pseudonymKey: keys.pseudonym, subjectKey: keys.subject)
     }
 
     /// The pseudonym key and the subject-digest key, each HKDF-SHA256 of the secret with its

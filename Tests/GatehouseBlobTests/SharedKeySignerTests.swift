@@ -18,6 +18,19 @@ import Testing
         #expect(authorization == "SharedKey acme:AT1ZCC/Tqa53ioTLndCiECIp5zpnPjCzcBXuDCh4VFQ=")
     }
 
+    @Test func spacesInsideAValueAreSignedAsTheyAre() {
+        // What arrives as ` two  words ` is sent (HTTP strips the ends) and signed as `two  words`, inner
+        // spaces kept: the SDK's signature of `two  words`.
+        let headers: [(name: String, value: String)] = [
+            ("x-ms-date", date), ("x-ms-version", "2025-01-05"), ("x-ms-meta-a_b", "1"), ("x-ms-meta-ab", "2"),
+            ("x-ms-meta-a-b", " two  words "), ("Content-Length", "11"), ("Content-Type", "application/json"),
+            ("x-ms-client-request-id", "r1"),
+        ]
+        let authorization = signer.authorization(method: "PUT", path: "/exports/customers/a%20b.json",
+                                                 query: "comp=block&blockid=QUJD&timeout=30", headers: headers, contentLength: 11)
+        #expect(authorization == "SharedKey acme:RkNBUlrL74TA8OQQ/CryCD3B5b4rcUvbfjYqoAkD06w=")
+    }
+
     @Test func signsAListingAsTheSDKDoes() {
         let authorization = signer.authorization(
             method: "GET", path: "/exports", query: "restype=container&comp=list&prefix=customers%2F&include=metadata",

@@ -71,6 +71,7 @@ import Testing
         "RE-2021-8962", "6c643bdd-6713-4417-b90f-b5fb7bc54d9c",      // references and IDs
         "ISBN 2327616913", "EAN 4006381333931", "01 02 2024", "20240501", "01052024",
         "2014 2012", "2003 95 84", "51 59 2022",                     // years among numbers
+        "666-45-1234", "900 12 3456",                                // the SSN layout, invalid as an SSN
     ])
     func rejectsWhatTheNumberingPlansDoNotHave(text: String) {
         #expect(values("see \(text) please", of: .phone).isEmpty)

@@ -3,16 +3,25 @@ extension ConfigurationDecoder {
     private static let upstreamKeys = ["host", "port", "database", "user", "password_env", "password_file", "sslmode", "ca_file", "approved_role",
                                        "accept_risk", "login_timeout_seconds"]
 
-    /// The `connections` list: PostgreSQL entries and Git entries (`type: git`, see
-    /// ConfigurationDecoder+GitConnections), one namespace of names.
-    func decodeConnections(_ value: ConfigValue) throws -> (postgres: [ConnectionConfiguration], git: [GitConnectionConfiguration]) {
+    /// The `connections` list: PostgreSQL entries, Git entries (`type: git`, see
+    /// ConfigurationDecoder+GitConnections) and Azure Blob entries (`type: azure-blob`,
+    /// ConfigurationDecoder+BlobConnections), one namespace of names.
+    func decodeConnections(_ value: ConfigValue) throws
+        -> (postgres: [ConnectionConfiguration], git: [GitConnectionConfiguration], blob: [BlobConnectionConfiguration]) {
         var connections: [ConnectionConfiguration] = []
         var gitConnections: [GitConnectionConfiguration] = []
+        var blobConnections: [BlobConnectionConfiguration] = []
         var nameLines: [String: Int] = [:]
         for item in try value.nonEmptyList(of: "connection") {
             // The type decides which keys belong: read it first, then check the entry against them.
-            let type = try item.mapping(allowedKeys: Self.connectionKeys + Self.gitConnectionKeys).required("type").oneOf(ConnectionType.self)
-            let entry = try item.mapping(allowedKeys: type == .git ? Self.gitConnectionKeys : Self.connectionKeys)
+            let everyKey = Self.connectionKeys + Self.gitConnectionKeys + Self.blobConnectionKeys
+            let type = try item.mapping(allowedKeys: everyKey).required("type").oneOf(ConnectionType.self)
+            let keys = switch type {
+            case .postgres: Self.connectionKeys
+            case .git: Self.gitConnectionKeys
+            case .azureBlob: Self.blobConnectionKeys
+            }
+            let entry = try item.mapping(allowedKeys: keys)
             let nameValue = try entry.required("name")
             let name = try connectionName(nameValue)
             if let firstLine = nameLines[name] {
@@ -21,6 +30,10 @@ extension ConfigurationDecoder {
             nameLines[name] = nameValue.mark?.line ?? 0
             if type == .git {
                 gitConnections.append(try decodeGitConnection(entry, name: name))
+                continue
+            }
+            if type == .azureBlob {
+                blobConnections.append(try decodeBlobConnection(entry, name: name))
                 continue
             }
             let personalData = try decodePersonalData(entry.optional("personal_data"))
@@ -35,7 +48,7 @@ extension ConfigurationDecoder {
                     retentionDays: try entry.optional("retention_days")?.integer(in: Self.retentionDayRange),
                     approval: try decodeApproval(entry.optional("approval"), classification: personalData)))
         }
-        return (connections, gitConnections)
+        return (connections, gitConnections, blobConnections)
     }
 
     /// Clients send the name as the PostgreSQL database, so keep it to characters every

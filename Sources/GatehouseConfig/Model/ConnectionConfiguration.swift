@@ -6,6 +6,8 @@ public enum ConnectionType: String, Sendable, CaseIterable {
     case postgres
     /// Git smart HTTP (`GitConnectionConfiguration`).
     case git
+    /// Azure Blob Storage (`BlobConnectionConfiguration`).
+    case azureBlob = "azure-blob"
 }
 
 /// One entry of `connections`: a named upstream that clients reach through the gateway.

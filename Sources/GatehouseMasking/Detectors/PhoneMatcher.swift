@@ -163,10 +163,12 @@ enum PhoneMatcher {
             return firstDigit == ASCII.zero && firstGroupLength >= 2 && groups >= 2 ? .trunkPrefix : .weak
         }
 
-        /// A bare run of 8-12 digits, or 2-4 digit groups joined by the same space or hyphen.
+        /// A bare run of 8-12 digits, or 2-4 digit groups joined by the same space or hyphen, but
+        /// not the US social security layout (`666-45-1234`, 3-2-4), which no numbering plan writes.
         var isPlausibleWeakGrouping: Bool {
             if groups == 1 { return (8...12).contains(digits) }
-            return shortestGroup >= 2 && longestGroup <= 4 && separators.allSame
+            let socialSecurityLayout = groups == 3 && groupLengths.0 == 3 && groupLengths.1 == 2 && groupLengths.2 == 4
+            return !socialSecurityLayout && shortestGroup >= 2 && longestGroup <= 4 && separators.allSame
                 && (separators.first == ASCII.space || separators.first == ASCII.hyphen)
         }
 

@@ -140,7 +140,7 @@ last_names AS (SELECT ARRAY[
     'Wagner','Moreau','Russo','Peeters','Svensson','Kelly','Miller','Wilson','Novák','Weber'] AS a),
 places AS (SELECT ARRAY[
     ARRAY['Berlin','DE','+49 30'],   ARRAY['Munich','DE','+49 89'],   ARRAY['Hamburg','DE','+49 40'],
-    ARRAY['Paris','FR','+33 1'],     ARRAY['Lyon','FR','+33 4'],      ARRAY['Madrid','ES','+34 91'],
+    ARRAY['Paris','FR','+33 1 4'],   ARRAY['Lyon','FR','+33 4 7'],      ARRAY['Madrid','ES','+34 91'],
     ARRAY['Barcelona','ES','+34 93'],ARRAY['Amsterdam','NL','+31 20'],ARRAY['Rotterdam','NL','+31 10'],
     ARRAY['Milan','IT','+39 02'],    ARRAY['Dublin','IE','+353 1'],   ARRAY['Brussels','BE','+32 2'],
     ARRAY['New York','US','+1 212'], ARRAY['Chicago','US','+1 312'],  ARRAY['Austin','US','+1 512'],

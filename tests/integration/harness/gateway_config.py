@@ -44,6 +44,32 @@ class Connection:
 
 
 @dataclass
+class BlobConnection:
+    """A `type: azure-blob` connection (docs/blob.md): the account URL, its name and the
+    environment variable holding its key, and the rest of the entry as plain values."""
+    name: str
+    account_url: str
+    account_name: str
+    key_env: str
+    allowed_groups: list = field(default_factory=lambda: ["engineers"])
+    read_write_groups: list | None = None
+    operations: list | None = None
+    personal_data: list | None = None
+    upload_scan: str | None = None
+
+    def yaml_lines(self) -> list:
+        q = json.dumps
+        lines = [f"  - name: {q(self.name)}", "    type: azure-blob", "    upstream:",
+                 f"      account_url: {q(self.account_url)}", f"      account_name: {q(self.account_name)}",
+                 f"      key_env: {q(self.key_env)}", f"    allowed_groups: {q(self.allowed_groups)}"]
+        for key in ("read_write_groups", "operations", "personal_data", "upload_scan"):
+            value = getattr(self, key)
+            if value is not None:
+                lines.append(f"    {key}: {q(value)}")
+        return lines
+
+
+@dataclass
 class GitConnection:
     """A `type: git` connection: the upstream's base URL, its credential (basic as `username`
     with the token from `token_env`, or none), the push rules section, and optionally the
@@ -114,6 +140,8 @@ class GatewayConfig:
     refused_logins_per_minute: int | None = 1_000_000
     # `type: git` entries of `connections` (GitConnection).
     git_connections: list = field(default_factory=list)
+    # `type: azure-blob` entries of `connections` (BlobConnection).
+    blob_connections: list = field(default_factory=list)
     # Further `listeners.postgres` and `listeners.http` keys ({"authentication_timeout_seconds": 2}).
     postgres_listener: dict = field(default_factory=dict)
     http_listener: dict = field(default_factory=dict)
@@ -167,6 +195,8 @@ class GatewayConfig:
                 lines.append(f"    approval: {q(connection.approval)}")
         for git in self.git_connections:
             lines += git.yaml_lines()
+        for blob in self.blob_connections:
+            lines += blob.yaml_lines()
         if self.masking is not None:
             lines += ["", f"masking: {q(self.masking)}"]
         ledger = dict(self.ledger or {})

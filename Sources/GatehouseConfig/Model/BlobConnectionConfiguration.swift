@@ -1,0 +1,55 @@
+import GatehouseBlob
+import GatehousePolicy
+
+/// A `connections` entry of `type: azure-blob`: a Blob Storage account reached at
+/// `/blob/<name>/<container>/<blob>` on the HTTP listener, with the account's credential only
+/// the gateway holds (docs/blob.md).
+public struct BlobConnectionConfiguration: Sendable, Equatable {
+    public var name: String
+    public var upstream: BlobUpstream
+    /// Principals need at least one of these groups; never empty.
+    public var allowedGroups: [String]
+    /// Of those, the groups that may use operations that write; everyone else reads only.
+    public var readWriteGroups: [String]
+    /// The operations served at all (`BlobOperation` names); others are refused.
+    public var operations: [BlobOperation]
+    /// Which blobs hold personal data, of which category, masked how.
+    public var personalData: [BlobDataRule]
+    /// Whether uploads adding identifiers are refused (`reject`), or not scanned (`off`).
+    public var uploadScan: UploadScan
+    /// This connection's retention period in days; nil means the `ledger` section's.
+    public var retentionDays: Int?
+
+    public enum UploadScan: String, Sendable, CaseIterable {
+        case reject
+        case off
+    }
+
+    public init(name: String, upstream: BlobUpstream, allowedGroups: [String], readWriteGroups: [String] = [],
+                operations: [BlobOperation] = BlobOperation.defaultAllowed, personalData: [BlobDataRule] = [],
+                uploadScan: UploadScan = .reject, retentionDays: Int? = nil) {
+        self.name = name
+        self.upstream = upstream
+        self.allowedGroups = allowedGroups
+        self.readWriteGroups = readWriteGroups
+        self.operations = operations
+        self.personalData = personalData
+        self.uploadScan = uploadScan
+        self.retentionDays = retentionDays
+    }
+}
+
+/// Where the storage account is and how the gateway signs in to it.
+public struct BlobUpstream: Sendable, Equatable {
+    /// `https://<account>.blob.core.windows.net` (http only to a loopback host, for tests).
+    public var accountURL: String
+    /// Shared Key: every request is signed with the account key.
+    public var accountName: String
+    public var accountKey: SecretSource
+
+    public init(accountURL: String, accountName: String, accountKey: SecretSource) {
+        self.accountURL = accountURL
+        self.accountName = accountName
+        self.accountKey = accountKey
+    }
+}

@@ -1,0 +1,44 @@
+import AsyncHTTPClient
+import GatehouseBlob
+import GatehouseBlobGateway
+import GatehouseConfig
+import GatehouseCore
+import GatehouseHTTPProxy
+import GatehouseIdentity
+
+/// Builds the Azure Blob gateway from the `type: azure-blob` connections: the account endpoint,
+/// the account key resolved now (a missing or malformed key stops the start), the operation
+/// rules and classification, and the masking engine with the global rules.
+enum BlobSetup {
+    static func gateway(
+        _ configuration: GatehouseConfiguration, validator: TokenValidator, recorder: any EventRecorder, httpClient: HTTPClient
+    ) throws -> BlobGateway? {
+        guard !configuration.blobConnections.isEmpty else { return nil }
+        let connections = try configuration.blobConnections.map { connection in
+            let prefix = "\(configuration.sourcePath): connection '\(connection.name)'"
+            let upstream: UpstreamEndpoint
+            do {
+                upstream = try UpstreamEndpoint(url: connection.upstream.accountURL)
+            } catch {
+                throw ValidationFailure("\(prefix): \(error)")
+            }
+            let key: String
+            do {
+                key = try connection.upstream.accountKey.resolve()
+            } catch {
+                throw ValidationFailure("\(prefix): account key: \(error)")
+            }
+            guard let signer = SharedKeySigner(accountName: connection.upstream.accountName, base64Key: key) else {
+                throw ValidationFailure("\(prefix): the account key (\(connection.upstream.accountKey)) is not base64, as the portal shows it")
+            }
+            return BlobGateway.Connection(
+                name: connection.name, upstream: upstream, signer: signer, allowedGroups: connection.allowedGroups,
+                readWriteGroups: connection.readWriteGroups, operations: Set(connection.operations),
+                classification: BlobClassification(rules: connection.personalData), scanUploads: connection.uploadScan == .reject)
+        }
+        return BlobGateway(
+            connections: connections, forwarder: HTTPForwarder(client: httpClient), authenticate: { try await validator.validate($0) },
+            recorder: recorder, engine: try MaskingSetup.globalEngine(for: configuration),
+            listenerScheme: configuration.httpListener.tls == nil ? "http" : "https")
+    }
+}

@@ -1,0 +1,297 @@
+"""Azure Blob Storage through Gatehouse (docs/blob.md), with the unmodified Azure SDK for Python.
+
+The upstream is harness/blob_server.py's stand-in for the Blob service (no real emulator can be
+installed here; test_blob_standin.py shows it behaves like the service with the same SDK). It
+verifies every Shared Key signature, so a request the gateway signs wrongly fails here. The
+agent side is the real `azure-storage-blob` SDK over TLS with the gateway's certificate and the
+dev issuer's OIDC token as its bearer token. Ground truth is read from the stand-in's storage,
+never from the gateway.
+"""
+
+import base64
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import secrets
+import time
+import urllib.error
+import urllib.request
+import ssl
+
+import pytest
+from azure.core.credentials import AccessToken
+from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError
+from azure.storage.blob import BlobServiceClient
+
+from harness import certs
+from harness.blob_server import BlobStandIn
+from harness.events import EventStore
+from harness.gateway import Gateway
+from harness.gateway_config import BlobConnection, GatewayConfig
+from harness.ports import free_port
+
+ACCOUNT = "acme"
+EMAIL = re.compile(rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+CUSTOMERS = [
+    {"id": 1, "name": "Alice Example", "email": "alice.example@example.com", "plan": "gold", "note": "call +49 30 1234567"},
+    {"id": 2, "name": "Bob Muster", "email": "bob.muster@example.org", "plan": "silver", "note": "IBAN DE89 3704 0044 0532 0130 00"},
+]
+PEOPLE_CSV = ("id,full_name,email,city\n"
+              "1,Alice Example,alice.example@example.com,Berlin\n"
+              "2,\"Muster, Bob\",bob.muster@example.org,Köln\n")
+
+PERSONAL_DATA = [
+    {"container": "exports", "blobs": "customers/**", "category": "contact", "format": "json",
+     "json_fields": {"$[*].name": "name"}},
+    {"container": "exports", "blobs": "people/*.csv", "category": "contact", "columns": {"full_name": "name"}},
+    {"container": "hr-*", "category": "hr-record"},
+]
+
+
+class GatehouseToken:
+    """An azure-core TokenCredential handing out the Gatehouse (OIDC) token, as docs/blob.md shows."""
+
+    def __init__(self, token: str):
+        self.token = token
+
+    def get_token(self, *scopes, **kwargs) -> AccessToken:
+        return AccessToken(self.token, int(time.time()) + 3600)
+
+
+@pytest.fixture(scope="module")
+def blob(workdir):
+    directory = os.path.join(workdir, "blob-gateway")
+    os.makedirs(directory, exist_ok=True)
+    key = base64.b64encode(secrets.token_bytes(32)).decode()
+    server = BlobStandIn(ACCOUNT, key).start()
+    server.create_container("exports")
+    server.create_container("hr-files")
+    server.put("exports", "customers/export.json", json.dumps(CUSTOMERS, indent=2).encode(), content_type="application/json")
+    server.put("exports", "people/all.csv", PEOPLE_CSV.encode(), content_type="text/csv")
+    server.put("exports", "notes/today.txt", b"ping carol@example.net about the invoice\n", content_type="text/plain")
+    server.put("exports", "customers/dave@example.com.json", b"[]", content_type="application/json")
+    server.put("hr-files", "contracts/alice.pdf", b"%PDF-1.7 alice.example@example.com", content_type="application/pdf")
+    cert, cert_key = certs.write_self_signed(directory, "gateway")
+    config = GatewayConfig(
+        data_dir=os.path.join(directory, "data"), postgres_address="127.0.0.1", postgres_port=free_port(),
+        http_port=free_port(), connections=[], http_listener={"tls": {"cert": cert, "key": cert_key}},
+        blob_connections=[BlobConnection(
+            "exports", server.account_url, ACCOUNT, "ACME_STORAGE_KEY", allowed_groups=["engineers", "support"],
+            read_write_groups=["engineers"], personal_data=PERSONAL_DATA,
+            operations=["list-containers", "container-properties", "create-container", "list-blobs", "blob-properties",
+                        "get-blob", "put-blob", "put-block", "put-block-list", "delete-blob"])])
+    gateway = Gateway(os.path.join(directory, "gw"), config.yaml(), env={"ACME_STORAGE_KEY": key}, name="gateway-blob").start()
+    yield {"server": server, "gateway": gateway, "cert": cert, "key": key,
+           "url": f"https://127.0.0.1:{gateway.http_address[1]}/blob/exports", "data_dir": config.data_dir}
+    gateway.stop()
+    server.stop()
+
+
+def client(blob, token: str | None = None, **kwargs) -> BlobServiceClient:
+    token = token or blob["gateway"].token("alice", groups=("engineers",))
+    return BlobServiceClient(blob["url"], credential=GatehouseToken(token), connection_verify=blob["cert"], **kwargs)
+
+
+def identifiers(data: bytes) -> set[bytes]:
+    """The e-mail addresses in the original bytes: none may reach the agent."""
+    return set(EMAIL.findall(data))
+
+
+def raw_get(blob, path: str, token: str | None, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    port = blob["gateway"].http_address[1]
+    request = urllib.request.Request(f"https://127.0.0.1:{port}{path}", headers=dict(headers or {}))
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    request.add_header("x-ms-version", "2025-01-05")
+    context = ssl.create_default_context(cafile=blob["cert"])
+    try:
+        with urllib.request.urlopen(request, context=context, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+# --- the SDK, unchanged ---------------------------------------------------------------------------
+
+def test_upload_and_download_of_an_unclassified_blob_in_blocks_and_chunks(blob):
+    service = client(blob, max_single_put_size=1024 * 1024, max_block_size=1024 * 1024, max_chunk_get_size=512 * 1024,
+                     max_single_get_size=512 * 1024)
+    data = secrets.token_bytes(3 * 1024 * 1024 + 123)
+    container = service.get_container_client("exports")
+    container.upload_blob("backups/random.bin", data, overwrite=True)
+    assert blob["server"].stored("exports", "backups/random.bin") == data
+    for concurrency in (1, 4):
+        downloaded = container.download_blob("backups/random.bin", max_concurrency=concurrency).readall()
+        assert downloaded == data, f"max_concurrency={concurrency}"
+    assert container.download_blob("backups/random.bin", validate_content=True).readall() == data
+    names = [b.name for b in container.list_blobs(name_starts_with="backups/")]
+    assert names == ["backups/random.bin"]
+    container.delete_blob("backups/random.bin")
+    assert not blob["server"].exists("exports", "backups/random.bin")
+
+
+def test_every_upstream_request_was_signed_by_the_gateway_never_with_the_agents_token(blob):
+    client(blob).get_container_client("exports").get_container_properties()
+    requests = blob["server"].requests
+    assert requests, "nothing reached the stand-in"
+    assert {r.auth_scheme for r in requests} == {"SharedKey"}
+    assert all(r.signature_verified for r in requests), [r for r in requests if not r.signature_verified]
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_a_classified_json_export_is_masked_in_every_download_mode(blob, concurrency):
+    service = client(blob, max_chunk_get_size=64, max_single_get_size=64)
+    original = blob["server"].stored("exports", "customers/export.json")
+    downloaded = service.get_container_client("exports").download_blob(
+        "customers/export.json", max_concurrency=concurrency, validate_content=True).readall()
+    assert not identifiers(original) & identifiers(downloaded) and b"@" not in downloaded
+    assert b"+49 30" not in downloaded and b"DE89" not in downloaded
+    records = json.loads(downloaded)
+    assert [r["name"] for r in records] == ["[NAME]", "[NAME]"]
+    assert [r["email"] for r in records] == ["[EMAIL]", "[EMAIL]"]
+    # Unclassified fields are byte-identical.
+    assert [(r["id"], r["plan"]) for r in records] == [(c["id"], c["plan"]) for c in CUSTOMERS]
+    # The size the SDK was told is the masked size.
+    properties = service.get_blob_client("exports", "customers/export.json").get_blob_properties()
+    assert properties.size == len(downloaded)
+
+
+def test_a_classified_csv_stays_valid_csv_with_its_column_masked(blob):
+    downloaded = client(blob).get_container_client("exports").download_blob("people/all.csv").readall()
+    rows = list(csv.reader(io.StringIO(downloaded.decode())))
+    assert rows[0] == ["id", "full_name", "email", "city"]
+    assert [row[1] for row in rows[1:]] == ["[NAME]", "[NAME]"]
+    assert [row[2] for row in rows[1:]] == ["[EMAIL]", "[EMAIL]"]
+    assert [row[3] for row in rows[1:]] == ["Berlin", "Köln"]
+
+
+def test_an_unclassified_text_blob_gets_the_detectors(blob):
+    downloaded = client(blob).get_container_client("exports").download_blob("notes/today.txt").readall()
+    assert downloaded == b"ping [EMAIL] about the invoice\n"
+
+
+def test_a_binary_blob_on_a_classified_path_is_withheld_with_a_reason(blob):
+    with pytest.raises(HttpResponseError) as raised:
+        client(blob).get_container_client("hr-files").download_blob("contracts/alice.pdf").readall()
+    assert raised.value.status_code == 403
+    assert "cannot mask" in str(raised.value)
+    assert "alice.example" not in str(raised.value)
+
+
+def test_listings_mask_blob_names_and_never_name_the_account(blob):
+    names = [b.name for b in client(blob).get_container_client("exports").list_blobs(name_starts_with="customers/")]
+    assert "customers/export.json" in names
+    assert not any("@" in name for name in names), names
+    token = blob["gateway"].token("alice", groups=("engineers",))
+    status, _, body = raw_get(blob, "/blob/exports/exports?restype=container&comp=list", token)
+    assert status == 200
+    assert b"dave@example.com" not in body and ACCOUNT.encode() not in body.replace(b"/blob/exports", b"")
+
+
+def test_paging_markers_are_sealed_so_they_cannot_be_decoded_into_names(blob):
+    container = client(blob).get_container_client("exports")
+    paged = [b.name for b in container.list_blobs(name_starts_with="customers/", results_per_page=1)]
+    assert sorted(paged) == sorted(b.name for b in container.list_blobs(name_starts_with="customers/"))
+    assert len(paged) == 2
+    token = blob["gateway"].token("alice", groups=("engineers",))
+    status, _, body = raw_get(blob, "/blob/exports/exports?restype=container&comp=list&prefix=customers/&maxresults=1", token)
+    marker = re.search(rb"<NextMarker>([^<]+)</NextMarker>", body).group(1)
+    assert marker.startswith(b"gh1.")
+    assert b"dave" not in base64.urlsafe_b64decode(marker[4:] + b"=" * (-len(marker[4:]) % 4))
+    status, headers, body = raw_get(blob, "/blob/exports/exports?restype=container&comp=list&marker=2!88!forged", token)
+    assert status == 400 and headers.get("x-ms-error-code") == "InvalidQueryParameterValue"
+
+
+def test_missing_not_found_is_the_services_error(blob):
+    with pytest.raises(ResourceNotFoundError):
+        client(blob).get_container_client("exports").download_blob("no/such.bin").readall()
+
+
+# --- refusals: service-style errors, nothing forwarded -------------------------------------------
+
+def refused_upstream(blob, before: int) -> list:
+    return blob["server"].requests[before:]
+
+
+def test_operations_outside_the_allow_list_are_refused_before_the_upstream(blob):
+    service = client(blob)
+    container = service.get_container_client("exports")
+    before = len(blob["server"].requests)
+    with pytest.raises(HttpResponseError) as copy:
+        container.get_blob_client("copy.json").start_copy_from_url("https://evil.example/x.json")
+    assert copy.value.status_code == 403 and "x-ms-copy-source" in str(copy.value)
+    with pytest.raises(HttpResponseError) as acl:
+        container.set_container_access_policy(signed_identifiers={})
+    assert acl.value.status_code == 403 and "comp=acl" in str(acl.value)
+    with pytest.raises(Exception) as batch:
+        container.delete_blobs("customers/export.json", "people/all.csv")
+    assert "comp=batch" in str(batch.value) or "403" in str(batch.value)
+    assert refused_upstream(blob, before) == []
+    assert blob["server"].exists("exports", "customers/export.json")
+
+
+def test_a_read_only_group_may_not_write(blob):
+    support = client(blob, token=blob["gateway"].token("sam", groups=("support",)))
+    before = len(blob["server"].requests)
+    with pytest.raises(HttpResponseError) as raised:
+        support.get_container_client("exports").upload_blob("support/x.txt", b"hello", overwrite=True)
+    assert raised.value.status_code == 403 and "may only read" in str(raised.value)
+    assert refused_upstream(blob, before) == []
+
+
+def test_an_upload_adding_an_email_is_refused_and_not_stored(blob):
+    before = len(blob["server"].requests)
+    with pytest.raises(HttpResponseError) as raised:
+        client(blob).get_container_client("exports").upload_blob("inbox/note.txt", b"reach me at erin@example.com", overwrite=True)
+    assert raised.value.status_code == 403 and "email" in str(raised.value)
+    assert refused_upstream(blob, before) == []
+    assert not blob["server"].exists("exports", "inbox/note.txt")
+
+
+@pytest.mark.parametrize("token_kind", ["none", "garbage", "other-group"])
+def test_callers_without_a_valid_token_in_an_allowed_group_are_refused(blob, token_kind):
+    before = len(blob["server"].requests)
+    if token_kind == "none":
+        status, headers, body = raw_get(blob, "/blob/exports/exports?restype=container", None)
+        assert status == 401 and headers.get("x-ms-error-code") == "NoAuthenticationInformation"
+    elif token_kind == "garbage":
+        with pytest.raises(ClientAuthenticationError):
+            client(blob, token="not-a-token").get_container_client("exports").get_container_properties()
+    else:
+        with pytest.raises(HttpResponseError) as raised:
+            client(blob, token=blob["gateway"].token("mallory", groups=("marketing",))).get_container_client(
+                "exports").get_container_properties()
+        assert raised.value.status_code == 403
+    assert refused_upstream(blob, before) == []
+
+
+@pytest.mark.parametrize("path", ["/blob/exports/exports/a/..%2F..%2Fhr-files/contracts/alice.pdf", "/blob/exports/exports/%2e%2e/hr-files/x",
+                                  "/blob/exports/exports/a%5C..%5Cb", "/blob/exports/Exports/a"])
+def test_names_that_could_escape_the_container_are_refused(blob, path):
+    token = blob["gateway"].token("alice", groups=("engineers",))
+    before = len(blob["server"].requests)
+    status, headers, body = raw_get(blob, path, token)
+    assert status == 400 and b"<Error>" in body, (status, body)
+    assert refused_upstream(blob, before) == []
+
+
+# --- the evidence ---------------------------------------------------------------------------------
+
+def test_a_masked_download_is_recorded_before_and_after_with_what_the_client_got(blob):
+    events = EventStore(blob["data_dir"])
+    seq = events.last_seq()
+    downloaded = client(blob).get_container_client("exports").download_blob("people/all.csv").readall()
+    recorded = events.wait_for(lambda evs: any(e.kind == "blob" and e.payload.get("phase") == "response" for e in evs), seq=seq)
+    blob_events = [e for e in recorded if e.kind == "blob"]
+    request = next(e for e in blob_events if e.payload["phase"] == "request")
+    response = next(e for e in blob_events if e.payload["phase"] == "response")
+    assert request.seq < response.seq
+    assert request.payload["operation"] == "get-blob" and request.payload["decision"] == "allowed"
+    assert response.payload["sha256"] == hashlib.sha256(downloaded).hexdigest()
+    assert response.payload["bytesToClient"] == len(downloaded)
+    assert response.payload["maskedValues"] >= 4
+    assert response.payload.get("subjects"), "whom the download named is in the subject index"

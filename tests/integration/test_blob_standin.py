@@ -1,0 +1,596 @@
+"""The Azure Blob stand-in (`harness/blob_server.py`) checked with the official SDK, no gateway.
+
+The gateway's Azure Blob tests are only meaningful if the stand-in alone behaves like the service
+for the unmodified `azure-storage-blob` SDK: Shared Key and bearer-token authentication, single-shot
+and block uploads, ranged and parallel downloads, MD5 content validation, listings with prefixes,
+delimiters and pages, metadata, conditional requests and the service's error codes. Raw
+`http.client` requests, signed by a deliberately simple signer written here, check what the SDK
+never sends: tampered signed headers, stale dates, chunked uploads, no credentials, SAS.
+"""
+
+import base64
+import hashlib
+import http.client
+import json
+import math
+import os
+import ssl
+import time
+import urllib.error
+import urllib.request
+import uuid
+from email.utils import formatdate
+from urllib.parse import parse_qsl, urlencode
+
+import pytest
+from azure.core import MatchConditions
+from azure.core.credentials import AccessToken
+from azure.core.exceptions import (ClientAuthenticationError, HttpResponseError, ResourceExistsError,
+                                   ResourceModifiedError, ResourceNotFoundError)
+from azure.storage.blob import BlobServiceClient, ContentSettings
+
+from harness.blob_server import STORAGE_SCOPE, BlobStandIn, service_header_order
+from harness.certs import write_self_signed
+
+ACCOUNT = "gatehousetest"
+KEY = base64.b64encode(b"stand-in account key, 64 bytes long, for tests only.............").decode()
+TENANT = "contoso-tenant"
+CLIENT_ID = "11111111-2222-3333-4444-555555555555"
+CLIENT_SECRET = "s3cret-value"
+KIB, MIB = 1024, 1024 * 1024
+
+
+# --- fixtures ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def standin():
+    server = BlobStandIn(ACCOUNT, KEY).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def tls_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("blob-tls")
+
+
+@pytest.fixture(scope="module")
+def tls_standin(tls_dir):
+    cert, key = write_self_signed(str(tls_dir), "blob")
+    server = BlobStandIn(ACCOUNT, KEY, tls_cert=cert, tls_key=key, tenant_id=TENANT, client_id=CLIENT_ID,
+                         client_secret=CLIENT_SECRET).start()
+    server.cert_path = cert
+    yield server
+    server.stop()
+
+
+def _client(server, key=KEY, **config) -> BlobServiceClient:
+    # No retries: every request the SDK makes shows up exactly once in the log, and a failure fails.
+    return BlobServiceClient(server.account_url, credential={"account_name": ACCOUNT, "account_key": key},
+                             retry_total=0, **config)
+
+
+def _name(prefix: str = "c") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:12]}"
+
+
+def _since(server, mark: int):
+    return server.requests[mark:]
+
+
+# --- an independent Shared Key signer, for raw requests ----------------------------------
+# Plain code-point sorting is right only for simple header names (letters and '-'), which is
+# all these raw requests use; the stand-in implements the service's full ordering.
+
+def _string_to_sign(method, path, query, headers):
+    h = {k.lower(): v for k, v in headers.items()}
+    if h.get("content-length") == "0":
+        h["content-length"] = ""
+    fields = [method] + [h.get(n, "") for n in (
+        "content-encoding", "content-language", "content-length", "content-md5", "content-type", "date",
+        "if-modified-since", "if-match", "if-none-match", "if-unmodified-since", "range")]
+    canonical = "".join(f"{k}:{v}\n" for k, v in sorted(h.items()) if k.startswith("x-ms-"))
+    resource = f"/{ACCOUNT}{path}" + "".join(f"\n{k}:{v}" for k, v in sorted(parse_qsl(query)))
+    return "\n".join(fields) + "\n" + canonical + resource
+
+
+def _signature(text, key=KEY):
+    import hmac
+    return base64.b64encode(hmac.new(base64.b64decode(key), text.encode(), hashlib.sha256).digest()).decode()
+
+
+def _raw(server, method, path, *, query="", headers=None, body=b"", sign=True, signed_headers=None,
+         chunked=False, context=None):
+    """One request over http.client; `signed_headers` overrides what the signature covers (tampering)."""
+    headers = {"x-ms-date": formatdate(usegmt=True), "x-ms-version": "2025-01-05", **(headers or {})}
+    if not chunked:
+        headers["Content-Length"] = str(len(body))
+    if sign:
+        covered = signed_headers if signed_headers is not None else headers
+        signature = _signature(_string_to_sign(method, path, query, covered))
+        headers["Authorization"] = f"SharedKey {ACCOUNT}:{signature}"
+    if server.scheme == "https":
+        conn = http.client.HTTPSConnection(server.host, server.port, timeout=30, context=context)
+    else:
+        conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    try:
+        conn.request(method, path + (f"?{query}" if query else ""), body=[body] if chunked else body,
+                     headers=headers, encode_chunked=chunked)
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
+
+
+def _error_code(body: bytes) -> str:
+    text = body.decode("utf-8-sig")
+    return text.split("<Code>", 1)[1].split("</Code>", 1)[0]
+
+
+# --- Shared Key with the SDK -------------------------------------------------------------
+
+def test_container_lifecycle(standin):
+    service = _client(standin)
+    name = _name()
+    container = service.create_container(name, metadata={"owner": "gatehouse"})
+    with pytest.raises(ResourceExistsError) as exists:
+        service.create_container(name)
+    assert exists.value.error_code == "ContainerAlreadyExists"
+    assert container.get_container_properties().metadata == {"owner": "gatehouse"}
+    listed = [c for c in service.list_containers(name_starts_with=name, include_metadata=True)]
+    assert [(c.name, c.metadata) for c in listed] == [(name, {"owner": "gatehouse"})]
+    with pytest.raises(HttpResponseError) as invalid:
+        service.create_container("Not_Valid")
+    assert invalid.value.status_code == 400 and invalid.value.error_code == "InvalidResourceName"
+    container.delete_container()
+    assert not standin.exists(name)
+    with pytest.raises(ResourceNotFoundError) as missing:
+        container.get_container_properties()
+    assert missing.value.error_code == "ContainerNotFound"
+
+
+def test_single_shot_upload_and_download(standin):
+    service = _client(standin)
+    container = service.create_container(_name())
+    mark = len(standin.requests)
+    data = b"hello, stand-in\n" * 100
+    container.upload_blob("notes/hello.txt", data, metadata={"kind": "greeting"},
+                          content_settings=ContentSettings(content_type="text/plain"))
+    assert standin.stored(container.container_name, "notes/hello.txt") == data
+    put = [r for r in _since(standin, mark) if r.operation == "PutBlob"]
+    assert len(put) == 1 and put[0].status == 201
+    assert put[0].auth_scheme == "SharedKey" and put[0].signature_verified is True
+    assert put[0].headers["x-ms-blob-type"] == "BlockBlob" and put[0].body_length == len(data)
+
+    blob = container.get_blob_client("notes/hello.txt")
+    properties = blob.get_blob_properties()
+    assert properties.size == len(data)
+    assert properties.content_settings.content_type == "text/plain"
+    assert properties.metadata == {"kind": "greeting"}
+    assert properties.blob_type == "BlockBlob"
+    # Put Blob stores the content's MD5, as the service does.
+    assert bytes(properties.content_settings.content_md5) == hashlib.md5(data).digest()
+    assert blob.download_blob().readall() == data
+    assert blob.download_blob(offset=7, length=9).readall() == data[7:16]
+
+
+def test_empty_blob_round_trip(standin):
+    # The SDK's first ranged GET gets 416 InvalidRange on an empty blob and retries without a range.
+    container = _client(standin).create_container(_name())
+    mark = len(standin.requests)
+    container.upload_blob("empty", b"")
+    assert container.download_blob("empty").readall() == b""
+    gets = [(r.status, r.error_code) for r in _since(standin, mark) if r.operation == "GetBlob"]
+    assert gets == [(416, "InvalidRange"), (200, None)]
+
+
+def test_multi_block_upload(standin):
+    service = _client(standin, max_single_put_size=1 * MIB, max_block_size=256 * KIB)
+    container = service.create_container(_name())
+    data = os.urandom(3 * MIB + 12345)
+    mark = len(standin.requests)
+    container.upload_blob("big.bin", data, max_concurrency=4, metadata={"parts": "many"})
+    assert standin.stored(container.container_name, "big.bin") == data
+    assert standin.blob_metadata(container.container_name, "big.bin") == {"parts": "many"}
+    assert standin.uncommitted_blocks(container.container_name, "big.bin") == 0
+    ops = _since(standin, mark)
+    blocks = [r for r in ops if r.operation == "PutBlock"]
+    assert len(blocks) == math.ceil(len(data) / (256 * KIB))
+    assert sum(r.body_length for r in blocks) == len(data)
+    assert [r.operation for r in ops if r.operation != "PutBlock"] == ["PutBlockList"]
+    assert all(r.status == 201 and r.signature_verified for r in ops)
+    assert _client(standin).get_blob_client(container.container_name, "big.bin").download_blob().readall() == data
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_chunked_download(standin, concurrency):
+    name = _name()
+    data = os.urandom(2 * MIB + 777)
+    standin.put(name, "chunks.bin", data)
+    service = _client(standin, max_single_get_size=256 * KIB, max_chunk_get_size=256 * KIB)
+    mark = len(standin.requests)
+    downloader = service.get_blob_client(name, "chunks.bin").download_blob(max_concurrency=concurrency)
+    assert downloader.readall() == data
+    gets = [r for r in _since(standin, mark) if r.operation == "GetBlob"]
+    assert len(gets) == math.ceil(len(data) / (256 * KIB))
+    assert all(r.status == 206 for r in gets)
+    ranges = sorted(tuple(int(x) for x in r.headers["x-ms-range"].split("=")[1].split("-")) for r in gets)
+    assert ranges[0][0] == 0 and all(a[1] + 1 == b[0] for a, b in zip(ranges, ranges[1:]))
+    assert ranges[-1][1] >= len(data) - 1
+    content_ranges = {r.response_headers["content-range"] for r in gets}
+    assert f"bytes 0-{256 * KIB - 1}/{len(data)}" in content_ranges
+    # After the first chunk the SDK pins the download to the ETag it saw.
+    assert all(r.headers.get("if-match") for r in gets[1:])
+
+
+def test_validate_content_md5(standin):
+    service = _client(standin, max_single_put_size=512 * KIB, max_block_size=256 * KIB,
+                      max_single_get_size=256 * KIB, max_chunk_get_size=256 * KIB)
+    container = service.create_container(_name())
+    small, large = os.urandom(100 * KIB), os.urandom(MIB + 5)
+    mark = len(standin.requests)
+    container.upload_blob("small.bin", small, validate_content=True)
+    container.upload_blob("large.bin", large, validate_content=True)
+    uploads = _since(standin, mark)
+    assert [r.operation for r in uploads].count("PutBlob") == 1
+    assert [r.operation for r in uploads].count("PutBlock") == math.ceil(len(large) / (256 * KIB))
+    for r in uploads:  # the SDK sent MD5s, the stand-in checked them and returned its own
+        assert r.status == 201 and r.headers["content-md5"] == r.response_headers["content-md5"], r
+
+    for name, data in (("small.bin", small), ("large.bin", large)):
+        mark = len(standin.requests)
+        assert container.download_blob(name, validate_content=True).readall() == data
+        gets = [r for r in _since(standin, mark) if r.operation == "GetBlob"]
+        assert gets and all(r.headers.get("x-ms-range-get-content-md5") == "true" for r in gets)
+        for r in gets:
+            first, last = (int(x) for x in r.response_headers["content-range"].split()[1].split("/")[0].split("-"))
+            expected = base64.b64encode(hashlib.md5(data[first:last + 1]).digest()).decode()
+            assert r.response_headers["content-md5"] == expected
+
+
+def test_listing_prefix_delimiter_and_pages(standin):
+    name = _name()
+    names = ["logs/2024/a.txt", "logs/2024/b.txt", "logs/2025/c.txt", "logs/top.txt", "other.txt", "zeta"]
+    for index, blob_name in enumerate(names):
+        standin.put(name, blob_name, f"blob {index}".encode(), content_type="text/plain",
+                    metadata={"index": str(index)})
+    container = _client(standin).get_container_client(name)
+    assert [b.name for b in container.list_blobs()] == names
+    assert [b.name for b in container.list_blobs(name_starts_with="logs/")] == names[:4]
+    walked = [(b.name, type(b).__name__) for b in container.walk_blobs(name_starts_with="logs/", delimiter="/")]
+    assert walked == [("logs/2024/", "BlobPrefix"), ("logs/2025/", "BlobPrefix"), ("logs/top.txt", "BlobProperties")]
+    nested = container.walk_blobs(name_starts_with="logs/2024/", delimiter="/")
+    assert [b.name for b in nested] == ["logs/2024/a.txt", "logs/2024/b.txt"]
+
+    with_metadata = {b.name: (b.metadata, b.size, b.content_settings.content_type,
+                              bytes(b.content_settings.content_md5))
+                     for b in container.list_blobs(include=["metadata"])}
+    assert with_metadata["other.txt"] == ({"index": "4"}, 6, "text/plain", hashlib.md5(b"blob 4").digest())
+
+    mark = len(standin.requests)
+    pages = [[b.name for b in page] for page in container.list_blobs(results_per_page=4).by_page()]
+    assert pages == [names[:4], names[4:]]
+    listing = [r for r in _since(standin, mark) if r.operation == "ListBlobs"]
+    assert len(listing) == 2 and "marker=" not in listing[0].query and "marker=" in listing[1].query
+    # Pages with a delimiter: the BlobPrefix entries count towards maxresults as on the service.
+    hierarchy = container.walk_blobs(delimiter="/", results_per_page=1)
+    assert [b.name for b in hierarchy] == ["logs/", "other.txt", "zeta"]
+
+
+def test_metadata_round_trip_and_service_header_order(standin):
+    # Names the service orders differently from plain code-point order ('_' before digits): the
+    # SDK signs in the service's order, so this only authenticates if the stand-in agrees.
+    metadata = {"a_b": "one", "a1": "two", "ab": "three", "Mixed": "Case  value"}
+    header_names = [f"x-ms-meta-{k}".lower() for k in metadata]
+    assert sorted(header_names) != sorted(header_names, key=service_header_order)
+    blob = _client(standin).create_container(_name()).get_blob_client("meta.txt")
+    blob.upload_blob(b"x")
+    blob.set_blob_metadata(metadata)
+    assert blob.get_blob_properties().metadata == metadata
+    assert standin.blob_metadata(blob.container_name, "meta.txt") == metadata
+    blob.set_blob_metadata({})
+    assert blob.get_blob_properties().metadata == {}
+
+
+def test_overwrite_false_and_conditions(standin):
+    container = _client(standin).create_container(_name())
+    blob = container.get_blob_client("once.txt")
+    first = blob.upload_blob(b"first")
+    mark = len(standin.requests)
+    with pytest.raises(ResourceExistsError) as exists:
+        blob.upload_blob(b"second", overwrite=False)
+    assert exists.value.error_code == "BlobAlreadyExists"
+    refused = _since(standin, mark)[-1]
+    assert refused.headers["if-none-match"] == "*" and refused.status == 409
+    assert standin.stored(container.container_name, "once.txt") == b"first"
+
+    blob.upload_blob(b"second", overwrite=True)
+    with pytest.raises(ResourceModifiedError) as stale_read:
+        blob.download_blob(etag=first["etag"], match_condition=MatchConditions.IfNotModified)
+    assert stale_read.value.status_code == 412 and stale_read.value.error_code == "ConditionNotMet"
+    with pytest.raises(ResourceModifiedError):
+        blob.upload_blob(b"third", overwrite=True, etag=first["etag"], match_condition=MatchConditions.IfNotModified)
+    assert standin.stored(container.container_name, "once.txt") == b"second"
+    current = blob.get_blob_properties().etag
+    blob.upload_blob(b"third", overwrite=True, etag=current, match_condition=MatchConditions.IfNotModified)
+    assert standin.stored(container.container_name, "once.txt") == b"third"
+
+
+def test_delete_and_not_found(standin):
+    container = _client(standin).create_container(_name())
+    blob = container.get_blob_client("doomed.txt")
+    blob.upload_blob(b"bye")
+    blob.delete_blob()
+    assert not standin.exists(container.container_name, "doomed.txt")
+    assert blob.exists() is False
+    with pytest.raises(ResourceNotFoundError) as missing:
+        blob.download_blob()
+    assert missing.value.error_code == "BlobNotFound"
+    with pytest.raises(ResourceNotFoundError) as no_container:
+        _client(standin).get_blob_client(_name(), "x").upload_blob(b"x")
+    assert no_container.value.error_code == "ContainerNotFound"
+
+
+def test_connection_string(standin):
+    assert standin.connection_string.endswith(f"BlobEndpoint=http://127.0.0.1:{standin.port}/{ACCOUNT};")
+    service = BlobServiceClient.from_connection_string(standin.connection_string, retry_total=0)
+    name = _name()
+    service.create_container(name).upload_blob("cs.txt", b"via connection string")
+    assert standin.stored(name, "cs.txt") == b"via connection string"
+
+
+def test_unimplemented_operations_are_refused_and_logged(standin):
+    container = _client(standin).create_container(_name())
+    blob = container.upload_blob("src.txt", b"x")
+    mark = len(standin.requests)
+    with pytest.raises(HttpResponseError) as tags:
+        blob.get_blob_tags()
+    assert tags.value.status_code == 501 and tags.value.error_code == "NotImplemented"
+    with pytest.raises(HttpResponseError) as copy:
+        container.get_blob_client("dst.txt").start_copy_from_url(blob.url)
+    assert copy.value.status_code == 501
+    refused = _since(standin, mark)
+    assert [(r.method, r.operation, r.status) for r in refused] == [("GET", "Unsupported", 501),
+                                                                     ("PUT", "Unsupported", 501)]
+    assert "comp=tags" in refused[0].query
+    assert not standin.exists(container.container_name, "dst.txt")
+
+
+# --- Shared Key, negative ----------------------------------------------------------------
+
+def test_wrong_key_is_refused(standin):
+    name = _name()
+    standin.create_container(name)
+    wrong = base64.b64encode(b"not the account key".ljust(64, b"!")).decode()
+    mark = len(standin.requests)
+    with pytest.raises(ClientAuthenticationError) as refused:
+        _client(standin, key=wrong).get_container_client(name).upload_blob("x.txt", b"x")
+    assert refused.value.error_code == "AuthenticationFailed"
+    [record] = _since(standin, mark)
+    assert (record.status, record.auth_scheme, record.signature_verified) == (403, "SharedKey", False)
+    assert not standin.exists(name, "x.txt")
+
+
+def test_raw_signing_and_tampered_header(standin):
+    name = _name()
+    standin.create_container(name)
+    path = f"/{ACCOUNT}/{name}/raw.txt"
+    headers = {"x-ms-blob-type": "BlockBlob", "x-ms-meta-owner": "alice", "Content-Type": "text/plain"}
+    status, response, body = _raw(standin, "PUT", path, headers=headers, body=b"signed")
+    assert status == 201, body
+    assert standin.stored(name, "raw.txt") == b"signed"
+    assert standin.blob_metadata(name, "raw.txt") == {"owner": "alice"}
+    assert response["x-ms-request-id"] and response["x-ms-version"] == "2025-01-05"
+
+    # The same request with the metadata changed after signing: a gateway that alters a signed
+    # header without re-signing must fail.
+    headers.update({"x-ms-date": formatdate(usegmt=True), "x-ms-version": "2025-01-05"})
+    signed = dict(headers, **{"Content-Length": "8"})
+    sent = dict(headers, **{"x-ms-meta-owner": "mallory"})
+    status, response, body = _raw(standin, "PUT", path, headers=sent, body=b"tampered", signed_headers=signed)
+    assert status == 403 and response["x-ms-error-code"] == "AuthenticationFailed"
+    text = body.decode("utf-8-sig")
+    assert "Server failed to authenticate the request." in text
+    # The detail shows the string the server signed: the tampered value, and otherwise exactly
+    # what the independent signer above produced.
+    assert "x-ms-meta-owner:mallory\n" in text and "Server used following string to sign" in text
+    assert standin.stored(name, "raw.txt") == b"signed"
+    assert standin.requests[-1].signature_verified is False
+
+
+def test_md5_mismatch_and_stale_date(standin):
+    name = _name()
+    standin.create_container(name)
+    path = f"/{ACCOUNT}/{name}/md5.txt"
+    wrong_md5 = base64.b64encode(hashlib.md5(b"something else").digest()).decode()
+    status, response, body = _raw(standin, "PUT", path, body=b"payload",
+                                  headers={"x-ms-blob-type": "BlockBlob", "Content-MD5": wrong_md5})
+    assert (status, _error_code(body)) == (400, "Md5Mismatch")
+    assert not standin.exists(name, "md5.txt")
+
+    stale = formatdate(time.time() - 20 * 60, usegmt=True)
+    status, response, body = _raw(standin, "PUT", path, body=b"payload",
+                                  headers={"x-ms-blob-type": "BlockBlob", "x-ms-date": stale})
+    assert status == 403 and _error_code(body) == "AuthenticationFailed"
+    assert "Request date header too old" in body.decode("utf-8-sig")
+    assert not standin.exists(name, "md5.txt")
+
+
+def test_chunked_put_blob_needs_content_length(standin):
+    name = _name()
+    standin.create_container(name)
+    status, response, body = _raw(standin, "PUT", f"/{ACCOUNT}/{name}/chunked.txt", body=b"chunked body",
+                                  headers={"x-ms-blob-type": "BlockBlob", "Transfer-Encoding": "chunked"},
+                                  chunked=True)
+    assert status == 411 and response["x-ms-error-code"] == "MissingContentLengthHeader"
+    assert _error_code(body) == "MissingContentLengthHeader"
+    record = standin.requests[-1]
+    assert (record.operation, record.headers["transfer-encoding"]) == ("PutBlob", "chunked")
+    assert not standin.exists(name, "chunked.txt")
+
+
+def test_missing_credentials_sas_and_verbs(standin):
+    status, response, body = _raw(standin, "GET", f"/{ACCOUNT}/", query="comp=list", sign=False)
+    assert status == 401 and _error_code(body) == "NoAuthenticationInformation"
+    assert "resource_id=https://storage.azure.com" in response["www-authenticate"]
+    status, _, body = _raw(standin, "GET", f"/{ACCOUNT}/", query="comp=list&sv=2022-11-02&sig=abc", sign=False)
+    assert status == 403 and _error_code(body) == "AuthenticationFailed"
+    assert standin.requests[-1].auth_scheme == "SAS"
+    status, _, body = _raw(standin, "PATCH", f"/{ACCOUNT}/x/y")
+    assert status == 405 and _error_code(body) == "UnsupportedHttpVerb"
+    # A correctly signed list: the error body above is not the stand-in refusing everything.
+    status, response, body = _raw(standin, "GET", f"/{ACCOUNT}/", query="comp=list&maxresults=1")
+    assert status == 200 and body.decode("utf-8-sig").startswith('<?xml version="1.0" encoding="utf-8"?>'
+                                                                  '<EnumerationResults ServiceEndpoint=')
+
+
+def test_large_get_is_exact_and_fast(standin):
+    name = _name()
+    data = os.urandom(64 * MIB)
+    standin.put(name, "large.bin", data)
+    conn = http.client.HTTPConnection(standin.host, standin.port, timeout=30)
+    try:
+        for _ in range(2):  # twice on one keep-alive connection
+            path = f"/{ACCOUNT}/{name}/large.bin"
+            headers = {"x-ms-date": formatdate(usegmt=True), "x-ms-version": "2025-01-05"}
+            headers["Authorization"] = f"SharedKey {ACCOUNT}:{_signature(_string_to_sign('GET', path, '', headers))}"
+            started = time.monotonic()
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            received = response.read()
+            elapsed = time.monotonic() - started
+            assert response.status == 200
+            assert response.getheader("Content-Length") == str(len(data))
+            assert response.getheader("Transfer-Encoding") is None
+            assert received == data
+            assert elapsed < 10, f"64 MiB took {elapsed:.1f}s"
+    finally:
+        conn.close()
+
+
+# --- bearer tokens over TLS ----------------------------------------------------------------
+
+class StandInCredential:
+    """A TokenCredential fetching client-credentials tokens from the stand-in's token endpoint."""
+
+    def __init__(self, server, secret=CLIENT_SECRET):
+        self.server, self.secret, self.calls = server, secret, 0
+        self.context = ssl.create_default_context(cafile=server.cert_path)
+
+    def get_token(self, *scopes, claims=None, tenant_id=None, **kwargs):
+        self.calls += 1
+        payload = _token_request(self.server, self.context, tenant_id or TENANT, {
+            "grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": self.secret,
+            "scope": " ".join(scopes)})
+        return AccessToken(payload["access_token"], int(time.time()) + payload["expires_in"])
+
+
+def _token_request(server, context, tenant, form):
+    request = urllib.request.Request(server.token_url(tenant), data=urlencode(form).encode(),
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(request, context=context, timeout=30) as response:
+        return json.load(response)
+
+
+def test_bearer_token_and_refresh(tls_standin):
+    credential = StandInCredential(tls_standin)
+    service = BlobServiceClient(tls_standin.account_url, credential=credential,
+                                connection_verify=tls_standin.cert_path, retry_total=0)
+    assert tls_standin.account_url.startswith("https://")
+    name = _name()
+    tokens_before = tls_standin.token_requests
+    mark = len(tls_standin.requests)
+    container = service.create_container(name)
+    container.upload_blob("secure.txt", b"over tls")
+    assert container.download_blob("secure.txt").readall() == b"over tls"
+    ops = [r for r in _since(tls_standin, mark) if r.operation != "Token"]
+    assert len(ops) == 3 and all(r.auth_scheme == "Bearer" and r.signature_verified for r in ops)
+    assert credential.calls == 1 and tls_standin.token_requests == tokens_before + 1
+
+    # Tokens revoked: the SDK gets 401 + challenge, fetches a new token once and retries.
+    tls_standin.expire_all_tokens()
+    mark = len(tls_standin.requests)
+    assert container.download_blob("secure.txt").readall() == b"over tls"
+    ops = _since(tls_standin, mark)
+    assert [(r.operation, r.status, r.error_code) for r in ops] == [
+        ("GetBlob", 401, "InvalidAuthenticationInfo"), ("Token", 200, None), ("GetBlob", 206, None)]
+    assert credential.calls == 2
+
+
+def test_token_endpoint_and_bad_tokens(tls_standin):
+    context = ssl.create_default_context(cafile=tls_standin.cert_path)
+    with pytest.raises(urllib.error.HTTPError) as bad_secret:
+        _token_request(tls_standin, context, TENANT, {"grant_type": "client_credentials", "client_id": CLIENT_ID,
+                                                       "client_secret": "wrong", "scope": STORAGE_SCOPE})
+    assert bad_secret.value.code == 401 and json.load(bad_secret.value)["error"] == "invalid_client"
+    with pytest.raises(urllib.error.HTTPError) as unknown_tenant:
+        _token_request(tls_standin, context, "elsewhere", {"grant_type": "client_credentials", "client_id": CLIENT_ID,
+                                                            "client_secret": CLIENT_SECRET,
+                                                            "scope": STORAGE_SCOPE})
+    assert unknown_tenant.value.code == 400
+
+    path = f"/{ACCOUNT}/"
+
+    def list_with(token):
+        conn = http.client.HTTPSConnection(tls_standin.host, tls_standin.port, timeout=30, context=context)
+        try:
+            conn.request("GET", path + "?comp=list", headers={
+                "Authorization": f"Bearer {token}", "x-ms-version": "2025-01-05",
+                "x-ms-date": formatdate(usegmt=True)})
+            response = conn.getresponse()
+            return response.status, response.getheader("WWW-Authenticate"), response.read().decode("utf-8-sig")
+        finally:
+            conn.close()
+
+    good = _token_request(tls_standin, context, TENANT, {
+        "grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+        "scope": STORAGE_SCOPE})
+    assert good["token_type"] == "Bearer" and good["expires_in"] > 0
+    assert list_with(good["access_token"])[0] == 200
+
+    status, challenge, body = list_with(tls_standin.issue_token(lifetime=-1))
+    assert status == 401 and "<Code>InvalidAuthenticationInfo</Code>" in body and "expired" in body
+    assert challenge.startswith(f"Bearer authorization_uri={tls_standin.url}/")
+    assert "resource_id=https://storage.azure.com" in challenge
+    status, _, body = list_with(tls_standin.issue_token(audience="https://vault.azure.net"))
+    assert status == 401 and "Audience validation failed" in body
+    status, _, body = list_with("not-a-token")
+    assert status == 401
+
+
+def test_client_assertion(tls_standin, tls_dir):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from cryptography.x509.oid import NameOID
+    import datetime
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "gatehouse-client")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+    der = cert.public_bytes(serialization.Encoding.DER)
+    tls_standin.register_client(TENANT, "cert-client", certificate_pem=cert.public_bytes(serialization.Encoding.PEM))
+
+    def b64url(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    def assertion(audience: str) -> str:
+        head = {"alg": "RS256", "typ": "JWT", "x5t": b64url(hashlib.sha1(der).digest())}
+        claims = {"aud": audience, "iss": "cert-client", "sub": "cert-client", "jti": uuid.uuid4().hex,
+                  "nbf": int(time.time()) - 10, "exp": int(time.time()) + 600}
+        signing_input = f"{b64url(json.dumps(head).encode())}.{b64url(json.dumps(claims).encode())}"
+        return signing_input + "." + b64url(key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256()))
+
+    context = ssl.create_default_context(cafile=tls_standin.cert_path)
+    form = {"grant_type": "client_credentials", "client_id": "cert-client", "scope": STORAGE_SCOPE,
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}
+    token = _token_request(tls_standin, context, TENANT,
+                           dict(form, client_assertion=assertion(tls_standin.token_url())))
+    assert token["access_token"]
+    with pytest.raises(urllib.error.HTTPError) as wrong_audience:
+        _token_request(tls_standin, context, TENANT,
+                       dict(form, client_assertion=assertion("https://login.microsoftonline.com/x/oauth2/v2.0/token")))
+    assert wrong_audience.value.code == 401 and json.load(wrong_audience.value)["error"] == "invalid_client"
