@@ -128,6 +128,8 @@ let package = Package(
         .target(name: "GatehouseBlobGateway", dependencies: [
             "GatehouseBlob", "GatehouseCore", "GatehouseHTTPProxy", "GatehouseMasking",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),

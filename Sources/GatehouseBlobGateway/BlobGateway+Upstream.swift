@@ -23,11 +23,24 @@ extension BlobGateway {
         return rest.isEmpty ? "/" : String(rest)
     }
 
-    /// Sends a signed request upstream. `dropping` names client headers (lower-case) not to
-    /// forward; `overriding` replaces or adds headers.
+    /// Sends a request upstream under the connection's credential. `dropping` names client
+    /// headers (lower-case) not to forward; `overriding` replaces or adds headers. With Entra ID,
+    /// a 401 gets one retry with a fresh token when the body can be sent again.
     func sendUpstream(_ call: Call, _ request: Request, method: HTTPRequest.Method? = nil, query: String?? = nil,
                       body: ProxyRequest.Body = .none, contentLength: Int? = nil, dropping: Set<String> = [],
                       overriding: [(String, String)] = []) async throws -> UpstreamResponse {
+        let first = try await sendUpstreamOnce(call, request, method: method, query: query, body: body, contentLength: contentLength,
+                                               dropping: dropping, overriding: overriding, refreshToken: false)
+        guard first.status.code == 401, case .entraID = call.connection.credential else { return first }
+        if case .stream = body { return first }
+        _ = try? await first.collectBody(upTo: 256 * 1024)
+        return try await sendUpstreamOnce(call, request, method: method, query: query, body: body, contentLength: contentLength,
+                                          dropping: dropping, overriding: overriding, refreshToken: true)
+    }
+
+    private func sendUpstreamOnce(_ call: Call, _ request: Request, method: HTTPRequest.Method?, query: String??,
+                                  body: ProxyRequest.Body, contentLength: Int?, dropping: Set<String>,
+                                  overriding: [(String, String)], refreshToken: Bool) async throws -> UpstreamResponse {
         var headers = HTTPFields()
         var signed: [(name: String, value: String)] = []
         let overridden = Set(overriding.map { $0.0.lowercased() })
@@ -52,9 +65,14 @@ extension BlobGateway {
         let path = Self.upstreamPath(call, request)
         let upstreamQuery = query ?? request.uri.query
         var endpoint = call.connection.upstream
-        // Signed over the path as sent: an emulator-style account URL (`http://host/account`) adds its base path.
-        endpoint.credential = .header(name: "Authorization", value: call.connection.signer.authorization(
-            method: methodName, path: endpoint.basePath + path, query: upstreamQuery, headers: signed, contentLength: contentLength))
+        switch call.connection.credential {
+        case .sharedKey(let signer):
+            // Signed over the path as sent: an emulator-style account URL (`http://host/account`) adds its base path.
+            endpoint.credential = .header(name: "Authorization", value: signer.authorization(
+                method: methodName, path: endpoint.basePath + path, query: upstreamQuery, headers: signed, contentLength: contentLength))
+        case .entraID(let tokens):
+            endpoint.credential = .bearer(try await tokens.token(refresh: refreshToken))
+        }
         let proxied = ProxyRequest(method: method ?? request.method, path: path, query: upstreamQuery, headers: headers, body: body)
         return try await forwarder.forward(proxied, to: endpoint, timeout: limits.upstreamTimeout)
     }

@@ -16,9 +16,15 @@ import NIOCore
 public struct BlobGateway: Sendable {
     /// One `type: azure-blob` connection, ready to serve.
     public struct Connection: Sendable {
+        /// How requests are authorised at the account.
+        public enum Credential: Sendable {
+            case sharedKey(SharedKeySigner)
+            case entraID(EntraIDTokenSource)
+        }
+
         public var name: String
         public var upstream: UpstreamEndpoint
-        public var signer: SharedKeySigner
+        public var credential: Credential
         public var allowedGroups: [String]
         public var readWriteGroups: [String]
         public var operations: Set<BlobOperation>
@@ -26,11 +32,11 @@ public struct BlobGateway: Sendable {
         /// Whether uploads are scanned, refusing those that add identifiers.
         public var scanUploads: Bool
 
-        public init(name: String, upstream: UpstreamEndpoint, signer: SharedKeySigner, allowedGroups: [String],
+        public init(name: String, upstream: UpstreamEndpoint, credential: Credential, allowedGroups: [String],
                     readWriteGroups: [String], operations: Set<BlobOperation>, classification: BlobClassification, scanUploads: Bool) {
             self.name = name
             self.upstream = upstream
-            self.signer = signer
+            self.credential = credential
             self.allowedGroups = allowedGroups
             self.readWriteGroups = readWriteGroups
             self.operations = operations

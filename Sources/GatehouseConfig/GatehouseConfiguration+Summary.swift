@@ -152,13 +152,20 @@ extension GatehouseConfiguration {
         return lines
     }
 
+    private static func describe(_ credential: BlobUpstream.Credential) -> String {
+        switch credential {
+        case .sharedKey(let account, let key): "Shared Key of account \(account) from \(key)"
+        case .entraID(let client): "Entra ID application \(client.clientID) in tenant \(client.tenantID), secret from \(client.clientSecret)"
+        }
+    }
+
     private static func describe(_ connection: BlobConnectionConfiguration) -> [String] {
         let rules = connection.personalData.map { rule in
             "\(rule.container)/\(rule.blobs): \(rule.category) (\(rule.format?.rawValue ?? "format from the name"))"
         }
         return [
             "  \(connection.name) (azure-blob)",
-            "    upstream: \(connection.upstream.accountURL), account \(connection.upstream.accountName), key from \(connection.upstream.accountKey)",
+            "    upstream: \(connection.upstream.accountURL), " + Self.describe(connection.upstream.credential),
             "    allowed groups: \(connection.allowedGroups.joined(separator: ", ")); may write: "
                 + (connection.readWriteGroups.isEmpty ? "nobody" : connection.readWriteGroups.joined(separator: ", ")),
             "    operations: \(connection.operations.map(\.rawValue).joined(separator: ", "))",

@@ -22,17 +22,31 @@ enum BlobSetup {
             } catch {
                 throw ValidationFailure("\(prefix): \(error)")
             }
-            let key: String
-            do {
-                key = try connection.upstream.accountKey.resolve()
-            } catch {
-                throw ValidationFailure("\(prefix): account key: \(error)")
-            }
-            guard let signer = SharedKeySigner(accountName: connection.upstream.accountName, base64Key: key) else {
-                throw ValidationFailure("\(prefix): the account key (\(connection.upstream.accountKey)) is not base64, as the portal shows it")
+            let credential: BlobGateway.Connection.Credential
+            switch connection.upstream.credential {
+            case .sharedKey(let account, let source):
+                let key: String
+                do {
+                    key = try source.resolve()
+                } catch {
+                    throw ValidationFailure("\(prefix): account key: \(error)")
+                }
+                guard let signer = SharedKeySigner(accountName: account, base64Key: key) else {
+                    throw ValidationFailure("\(prefix): the account key (\(source)) is not base64, as the portal shows it")
+                }
+                credential = .sharedKey(signer)
+            case .entraID(let client):
+                let secret: String
+                do {
+                    secret = try client.clientSecret.resolve()
+                } catch {
+                    throw ValidationFailure("\(prefix): client secret: \(error)")
+                }
+                credential = .entraID(EntraIDTokenSource(tokenURL: client.tokenURL, clientID: client.clientID, clientSecret: secret,
+                                                         client: httpClient))
             }
             return BlobGateway.Connection(
-                name: connection.name, upstream: upstream, signer: signer, allowedGroups: connection.allowedGroups,
+                name: connection.name, upstream: upstream, credential: credential, allowedGroups: connection.allowedGroups,
                 readWriteGroups: connection.readWriteGroups, operations: Set(connection.operations),
                 classification: BlobClassification(rules: connection.personalData), scanUploads: connection.uploadScan == .reject)
         }

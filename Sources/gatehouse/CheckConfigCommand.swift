@@ -45,8 +45,13 @@ struct CheckConfigCommand: AsyncParsableCommand {
             }
         }
         for connection in configuration.blobConnections {
-            do { _ = try connection.upstream.accountKey.resolve() } catch {
-                problems.append("connection '\(connection.name)': account key: \(error)")
+            let secret: SecretSource
+            switch connection.upstream.credential {
+            case .sharedKey(_, let key): secret = key
+            case .entraID(let client): secret = client.clientSecret
+            }
+            do { _ = try secret.resolve() } catch {
+                problems.append("connection '\(connection.name)': upstream credential: \(error)")
             }
         }
         for target in configuration.notifications {

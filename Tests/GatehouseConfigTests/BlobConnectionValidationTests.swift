@@ -34,7 +34,8 @@ import Testing
         #expect(configuration.connections.map(\.name) == ["demo"])
         #expect(configuration.blobConnections == [BlobConnectionConfiguration(
             name: "exports",
-            upstream: BlobUpstream(accountURL: "https://acme.blob.core.windows.net", accountName: "acme", accountKey: .environment("ACME_KEY")),
+            upstream: BlobUpstream(accountURL: "https://acme.blob.core.windows.net",
+                                   credential: .sharedKey(accountName: "acme", key: .environment("ACME_KEY"))),
             allowedGroups: ["engineers", "support"], readWriteGroups: ["engineers"], operations: [.listBlobs, .getBlob],
             personalData: [
                 BlobDataRule(container: "exports", blobs: "customers/**", category: "contact", format: .json, jsonFields: ["$.email": "contact"]),
@@ -48,6 +49,32 @@ import Testing
         #expect(defaults.blobConnections.first?.operations == BlobOperation.defaultAllowed)
         #expect(defaults.blobConnections.first?.readWriteGroups == [])
         #expect(defaults.blobConnections.first?.uploadScan == .reject)
+    }
+
+    @Test func entraIDClientCredentialsAreRead() throws {
+        let configuration = try fixture.parse(withBlob("""
+              - name: lake
+                type: azure-blob
+                upstream:
+                  account_url: "https://lake.blob.core.windows.net"
+                  entra_id: {tenant_id: contoso, client_id: gatehouse-app, client_secret_env: LAKE_SECRET}
+                allowed_groups: [engineers]
+
+            """))
+        #expect(configuration.blobConnections.first?.upstream.credential == .entraID(EntraIDClient(
+            tenantID: "contoso", clientID: "gatehouse-app", clientSecret: .environment("LAKE_SECRET"))))
+        #expect(EntraIDClient(tenantID: "t", clientID: "c", clientSecret: .environment("S")).tokenURL
+                == "https://login.microsoftonline.com/t/oauth2/v2.0/token")
+        fixture.expectError(withBlob("""
+              - name: lake
+                type: azure-blob
+                upstream:
+                  account_url: "https://lake.blob.core.windows.net"
+                  key_env: K
+                  entra_id: {tenant_id: contoso, client_id: gatehouse-app, client_secret_env: LAKE_SECRET}
+                allowed_groups: [engineers]
+
+            """), line: 18, keyPath: "connections[1].upstream.entra_id", problem: "either entra_id or an account key")
     }
 
     @Test func mistakesAreNamedWithTheirLine() {

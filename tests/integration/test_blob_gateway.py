@@ -295,3 +295,44 @@ def test_a_masked_download_is_recorded_before_and_after_with_what_the_client_got
     assert response.payload["bytesToClient"] == len(downloaded)
     assert response.payload["maskedValues"] >= 4
     assert response.payload.get("subjects"), "whom the download named is in the subject index"
+
+
+# --- Entra ID as the upstream credential ---------------------------------------------------------
+
+def test_entra_id_client_credentials_sign_the_gateway_in_and_a_refused_token_is_renewed_once(workdir):
+    directory = os.path.join(workdir, "blob-entra")
+    os.makedirs(directory, exist_ok=True)
+    secret = secrets.token_urlsafe(24)
+    server = BlobStandIn(ACCOUNT, base64.b64encode(secrets.token_bytes(32)).decode(), tenant_id="contoso",
+                         client_id="gatehouse-app", client_secret=secret).start()
+    try:
+        server.create_container("lake")
+        server.put("lake", "raw/events.bin", b"\x00\x01binary", content_type="application/octet-stream")
+        cert, cert_key = certs.write_self_signed(directory, "gateway")
+        config = GatewayConfig(
+            data_dir=os.path.join(directory, "data"), postgres_address="127.0.0.1", postgres_port=free_port(),
+            http_port=free_port(), connections=[], http_listener={"tls": {"cert": cert, "key": cert_key}},
+            blob_connections=[BlobConnection(
+                "lake", server.account_url, None, None,
+                entra_id={"tenant_id": "contoso", "client_id": "gatehouse-app", "client_secret_env": "LAKE_SECRET",
+                          "authority_url": server.url})])
+        gateway = Gateway(os.path.join(directory, "gw"), config.yaml(), env={"LAKE_SECRET": secret}, name="gateway-blob-entra").start()
+        try:
+            token = gateway.token("alice", groups=("engineers",))
+            service = BlobServiceClient(f"https://127.0.0.1:{gateway.http_address[1]}/blob/lake",
+                                        credential=GatehouseToken(token), connection_verify=cert)
+            container = service.get_container_client("lake")
+            assert container.download_blob("raw/events.bin").readall() == b"\x00\x01binary"
+            assert server.token_requests == 1
+            server.expire_all_tokens()
+            assert container.download_blob("raw/events.bin").readall() == b"\x00\x01binary"
+            assert server.token_requests == 2, "a refused token is renewed once"
+            # The account only ever saw the gateway's own tokens, never the agent's.
+            bearer = [r for r in server.requests if r.auth_scheme == "Bearer"]
+            assert bearer and all(token not in str(r) for r in server.requests)
+            assert [r.signature_verified for r in bearer].count(True) >= 2
+        finally:
+            gateway.stop()
+    finally:
+        server.stop()
+

@@ -5,7 +5,8 @@ import GatehouseMasking
 extension ConfigurationDecoder {
     static let blobConnectionKeys = ["name", "type", "upstream", "allowed_groups", "read_write_groups", "operations", "personal_data",
                                      "upload_scan", "retention_days"]
-    private static let blobUpstreamKeys = ["account_url", "account_name", "key_env", "key_file"]
+    private static let blobUpstreamKeys = ["account_url", "account_name", "key_env", "key_file", "entra_id"]
+    private static let entraIDKeys = ["tenant_id", "client_id", "client_secret_env", "client_secret_file", "authority_url"]
     private static let blobPersonalDataKeys = ["container", "blobs", "category", "format", "json_fields", "columns"]
 
     func decodeBlobConnection(_ entry: ConfigMapping, name: String) throws -> BlobConnectionConfiguration {
@@ -45,15 +46,36 @@ extension ConfigurationDecoder {
         guard let components = URLComponents(string: url), components.user == nil, components.password == nil,
               components.query == nil, components.fragment == nil
         else { throw urlValue.error("must be the account's base URL, without a query or credentials (use key_env or key_file)") }
+        let accountURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        let key = try decodeSecretSource(in: section, environmentKey: "key_env", fileKey: "key_file", secret: "account key")
+        if let entra = try section.optional("entra_id") {
+            guard key == nil else { throw entra.error("use either entra_id or an account key (key_env / key_file), not both") }
+            return BlobUpstream(accountURL: accountURL, credential: .entraID(try decodeEntraID(entra)))
+        }
         let nameValue = try section.required("account_name")
         let accountName = try nameValue.nonEmptyString()
         guard accountName.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }), accountName.count <= 24 else {
             throw nameValue.error("'\(accountName)' is not a storage account name (up to 24 lower-case letters and digits)")
         }
-        guard let key = try decodeSecretSource(in: section, environmentKey: "key_env", fileKey: "key_file", secret: "account key") else {
-            throw value.error("needs key_env or key_file: the account key the gateway signs requests with")
+        guard let key else {
+            throw value.error("needs key_env or key_file (the account key the gateway signs requests with), or entra_id")
         }
-        return BlobUpstream(accountURL: url.hasSuffix("/") ? String(url.dropLast()) : url, accountName: accountName, accountKey: key)
+        return BlobUpstream(accountURL: accountURL, credential: .sharedKey(accountName: accountName, key: key))
+    }
+
+    private func decodeEntraID(_ value: ConfigValue) throws -> EntraIDClient {
+        let section = try value.mapping(allowedKeys: Self.entraIDKeys)
+        guard let secret = try decodeSecretSource(in: section, environmentKey: "client_secret_env", fileKey: "client_secret_file",
+                                                  secret: "client secret") else {
+            throw value.error("needs client_secret_env or client_secret_file")
+        }
+        var client = EntraIDClient(tenantID: try section.required("tenant_id").nonEmptyString(),
+                                   clientID: try section.required("client_id").nonEmptyString(), clientSecret: secret)
+        if let authority = try section.optional("authority_url") {
+            let url = try webURL(authority)
+            client.authorityURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        return client
     }
 
     private func decodeBlobDataRule(_ value: ConfigValue) throws -> BlobDataRule {

@@ -41,15 +41,38 @@ public struct BlobConnectionConfiguration: Sendable, Equatable {
 
 /// Where the storage account is and how the gateway signs in to it.
 public struct BlobUpstream: Sendable, Equatable {
+    public enum Credential: Sendable, Equatable {
+        /// Shared Key: every request is signed with the account key.
+        case sharedKey(accountName: String, key: SecretSource)
+        /// Entra ID client credentials: a token for `https://storage.azure.com/.default`.
+        case entraID(EntraIDClient)
+    }
+
     /// `https://<account>.blob.core.windows.net` (http only to a loopback host, for tests).
     public var accountURL: String
-    /// Shared Key: every request is signed with the account key.
-    public var accountName: String
-    public var accountKey: SecretSource
+    public var credential: Credential
 
-    public init(accountURL: String, accountName: String, accountKey: SecretSource) {
+    public init(accountURL: String, credential: Credential) {
         self.accountURL = accountURL
-        self.accountName = accountName
-        self.accountKey = accountKey
+        self.credential = credential
     }
+}
+
+/// An Entra ID (Azure AD) application the gateway signs in as (client credentials flow).
+public struct EntraIDClient: Sendable, Equatable {
+    public static let defaultAuthority = "https://login.microsoftonline.com"
+    public var tenantID: String
+    public var clientID: String
+    public var clientSecret: SecretSource
+    /// Where tokens come from: `<authority>/<tenant>/oauth2/v2.0/token`.
+    public var authorityURL: String
+
+    public init(tenantID: String, clientID: String, clientSecret: SecretSource, authorityURL: String = Self.defaultAuthority) {
+        self.tenantID = tenantID
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.authorityURL = authorityURL
+    }
+
+    public var tokenURL: String { "\(authorityURL)/\(tenantID)/oauth2/v2.0/token" }
 }

@@ -46,12 +46,14 @@ class Connection:
 @dataclass
 class BlobConnection:
     """A `type: azure-blob` connection (docs/blob.md): the account URL, its name and the
-    environment variable holding its key, and the rest of the entry as plain values."""
+    environment variable holding its key (or an `entra_id` section instead), and the rest of the
+    entry as plain values."""
     name: str
     account_url: str
-    account_name: str
-    key_env: str
+    account_name: str | None
+    key_env: str | None
     allowed_groups: list = field(default_factory=lambda: ["engineers"])
+    entra_id: dict | None = None
     read_write_groups: list | None = None
     operations: list | None = None
     personal_data: list | None = None
@@ -59,9 +61,12 @@ class BlobConnection:
 
     def yaml_lines(self) -> list:
         q = json.dumps
-        lines = [f"  - name: {q(self.name)}", "    type: azure-blob", "    upstream:",
-                 f"      account_url: {q(self.account_url)}", f"      account_name: {q(self.account_name)}",
-                 f"      key_env: {q(self.key_env)}", f"    allowed_groups: {q(self.allowed_groups)}"]
+        lines = [f"  - name: {q(self.name)}", "    type: azure-blob", "    upstream:", f"      account_url: {q(self.account_url)}"]
+        if self.entra_id is not None:
+            lines.append(f"      entra_id: {q(self.entra_id)}")
+        else:
+            lines += [f"      account_name: {q(self.account_name)}", f"      key_env: {q(self.key_env)}"]
+        lines.append(f"    allowed_groups: {q(self.allowed_groups)}")
         for key in ("read_write_groups", "operations", "personal_data", "upload_scan"):
             value = getattr(self, key)
             if value is not None:
