@@ -126,7 +126,7 @@ let package = Package(
         // Azure Blob Storage through the gateway: authentication, operation rules, recording,
         // Shared Key signing, masked downloads and listings, scanned uploads (docs/blob.md).
         .target(name: "GatehouseBlobGateway", dependencies: [
-            "GatehouseBlob", "GatehouseCore", "GatehouseHTTPProxy", "GatehouseMasking",
+            "GatehouseBlob", "GatehouseCore", "GatehouseHTTPProxy", "GatehouseMasking", "GatehouseApproval", "GatehousePolicy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),

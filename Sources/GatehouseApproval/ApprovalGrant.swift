@@ -16,6 +16,10 @@ public struct ApprovalGrant: Sendable, Hashable, Identifiable {
         case gitRequest(requestText: String, repository: String)
         /// Git, time-boxed: any of these operations on these repositories.
         case gitRepositories(repositories: [String], operations: [GitOperation])
+        /// Azure Blob, once: exactly this request.
+        case blobRequest(requestText: String, blob: String)
+        /// Azure Blob, time-boxed: these operations on blobs below these prefixes (`container/dir/`).
+        case blobPrefixes(prefixes: [String], operations: [String])
     }
 
     /// `grt_` and the digits of the request it came from.
@@ -49,8 +53,8 @@ public struct ApprovalGrant: Sendable, Hashable, Identifiable {
     /// Covers one statement or one Git request (as opposed to a time-box).
     public var isOneTime: Bool {
         switch coverage {
-        case .oneTime, .gitRequest: true
-        case .timeBoxed, .gitRepositories: false
+        case .oneTime, .gitRequest, .blobRequest: true
+        case .timeBoxed, .gitRepositories, .blobPrefixes: false
         }
     }
 
@@ -63,18 +67,22 @@ public struct ApprovalGrant: Sendable, Hashable, Identifiable {
         guard ExactIdentifier.same(principal.issuer, issuer), ExactIdentifier.same(principal.subject, subject), connection == self.connection,
               now < expiresAt else { return false }
         switch coverage {
-        case .oneTime(let text), .gitRequest(let text, _):
+        case .oneTime(let text), .gitRequest(let text, _), .blobRequest(let text, _):
             return statementText == text
         case .timeBoxed(let relations, let kinds):
             // An incompletely analysed statement may touch relations nobody saw: never covered.
-            // Nor is a Git request, which touches no relation.
-            return scope.analysable && scope.repositories.isEmpty
+            // Nor is a Git or Blob request, which touches no relation.
+            return scope.analysable && scope.repositories.isEmpty && scope.blobs.isEmpty
                 && Set(scope.relations).isSubset(of: relations)
                 && Set(scope.kinds).isSubset(of: kinds)
         case .gitRepositories(let repositories, let operations):
             return !scope.repositories.isEmpty
                 && Set(scope.repositories).isSubset(of: repositories)
                 && Set(scope.gitOperations).isSubset(of: operations)
+        case .blobPrefixes(let prefixes, let operations):
+            return !scope.blobs.isEmpty
+                && scope.blobs.allSatisfy { blob in prefixes.contains { blob.hasPrefix($0) } }
+                && Set(scope.blobOperations).isSubset(of: operations)
         }
     }
 }
@@ -92,6 +100,10 @@ extension ApprovalGrant {
             .init(kind: .oneTime, expires: expiresAt, relations: [], repositories: [repository])
         case .gitRepositories(let repositories, _):
             .init(kind: .timeBoxed, expires: expiresAt, relations: [], repositories: repositories)
+        case .blobRequest(_, let blob):
+            .init(kind: .oneTime, expires: expiresAt, relations: [], blobs: [blob])
+        case .blobPrefixes(let prefixes, _):
+            .init(kind: .timeBoxed, expires: expiresAt, relations: [], blobs: prefixes)
         }
     }
 }

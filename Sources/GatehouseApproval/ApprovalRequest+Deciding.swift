@@ -66,12 +66,15 @@ extension ApprovalRequest {
         }
         let coverage: ApprovalGrant.Coverage
         let lifetime: TimeInterval
-        let isGit = !scope.repositories.isEmpty
+        let isGit = !scope.repositories.isEmpty, isBlob = !scope.blobs.isEmpty
         if chosen.contains(.oneTime) || minutes.isEmpty {
-            coverage = isGit ? .gitRequest(requestText: statementText, repository: scope.repositories[0]) : .oneTime(statementText: statementText)
+            coverage = isGit ? .gitRequest(requestText: statementText, repository: scope.repositories[0])
+                : isBlob ? .blobRequest(requestText: statementText, blob: scope.blobs[0]) : .oneTime(statementText: statementText)
             lifetime = TimeInterval(rules.holdTimeoutSeconds)
         } else {
+            // A Blob time-box covers the operation below the blob's container and directory.
             coverage = isGit ? .gitRepositories(repositories: scope.repositories, operations: scope.gitOperations)
+                : isBlob ? .blobPrefixes(prefixes: scope.blobs.map(Self.directory), operations: scope.blobOperations)
                 : .timeBoxed(relations: scope.relations, kinds: scope.kinds)
             lifetime = TimeInterval(minutes.min()! * 60)
         }
@@ -79,5 +82,11 @@ extension ApprovalRequest {
             id: ApprovalIdentifier.grantID(forRequest: id), requestID: id, issuer: requester.issuer,
             subject: requester.subject, connection: connection, coverage: coverage, approvers: approvers,
             grantedAt: now, expiresAt: now.addingTimeInterval(lifetime))
+    }
+
+    /// `exports/customers/` for `exports/customers/a.json`: what a time-boxed Blob grant covers.
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[...slash])
     }
 }

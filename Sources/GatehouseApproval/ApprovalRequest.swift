@@ -52,6 +52,7 @@ public struct ApprovalRequest: Sendable, Hashable, Identifiable {
     public var columns: [ColumnReference] { scope.columns }
     public var categories: [String] { scope.categories }
     public var repositories: [String] { scope.repositories }
+    public var blobs: [String] { scope.blobs }
 
     /// The distinct principals who approved so far.
     public var approvers: [Principal] {

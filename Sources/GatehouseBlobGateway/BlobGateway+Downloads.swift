@@ -16,9 +16,7 @@ extension BlobGateway {
     func read(_ request: Request, _ call: Call) async -> Response {
         let container = call.request.container!, blob = call.request.blob!
         let rule = call.connection.classification.rule(container: container, blob: blob)
-        guard await record(requestActivity(call, decision: BlobActivity.Decision.allowed), call) else {
-            return Self.error(Self.notRecorded, requestID: call.requestID)
-        }
+        if let refusal = await admit(call).refusal { return refusal }
         if rule != nil || BlobDataRule.format(fromName: blob) != nil {
             return await maskedRead(request, call, rule: rule)
         }

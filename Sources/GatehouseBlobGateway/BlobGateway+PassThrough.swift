@@ -12,9 +12,7 @@ extension BlobGateway {
     /// Container operations, block lists and deletes: recorded, signed, forwarded; the answer
     /// (headers only, or a small body) relayed with metadata masked.
     func passThrough(_ request: Request, _ call: Call) async -> Response {
-        guard await record(requestActivity(call, decision: BlobActivity.Decision.allowed), call) else {
-            return Self.error(Self.notRecorded, requestID: call.requestID)
-        }
+        if let refusal = await admit(call).refusal { return refusal }
         do {
             let length = request.headers[.contentLength].flatMap { Int($0) }
             let body: ProxyRequest.Body = (length ?? 0) > 0 ? .stream(ProxyBodyStream(request.body), length: length) : .none

@@ -21,7 +21,21 @@ extension BlobGateway {
     func maskedName(_ name: String) -> String { engine.mask(name).text }
 
     func record(_ activity: BlobActivity, _ call: Call) async -> Bool {
-        await record(activity, sessionID: call.sessionID, connection: call.connection.name, principal: call.principal, logger: call.logger)
+        await record(.blob(activity), call)
+    }
+
+    /// Records an event of the request's session, as the caller (or `as` an approver); false
+    /// when it could not be recorded.
+    func record(_ payload: EventPayload, _ call: Call, as principal: Principal? = nil) async -> Bool {
+        let event = GatehouseEvent(sessionID: call.sessionID, connection: call.connection.name, principal: principal ?? call.principal,
+                                   payload: payload)
+        do {
+            try await recorder.record([event])
+            return true
+        } catch {
+            call.logger.error("blob request not recorded; refusing it", metadata: ["error": "\(error)"])
+            return false
+        }
     }
 
     /// False when the event could not be recorded: the request must then not proceed.

@@ -18,9 +18,7 @@ extension BlobGateway {
                                                message: "Content-Length HTTP header is missing"), requestID: call.requestID)
         }
         guard call.connection.scanUploads else {
-            guard await record(requestActivity(call, decision: BlobActivity.Decision.allowed), call) else {
-                return Self.error(Self.notRecorded, requestID: call.requestID)
-            }
+            if let refusal = await admit(call).refusal { return refusal }
             return await forwardUpload(request, call, body: length > 0 ? .stream(ProxyBodyStream(request.body), length: length) : .none,
                                        length: length)
         }
@@ -43,9 +41,7 @@ extension BlobGateway {
             return await refuseUpload(call, "the upload adds personal identifiers (\(findings)); upload_scan is reject on connection "
                                        + call.connection.name)
         }
-        guard await record(requestActivity(call, decision: BlobActivity.Decision.allowed), call) else {
-            return Self.error(Self.notRecorded, requestID: call.requestID)
-        }
+        if let refusal = await admit(call).refusal { return refusal }
         return await forwardUpload(request, call, body: body.readableBytes > 0 ? .buffer(body) : .none, length: body.readableBytes)
     }
 

@@ -1,8 +1,10 @@
 import Foundation
+import GatehouseApproval
 import GatehouseBlob
 import GatehouseCore
 import GatehouseHTTPProxy
 import GatehouseMasking
+import GatehousePolicy
 import Hummingbird
 import HTTPTypes
 import Logging
@@ -31,9 +33,13 @@ public struct BlobGateway: Sendable {
         public var classification: BlobClassification
         /// Whether uploads are scanned, refusing those that add identifiers.
         public var scanUploads: Bool
+        /// Which reads and writes wait for approval, and who approves.
+        public var approval: BlobApprovalTrigger
 
         public init(name: String, upstream: UpstreamEndpoint, credential: Credential, allowedGroups: [String],
-                    readWriteGroups: [String], operations: Set<BlobOperation>, classification: BlobClassification, scanUploads: Bool) {
+                    readWriteGroups: [String], operations: Set<BlobOperation>, classification: BlobClassification, scanUploads: Bool,
+                    approval: BlobApprovalTrigger = BlobApprovalTrigger(rules: ApprovalRules(mode: .never), classifiedPaths: [])) {
+            self.approval = approval
             self.name = name
             self.upstream = upstream
             self.credential = credential
@@ -66,12 +72,23 @@ public struct BlobGateway: Sendable {
     public var limits: Limits
     /// `https` when the HTTP listener has TLS: listings name the gateway with it.
     public var listenerScheme: String
+    /// The broker held requests wait on: the same one statements, Git, the API and the UI use.
+    public var approvals: ApprovalBroker
+    /// The page an approver opens for a request.
+    public var approvalURL: @Sendable (String) -> String
+    /// The kinds of the configured notification targets, recorded with each held request.
+    public var notificationKinds: [String]
     let cache: MaskedBlobCache
     let markers = ListingMarkers()
 
     public init(connections: [Connection], forwarder: HTTPForwarder, authenticate: @escaping @Sendable (String) async throws -> Principal,
-                recorder: any EventRecorder, engine: MaskingEngine, limits: Limits = Limits(), listenerScheme: String = "https") {
+                recorder: any EventRecorder, engine: MaskingEngine, limits: Limits = Limits(), listenerScheme: String = "https",
+                approvals: ApprovalBroker = ApprovalBroker(), approvalURL: @escaping @Sendable (String) -> String = { "/ui/approvals/\($0)" },
+                notificationKinds: [String] = []) {
         self.listenerScheme = listenerScheme
+        self.approvals = approvals
+        self.approvalURL = approvalURL
+        self.notificationKinds = notificationKinds
         self.connections = Dictionary(connections.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.forwarder = forwarder
         self.authenticate = authenticate
@@ -95,6 +112,8 @@ public struct BlobGateway: Sendable {
         let principal: Principal
         /// The client's range (`x-ms-range` wins over `Range`, as the service reads them).
         let range: String?
+        /// The `Gatehouse-Purpose` header's purpose, shown to approvers.
+        let purpose: Purpose?
         let sessionID = UUID().uuidString.lowercased()
         let requestID = UUID().uuidString.lowercased()
         let logger: Logger
@@ -141,7 +160,8 @@ public struct BlobGateway: Sendable {
             return Self.error(.invalidURI("\(error)"), requestID: requestID)
         }
         let call = Call(request: blobRequest, connection: connection, principal: principal,
-                        range: request.headers[Self.msRange] ?? request.headers[.range], logger: context.logger)
+                        range: request.headers[Self.msRange] ?? request.headers[.range],
+                        purpose: Purpose.fromHeader(request.headers[HTTPField.Name("Gatehouse-Purpose")!]), logger: context.logger)
         if let refusal = permissionRefusal(call) {
             guard await record(requestActivity(call, decision: BlobActivity.Decision.refused, reason: refusal), call) else {
                 return Self.error(Self.notRecorded, requestID: call.requestID)

@@ -117,10 +117,11 @@ public struct GatehouseConfiguration: Sendable {
 }
 
 extension GatehouseConfiguration {
-    /// Every connection's approval rules (PostgreSQL and Git), by connection name: what the
-    /// approval API and UI decide with.
+    /// Every connection's approval rules (PostgreSQL, Git and Azure Blob), by connection name:
+    /// what the approval API and UI decide with.
     public var approvalRulesByConnection: [String: ApprovalRules] {
-        Dictionary(connections.map { ($0.name, $0.approval) } + gitConnections.map { ($0.name, $0.approval) },
+        Dictionary(connections.map { ($0.name, $0.approval) } + gitConnections.map { ($0.name, $0.approval) }
+                   + blobConnections.map { ($0.name, $0.approval) },
                    uniquingKeysWith: { first, _ in first })
     }
 

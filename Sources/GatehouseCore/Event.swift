@@ -168,6 +168,8 @@ public enum EventPayload: Sendable, Codable, Equatable {
         public var categories: [String]?
         /// `requested`, `break_glass` of a Git request: its repository.
         public var repositories: [String]?
+        /// `requested`, `break_glass` of an Azure Blob request: its `container/blob` (name masked).
+        public var blobs: [String]?
         /// `approved`, `grant_used`: the grant's scope.
         public var grant: Grant?
         /// `notified`: the kinds of targets notified (`webhook`, `slack`, `teams`).
@@ -181,9 +183,10 @@ public enum EventPayload: Sendable, Codable, Equatable {
 
         public init(step: Step, requestID: String, statementIDs: [Int], reasons: [String]? = nil, relations: [RelationName]? = nil,
                     categories: [String]? = nil, grant: Grant? = nil, notified: [String]? = nil, purpose: String? = nil,
-                    statement: String? = nil, comment: String? = nil, repositories: [String]? = nil) {
+                    statement: String? = nil, comment: String? = nil, repositories: [String]? = nil, blobs: [String]? = nil) {
             self.step = step
             self.repositories = repositories
+            self.blobs = blobs
             self.requestID = requestID
             self.statementIDs = statementIDs
             self.reasons = reasons
@@ -209,12 +212,15 @@ public enum EventPayload: Sendable, Codable, Equatable {
             public var relations: [RelationName]
             /// Git grants: the repositories covered (nil for statement grants).
             public var repositories: [String]?
+            /// Azure Blob grants: the blob (one-time) or the `container/dir/` prefixes (time-boxed) covered.
+            public var blobs: [String]?
 
-            public init(kind: Kind, expires: Date?, relations: [RelationName], repositories: [String]? = nil) {
+            public init(kind: Kind, expires: Date?, relations: [RelationName], repositories: [String]? = nil, blobs: [String]? = nil) {
                 self.kind = kind
                 self.expires = expires
                 self.relations = relations
                 self.repositories = repositories
+                self.blobs = blobs
             }
         }
     }

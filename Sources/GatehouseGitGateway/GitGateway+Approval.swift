@@ -96,21 +96,14 @@ extension GitGateway {
     /// Puts a recorded request to the approvers and waits for its resolution. Cancelling the
     /// task (the client went away) cancels the request.
     func decision(on request: ApprovalRequest, endsRequest: Bool, _ call: Call) async -> ApprovalOutcome {
-        let broker = approvals
         let gateway = self
-        let resolution = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<ApprovalResolution, Never>) in
-                broker.submit(request) { continuation.resume(returning: $0) }
-                guard !gateway.notificationKinds.isEmpty else { return }
-                // Submitting handed the request to the notification targets (failures are logged there).
-                Task {
-                    _ = await gateway.record([.approval(.init(step: .notified, requestID: request.id, statementIDs: [],
-                                                              notified: gateway.notificationKinds))], call)
-                }
+        let resolution = await approvals.resolution(of: request) {
+            guard !gateway.notificationKinds.isEmpty else { return }
+            // Submitting handed the request to the notification targets (failures are logged there).
+            Task {
+                _ = await gateway.record([.approval(.init(step: .notified, requestID: request.id, statementIDs: [],
+                                                          notified: gateway.notificationKinds))], call)
             }
-        } onCancel: {
-            // The client went away: nobody is waiting for a decision any more.
-            broker.cancel(request.id)
         }
         return await resolved(resolution, request, endsRequest: endsRequest, call)
     }

@@ -98,6 +98,7 @@ extension LedgerEntryEnvelope {
         public var grant: EventPayload.Approval.Grant?
         public var notified: [String]?
         public var repositories: [String]?
+        public var blobs: [String]?
 
         public init(_ approval: EventPayload.Approval) {
             step = approval.step
@@ -109,13 +110,14 @@ extension LedgerEntryEnvelope {
             grant = approval.grant
             notified = approval.notified
             repositories = approval.repositories
+            blobs = approval.blobs
         }
 
         /// The event's approval, given its sealed free text.
         func joined(purpose: String?, statement: String?, comment: String?) -> EventPayload.Approval {
             EventPayload.Approval(step: step, requestID: requestID, statementIDs: statementIDs, reasons: reasons, relations: relations,
                                   categories: categories, grant: grant, notified: notified, purpose: purpose, statement: statement,
-                                  comment: comment, repositories: repositories)
+                                  comment: comment, repositories: repositories, blobs: blobs)
         }
     }
 

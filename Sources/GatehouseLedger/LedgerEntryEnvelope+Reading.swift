@@ -121,16 +121,19 @@ extension LedgerEntryEnvelope {
                 guard let date = UTCTimestamp.date(from: text) else { throw LedgerEntryError.invalidValue(grantFields.path(of: "expires")) }
                 return date
             }
+            let blobs = try readOptionalStrings("blobs", &grantFields)
             let grant = EventPayload.Approval.Grant(kind: kind, expires: expires, relations: try grantFields.objects("relations", readRelation),
-                                                    repositories: try readOptionalStrings("repositories", &grantFields))
+                                                    repositories: try readOptionalStrings("repositories", &grantFields), blobs: blobs)
             try grantFields.finish()
             return grant
         }
+        let blobs = try readOptionalStrings("blobs", &fields)
         return Approval(EventPayload.Approval(
             step: step, requestID: try fields.string("requestID"), statementIDs: statementIDs,
             reasons: try readOptionalStrings("reasons", &fields), relations: try fields.optionalObjects("relations", readRelation),
             categories: try readOptionalStrings("categories", &fields), grant: grant,
-            notified: try readOptionalStrings("notified", &fields), repositories: try readOptionalStrings("repositories", &fields)))
+            notified: try readOptionalStrings("notified", &fields), repositories: try readOptionalStrings("repositories", &fields),
+            blobs: blobs))
     }
 
     static func readStrings(_ key: String, _ fields: inout LedgerEntryFields) throws -> [String] {

@@ -143,6 +143,10 @@ extension LedgerEntryEnvelope {
 
     /// The members of an approval payload (inside its braces), in key order.
     private static func write(_ approval: Approval, into writer: inout CanonicalJSONWriter) throws {
+        if let blobs = approval.blobs {
+            writer.key("blobs")
+            write(strings: blobs, into: &writer)
+        }
         if let categories = approval.categories {
             writer.key("categories")
             write(strings: categories, into: &writer)
@@ -150,6 +154,10 @@ extension LedgerEntryEnvelope {
         if let grant = approval.grant {
             writer.key("grant")
             writer.beginObject()
+            if let blobs = grant.blobs {
+                writer.key("blobs")
+                write(strings: blobs, into: &writer)
+            }
             if let expires = grant.expires {
                 guard let text = UTCTimestamp.string(from: expires) else { throw LedgerEntryError.timeOutOfRange }
                 writer.key("expires")

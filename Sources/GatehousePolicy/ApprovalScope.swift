@@ -20,12 +20,18 @@ public struct ApprovalScope: Sendable, Hashable, Codable {
     public var repositories: [String]
     /// Git: what the request does to them.
     public var gitOperations: [GitOperation]
+    /// Azure Blob: the `container/blob` paths (names masked) the request reads or writes.
+    public var blobs: [String]
+    /// Azure Blob: its operations (`get-blob`, `put-blob`, ...).
+    public var blobOperations: [String]
 
     public init(
         relations: [RelationName] = [], classifiedRelations: [RelationName] = [], columns: [ColumnReference] = [],
         categories: [String] = [], kinds: [StatementKind] = [], analysable: Bool = true,
-        repositories: [String] = [], gitOperations: [GitOperation] = []
+        repositories: [String] = [], gitOperations: [GitOperation] = [], blobs: [String] = [], blobOperations: [String] = []
     ) {
+        self.blobs = blobs
+        self.blobOperations = blobOperations
         self.repositories = repositories
         self.gitOperations = gitOperations
         self.relations = relations

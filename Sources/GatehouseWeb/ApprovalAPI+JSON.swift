@@ -60,7 +60,8 @@ extension ApprovalAPI {
             "kinds": .strings(request.scope.kinds.map(\.rawValue)),
             "analysable": .bool(request.scope.analysable),
             "repositories": .strings(request.repositories),
-            "operations": .strings(request.scope.gitOperations.map(\.rawValue)),
+            "blobs": .strings(request.blobs),
+            "operations": .strings(request.scope.gitOperations.map(\.rawValue) + request.scope.blobOperations),
             "reasons": .strings(request.reasons),
             "createdAt": .timestamp(request.createdAt),
             "deadline": .timestamp(request.deadline),
@@ -94,6 +95,13 @@ extension ApprovalAPI {
             fields["kind"] = "time-boxed"
             fields["repositories"] = .strings(repositories)
             fields["operations"] = .strings(operations.map(\.rawValue))
+        case .blobRequest(_, let blob):
+            fields["kind"] = "one-time"
+            fields["blobs"] = .strings([blob])
+        case .blobPrefixes(let prefixes, let operations):
+            fields["kind"] = "time-boxed"
+            fields["blobs"] = .strings(prefixes)
+            fields["operations"] = .strings(operations)
         }
         return .object(fields)
     }

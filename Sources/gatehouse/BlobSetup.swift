@@ -5,13 +5,15 @@ import GatehouseConfig
 import GatehouseCore
 import GatehouseHTTPProxy
 import GatehouseIdentity
+import GatehousePolicy
 
 /// Builds the Azure Blob gateway from the `type: azure-blob` connections: the account endpoint,
 /// the account key resolved now (a missing or malformed key stops the start), the operation
 /// rules and classification, and the masking engine with the global rules.
 enum BlobSetup {
     static func gateway(
-        _ configuration: GatehouseConfiguration, validator: TokenValidator, recorder: any EventRecorder, httpClient: HTTPClient
+        _ configuration: GatehouseConfiguration, validator: TokenValidator, recorder: any EventRecorder, httpClient: HTTPClient,
+        approvals: ApprovalSetup
     ) throws -> BlobGateway? {
         guard !configuration.blobConnections.isEmpty else { return nil }
         let connections = try configuration.blobConnections.map { connection in
@@ -48,11 +50,14 @@ enum BlobSetup {
             return BlobGateway.Connection(
                 name: connection.name, upstream: upstream, credential: credential, allowedGroups: connection.allowedGroups,
                 readWriteGroups: connection.readWriteGroups, operations: Set(connection.operations),
-                classification: BlobClassification(rules: connection.personalData), scanUploads: connection.uploadScan == .reject)
+                classification: BlobClassification(rules: connection.personalData), scanUploads: connection.uploadScan == .reject,
+                approval: BlobApprovalTrigger(rules: connection.approval,
+                                              classifiedPaths: connection.personalData.map { ($0.container, $0.blobs, $0.category) }))
         }
         return BlobGateway(
             connections: connections, forwarder: HTTPForwarder(client: httpClient), authenticate: { try await validator.validate($0) },
             recorder: recorder, engine: try MaskingSetup.globalEngine(for: configuration),
-            listenerScheme: configuration.httpListener.tls == nil ? "http" : "https")
+            listenerScheme: configuration.httpListener.tls == nil ? "http" : "https",
+            approvals: approvals.broker, approvalURL: approvals.url, notificationKinds: approvals.notificationKinds)
     }
 }

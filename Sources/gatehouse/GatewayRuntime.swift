@@ -95,7 +95,8 @@ struct GatewayRuntime {
                                      derivedClassification: { gateway.derivedClassification(of: $0) }, logger: logger)
         let git = try gitClient.flatMap { try GitSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0,
                                                                      approvals: approvals) }
-        let blob = try gitClient.flatMap { try BlobSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0) }
+        let blob = try gitClient.flatMap { try BlobSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0,
+                                                                   approvals: approvals) }
         var extraRoutes: [@Sendable (Router<GatehouseRequestContext>) -> Void] = []
         if let git { extraRoutes.append { git.register(on: $0) } }
         if let blob { extraRoutes.append { blob.register(on: $0) } }

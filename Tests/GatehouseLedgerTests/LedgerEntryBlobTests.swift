@@ -46,6 +46,22 @@ import Testing
         #expect(text.contains(#""sha256":""#))
     }
 
+    @Test func approvalStepsOfABlobRequestNameItsBlobAndRoundTrip() throws {
+        let requested = EventPayload.Approval(step: .requested, requestID: "apr_1", statementIDs: [], reasons: ["get-blob reads …"],
+                                              categories: ["contact"], statement: "get-blob exports/customers/[EMAIL].json",
+                                              blobs: ["exports/customers/[EMAIL].json"])
+        let used = EventPayload.Approval(step: .grantUsed, requestID: "apr_1", statementIDs: [],
+                                         grant: .init(kind: .timeBoxed, expires: Self.time, relations: [], blobs: ["exports/customers/"]))
+        for approval in [requested, used] {
+            let event = GatehouseEvent(time: Self.time, sessionID: Self.key.id, connection: "exports", principal: Self.agent,
+                                       payload: .approval(approval))
+            let bytes = try LedgerEntryCodec.encode(event, sealingWith: Self.key)
+            #expect(try LedgerEntryCodec.decode(bytes, dataKey: Self.key) == .event(event))
+            #expect(try LedgerEntryCodec.decode(bytes).canonicalBytes() == bytes)
+            #expect(String(decoding: bytes, as: UTF8.self).contains(#""blobs":["exports/customers/"#))
+        }
+    }
+
     @Test func anUndefinedPhaseOrDecisionIsRefused() {
         var phase = Self.request
         phase.phase = "maybe"

@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 import ssl
+import threading
 
 import pytest
 from azure.core.credentials import AccessToken
@@ -81,7 +82,7 @@ def blob(workdir):
         http_port=free_port(), connections=[], http_listener={"tls": {"cert": cert, "key": cert_key}},
         blob_connections=[BlobConnection(
             "exports", server.account_url, ACCOUNT, "ACME_STORAGE_KEY", allowed_groups=["engineers", "support"],
-            read_write_groups=["engineers"], personal_data=PERSONAL_DATA,
+            read_write_groups=["engineers"], personal_data=PERSONAL_DATA, approval={"mode": "never"},
             operations=["list-containers", "container-properties", "create-container", "list-blobs", "blob-properties",
                         "get-blob", "put-blob", "put-block", "put-block-list", "delete-blob"])])
     gateway = Gateway(os.path.join(directory, "gw"), config.yaml(), env={"ACME_STORAGE_KEY": key}, name="gateway-blob").start()
@@ -335,4 +336,120 @@ def test_entra_id_client_credentials_sign_the_gateway_in_and_a_refused_token_is_
             gateway.stop()
     finally:
         server.stop()
+
+
+# --- approval -------------------------------------------------------------------------------------
+
+def approvals_api(gateway, cert: str, token: str, method: str, path: str, body: dict | None = None):
+    """The approvals REST API over the gateway's TLS listener."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"https://127.0.0.1:{gateway.http_address[1]}{path}", data=data, method=method,
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, context=ssl.create_default_context(cafile=cert), timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+@pytest.fixture(scope="module")
+def held(workdir):
+    """A connection whose classified blobs wait for the `dpo` group's approval."""
+    directory = os.path.join(workdir, "blob-approval")
+    os.makedirs(directory, exist_ok=True)
+    key = base64.b64encode(secrets.token_bytes(32)).decode()
+    server = BlobStandIn(ACCOUNT, key).start()
+    server.create_container("exports")
+    server.put("exports", "customers/export.json", json.dumps(CUSTOMERS).encode(), content_type="application/json")
+    cert, cert_key = certs.write_self_signed(directory, "gateway")
+    config = GatewayConfig(
+        data_dir=os.path.join(directory, "data"), postgres_address="127.0.0.1", postgres_port=free_port(),
+        http_port=free_port(), connections=[], http_listener={"tls": {"cert": cert, "key": cert_key}},
+        blob_connections=[BlobConnection("exports", server.account_url, ACCOUNT, "ACME_STORAGE_KEY", personal_data=PERSONAL_DATA,
+                                         approval={"approver_groups": ["dpo"], "hold_seconds": 30})])
+    gateway = Gateway(os.path.join(directory, "gw"), config.yaml(), env={"ACME_STORAGE_KEY": key}, name="gateway-blob-held").start()
+    yield {"server": server, "gateway": gateway, "cert": cert, "data_dir": config.data_dir,
+           "url": f"https://127.0.0.1:{gateway.http_address[1]}/blob/exports"}
+    gateway.stop()
+    server.stop()
+
+
+def download_in_background(held, token: str) -> dict:
+    """Starts the SDK download of the classified export; the result lands in the returned dict."""
+    outcome: dict = {}
+
+    def run():
+        service = BlobServiceClient(held["url"], credential=GatehouseToken(token), connection_verify=held["cert"],
+                                    max_chunk_get_size=64, max_single_get_size=64)
+        try:
+            outcome["data"] = service.get_container_client("exports").download_blob("customers/export.json",
+                                                                                    max_concurrency=2).readall()
+        except Exception as error:  # the test inspects it
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    outcome["thread"] = thread
+    return outcome
+
+
+def pending(held, approver: str) -> list:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        status, body = approvals_api(held["gateway"], held["cert"], approver, "GET", "/api/v1/approvals")
+        assert status == 200, body
+        if body:
+            return body
+        time.sleep(0.1)
+    return []
+
+
+def test_a_classified_download_waits_for_approval_and_then_completes_masked(held):
+    gateway, server = held["gateway"], held["server"]
+    agent = gateway.token("agent-zed", groups=("engineers",))
+    approver = gateway.token("dpo-dana", groups=("dpo",))
+    events = EventStore(held["data_dir"])
+    seq = events.last_seq()
+    server.clear_requests()
+    outcome = download_in_background(held, agent)
+    [request] = pending(held, approver)
+    assert request["blobs"] == ["exports/customers/export.json"] and request["operations"] == ["get-blob"]
+    assert request["categories"] == ["contact"]
+    assert not outcome["thread"].join(0.5) and "data" not in outcome, "the download finished before approval"
+    assert server.requests == [], "the blob was read upstream before approval"
+    # Four-eyes: the requester cannot approve its own download.
+    status, _ = approvals_api(gateway, held["cert"], agent, "POST", f"/api/v1/approvals/{request['id']}/approve",
+                              {"reason": "mine", "grant": {"kind": "one-time"}})
+    assert status in (403, 404)
+    status, body = approvals_api(gateway, held["cert"], approver, "POST", f"/api/v1/approvals/{request['id']}/approve",
+                                 {"reason": "TICKET-7 export check", "grant": {"kind": "one-time"}})
+    assert status == 200, body
+    outcome["thread"].join(30)
+    assert "error" not in outcome, outcome.get("error")
+    data = outcome["data"]
+    assert json.loads(data)[0]["email"] == "[EMAIL]" and b"@" not in data
+    recorded = events.since(seq)
+    steps = [(e.kind, e.payload.get("step") or e.payload.get("phase")) for e in recorded if e.kind in ("approval", "blob")]
+    first = {step: steps.index(step) for step in reversed(steps)}
+    assert first[("approval", "requested")] < first[("approval", "approved")] < first[("approval", "grant_used")] \
+        < first[("blob", "request")] < first[("blob", "response")], steps
+    allowed = next(e for e in recorded if e.kind == "blob" and e.payload.get("phase") == "request")
+    assert allowed.payload["approval"] == request["id"]
+
+
+def test_a_denied_download_is_refused_with_the_request_named_and_nothing_read(held):
+    gateway, server = held["gateway"], held["server"]
+    approver = gateway.token("dpo-dana", groups=("dpo",))
+    server.clear_requests()
+    # Another requester: grants are per requester, so nothing granted before covers this one.
+    outcome = download_in_background(held, gateway.token("agent-yan", groups=("engineers",)))
+    [request] = pending(held, approver)
+    status, body = approvals_api(gateway, held["cert"], approver, "POST", f"/api/v1/approvals/{request['id']}/deny",
+                                 {"reason": "no ticket"})
+    assert status == 200, body
+    outcome["thread"].join(30)
+    error = outcome.get("error")
+    assert isinstance(error, HttpResponseError) and error.status_code == 403, error
+    assert request["id"] in str(error) and "denied" in str(error) and f"/ui/approvals/{request['id']}" in str(error)
+    assert server.requests == []
 

@@ -20,6 +20,11 @@ extension ConfigurationDecoder {
                            allowedKeys: Self.approvalKeys.filter { $0 != "require_for_kinds" })
     }
 
+    func decodeBlobApproval(_ value: ConfigValue?, classifiedPaths: Int) throws -> ApprovalRules {
+        try decodeApproval(value, defaultMode: BlobApprovalTrigger.defaultMode(classifiedPaths: classifiedPaths),
+                           allowedKeys: Self.approvalKeys.filter { $0 != "require_for_kinds" })
+    }
+
     private func decodeApproval(_ value: ConfigValue?, defaultMode: ApprovalMode, allowedKeys: [String]) throws -> ApprovalRules {
         var rules = ApprovalRules(mode: defaultMode)
         guard let value else { return rules }

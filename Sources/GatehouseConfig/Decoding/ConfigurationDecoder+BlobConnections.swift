@@ -4,7 +4,7 @@ import GatehouseMasking
 
 extension ConfigurationDecoder {
     static let blobConnectionKeys = ["name", "type", "upstream", "allowed_groups", "read_write_groups", "operations", "personal_data",
-                                     "upload_scan", "retention_days"]
+                                     "upload_scan", "approval", "retention_days"]
     private static let blobUpstreamKeys = ["account_url", "account_name", "key_env", "key_file", "entra_id"]
     private static let entraIDKeys = ["tenant_id", "client_id", "client_secret_env", "client_secret_file", "authority_url"]
     private static let blobPersonalDataKeys = ["container", "blobs", "category", "format", "json_fields", "columns"]
@@ -34,6 +34,7 @@ extension ConfigurationDecoder {
         if let scan = try entry.optional("upload_scan") {
             connection.uploadScan = try scan.oneOf(BlobConnectionConfiguration.UploadScan.self)
         }
+        connection.approval = try decodeBlobApproval(entry.optional("approval"), classifiedPaths: connection.personalData.count)
         connection.retentionDays = try entry.optional("retention_days")?.integer(in: Self.retentionDayRange)
         return connection
     }

@@ -17,6 +17,8 @@ public struct BlobConnectionConfiguration: Sendable, Equatable {
     public var personalData: [BlobDataRule]
     /// Whether uploads adding identifiers are refused (`reject`), or not scanned (`off`).
     public var uploadScan: UploadScan
+    /// When reads and writes of classified blobs wait for a human's approval, and who approves.
+    public var approval: ApprovalRules
     /// This connection's retention period in days; nil means the `ledger` section's.
     public var retentionDays: Int?
 
@@ -27,7 +29,8 @@ public struct BlobConnectionConfiguration: Sendable, Equatable {
 
     public init(name: String, upstream: BlobUpstream, allowedGroups: [String], readWriteGroups: [String] = [],
                 operations: [BlobOperation] = BlobOperation.defaultAllowed, personalData: [BlobDataRule] = [],
-                uploadScan: UploadScan = .reject, retentionDays: Int? = nil) {
+                uploadScan: UploadScan = .reject, approval: ApprovalRules? = nil, retentionDays: Int? = nil) {
+        self.approval = approval ?? ApprovalRules(mode: BlobApprovalTrigger.defaultMode(classifiedPaths: personalData.count))
         self.name = name
         self.upstream = upstream
         self.allowedGroups = allowedGroups

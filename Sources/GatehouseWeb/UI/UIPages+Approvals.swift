@@ -20,7 +20,7 @@ extension WebUI {
                 <tr><td><a href="\(Self.basePath)/approvals/\(request.id)">\(request.id)</a></td>
                 <td>\(request.connection)</td><td>\(request.requester.displayName)</td>
                 <td>\(request.purpose?.text ?? "none given")</td>
-                <td>\(HTML.list(request.relations.map(\.description) + request.repositories))</td><td>\(HTML.list(request.categories))</td>
+                <td>\(HTML.list(request.relations.map(\.description) + request.repositories + request.blobs))</td><td>\(HTML.list(request.categories))</td>
                 <td>\(Self.timeLeft(until: request.deadline, now: now()))</td></tr>
                 """
             }
@@ -28,7 +28,7 @@ extension WebUI {
                 <p class="muted" role="status">\(visible.count) waiting. This page refreshes every \(Self.pendingRefreshSeconds) seconds.</p>
                 <table><caption class="muted">Requests waiting for a decision</caption>
                 <thead><tr><th scope="col">Request</th><th scope="col">Connection</th><th scope="col">Requester</th><th scope="col">Purpose</th>
-                <th scope="col">Tables or repositories</th><th scope="col">Personal data</th><th scope="col">Time left</th></tr></thead>
+                <th scope="col">Tables, repositories or blobs</th><th scope="col">Personal data</th><th scope="col">Time left</th></tr></thead>
                 <tbody>\(rows)</tbody></table>
                 """
         }
@@ -63,7 +63,7 @@ extension WebUI {
             <dt>Requested</dt><dd>\(UTCTimestamp.string(from: request.createdAt) ?? "")</dd>
             <dt>Decide by</dt><dd>\(UTCTimestamp.string(from: request.deadline) ?? "") (\(Self.timeLeft(until: request.deadline, now: now())))</dd>
             </dl>
-            <h2>\(request.repositories.isEmpty ? "Statement (masked)" : "Git request")</h2>
+            <h2>\(!request.repositories.isEmpty ? "Git request" : !request.blobs.isEmpty ? "Blob request" : "Statement (masked)")</h2>
             <pre>\(request.maskedStatement)</pre>
             \(decisionList)
             \(request.state == .pending ? decisionForm(request, session: session, maximumMinutes: rules?.maximumGrantMinutes) : "")
@@ -73,7 +73,11 @@ extension WebUI {
 
     private func decisionForm(_ request: ApprovalRequest, session: UISessionStore.Session, maximumMinutes: Int?) -> HTML {
         let maximum = maximumMinutes ?? 1
-        let isGit = !request.repositories.isEmpty
+        let isGit = !request.repositories.isEmpty, isBlob = !request.blobs.isEmpty
+        let once = isGit ? "Once: exactly this Git request" : isBlob ? "Once: exactly this Blob request" : "Once: exactly this statement, one time"
+        let timeBoxed = isGit ? "Time-boxed: this requester, this repository and operation, for"
+            : isBlob ? "Time-boxed: this requester, this operation on blobs in the same container and folder, for"
+            : "Time-boxed: this requester, these tables, for"
         return """
             <form method="post" action="\(Self.basePath)/approvals/\(request.id)/decide">
             \(UILayout.csrfField(session))
@@ -81,9 +85,9 @@ extension WebUI {
             <textarea id="reason" name="reason" required maxlength="\(ApprovalAPI.maximumReasonLength)"></textarea>
             <fieldset><legend>Grant, if approved</legend>
             <input type="radio" id="grant-once" name="grant" value="one-time" checked>
-            <label class="inline" for="grant-once">\(isGit ? "Once: exactly this Git request" : "Once: exactly this statement, one time")</label><br>
+            <label class="inline" for="grant-once">\(once)</label><br>
             <input type="radio" id="grant-time" name="grant" value="time-boxed">
-            <label class="inline" for="grant-time">\(isGit ? "Time-boxed: this requester, this repository and operation, for" : "Time-boxed: this requester, these tables, for")</label>
+            <label class="inline" for="grant-time">\(timeBoxed)</label>
             <input type="number" id="minutes" name="minutes" min="1" max="\(maximum)" value="\(min(10, maximum))" aria-label="minutes">
             <span>minutes (at most \(maximum))</span>
             </fieldset>
@@ -145,6 +149,12 @@ extension WebUI {
                 <dt>Git operation</dt><dd>\(HTML.list(request.scope.gitOperations.map(\.rawValue)))</dd>
                 """
         }
+        if !request.blobs.isEmpty {
+            return """
+                <dt>Blob</dt><dd>\(HTML.list(request.blobs))</dd>
+                <dt>Blob operation</dt><dd>\(HTML.list(request.scope.blobOperations))</dd>
+                """
+        }
         return """
             <dt>Tables</dt><dd>\(HTML.list(request.relations.map(\.description)))</dd>
             <dt>Columns</dt><dd>\(HTML.list(request.columns.map(\.description)))</dd>
@@ -159,6 +169,9 @@ extension WebUI {
         case .gitRequest(_, let repository): "covers this request on \(repository) (its negotiation rounds included) until it expires"
         case .gitRepositories(let repositories, let operations):
             "covers \(operations.map(\.rawValue).joined(separator: " and ")) on \(repositories.joined(separator: ", ")) for its duration"
+        case .blobRequest(_, let blob): "covers this request on \(blob) once"
+        case .blobPrefixes(let prefixes, let operations):
+            "covers \(operations.joined(separator: " and ")) on blobs below \(prefixes.joined(separator: ", ")) for its duration"
         }
     }
 

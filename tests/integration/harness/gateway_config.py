@@ -58,6 +58,7 @@ class BlobConnection:
     operations: list | None = None
     personal_data: list | None = None
     upload_scan: str | None = None
+    approval: dict | None = None
 
     def yaml_lines(self) -> list:
         q = json.dumps
@@ -67,7 +68,7 @@ class BlobConnection:
         else:
             lines += [f"      account_name: {q(self.account_name)}", f"      key_env: {q(self.key_env)}"]
         lines.append(f"    allowed_groups: {q(self.allowed_groups)}")
-        for key in ("read_write_groups", "operations", "personal_data", "upload_scan"):
+        for key in ("read_write_groups", "operations", "personal_data", "upload_scan", "approval"):
             value = getattr(self, key)
             if value is not None:
                 lines.append(f"    {key}: {q(value)}")
