@@ -12,6 +12,7 @@ extension BlobGateway {
     /// Container operations, block lists and deletes: recorded, signed, forwarded; the answer
     /// (headers only, or a small body) relayed with metadata masked.
     func passThrough(_ request: Request, _ call: Call) async -> Response {
+        if let refusal = await refuseIdentifiersInMetadata(request, call) { return refusal }
         if let refusal = await admit(call).refusal { return refusal }
         do {
             let length = request.headers[.contentLength].flatMap { Int($0) }

@@ -13,6 +13,7 @@ import NIOCore
 /// blocks is not seen). The service needs the exact length, so chunked uploads are refused.
 extension BlobGateway {
     func upload(_ request: Request, _ call: Call) async -> Response {
+        if let refusal = await refuseIdentifiersInMetadata(request, call) { return refusal }
         guard let length = request.headers[.contentLength].flatMap(Int.init) else {
             return Self.error(BlobServiceError(status: 411, code: "MissingContentLengthHeader",
                                                message: "Content-Length HTTP header is missing"), requestID: call.requestID)
@@ -43,6 +44,22 @@ extension BlobGateway {
         }
         if let refusal = await admit(call).refusal { return refusal }
         return await forwardUpload(request, call, body: body.readableBytes > 0 ? .buffer(body) : .none, length: body.readableBytes)
+    }
+
+    /// Metadata (`x-ms-meta-*`) and tags set by a write are scanned like content: personal data
+    /// must not ride into the account in a header either.
+    func refuseIdentifiersInMetadata(_ request: Request, _ call: Call) async -> Response? {
+        guard call.connection.scanUploads, call.request.operation.isWrite else { return nil }
+        var detections: [Detection] = []
+        for field in request.headers {
+            let name = field.name.canonicalName
+            guard name.hasPrefix("x-ms-meta-") || name == "x-ms-tags" else { continue }
+            detections += engine.detectors.detect(in: Array(field.value.utf8))
+        }
+        let findings = Self.findings(detections)
+        guard !findings.isEmpty else { return nil }
+        return await refuseUpload(call, "the metadata adds personal identifiers (\(findings)); upload_scan is reject on connection "
+                                  + call.connection.name)
     }
 
     func forwardUpload(_ request: Request, _ call: Call, body: ProxyRequest.Body, length: Int) async -> Response {

@@ -253,6 +253,16 @@ def test_an_upload_adding_an_email_is_refused_and_not_stored(blob):
     assert not blob["server"].exists("exports", "inbox/note.txt")
 
 
+def test_metadata_adding_an_identifier_is_refused_like_content(blob):
+    before = len(blob["server"].requests)
+    container = client(blob).get_container_client("exports")
+    with pytest.raises(HttpResponseError) as raised:
+        container.upload_blob("inbox/meta.txt", b"plain text", overwrite=True, metadata={"owner": "frank@example.com"})
+    assert raised.value.status_code == 403 and "metadata" in str(raised.value) and "email" in str(raised.value)
+    assert refused_upstream(blob, before) == []
+    assert not blob["server"].exists("exports", "inbox/meta.txt")
+
+
 @pytest.mark.parametrize("token_kind", ["none", "garbage", "other-group"])
 def test_callers_without_a_valid_token_in_an_allowed_group_are_refused(blob, token_kind):
     before = len(blob["server"].requests)
