@@ -35,13 +35,13 @@ extension BlobGateway {
         "\(call.request.container ?? "")/\(call.request.blob.map { maskedName($0) } ?? "")"
     }
 
-    func approve(_ call: Call) async -> ApprovalOutcome {
-        guard Self.heldOperations.contains(call.request.operation), let container = call.request.container,
+    func approve(_ call: Call, extraReasons: [String] = []) async -> ApprovalOutcome {
+        guard Self.heldOperations.contains(call.request.operation) || !extraReasons.isEmpty, let container = call.request.container,
               let blob = call.request.blob else { return .proceed(approval: nil) }
         let text = approvalText(call)
         switch call.connection.approval.evaluate(container: container, blob: blob, displayedPath: displayedPath(call),
                                                  operation: call.request.operation.rawValue, writes: call.request.operation.isWrite,
-                                                 by: call.principal) {
+                                                 extraReasons: extraReasons, by: call.principal) {
         case .proceed:
             return .proceed(approval: nil)
         case .proceedByBreakGlass(let group, let need):
@@ -118,8 +118,8 @@ extension BlobGateway {
 
     /// Approval first, then the request-phase record: what every forwarded blob request goes through.
     /// nil: go ahead (recorded); otherwise the response to send.
-    func admit(_ call: Call) async -> (approval: String?, refusal: Response?) {
-        switch await approve(call) {
+    func admit(_ call: Call, extraReasons: [String] = []) async -> (approval: String?, refusal: Response?) {
+        switch await approve(call, extraReasons: extraReasons) {
         case .notRecorded:
             return (nil, Self.error(Self.notRecorded, requestID: call.requestID))
         case .refused(let reason):

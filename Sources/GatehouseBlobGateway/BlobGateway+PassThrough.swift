@@ -12,8 +12,9 @@ extension BlobGateway {
     /// Container operations, block lists and deletes: recorded, signed, forwarded; the answer
     /// (headers only, or a small body) relayed with metadata masked.
     func passThrough(_ request: Request, _ call: Call) async -> Response {
-        if let refusal = await refuseIdentifiersInMetadata(request, call) { return refusal }
-        if let refusal = await admit(call).refusal { return refusal }
+        let metadata = await scanMetadata(request, call)
+        if let refusal = metadata.refusal { return refusal }
+        if let refusal = await admit(call, extraReasons: metadata.reasons).refusal { return refusal }
         do {
             let length = request.headers[.contentLength].flatMap { Int($0) }
             let body: ProxyRequest.Body = (length ?? 0) > 0 ? .stream(ProxyBodyStream(request.body), length: length) : .none

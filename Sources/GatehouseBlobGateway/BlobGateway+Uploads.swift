@@ -13,7 +13,8 @@ import NIOCore
 /// blocks is not seen). The service needs the exact length, so chunked uploads are refused.
 extension BlobGateway {
     func upload(_ request: Request, _ call: Call) async -> Response {
-        if let refusal = await refuseIdentifiersInMetadata(request, call) { return refusal }
+        let metadata = await scanMetadata(request, call)
+        if let refusal = metadata.refusal { return refusal }
         guard let length = request.headers[.contentLength].flatMap(Int.init) else {
             return Self.error(BlobServiceError(status: 411, code: "MissingContentLengthHeader",
                                                message: "Content-Length HTTP header is missing"), requestID: call.requestID)
@@ -38,18 +39,21 @@ extension BlobGateway {
         // Binary content (a NUL byte in the first 8000 bytes, git's own test) is not text the
         // detectors can read: not scanned, as a Git push's binary files are not (docs/blob.md).
         let findings = content.prefix(8000).contains(0) ? "" : Self.findings(engine.detectors.detect(in: content))
-        if !findings.isEmpty {
+        if !findings.isEmpty && !call.connection.scanHolds {
             return await refuseUpload(call, "the upload adds personal identifiers (\(findings)); upload_scan is reject on connection "
                                        + call.connection.name)
         }
-        if let refusal = await admit(call).refusal { return refusal }
+        // Under `upload_scan: hold`, what the scan found holds the upload for an approver.
+        let extraReasons = metadata.reasons + (findings.isEmpty ? [] : ["the upload adds personal identifiers (\(findings))"])
+        if let refusal = await admit(call, extraReasons: extraReasons).refusal { return refusal }
         return await forwardUpload(request, call, body: body.readableBytes > 0 ? .buffer(body) : .none, length: body.readableBytes)
     }
 
     /// Metadata (`x-ms-meta-*`) and tags set by a write are scanned like content: personal data
-    /// must not ride into the account in a header either.
-    func refuseIdentifiersInMetadata(_ request: Request, _ call: Call) async -> Response? {
-        guard call.connection.scanUploads, call.request.operation.isWrite else { return nil }
+    /// must not ride into the account in a header either. Under `reject` such a write is refused
+    /// here; under `hold` the returned reasons hold it for an approver.
+    func scanMetadata(_ request: Request, _ call: Call) async -> (reasons: [String], refusal: Response?) {
+        guard call.connection.scanUploads, call.request.operation.isWrite else { return ([], nil) }
         var detections: [Detection] = []
         for field in request.headers {
             let name = field.name.canonicalName
@@ -57,9 +61,10 @@ extension BlobGateway {
             detections += engine.detectors.detect(in: Array(field.value.utf8))
         }
         let findings = Self.findings(detections)
-        guard !findings.isEmpty else { return nil }
-        return await refuseUpload(call, "the metadata adds personal identifiers (\(findings)); upload_scan is reject on connection "
-                                  + call.connection.name)
+        guard !findings.isEmpty else { return ([], nil) }
+        if call.connection.scanHolds { return (["the metadata adds personal identifiers (\(findings))"], nil) }
+        return ([], await refuseUpload(call, "the metadata adds personal identifiers (\(findings)); upload_scan is reject on connection "
+                                       + call.connection.name))
     }
 
     func forwardUpload(_ request: Request, _ call: Call, body: ProxyRequest.Body, length: Int) async -> Response {

@@ -33,12 +33,16 @@ public struct BlobGateway: Sendable {
         public var classification: BlobClassification
         /// Whether uploads are scanned, refusing those that add identifiers.
         public var scanUploads: Bool
+        /// Whether an upload the scan finds identifiers in waits for approval instead of being refused.
+        public var scanHolds: Bool
         /// Which reads and writes wait for approval, and who approves.
         public var approval: BlobApprovalTrigger
 
         public init(name: String, upstream: UpstreamEndpoint, credential: Credential, allowedGroups: [String],
                     readWriteGroups: [String], operations: Set<BlobOperation>, classification: BlobClassification, scanUploads: Bool,
+                    scanHolds: Bool = false,
                     approval: BlobApprovalTrigger = BlobApprovalTrigger(rules: ApprovalRules(mode: .never), classifiedPaths: [])) {
+            self.scanHolds = scanHolds
             self.approval = approval
             self.name = name
             self.upstream = upstream

@@ -23,15 +23,18 @@ public struct BlobApprovalTrigger: Sendable {
     }
 
     /// `displayedPath` is `container/blob` as approvers and the ledger see it (the name masked).
+    /// `extraReasons` (an upload scan's findings under `upload_scan: hold`) hold the request in every mode.
     public func evaluate(container: String, blob: String, displayedPath: String, operation: String, writes: Bool,
-                         by principal: Principal) -> ApprovalTriggerOutcome {
-        guard let need = need(container: container, blob: blob, displayedPath: displayedPath, operation: operation, writes: writes)
+                         extraReasons: [String] = [], by principal: Principal) -> ApprovalTriggerOutcome {
+        guard let need = need(container: container, blob: blob, displayedPath: displayedPath, operation: operation, writes: writes,
+                              extraReasons: extraReasons)
         else { return .proceed }
         if let group = rules.breakGlassGroup(of: principal) { return .proceedByBreakGlass(group: group, need: need) }
         return .needsApproval(need)
     }
 
-    public func need(container: String, blob: String, displayedPath: String, operation: String, writes: Bool) -> ApprovalNeed? {
+    public func need(container: String, blob: String, displayedPath: String, operation: String, writes: Bool,
+                     extraReasons: [String] = []) -> ApprovalNeed? {
         let covering = classifiedPaths.filter { $0.container.matches(container) && $0.blobs.matches(blob) }
         let categories = Array(Set(covering.map(\.category))).sorted()
         var reasons: [String] = []
@@ -47,6 +50,7 @@ public struct BlobApprovalTrigger: Sendable {
                                + "\(first.container)/\(first.blobs) (\(categories.joined(separator: ", ")))")
             }
         }
+        reasons += extraReasons
         guard !reasons.isEmpty else { return nil }
         return ApprovalNeed(reasons: reasons, scope: ApprovalScope(categories: categories, blobs: [displayedPath], blobOperations: [operation]))
     }

@@ -50,7 +50,8 @@ enum BlobSetup {
             return BlobGateway.Connection(
                 name: connection.name, upstream: upstream, credential: credential, allowedGroups: connection.allowedGroups,
                 readWriteGroups: connection.readWriteGroups, operations: Set(connection.operations),
-                classification: BlobClassification(rules: connection.personalData), scanUploads: connection.uploadScan == .reject,
+                classification: BlobClassification(rules: connection.personalData), scanUploads: connection.uploadScan != .off,
+                scanHolds: connection.uploadScan == .hold,
                 approval: BlobApprovalTrigger(rules: connection.approval,
                                               classifiedPaths: connection.personalData.map { ($0.container, $0.blobs, $0.category) }))
         }

@@ -100,5 +100,8 @@ import Testing
         fixture.expectError(
             withBlob("  - {name: b, type: azure-blob, \(upstream), allowed_groups: [a], push: {scan: off}}\n"),
             line: 13, keyPath: "connections[1].push", problem: "unknown key")
+        fixture.expectError(
+            withBlob("  - {name: b, type: azure-blob, \(upstream), allowed_groups: [a], upload_scan: hold}\n"),
+            line: 13, keyPath: "connections[1].upload_scan", problem: "upload_scan: hold needs approval.approver_groups")
     }
 }

@@ -376,6 +376,7 @@ def held(workdir):
         data_dir=os.path.join(directory, "data"), postgres_address="127.0.0.1", postgres_port=free_port(),
         http_port=free_port(), connections=[], http_listener={"tls": {"cert": cert, "key": cert_key}},
         blob_connections=[BlobConnection("exports", server.account_url, ACCOUNT, "ACME_STORAGE_KEY", personal_data=PERSONAL_DATA,
+                                         read_write_groups=["engineers"], upload_scan="hold",
                                          approval={"approver_groups": ["dpo"], "hold_seconds": 30})])
     gateway = Gateway(os.path.join(directory, "gw"), config.yaml(), env={"ACME_STORAGE_KEY": key}, name="gateway-blob-held").start()
     yield {"server": server, "gateway": gateway, "cert": cert, "data_dir": config.data_dir,
@@ -462,4 +463,31 @@ def test_a_denied_download_is_refused_with_the_request_named_and_nothing_read(he
     assert isinstance(error, HttpResponseError) and error.status_code == 403, error
     assert request["id"] in str(error) and "denied" in str(error) and f"/ui/approvals/{request['id']}" in str(error)
     assert server.requests == []
+
+
+def test_with_upload_scan_hold_an_upload_adding_an_email_waits_for_an_approver(held):
+    gateway, server = held["gateway"], held["server"]
+    approver = gateway.token("dpo-dana", groups=("dpo",))
+    token = gateway.token("agent-xi", groups=("engineers",))
+    outcome: dict = {}
+
+    def run():
+        service = BlobServiceClient(held["url"], credential=GatehouseToken(token), connection_verify=held["cert"])
+        try:
+            service.get_container_client("exports").upload_blob("notes/call.txt", b"call back grace@example.com", overwrite=True)
+            outcome["done"] = True
+        except Exception as error:  # the test inspects it
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    [request] = pending(held, approver)
+    assert request["operations"] == ["put-blob"] and any("adds personal identifiers (email)" in r for r in request["reasons"])
+    assert not server.exists("exports", "notes/call.txt")
+    status, body = approvals_api(gateway, held["cert"], approver, "POST", f"/api/v1/approvals/{request['id']}/approve",
+                                 {"reason": "customer asked for the callback note", "grant": {"kind": "one-time"}})
+    assert status == 200, body
+    thread.join(30)
+    assert outcome.get("done"), outcome.get("error")
+    assert server.stored("exports", "notes/call.txt") == b"call back grace@example.com"
 

@@ -31,10 +31,13 @@ extension ConfigurationDecoder {
         if let rules = try entry.optional("personal_data") {
             connection.personalData = try rules.nonEmptyList(of: "rule").map(decodeBlobDataRule)
         }
-        if let scan = try entry.optional("upload_scan") {
-            connection.uploadScan = try scan.oneOf(BlobConnectionConfiguration.UploadScan.self)
-        }
+        let scanValue = try entry.optional("upload_scan")
+        if let scanValue { connection.uploadScan = try scanValue.oneOf(BlobConnectionConfiguration.UploadScan.self) }
         connection.approval = try decodeBlobApproval(entry.optional("approval"), classifiedPaths: connection.personalData.count)
+        if let scanValue, connection.uploadScan == .hold, connection.approval.approverGroups.isEmpty {
+            // An upload held with nobody to approve it could only time out.
+            throw scanValue.error("upload_scan: hold needs approval.approver_groups on this connection")
+        }
         connection.retentionDays = try entry.optional("retention_days")?.integer(in: Self.retentionDayRange)
         return connection
     }

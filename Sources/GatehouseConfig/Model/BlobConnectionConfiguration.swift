@@ -15,7 +15,8 @@ public struct BlobConnectionConfiguration: Sendable, Equatable {
     public var operations: [BlobOperation]
     /// Which blobs hold personal data, of which category, masked how.
     public var personalData: [BlobDataRule]
-    /// Whether uploads adding identifiers are refused (`reject`), or not scanned (`off`).
+    /// Whether uploads adding identifiers are refused (`reject`), wait for an approver (`hold`),
+    /// or are not scanned (`off`).
     public var uploadScan: UploadScan
     /// When reads and writes of classified blobs wait for a human's approval, and who approves.
     public var approval: ApprovalRules
@@ -24,6 +25,7 @@ public struct BlobConnectionConfiguration: Sendable, Equatable {
 
     public enum UploadScan: String, Sendable, CaseIterable {
         case reject
+        case hold
         case off
     }
 
