@@ -114,8 +114,11 @@ def _raw(server, method, path, *, query="", headers=None, body=b"", sign=True, s
     else:
         conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
     try:
-        conn.request(method, path + (f"?{query}" if query else ""), body=[body] if chunked else body,
-                     headers=headers, encode_chunked=chunked)
+        try:
+            conn.request(method, path + (f"?{query}" if query else ""), body=[body] if chunked else body,
+                         headers=headers, encode_chunked=chunked)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # a server refusing the request may answer before reading the body: read its answer
         response = conn.getresponse()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:

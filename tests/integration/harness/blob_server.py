@@ -643,11 +643,30 @@ class _BlobHandler(http.server.BaseHTTPRequestHandler):
             {name: value for name, value in self._response_headers.items() if name in LOGGED_RESPONSE_HEADERS},
             len(ctx.body)))
 
+    def _drain_chunked(self, limit: int) -> None:
+        """Reads and drops a chunked body of at most `limit` bytes (best effort)."""
+        read = 0
+        try:
+            while read <= limit:
+                size_line = self.rfile.readline(1024)
+                size = int(size_line.split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline(1024)
+                    return
+                self.rfile.read(size + 2)
+                read += size
+        except (ValueError, OSError):
+            return
+
     def _read_body(self, ctx: _Context) -> None:
         transfer_encoding = ctx.header("Transfer-Encoding")
         length = ctx.header("Content-Length")
         if transfer_encoding or (length is None and ctx.method in ("PUT", "POST")):
-            # The service needs the length up front; nothing here reads an unbounded body.
+            # The service needs the length up front; nothing here reads an unbounded body. A small
+            # chunked body is drained first, so that closing does not reset the connection under
+            # the client before it has read the 411.
+            if transfer_encoding and transfer_encoding.lower() == "chunked":
+                self._drain_chunked(limit=1 << 20)
             self.close_connection = True
             raise _ServiceError(411, "MissingContentLengthHeader", "Content-Length HTTP header is missing")
         try:
