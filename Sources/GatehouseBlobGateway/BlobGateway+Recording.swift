@@ -14,7 +14,9 @@ extension BlobGateway {
                           subjects: [SubjectReference]? = nil) -> BlobActivity {
         BlobActivity(phase: BlobActivity.Phase.response, operation: call.request.operation.rawValue, container: call.request.container,
                      blob: call.request.blob.map { maskedName($0) }, range: call.range, status: status, bytesFromUpstream: fromUpstream,
-                     bytesToClient: toClient, sha256: sha256, maskedValues: masked, subjects: subjects)
+                     bytesToClient: toClient, sha256: sha256, maskedValues: masked, subjects: subjects,
+                     // `masked` counts every distinct identifier; `subjects` keeps the first `limitPerEvent`.
+                     subjectsTruncated: (masked ?? 0) > SubjectReference.limitPerEvent ? true : nil)
     }
 
     /// A blob name as the agent may see it (and the ledger stores it): through the detectors.

@@ -41,13 +41,17 @@ public struct BlobActivity: Sendable, Codable, Equatable {
     public var sha256: String?
     /// Values masked in what the client got.
     public var maskedValues: Int?
-    /// Keyed digests of the identifiers masked (sealed in the ledger).
+    /// Keyed digests of the identifiers masked (sealed in the ledger), at most
+    /// `SubjectReference.limitPerEvent`.
     public var subjects: [SubjectReference]?
+    /// True when the response named more people than `subjects` holds.
+    public var subjectsTruncated: Bool?
 
     public init(phase: String, operation: String, container: String? = nil, blob: String? = nil, range: String? = nil,
                 decision: String? = nil, reason: String? = nil, approval: String? = nil, status: Int? = nil,
                 bytesFromUpstream: Int? = nil, bytesToClient: Int? = nil, sha256: String? = nil, maskedValues: Int? = nil,
-                subjects: [SubjectReference]? = nil) {
+                subjects: [SubjectReference]? = nil, subjectsTruncated: Bool? = nil) {
+        self.subjectsTruncated = subjectsTruncated
         self.phase = phase
         self.operation = operation
         self.container = container

@@ -31,7 +31,7 @@ extension LedgerEntryEnvelope {
             reason: try fields.optionalString("reason"), approval: try fields.optionalString("approval"),
             status: try fields.optionalInteger("status"), bytesFromUpstream: try fields.optionalInteger("bytesFromUpstream"),
             bytesToClient: try fields.optionalInteger("bytesToClient"), sha256: try fields.optionalString("sha256"),
-            maskedValues: try fields.optionalInteger("maskedValues")))
+            maskedValues: try fields.optionalInteger("maskedValues"), subjectsTruncated: try fields.optionalBool("subjectsTruncated")))
     }
 
     /// The members of a blob payload (inside its braces), in key order. Throws for a phase or
@@ -65,5 +65,9 @@ extension LedgerEntryEnvelope {
         string("reason", activity.reason)
         string("sha256", activity.sha256)
         try integer("status", activity.status)
+        if let truncated = activity.subjectsTruncated {
+            writer.key("subjectsTruncated")
+            writer.bool(truncated)
+        }
     }
 }

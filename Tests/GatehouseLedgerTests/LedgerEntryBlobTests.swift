@@ -20,6 +20,10 @@ import Testing
                                        blob: "customers/[EMAIL].json", range: "bytes=0-1023", status: 206, bytesFromUpstream: 4096,
                                        bytesToClient: 1024, sha256: String(repeating: "0a", count: 32), maskedValues: 3,
                                        subjects: [digest])
+    static let truncated = BlobActivity(phase: BlobActivity.Phase.response, operation: "get-blob", container: "exports",
+                                        blob: "exports.json", status: 200, bytesFromUpstream: 10, bytesToClient: 10,
+                                        sha256: String(repeating: "0b", count: 32), maskedValues: 1_500, subjects: [digest],
+                                        subjectsTruncated: true)
     static let refused = BlobActivity(phase: BlobActivity.Phase.request, operation: "unrecognised", container: "exports",
                                       decision: BlobActivity.Decision.refused, reason: "copying from a URL is not an operation Gatehouse allows")
     static let listing = BlobActivity(phase: BlobActivity.Phase.request, operation: "list-containers", decision: BlobActivity.Decision.allowed)
@@ -28,7 +32,7 @@ import Testing
         GatehouseEvent(time: time, sessionID: key.id, connection: "exports", principal: agent, payload: .blob(activity))
     }
 
-    @Test(arguments: [request, response, refused, listing])
+    @Test(arguments: [request, response, refused, listing, truncated])
     func roundTripsAndReEncodesToTheSameBytes(activity: BlobActivity) throws {
         let event = Self.event(activity)
         let bytes = try LedgerEntryCodec.encode(event, sealingWith: Self.key)
