@@ -10,7 +10,8 @@ in-process Python: its own speed caps both columns). The client is the unmodifie
 Python with `max_concurrency` 4: directly with the account key over http, through Gatehouse with
 a dev-issuer token over TLS. Figures are the best of `--runs`:
 
-- download of an unclassified binary blob (streamed through untouched), MB/s and the ratio;
+- download of an unclassified binary blob (streamed through untouched), MB/s and the ratio, also
+  against the account over TLS (the client leg through Gatehouse is TLS, the direct one is not);
 - download of a classified JSON export (read whole, masked, cut into the SDK's ranges), MB/s of
   masked content, first download (masking included) and a second one (served from the masked copy);
 - upload of a text blob without identifiers in 8 MiB blocks, scanned by `upload_scan: reject`.
@@ -83,6 +84,7 @@ def main() -> int:
     workdir = tempfile.mkdtemp(prefix="gatehouse-blob-bench-")
     key = base64.b64encode(secrets.token_bytes(32)).decode()
     server = BlobStandIn("acme", key, workdir=os.path.join(workdir, "standin")).start()
+    tls_server = None
     gateway = None
     try:
         server.create_container("data")
@@ -114,8 +116,19 @@ def main() -> int:
         size = len(payload)
         direct_s = best(args.runs, lambda: download(direct, "backups/large.bin", size))
         gateway_s = best(args.runs, lambda: download(through, "backups/large.bin", size))
+        # The same account over TLS: what TLS alone costs the client, apart from the gateway.
+        tls_cert, tls_key = certs.write_self_signed(workdir, "standin")
+        tls_server = BlobStandIn("acme", key, tls_cert=tls_cert, tls_key=tls_key, workdir=os.path.join(workdir, "standin-tls")).start()
+        tls_server.create_container("data")
+        tls_server.put("data", "backups/large.bin", payload)
+        direct_tls = BlobServiceClient(tls_server.account_url, credential={"account_name": "acme", "account_key": key},
+                                       connection_verify=tls_cert, **options)
+        direct_tls_s = best(args.runs, lambda: download(direct_tls, "backups/large.bin", size))
+        tls_server.stop()
+        tls_server = None
         print(f"  download {size // MIB} MiB unclassified: direct {size / MIB / direct_s:7.1f} MB/s, "
-              f"Gatehouse {size / MIB / gateway_s:7.1f} MB/s, ratio {direct_s / gateway_s:.2f}x")
+              f"direct over TLS {size / MIB / direct_tls_s:7.1f} MB/s, Gatehouse (TLS) {size / MIB / gateway_s:7.1f} MB/s, "
+              f"ratio {direct_s / gateway_s:.2f}x (to TLS: {direct_tls_s / gateway_s:.2f}x)")
 
         start = time.perf_counter()
         masked = download(through, "exports/customers.json")
@@ -139,6 +152,8 @@ def main() -> int:
     finally:
         if gateway:
             gateway.stop()
+        if tls_server:
+            tls_server.stop()
         server.stop()
 
 
