@@ -63,7 +63,7 @@ public struct BlobContentMasker: Sendable {
     func maskLines(_ content: [UInt8], with masker: JSONMasker) throws -> MaskResult {
         var output: [UInt8] = []
         output.reserveCapacity(content.count)
-        var hits: [SubjectHit] = []
+        var hits = SubjectHitCollector()
         var changed = false
         var start = 0
         while start < content.count {
@@ -76,12 +76,11 @@ public struct BlobContentMasker: Sendable {
             } else {
                 let result = try masker.mask(line)
                 if let masked = result.output { output += masked; changed = true } else { output += line }
-                hits += result.hits
+                hits.add(result.hits)
             }
             output += content[end..<min(newline + 1, content.count)]
             start = newline + 1
         }
-        var seen = Set<SubjectHit>()
-        return MaskResult(output: changed ? output : nil, hits: hits.filter { seen.insert($0).inserted })
+        return MaskResult(output: changed ? output : nil, hits: hits.hits)
     }
 }

@@ -24,7 +24,7 @@ public struct BlobListingMasker: Sendable {
     public func mask(_ xml: String) throws -> (xml: String, hits: [SubjectHit]) {
         var output = ""
         output.reserveCapacity(xml.utf8.count)
-        var hits: [SubjectHit] = []
+        var hits = SubjectHitCollector()
         var rest = Substring(xml)
         var metadataDepth = 0
         while let open = rest.firstIndex(of: "<") {
@@ -50,12 +50,11 @@ public struct BlobListingMasker: Sendable {
                 throw Malformed(reason: "unexpected content in <\(name)>")
             }
             let (masked, found) = engine.mask(Self.unescaped(String(text)))
-            hits += found
+            hits.add(found)
             output += BlobServiceError.escaped(masked)
         }
         output += rest
-        var seen = Set<SubjectHit>()
-        return (output, hits.filter { seen.insert($0).inserted })
+        return (output, hits.hits)
     }
 
     /// The `ServiceEndpoint="…"` attribute of the root element, pointed at the gateway.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A client's request below `/blob/<connection>/`, split into its parts and classified as one
 /// `BlobOperation`, or refused with the reason the client is told. Pure: it sees the method,
 /// the raw path and query and a few headers, never the body.
@@ -83,10 +85,11 @@ public struct BlobRequest: Sendable, Equatable {
     }
 
     /// The decoded blob name. Refused: more than 1024 characters, dot segments (`..`, `.`, also
-    /// percent-encoded or behind a backslash), control characters, and undecodable escapes, so a
+    /// percent-encoded or behind a backslash), control characters, and escapes that are malformed
+    /// or not UTF-8 (Foundation's decoding answers nil for both), so a
     /// name can never reach outside the container or differ between what is checked and what is sent.
     static func blobName(_ raw: String) throws -> String {
-        guard let decoded = raw.removingPercentEncodingStrictly() else {
+        guard let decoded = raw.removingPercentEncoding else {
             throw Refusal(.invalidPath, "the blob name is not valid percent-encoded UTF-8")
         }
         guard !decoded.isEmpty, decoded.count <= 1024 else { throw Refusal(.invalidPath, "a blob name has 1 to 1024 characters") }
@@ -152,7 +155,7 @@ struct BlobQuery: Sendable {
     init(_ raw: String?) {
         pairs = (raw ?? "").split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = String(parts[0]).removingPercentEncodingStrictly() ?? String(parts[0])
+            let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
             let value = parts.count > 1 ? (String(parts[1]).replacingPlusAndDecoding()) : ""
             return (name.lowercased(), value)
         }
@@ -162,34 +165,9 @@ struct BlobQuery: Sendable {
 }
 
 extension String {
-    /// Percent-decoding that fails on a malformed escape or invalid UTF-8 (Foundation's returns nil too).
-    func removingPercentEncodingStrictly() -> String? {
-        var bytes: [UInt8] = []
-        var iterator = utf8.makeIterator()
-        while let byte = iterator.next() {
-            if byte == 0x25 {
-                guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue) else { return nil }
-                bytes.append(high << 4 | low)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        // Not String(validating:as:), which needs macOS 15: decoding repairs invalid UTF-8, so compare.
-        let text = String(decoding: bytes, as: UTF8.self)
-        return text.utf8.elementsEqual(bytes) ? text : nil
-    }
-
+    /// Query values: `+` is a space, then percent-decoding (kept as is when malformed).
     func replacingPlusAndDecoding() -> String {
         let decoded = replacingOccurrences(of: "+", with: " ")
-        return decoded.removingPercentEncodingStrictly() ?? decoded
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x41...0x46: return c - 0x37
-        case 0x61...0x66: return c - 0x57
-        default: return nil
-        }
+        return decoded.removingPercentEncoding ?? decoded
     }
 }

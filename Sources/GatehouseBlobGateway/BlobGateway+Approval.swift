@@ -32,7 +32,7 @@ extension BlobGateway {
     }
 
     func displayedPath(_ call: Call) -> String {
-        "\(call.request.container ?? "")/\(call.request.blob.map { maskedName($0) } ?? "")"
+        "\(call.request.container ?? "")/\(call.displayedBlob ?? "")"
     }
 
     func approve(_ call: Call, extraReasons: [String] = []) async -> ApprovalOutcome {

@@ -55,7 +55,7 @@ extension BlobGateway {
                 try await writer.write(buffer)
             }
             try await writer.finish(nil)
-            let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let digest = hexString(hasher.finalize())
             _ = await gateway.record(gateway.responseActivity(call, status: status.code, fromUpstream: count, toClient: count, sha256: digest), call)
         }
         return Response(status: status, headers: headers, body: body)
@@ -77,7 +77,7 @@ extension BlobGateway {
         if let declared = upstream.headers[.contentLength].flatMap(Int.init), declared > limits.maskedBlobBytes {
             _ = try? await upstream.collectBody(upTo: 0)
             return refuse(call, BlobServiceError(status: 403, code: "BlobTooLargeToMask", message:
-                "'\(maskedName(blob))' is masked before it is handed out and is larger than the gateway masks (\(limits.maskedBlobBytes) bytes)"))
+                "'\(call.displayedBlob ?? "")' is masked before it is handed out and is larger than the gateway masks (\(limits.maskedBlobBytes) bytes)"))
         }
         let etag = upstream.headers[.eTag] ?? UUID().uuidString
         let key = MaskedBlobCache.Key(connection: call.connection.name, container: container, blob: blob, etag: etag)

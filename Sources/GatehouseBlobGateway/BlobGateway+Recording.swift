@@ -6,21 +6,18 @@ extension BlobGateway {
     /// The request-phase activity of a call.
     func requestActivity(_ call: Call, decision: String, reason: String? = nil) -> BlobActivity {
         BlobActivity(phase: BlobActivity.Phase.request, operation: call.request.operation.rawValue, container: call.request.container,
-                     blob: call.request.blob.map { maskedName($0) }, range: call.range, decision: decision, reason: reason)
+                     blob: call.displayedBlob, range: call.range, decision: decision, reason: reason)
     }
 
     /// The response-phase activity: what the client got.
     func responseActivity(_ call: Call, status: Int, fromUpstream: Int?, toClient: Int, sha256: String?, masked: Int? = nil,
                           subjects: [SubjectReference]? = nil) -> BlobActivity {
         BlobActivity(phase: BlobActivity.Phase.response, operation: call.request.operation.rawValue, container: call.request.container,
-                     blob: call.request.blob.map { maskedName($0) }, range: call.range, status: status, bytesFromUpstream: fromUpstream,
+                     blob: call.displayedBlob, range: call.range, status: status, bytesFromUpstream: fromUpstream,
                      bytesToClient: toClient, sha256: sha256, maskedValues: masked, subjects: subjects,
                      // `masked` counts every distinct identifier; `subjects` keeps the first `limitPerEvent`.
                      subjectsTruncated: (masked ?? 0) > SubjectReference.limitPerEvent ? true : nil)
     }
-
-    /// A blob name as the agent may see it (and the ledger stores it): through the detectors.
-    func maskedName(_ name: String) -> String { engine.mask(name).text }
 
     func record(_ activity: BlobActivity, _ call: Call) async -> Bool {
         await record(.blob(activity), call)
@@ -29,20 +26,13 @@ extension BlobGateway {
     /// Records an event of the request's session, as the caller (or `as` an approver); false
     /// when it could not be recorded.
     func record(_ payload: EventPayload, _ call: Call, as principal: Principal? = nil) async -> Bool {
-        let event = GatehouseEvent(sessionID: call.sessionID, connection: call.connection.name, principal: principal ?? call.principal,
-                                   payload: payload)
-        do {
-            try await recorder.record([event])
-            return true
-        } catch {
-            call.logger.error("blob request not recorded; refusing it", metadata: ["error": "\(error)"])
-            return false
-        }
+        await record(payload, sessionID: call.sessionID, connection: call.connection.name, principal: principal ?? call.principal,
+                     logger: call.logger)
     }
 
-    /// False when the event could not be recorded: the request must then not proceed.
-    func record(_ activity: BlobActivity, sessionID: String, connection: String, principal: Principal, logger: Logger) async -> Bool {
-        let event = GatehouseEvent(sessionID: sessionID, connection: connection, principal: principal, payload: .blob(activity))
+    /// Records one event; false when it could not be (the request must then not proceed).
+    func record(_ payload: EventPayload, sessionID: String, connection: String, principal: Principal, logger: Logger) async -> Bool {
+        let event = GatehouseEvent(sessionID: sessionID, connection: connection, principal: principal, payload: payload)
         do {
             try await recorder.record([event])
             return true
@@ -52,6 +42,7 @@ extension BlobGateway {
         }
     }
 
+    /// False when the event could not be recorded: the request must then not proceed.
     func recordRefusedToken(connection: String, reason: String, clientAddress: String?, logger: Logger) async {
         let event = GatehouseEvent(sessionID: UUID().uuidString.lowercased(), connection: connection, principal: nil,
                                    payload: .authentication(.init(accepted: false, reason: reason, clientAddress: clientAddress,

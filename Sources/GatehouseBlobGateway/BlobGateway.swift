@@ -118,6 +118,9 @@ public struct BlobGateway: Sendable {
         let range: String?
         /// The `Gatehouse-Purpose` header's purpose, shown to approvers.
         let purpose: Purpose?
+        /// The blob name as the agent may see it, approvers see it and the ledger stores it
+        /// (through the detectors), worked out once per request.
+        let displayedBlob: String?
         let sessionID = UUID().uuidString.lowercased()
         let requestID = UUID().uuidString.lowercased()
         let logger: Logger
@@ -155,7 +158,7 @@ public struct BlobGateway: Sendable {
         } catch let refusal as BlobRequest.Refusal {
             let activity = BlobActivity(phase: BlobActivity.Phase.request, operation: "unrecognised",
                                         decision: BlobActivity.Decision.refused, reason: refusal.message)
-            guard await record(activity, sessionID: requestID, connection: name, principal: principal, logger: context.logger) else {
+            guard await record(.blob(activity), sessionID: requestID, connection: name, principal: principal, logger: context.logger) else {
                 return Self.error(Self.notRecorded, requestID: requestID)
             }
             let error: BlobServiceError = refusal.kind == .invalidPath ? .invalidURI(refusal.message) : .operationNotAllowed(refusal.message)
@@ -165,7 +168,8 @@ public struct BlobGateway: Sendable {
         }
         let call = Call(request: blobRequest, connection: connection, principal: principal,
                         range: request.headers[Self.msRange] ?? request.headers[.range],
-                        purpose: Purpose.fromHeader(request.headers[HTTPField.Name("Gatehouse-Purpose")!]), logger: context.logger)
+                        purpose: Purpose.fromHeader(request.headers[HTTPField.Name("Gatehouse-Purpose")!]),
+                        displayedBlob: blobRequest.blob.map { engine.mask($0).text }, logger: context.logger)
         if let refusal = permissionRefusal(call) {
             guard await record(requestActivity(call, decision: BlobActivity.Decision.refused, reason: refusal), call) else {
                 return Self.error(Self.notRecorded, requestID: call.requestID)
