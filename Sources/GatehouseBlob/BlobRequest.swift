@@ -14,6 +14,8 @@ public struct BlobRequest: Sendable, Equatable {
     public let operation: BlobOperation
     /// The raw query, without `?`, as the client sent it.
     public let query: String?
+    /// Put Block's block ID (base64, decoded from the query), as Put Block List names it.
+    public var blockID: String? { BlobQuery(query).value("blockid") }
 
     /// Why a request is not served, in words the client sees (as the service's `Message`).
     public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
@@ -111,6 +113,9 @@ public struct BlobRequest: Sendable, Equatable {
             Refusal(.operationNotAllowed, "\(what) is not an operation Gatehouse allows")
         }
         if header("x-ms-copy-source") != nil { throw refuse("copying from a URL (x-ms-copy-source)") }
+        // The gateway holds the account's credential; a signature of the client's own would
+        // travel next to it (and could widen what the request is checked as).
+        if parameters.value("sig") != nil { throw refuse("a request carrying its own shared access signature (sig=)") }
         if comp == "batch" { throw refuse("a batch request (comp=batch)") }
         if parameters.value("snapshot") != nil || parameters.value("versionid") != nil {
             throw refuse("reading a snapshot or version")

@@ -9,8 +9,9 @@ import NIOCore
 
 /// Put Blob and Put Block. With `upload_scan: reject` the content is read whole and scanned with
 /// the masking detectors before anything is forwarded: an upload adding identifiers is refused,
-/// naming the kinds found. Each block is scanned on its own (an identifier split across two
-/// blocks is not seen). The service needs the exact length, so chunked uploads are refused.
+/// naming the kinds found. Each block is scanned as it arrives and its edges kept, so the block
+/// list that commits it scans the seams between blocks (BlobGateway+BlockList.swift). The
+/// service needs the exact length, so chunked uploads are refused.
 extension BlobGateway {
     func upload(_ request: Request, _ call: Call) async -> Response {
         let metadata = await scanMetadata(request, call)
@@ -38,7 +39,8 @@ extension BlobGateway {
         let content = Array(buffer: body)
         // Binary content (a NUL byte in the first 8000 bytes, git's own test) is not text the
         // detectors can read: not scanned, as a Git push's binary files are not (docs/blob.md).
-        let findings = content.prefix(8000).contains(0) ? "" : Self.findings(engine.detectors.detect(in: content))
+        let binary = content.prefix(8000).contains(0)
+        let findings = binary ? "" : Self.findings(engine.detectors.detect(in: content))
         if !findings.isEmpty && !call.connection.scanHolds {
             return await refuseUpload(call, "the upload adds personal identifiers (\(findings)); upload_scan is reject on connection "
                                        + call.connection.name)
@@ -46,7 +48,11 @@ extension BlobGateway {
         // Under `upload_scan: hold`, what the scan found holds the upload for an approver.
         let extraReasons = metadata.reasons + (findings.isEmpty ? [] : ["the upload adds personal identifiers (\(findings))"])
         if let refusal = await admit(call, extraReasons: extraReasons).refusal { return refusal }
-        return await forwardUpload(request, call, body: body.readableBytes > 0 ? .buffer(body) : .none, length: body.readableBytes)
+        let reply = await forwardUpload(request, call, body: body.readableBytes > 0 ? .buffer(body) : .none, length: body.readableBytes)
+        if call.request.operation == .putBlock, reply.status.code == 201, let key = blockKey(call, call.request.blockID) {
+            await uploadedBlocks.store(BlockSeams.Edges(of: content, binary: binary), for: key)
+        }
+        return reply
     }
 
     /// Metadata (`x-ms-meta-*`) and tags set by a write are scanned like content: personal data

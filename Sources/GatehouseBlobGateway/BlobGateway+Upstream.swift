@@ -6,7 +6,8 @@ import HTTPTypes
 import NIOCore
 
 /// Requests to the storage account: the client's Blob headers (never its credentials), a fresh
-/// `x-ms-date`, and a Shared Key signature over exactly what is sent.
+/// `x-ms-date`, and the connection's credential: a Shared Key signature over exactly what is
+/// sent, an Entra ID token, or the SAS appended to the query.
 extension BlobGateway {
     /// Client headers the service reads besides `x-ms-*`.
     static let forwardedHeaders: Set<String> = [
@@ -63,7 +64,7 @@ extension BlobGateway {
         }
         let methodName = (method ?? request.method).rawValue
         let path = Self.upstreamPath(call, request)
-        let upstreamQuery = query ?? request.uri.query
+        var upstreamQuery = query ?? request.uri.query
         var endpoint = call.connection.upstream
         switch call.connection.credential {
         case .sharedKey(let signer):
@@ -72,6 +73,8 @@ extension BlobGateway {
                 method: methodName, path: endpoint.basePath + path, query: upstreamQuery, headers: signed, contentLength: contentLength))
         case .entraID(let tokens):
             endpoint.credential = .bearer(try await tokens.token(refresh: refreshToken))
+        case .sas(let signature):
+            upstreamQuery = signature.appended(to: upstreamQuery)
         }
         let proxied = ProxyRequest(method: method ?? request.method, path: path, query: upstreamQuery, headers: headers, body: body)
         return try await forwarder.forward(proxied, to: endpoint, timeout: limits.upstreamTimeout)

@@ -22,6 +22,7 @@ public struct BlobGateway: Sendable {
         public enum Credential: Sendable {
             case sharedKey(SharedKeySigner)
             case entraID(EntraIDTokenSource)
+            case sas(SharedAccessSignature)
         }
 
         public var name: String
@@ -63,6 +64,10 @@ public struct BlobGateway: Sendable {
         public var listingBytes = 32 * 1024 * 1024
         /// An upload scanned before it is forwarded (one Put Blob or Put Block) is read whole.
         public var scannedUploadBytes = 256 * 1024 * 1024
+        /// Blocks whose edges are kept for their block list's seam scan (at most 2 KiB each).
+        public var rememberedBlocks = 65_536
+        /// A Put Block List body (50,000 block IDs at most) is read whole.
+        public var blockListBytes = 8 * 1024 * 1024
         public var upstreamTimeout: Duration = .seconds(300)
         public init() {}
     }
@@ -84,6 +89,7 @@ public struct BlobGateway: Sendable {
     public var notificationKinds: [String]
     let cache: MaskedBlobCache
     let markers = ListingMarkers()
+    let uploadedBlocks: UploadedBlockEdges
 
     public init(connections: [Connection], forwarder: HTTPForwarder, authenticate: @escaping @Sendable (String) async throws -> Principal,
                 recorder: any EventRecorder, engine: MaskingEngine, limits: Limits = Limits(), listenerScheme: String = "https",
@@ -100,6 +106,7 @@ public struct BlobGateway: Sendable {
         self.engine = engine
         self.limits = limits
         cache = MaskedBlobCache(capacityBytes: 2 * limits.maskedBlobBytes)
+        uploadedBlocks = UploadedBlockEdges(capacity: limits.rememberedBlocks)
     }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
@@ -180,7 +187,8 @@ public struct BlobGateway: Sendable {
         case .listContainers, .listBlobs: return await listing(request, call)
         case .getBlob, .blobProperties: return await read(request, call)
         case .putBlob, .putBlock: return await upload(request, call)
-        case .containerProperties, .createContainer, .deleteContainer, .putBlockList, .deleteBlob:
+        case .putBlockList: return await commitBlockList(request, call)
+        case .containerProperties, .createContainer, .deleteContainer, .deleteBlob:
             return await passThrough(request, call)
         }
     }

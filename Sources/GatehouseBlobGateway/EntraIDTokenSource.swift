@@ -9,18 +9,39 @@ import NIOFoundationCompat
 /// an error message.
 public actor EntraIDTokenSource {
     public static let scope = "https://storage.azure.com/.default"
+    static let assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+    /// How the gateway's application proves who it is.
+    public enum Proof: Sendable {
+        case secret(String)
+        /// Workload identity: the file's token (rotated by the kubelet) is read at every request.
+        case federatedTokenFile(String)
+    }
 
     private let tokenURL: String
     private let clientID: String
-    private let clientSecret: String
+    private let proof: Proof
     private let client: HTTPClient
     private var cached: (token: String, refreshAfter: Date)?
 
-    public init(tokenURL: String, clientID: String, clientSecret: String, client: HTTPClient) {
+    public init(tokenURL: String, clientID: String, proof: Proof, client: HTTPClient) {
         self.tokenURL = tokenURL
         self.clientID = clientID
-        self.clientSecret = clientSecret
+        self.proof = proof
         self.client = client
+    }
+
+    /// The form fields that prove the application's identity.
+    func proofFields() throws -> [(String, String)] {
+        switch proof {
+        case .secret(let secret):
+            return [("client_secret", secret)]
+        case .federatedTokenFile(let path):
+            guard let data = FileManager.default.contents(atPath: path),
+                  let token = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty
+            else { throw Failure(description: "the federated token file \(path) could not be read or is empty") }
+            return [("client_assertion_type", Self.assertionType), ("client_assertion", token)]
+        }
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -34,7 +55,7 @@ public actor EntraIDTokenSource {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
-        let form = [("grant_type", "client_credentials"), ("client_id", clientID), ("client_secret", clientSecret), ("scope", Self.scope)]
+        let form = [("grant_type", "client_credentials"), ("client_id", clientID)] + (try proofFields()) + [("scope", Self.scope)]
         request.body = .bytes(ByteBuffer(string: form.map { "\($0.0)=\(Self.formEncoded($0.1))" }.joined(separator: "&")))
         let response: HTTPClientResponse
         do {

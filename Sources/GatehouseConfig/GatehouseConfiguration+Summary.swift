@@ -155,7 +155,8 @@ extension GatehouseConfiguration {
     private static func describe(_ credential: BlobUpstream.Credential) -> String {
         switch credential {
         case .sharedKey(let account, let key): "Shared Key of account \(account) from \(key)"
-        case .entraID(let client): "Entra ID application \(client.clientID) in tenant \(client.tenantID), secret from \(client.clientSecret)"
+        case .entraID(let client): "Entra ID application \(client.clientID) in tenant \(client.tenantID), \(client.proof)"
+        case .sas(let source): "shared access signature from \(source)"
         }
     }
 

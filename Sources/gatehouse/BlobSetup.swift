@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import GatehouseBlob
 import GatehouseBlobGateway
 import GatehouseConfig
@@ -38,14 +39,35 @@ enum BlobSetup {
                 }
                 credential = .sharedKey(signer)
             case .entraID(let client):
-                let secret: String
-                do {
-                    secret = try client.clientSecret.resolve()
-                } catch {
-                    throw ValidationFailure("\(prefix): client secret: \(error)")
+                let proof: EntraIDTokenSource.Proof
+                switch client.proof {
+                case .secret(let source):
+                    do {
+                        proof = .secret(try source.resolve())
+                    } catch {
+                        throw ValidationFailure("\(prefix): client secret: \(error)")
+                    }
+                case .federatedTokenFile(let path):
+                    // Read at every token request (it rotates); here only checked to be there.
+                    guard FileManager.default.isReadableFile(atPath: path) else {
+                        throw ValidationFailure("\(prefix): the federated token file \(path) cannot be read")
+                    }
+                    proof = .federatedTokenFile(path)
                 }
-                credential = .entraID(EntraIDTokenSource(tokenURL: client.tokenURL, clientID: client.clientID, clientSecret: secret,
+                credential = .entraID(EntraIDTokenSource(tokenURL: client.tokenURL, clientID: client.clientID, proof: proof,
                                                          client: httpClient))
+            case .sas(let source):
+                let sas: String
+                do {
+                    sas = try source.resolve()
+                } catch {
+                    throw ValidationFailure("\(prefix): shared access signature: \(error)")
+                }
+                guard let signature = SharedAccessSignature(sas) else {
+                    throw ValidationFailure("\(prefix): the shared access signature (\(source)) is not a SAS query string "
+                                            + "(sv=...&sig=..., as the portal or `az storage account generate-sas` prints it)")
+                }
+                credential = .sas(signature)
             }
             return BlobGateway.Connection(
                 name: connection.name, upstream: upstream, credential: credential, allowedGroups: connection.allowedGroups,

@@ -48,7 +48,16 @@ struct CheckConfigCommand: AsyncParsableCommand {
             let secret: SecretSource
             switch connection.upstream.credential {
             case .sharedKey(_, let key): secret = key
-            case .entraID(let client): secret = client.clientSecret
+            case .sas(let source): secret = source
+            case .entraID(let client):
+                switch client.proof {
+                case .secret(let source): secret = source
+                case .federatedTokenFile(let path):
+                    if !FileManager.default.isReadableFile(atPath: path) {
+                        problems.append("connection '\(connection.name)': the federated token file \(path) cannot be read")
+                    }
+                    continue
+                }
             }
             do { _ = try secret.resolve() } catch {
                 problems.append("connection '\(connection.name)': upstream credential: \(error)")

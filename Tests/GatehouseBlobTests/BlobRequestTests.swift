@@ -57,6 +57,7 @@ import Testing
             ("GET", "/blob/x/data/a", "snapshot=2024-01-01T00:00:00Z", [:], "snapshot"),
             ("PUT", "/blob/x/data/a", nil, ["x-ms-blob-type": "PageBlob"], "page or append"),
             ("GET", "/blob/x/data", nil, [:], "restype=container"),
+            ("GET", "/blob/x/data/a", "sv=2024-11-04&ss=b&srt=sco&sp=rwdl&se=2030-01-01T00:00:00Z&sig=abc%3D", [:], "shared access signature"),
         ]
         for (method, path, query, headers, mention) in cases {
             let refused = refusal(method, path, query, headers: headers)
@@ -77,5 +78,16 @@ import Testing
     @Test func aBlobNameHasAtMost1024Characters() {
         #expect(refusal("GET", "/blob/x/data/" + String(repeating: "a", count: 1025))?.kind == .invalidPath)
         #expect(refusal("GET", "/blob/x/data/" + String(repeating: "a", count: 1024)) == nil)
+    }
+
+    @Test func aSharedAccessSignatureIsAQueryStringWithASignature() throws {
+        let sas = try #require(SharedAccessSignature(" ?sv=2024-11-04&ss=b&srt=sco&sp=rl&se=2030-01-01T00%3A00%3A00Z&sig=a%2Bb%3D\n"))
+        #expect(sas.query == "sv=2024-11-04&ss=b&srt=sco&sp=rl&se=2030-01-01T00%3A00%3A00Z&sig=a%2Bb%3D")
+        #expect(sas.appended(to: nil) == sas.query)
+        #expect(sas.appended(to: "comp=list&restype=container") == "comp=list&restype=container&" + sas.query)
+        #expect(SharedAccessSignature("sv=2024-11-04&sp=r") == nil)
+        #expect(SharedAccessSignature("sig=abc") == nil)
+        #expect(SharedAccessSignature("sv=1&sig=a b") == nil)
+        #expect(SharedAccessSignature("") == nil)
     }
 }

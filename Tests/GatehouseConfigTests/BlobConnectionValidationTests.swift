@@ -62,8 +62,8 @@ import Testing
 
             """))
         #expect(configuration.blobConnections.first?.upstream.credential == .entraID(EntraIDClient(
-            tenantID: "contoso", clientID: "gatehouse-app", clientSecret: .environment("LAKE_SECRET"))))
-        #expect(EntraIDClient(tenantID: "t", clientID: "c", clientSecret: .environment("S")).tokenURL
+            tenantID: "contoso", clientID: "gatehouse-app", proof: .secret(.environment("LAKE_SECRET")))))
+        #expect(EntraIDClient(tenantID: "t", clientID: "c", proof: .secret(.environment("S"))).tokenURL
                 == "https://login.microsoftonline.com/t/oauth2/v2.0/token")
         fixture.expectError(withBlob("""
               - name: lake
@@ -74,7 +74,62 @@ import Testing
                   entra_id: {tenant_id: contoso, client_id: gatehouse-app, client_secret_env: LAKE_SECRET}
                 allowed_groups: [engineers]
 
-            """), line: 18, keyPath: "connections[1].upstream.entra_id", problem: "either entra_id or an account key")
+            """), line: 15, keyPath: "connections[1].upstream", problem: "use one upstream credential, not an account key (key_env / key_file) and entra_id")
+    }
+
+    @Test func workloadIdentityReadsAFederatedTokenFile() throws {
+        let configuration = try fixture.parse(withBlob("""
+              - name: lake
+                type: azure-blob
+                upstream:
+                  account_url: "https://lake.blob.core.windows.net"
+                  entra_id: {tenant_id: contoso, client_id: gatehouse-app, federated_token_file: /var/run/secrets/azure/tokens/azure-identity-token}
+                allowed_groups: [engineers]
+
+            """))
+        #expect(configuration.blobConnections.first?.upstream.credential == .entraID(EntraIDClient(
+            tenantID: "contoso", clientID: "gatehouse-app", proof: .federatedTokenFile("/var/run/secrets/azure/tokens/azure-identity-token"))))
+        fixture.expectError(withBlob("""
+              - name: lake
+                type: azure-blob
+                upstream:
+                  account_url: "https://lake.blob.core.windows.net"
+                  entra_id: {tenant_id: contoso, client_id: app, client_secret_env: S, federated_token_file: /t}
+                allowed_groups: [engineers]
+
+            """), line: 17, keyPath: "connections[1].upstream.entra_id.federated_token_file", problem: "either a client secret or federated_token_file")
+        fixture.expectError(withBlob("""
+              - name: lake
+                type: azure-blob
+                upstream:
+                  account_url: "https://lake.blob.core.windows.net"
+                  entra_id: {tenant_id: contoso, client_id: app}
+                allowed_groups: [engineers]
+
+            """), line: 17, keyPath: "connections[1].upstream.entra_id", problem: "needs client_secret_env, client_secret_file or federated_token_file")
+    }
+
+    @Test func aSharedAccessSignatureIsOneCredentialOfThree() throws {
+        let configuration = try fixture.parse(withBlob("""
+              - name: lake
+                type: azure-blob
+                upstream:
+                  account_url: "https://lake.blob.core.windows.net"
+                  sas_env: LAKE_SAS
+                allowed_groups: [engineers]
+
+            """))
+        #expect(configuration.blobConnections.first?.upstream.credential == .sas(.environment("LAKE_SAS")))
+        fixture.expectError(withBlob("""
+              - name: lake
+                type: azure-blob
+                upstream:
+                  account_url: "https://lake.blob.core.windows.net"
+                  sas_file: /etc/gatehouse/lake.sas
+                  entra_id: {tenant_id: contoso, client_id: app, client_secret_env: S}
+                allowed_groups: [engineers]
+
+            """), line: 15, keyPath: "connections[1].upstream", problem: "not a SAS (sas_env / sas_file) and entra_id")
     }
 
     @Test func mistakesAreNamedWithTheirLine() {

@@ -9,6 +9,7 @@ never from the gateway.
 """
 
 import base64
+import contextlib
 import csv
 import hashlib
 import io
@@ -28,7 +29,7 @@ from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, 
 from azure.storage.blob import BlobServiceClient
 
 from harness import certs
-from harness.blob_server import BlobStandIn
+from harness.blob_server import BlobStandIn, federated_assertion
 from harness.events import EventStore
 from harness.gateway import Gateway
 from harness.gateway_config import BlobConnection, GatewayConfig
@@ -310,6 +311,22 @@ def test_a_masked_download_is_recorded_before_and_after_with_what_the_client_got
 
 # --- Entra ID as the upstream credential ---------------------------------------------------------
 
+@contextlib.contextmanager
+def gateway_for(directory: str, connection: BlobConnection, env: dict | None = None):
+    """A gateway over TLS serving one Blob connection; yields it and its certificate."""
+    cert, cert_key = certs.write_self_signed(directory, "gateway")
+    config = GatewayConfig(
+        data_dir=os.path.join(directory, "data"), postgres_address="127.0.0.1", postgres_port=free_port(),
+        http_port=free_port(), connections=[], http_listener={"tls": {"cert": cert, "key": cert_key}},
+        blob_connections=[connection])
+    gateway = Gateway(os.path.join(directory, "gw"), config.yaml(), env=env or {},
+                      name=f"gateway-{os.path.basename(directory)}").start()
+    try:
+        yield gateway, cert
+    finally:
+        gateway.stop()
+
+
 def test_entra_id_client_credentials_sign_the_gateway_in_and_a_refused_token_is_renewed_once(workdir):
     directory = os.path.join(workdir, "blob-entra")
     os.makedirs(directory, exist_ok=True)
@@ -319,16 +336,9 @@ def test_entra_id_client_credentials_sign_the_gateway_in_and_a_refused_token_is_
     try:
         server.create_container("lake")
         server.put("lake", "raw/events.bin", b"\x00\x01binary", content_type="application/octet-stream")
-        cert, cert_key = certs.write_self_signed(directory, "gateway")
-        config = GatewayConfig(
-            data_dir=os.path.join(directory, "data"), postgres_address="127.0.0.1", postgres_port=free_port(),
-            http_port=free_port(), connections=[], http_listener={"tls": {"cert": cert, "key": cert_key}},
-            blob_connections=[BlobConnection(
-                "lake", server.account_url, None, None,
-                entra_id={"tenant_id": "contoso", "client_id": "gatehouse-app", "client_secret_env": "LAKE_SECRET",
-                          "authority_url": server.url})])
-        gateway = Gateway(os.path.join(directory, "gw"), config.yaml(), env={"LAKE_SECRET": secret}, name="gateway-blob-entra").start()
-        try:
+        connection = BlobConnection("lake", server.account_url, None, None, entra_id={
+            "tenant_id": "contoso", "client_id": "gatehouse-app", "client_secret_env": "LAKE_SECRET", "authority_url": server.url})
+        with gateway_for(directory, connection, env={"LAKE_SECRET": secret}) as (gateway, cert):
             token = gateway.token("alice", groups=("engineers",))
             service = BlobServiceClient(f"https://127.0.0.1:{gateway.http_address[1]}/blob/lake",
                                         credential=GatehouseToken(token), connection_verify=cert)
@@ -342,10 +352,113 @@ def test_entra_id_client_credentials_sign_the_gateway_in_and_a_refused_token_is_
             bearer = [r for r in server.requests if r.auth_scheme == "Bearer"]
             assert bearer and all(token not in str(r) for r in server.requests)
             assert [r.signature_verified for r in bearer].count(True) >= 2
-        finally:
-            gateway.stop()
     finally:
         server.stop()
+
+
+def test_a_shared_access_signature_is_appended_upstream_and_narrows_what_the_gateway_can_do(workdir):
+    directory = os.path.join(workdir, "blob-sas")
+    os.makedirs(directory, exist_ok=True)
+    server = BlobStandIn(ACCOUNT, base64.b64encode(secrets.token_bytes(32)).decode()).start()
+    try:
+        server.create_container("lake")
+        server.put("lake", "raw/readme.txt", b"nothing personal here\n", content_type="text/plain")
+        sas = server.account_sas(permission="rl", resource_types="sco")
+        connection = BlobConnection("lake", server.account_url, None, None, sas_env="LAKE_SAS", read_write_groups=["engineers"],
+                                    upload_scan="off")
+        with gateway_for(directory, connection, env={"LAKE_SAS": "?" + sas}) as (gateway, cert):
+            token = gateway.token("alice", groups=("engineers",))
+            service = BlobServiceClient(f"https://127.0.0.1:{gateway.http_address[1]}/blob/lake",
+                                        credential=GatehouseToken(token), connection_verify=cert)
+            container = service.get_container_client("lake")
+            assert [b.name for b in container.list_blobs()] == ["raw/readme.txt"]
+            assert container.download_blob("raw/readme.txt").readall() == b"nothing personal here\n"
+            # The SAS allows reading and listing only: the gateway cannot write with it either,
+            # and the agent sees the service's refusal, never the signature.
+            with pytest.raises(HttpResponseError) as raised:
+                container.upload_blob("raw/new.txt", b"hello", overwrite=True)
+            assert raised.value.error_code == "AuthorizationPermissionMismatch"
+            signature = dict(pair.split("=", 1) for pair in sas.split("&"))["sig"]
+            assert signature not in str(raised.value) and not server.exists("lake", "raw/new.txt")
+            upstream = server.requests
+            assert upstream and all(r.auth_scheme == "SAS" for r in upstream)
+            assert [r.signature_verified for r in upstream].count(True) >= 2
+            # A request carrying the agent's own SAS is refused before the account.
+            before = len(server.requests)
+            status, headers, body = raw_get({"gateway": gateway, "cert": cert}, f"/blob/lake/lake/raw/readme.txt?{sas}", token)
+            assert status == 403 and b"shared access signature" in body and server.requests[before:] == []
+    finally:
+        server.stop()
+
+
+def test_workload_identity_reads_the_federated_token_file_at_every_token_request(workdir):
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    directory = os.path.join(workdir, "blob-federated")
+    os.makedirs(directory, exist_ok=True)
+    server = BlobStandIn(ACCOUNT, base64.b64encode(secrets.token_bytes(32)).decode(), tenant_id="contoso").start()
+    try:
+        issuer, subject = "https://oidc.cluster.example", "system:serviceaccount:gatehouse:gatehouse"
+        cluster_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        server.register_federated_client("contoso", "gatehouse-app", issuer, subject, cluster_key.public_key())
+        token_file = os.path.join(directory, "azure-identity-token")
+        with open(token_file, "w") as f:
+            f.write(federated_assertion(cluster_key, issuer, subject))
+        server.create_container("lake")
+        server.put("lake", "raw/events.bin", b"\x00\x01binary", content_type="application/octet-stream")
+        connection = BlobConnection("lake", server.account_url, None, None, entra_id={
+            "tenant_id": "contoso", "client_id": "gatehouse-app", "federated_token_file": token_file, "authority_url": server.url})
+        with gateway_for(directory, connection) as (gateway, cert):
+            service = BlobServiceClient(f"https://127.0.0.1:{gateway.http_address[1]}/blob/lake",
+                                        credential=GatehouseToken(gateway.token("alice", groups=("engineers",))),
+                                        connection_verify=cert, retry_total=0)
+            container = service.get_container_client("lake")
+            assert container.download_blob("raw/events.bin").readall() == b"\x00\x01binary"
+            # The kubelet rotated the file to a token Entra ID refuses: the next token request
+            # reads it, fails, and the request fails closed with the endpoint's error code.
+            with open(token_file, "w") as f:
+                f.write(federated_assertion(cluster_key, "https://elsewhere.example", subject))
+            server.expire_all_tokens()
+            with pytest.raises(HttpResponseError) as raised:
+                container.download_blob("raw/events.bin").readall()
+            assert raised.value.status_code >= 500 and "invalid_client" in str(raised.value)
+            assert cluster_key is not None and "eyJ" not in str(raised.value)
+            with open(token_file, "w") as f:
+                f.write(federated_assertion(cluster_key, issuer, subject))
+            assert container.download_blob("raw/events.bin").readall() == b"\x00\x01binary"
+    finally:
+        server.stop()
+
+
+def test_an_identifier_split_across_blocks_is_found_where_the_blocks_join(blob):
+    # Blocks of 16 bytes: the address's domain alone is longer than a block, so no block holds
+    # the whole address and each block's own scan passes; the block list's seam scan finds it.
+    data = b"abcdefghij reach erin.example@examplecompanymail.com soon, thanks!\n" * 2
+    assert all(not EMAIL.search(data[i:i + 16]) for i in range(0, len(data), 16))
+    service = client(blob, max_single_put_size=16, max_block_size=16)
+    before = len(blob["server"].requests)
+    with pytest.raises(HttpResponseError) as raised:
+        service.get_container_client("exports").upload_blob("inbox/split.txt", data, overwrite=True)
+    assert raised.value.status_code == 403 and "where they join (email" in str(raised.value)
+    forwarded = [r.operation for r in blob["server"].requests[before:]]
+    assert forwarded and set(forwarded) == {"PutBlock"}, forwarded
+    assert not blob["server"].exists("exports", "inbox/split.txt")
+    # Blocks of plain text join into plain text and commit.
+    service.get_container_client("exports").upload_blob("inbox/plain.txt", b"nothing to see in these words " * 4, overwrite=True)
+    assert blob["server"].stored("exports", "inbox/plain.txt") == b"nothing to see in these words " * 4
+
+
+def test_a_block_list_naming_a_block_the_gateway_never_scanned_is_refused(blob):
+    # A block staged straight at the account (with its key, around the gateway) holds an email.
+    direct = BlobServiceClient(blob["server"].account_url, credential={"account_name": ACCOUNT, "account_key": blob["key"]})
+    block_id = base64.b64encode(b"smuggled-0001").decode()
+    direct.get_blob_client("exports", "inbox/smuggled.txt").stage_block(block_id, b"contact grace@example.com")
+    before = len(blob["server"].requests)
+    from azure.storage.blob import BlobBlock
+    with pytest.raises(HttpResponseError) as raised:
+        client(blob).get_blob_client("exports", "inbox/smuggled.txt").commit_block_list([BlobBlock(block_id)])
+    assert raised.value.status_code == 403 and "was not uploaded through this gateway" in str(raised.value)
+    assert refused_upstream(blob, before) == []
+    assert not blob["server"].exists("exports", "inbox/smuggled.txt")
 
 
 # --- approval -------------------------------------------------------------------------------------

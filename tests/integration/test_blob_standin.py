@@ -1,14 +1,17 @@
 """The Azure Blob stand-in (`harness/blob_server.py`) checked with the official SDK, no gateway.
 
 The gateway's Azure Blob tests are only meaningful if the stand-in alone behaves like the service
-for the unmodified `azure-storage-blob` SDK: Shared Key and bearer-token authentication, single-shot
+for the unmodified `azure-storage-blob` SDK: Shared Key, account SAS and bearer-token
+authentication (tokens for a client secret, a certificate or a federated credential), single-shot
 and block uploads, ranged and parallel downloads, MD5 content validation, listings with prefixes,
 delimiters and pages, metadata, conditional requests and the service's error codes. Raw
-`http.client` requests, signed by a deliberately simple signer written here, check what the SDK
-never sends: tampered signed headers, stale dates, chunked uploads, no credentials, SAS.
+`http.client` requests, signed by deliberately simple signers written here, check what the SDK
+never sends: tampered signed headers and SAS fields, stale dates, chunked uploads, no credentials,
+malformed or unsupported SAS.
 """
 
 import base64
+import datetime
 import hashlib
 import http.client
 import json
@@ -27,9 +30,12 @@ from azure.core import MatchConditions
 from azure.core.credentials import AccessToken
 from azure.core.exceptions import (ClientAuthenticationError, HttpResponseError, ResourceExistsError,
                                    ResourceModifiedError, ResourceNotFoundError)
-from azure.storage.blob import BlobServiceClient, ContentSettings
+from azure.storage.blob import BlobServiceClient, ContentSettings, generate_account_sas
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from harness.blob_server import STORAGE_SCOPE, BlobStandIn, service_header_order
+from harness.blob_server import (FEDERATED_AUDIENCE, JWT_BEARER, STORAGE_SCOPE, BlobStandIn, federated_assertion,
+                                 federated_key_id, service_header_order)
 from harness.certs import write_self_signed
 
 ACCOUNT = "gatehousetest"
@@ -438,7 +444,8 @@ def test_missing_credentials_sas_and_verbs(standin):
     assert "resource_id=https://storage.azure.com" in response["www-authenticate"]
     status, _, body = _raw(standin, "GET", f"/{ACCOUNT}/", query="comp=list&sv=2022-11-02&sig=abc", sign=False)
     assert status == 403 and _error_code(body) == "AuthenticationFailed"
-    assert standin.requests[-1].auth_scheme == "SAS"
+    assert "Signature fields not well formed." in body.decode("utf-8-sig")  # no ss, srt, sp, se
+    assert (standin.requests[-1].auth_scheme, standin.requests[-1].signature_verified) == ("SAS", False)
     status, _, body = _raw(standin, "PATCH", f"/{ACCOUNT}/x/y")
     assert status == 405 and _error_code(body) == "UnsupportedHttpVerb"
     # A correctly signed list: the error body above is not the stand-in refusing everything.
@@ -469,6 +476,267 @@ def test_large_get_is_exact_and_fast(standin):
             assert elapsed < 10, f"64 MiB took {elapsed:.1f}s"
     finally:
         conn.close()
+
+
+# --- account SAS -------------------------------------------------------------------------
+# Tokens come from the SDK's own generate_account_sas (via standin.account_sas); the raw ones from
+# the independent signer below, written from the "Create an account SAS" layout (sv 2020-12-06+).
+
+def _independent_account_sas(permission="rl", resource_types="sco", expiry="2099-01-01T00:00:00Z", *,
+                             services="b", start="", ip="", protocol="", version="2025-01-05", key=KEY,
+                             extra=None) -> str:
+    fields = [ACCOUNT, permission, services, resource_types, start, expiry, ip, protocol, version, ""]
+    signature = _signature("".join(f"{value}\n" for value in fields), key)
+    query = {"sv": version, "ss": services, "srt": resource_types, "sp": permission, "st": start, "se": expiry,
+             "sip": ip, "spr": protocol, **(extra or {}), "sig": signature}
+    return urlencode({name: value for name, value in query.items() if value})
+
+
+def _sas_client(server, sas, **config) -> BlobServiceClient:
+    return BlobServiceClient(server.account_url, credential=sas, retry_total=0, **config)
+
+
+def _refused(action) -> HttpResponseError:
+    with pytest.raises(HttpResponseError) as refused:
+        action()
+    return refused.value
+
+
+def test_account_sas_string_to_sign_matches_the_sdk(standin):
+    # The SDK is ground truth for what a client signs: the independent layout must agree with it,
+    # field for field, and the stand-in must accept both.
+    seen = []
+    token = generate_account_sas(ACCOUNT, KEY, resource_types="sco", permission="rl", expiry="2099-01-01T00:00:00Z",
+                                 start="2020-01-01T00:00:00Z", ip="127.0.0.1", protocol="https,http",
+                                 sts_hook=seen.append)
+    sdk_fields = dict(parse_qsl(token))
+    independent = dict(parse_qsl(_independent_account_sas(
+        start="2020-01-01T00:00:00Z", ip="127.0.0.1", protocol="https,http", version=sdk_fields["sv"])))
+    assert seen == [f"{ACCOUNT}\nrl\nb\nsco\n2020-01-01T00:00:00Z\n2099-01-01T00:00:00Z\n127.0.0.1\nhttps,http\n"
+                    f"{sdk_fields['sv']}\n\n"]
+    assert independent == sdk_fields
+    for query in (token, _independent_account_sas()):
+        status, response, body = _raw(standin, "GET", f"/{ACCOUNT}/", query="comp=list&" + query, sign=False)
+        assert status == 200, body
+        assert (standin.requests[-1].auth_scheme, standin.requests[-1].signature_verified) == ("SAS", True)
+
+
+def test_account_sas_with_the_sdk(standin):
+    sas = standin.account_sas(permission="rwdlc", resource_types="sco")
+    service = _sas_client(standin, sas, max_single_put_size=64 * KIB, max_block_size=32 * KIB)
+    name = _name()
+    mark = len(standin.requests)
+    container = service.create_container(name)
+    assert [c.name for c in service.list_containers(name_starts_with=name)] == [name]
+    container.upload_blob("small.txt", b"via an account SAS")
+    big = os.urandom(100 * KIB)
+    container.upload_blob("big.bin", big, metadata={"via": "sas"})
+    assert standin.stored(name, "big.bin") == big
+    blob = container.get_blob_client("small.txt")
+    blob.set_blob_metadata({"checked": "yes"})
+    assert blob.get_blob_properties().metadata == {"checked": "yes"}
+    assert blob.download_blob().readall() == b"via an account SAS"
+    assert [b.name for b in container.list_blobs()] == ["big.bin", "small.txt"]
+    blob.delete_blob()
+    assert not standin.exists(name, "small.txt")
+    container.delete_container()
+    assert not standin.exists(name)
+
+    ops = _since(standin, mark)
+    assert {"CreateContainer", "ListContainers", "PutBlob", "PutBlock", "PutBlockList", "SetBlobMetadata",
+            "GetBlobProperties", "GetBlob", "ListBlobs", "DeleteBlob", "DeleteContainer"} <= {r.operation for r in ops}
+    assert all(r.auth_scheme == "SAS" and r.signature_verified and r.status < 300 for r in ops), ops
+    assert all("sig=" in r.query and "sp=rwdlc" in r.query for r in ops)
+    # The SAS fields did not disturb dispatch on comp/restype/blockid.
+    assert all("comp=block" in r.query and "blockid=" in r.query for r in ops if r.operation == "PutBlock")
+
+
+def test_read_only_account_sas(standin):
+    name = _name()
+    standin.put(name, "seeded.txt", b"read me", metadata={"k": "v"})
+    service = _sas_client(standin, standin.account_sas("rl"))
+    container = service.get_container_client(name)
+    assert container.download_blob("seeded.txt").readall() == b"read me"
+    assert [b.name for b in container.list_blobs()] == ["seeded.txt"]
+    assert name in [c.name for c in service.list_containers(name_starts_with=name)]
+    mark = len(standin.requests)
+    for action in (lambda: container.upload_blob("new.txt", b"x"),
+                   lambda: container.upload_blob("seeded.txt", b"overwritten", overwrite=True),
+                   lambda: container.get_blob_client("seeded.txt").set_blob_metadata({"k": "changed"}),
+                   lambda: container.delete_blob("seeded.txt"),
+                   lambda: service.create_container(_name())):
+        refused = _refused(action)
+        assert (refused.status_code, refused.error_code) == (403, "AuthorizationPermissionMismatch")
+        assert "using this permission" in refused.message
+    records = _since(standin, mark)
+    assert [r.operation for r in records] == ["PutBlob", "PutBlob", "SetBlobMetadata", "DeleteBlob",
+                                              "CreateContainer"]
+    # Authenticated (the signature and validity are fine), not authorized.
+    assert all(r.auth_scheme == "SAS" and r.signature_verified is True and r.status == 403 for r in records)
+    assert standin.stored(name, "seeded.txt") == b"read me"
+    assert standin.blob_metadata(name, "seeded.txt") == {"k": "v"}
+    assert not standin.exists(name, "new.txt")
+
+
+def test_create_only_account_sas_cannot_overwrite(standin):
+    service = _sas_client(standin, standin.account_sas("c", "co"))
+    name = _name()
+    container = service.create_container(name)
+    container.upload_blob("once.txt", b"first")
+    refused = _refused(lambda: container.upload_blob("once.txt", b"second", overwrite=True))
+    assert (refused.status_code, refused.error_code) == (403, "AuthorizationPermissionMismatch")
+    assert standin.stored(name, "once.txt") == b"first"
+
+
+def test_tampered_account_sas_is_refused(standin):
+    name = _name()
+    standin.put(name, "data.txt", b"data")
+    token = standin.account_sas("rl")
+    widened = token.replace("sp=rl", "sp=rwl")  # more permissions, the signature kept
+    assert widened != token
+    refused = _refused(lambda: _sas_client(standin, widened).get_blob_client(name, "up.txt").upload_blob(b"x"))
+    assert (refused.status_code, refused.error_code) == (403, "AuthenticationFailed")
+    assert not standin.exists(name, "up.txt")
+    record = standin.requests[-1]
+    assert (record.operation, record.auth_scheme, record.signature_verified) == ("PutBlob", "SAS", False)
+
+    status, _, body = _raw(standin, "GET", f"/{ACCOUNT}/{name}/data.txt", query=widened, sign=False)
+    text = body.decode("utf-8-sig")
+    assert status == 403 and _error_code(body) == "AuthenticationFailed"
+    assert "Server failed to authenticate the request." in text
+    fields = dict(parse_qsl(widened))
+    assert (f"Signature did not match. String to sign used was {ACCOUNT}\nrwl\nb\nsco\n\n{fields['se']}\n\n"
+            f"https,http\n{fields['sv']}\n\n") in text
+
+    # A signature made with another key.
+    other_key = base64.b64encode(b"another account key".ljust(64, b"?")).decode()
+    status, _, body = _raw(standin, "GET", f"/{ACCOUNT}/{name}/data.txt",
+                           query=_independent_account_sas(key=other_key), sign=False)
+    assert status == 403 and _error_code(body) == "AuthenticationFailed"
+    status, _, body = _raw(standin, "GET", f"/{ACCOUNT}/{name}/data.txt", query=_independent_account_sas(),
+                           sign=False)
+    assert status == 200 and body == b"data"
+
+
+def test_expired_and_not_yet_valid_account_sas(standin):
+    name = _name()
+    standin.put(name, "data.txt", b"data")
+    expired = standin.account_sas("rl", expiry_seconds=-60)
+    refused = _refused(lambda: _sas_client(standin, expired).get_blob_client(name, "data.txt").download_blob())
+    assert (refused.status_code, refused.error_code) == (403, "AuthenticationFailed")
+    assert standin.requests[-1].signature_verified is False
+    status, _, body = _raw(standin, "GET", f"/{ACCOUNT}/{name}/data.txt", query=expired, sign=False)
+    text = body.decode("utf-8-sig")
+    assert status == 403 and "Signed expiry time [" in text and "] must be after signed start time [" in text
+    assert " GMT]" in text
+
+    later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+    early = generate_account_sas(ACCOUNT, KEY, resource_types="sco", permission="rl", start=later,
+                                 expiry=later + datetime.timedelta(hours=1))
+    status, _, body = _raw(standin, "GET", f"/{ACCOUNT}/{name}/data.txt", query=early, sign=False)
+    text = body.decode("utf-8-sig")
+    assert status == 403 and _error_code(body) == "AuthenticationFailed"
+    assert "Signature not valid in the specified time frame: Start [" in text and "] - Current [" in text
+
+    backwards = _independent_account_sas(start="2030-01-02", expiry="2030-01-01")
+    status, _, body = _raw(standin, "GET", f"/{ACCOUNT}/{name}/data.txt", query=backwards, sign=False)
+    assert status == 403 and ("Signed expiry time [Tue, 01 Jan 2030 00:00:00 GMT] must be after signed start time "
+                              "[Wed, 02 Jan 2030 00:00:00 GMT]") in body.decode("utf-8-sig")
+
+
+def test_https_only_account_sas(standin, tls_standin):
+    name = _name()
+    for server in (standin, tls_standin):
+        server.put(name, "data.txt", b"tls only")
+    https_only = standin.account_sas("rl", protocol="https")
+    assert "spr=https&" in https_only or https_only.endswith("spr=https")
+    refused = _refused(lambda: _sas_client(standin, https_only).get_blob_client(name, "data.txt").download_blob())
+    assert (refused.status_code, refused.error_code) == (403, "AuthorizationProtocolMismatch")
+    assert "using this protocol" in refused.message
+    # Same account, same key, over TLS: accepted.
+    over_tls = BlobServiceClient(tls_standin.account_url, credential=tls_standin.account_sas("rl", protocol="https"),
+                                 connection_verify=tls_standin.cert_path, retry_total=0)
+    assert over_tls.get_blob_client(name, "data.txt").download_blob().readall() == b"tls only"
+    assert (tls_standin.requests[-1].auth_scheme, tls_standin.requests[-1].signature_verified) == ("SAS", True)
+
+
+def test_account_sas_resource_types_services_and_ip(standin):
+    name = _name()
+    standin.put(name, "data.txt", b"data")
+    no_objects = _sas_client(standin, standin.account_sas("rl", resource_types="sc"))
+    assert name in [c.name for c in no_objects.list_containers(name_starts_with=name)]
+    assert [b.name for b in no_objects.get_container_client(name).list_blobs()] == ["data.txt"]
+    refused = _refused(lambda: no_objects.get_blob_client(name, "data.txt").download_blob())
+    assert (refused.status_code, refused.error_code) == (403, "AuthorizationResourceTypeMismatch")
+    assert "using this resource type" in refused.message
+
+    objects_only = _sas_client(standin, standin.account_sas("rl", resource_types="o"))
+    assert objects_only.get_blob_client(name, "data.txt").download_blob().readall() == b"data"
+    refused = _refused(lambda: list(objects_only.list_containers()))
+    assert (refused.status_code, refused.error_code) == (403, "AuthorizationResourceTypeMismatch")
+    refused = _refused(lambda: list(objects_only.get_container_client(name).list_blobs()))
+    assert refused.error_code == "AuthorizationResourceTypeMismatch"
+
+    queues_only = _sas_client(standin, standin.account_sas("rl", services="q"))
+    refused = _refused(lambda: queues_only.get_blob_client(name, "data.txt").download_blob())
+    assert (refused.status_code, refused.error_code) == (403, "AuthorizationServiceMismatch")
+
+    elsewhere = _sas_client(standin, standin.account_sas("rl", ip="192.0.2.1-192.0.2.9"))
+    refused = _refused(lambda: elsewhere.get_blob_client(name, "data.txt").download_blob())
+    assert (refused.status_code, refused.error_code) == (403, "AuthorizationSourceIPMismatch")
+    local = _sas_client(standin, standin.account_sas("rl", ip="127.0.0.1"))
+    assert local.get_blob_client(name, "data.txt").download_blob().readall() == b"data"
+
+
+def test_account_sas_malformed_unsupported_and_mixed(standin):
+    name = _name()
+    standin.put(name, "data.txt", b"data")
+    path = f"/{ACCOUNT}/{name}/data.txt"
+
+    def get(query, **options):
+        status, response, body = _raw(standin, "GET", path, query=query, **options)
+        return status, response, body.decode("utf-8-sig")
+
+    good = _independent_account_sas()
+    missing_expiry = "&".join(p for p in good.split("&") if not p.startswith("se="))
+    for query, detail in ((missing_expiry, "Signature fields not well formed."),
+                          (good.replace("sv=2025-01-05", "sv=2025-1-5"), "Signature fields not well formed."),
+                          (_independent_account_sas(permission="rq"), "Signature fields not well formed."),
+                          (_independent_account_sas(expiry="tomorrow"), "Signature fields not well formed."),
+                          (_independent_account_sas(protocol="http"), "Signature fields not well formed."),
+                          (good + "&sp=rl", "Signature fields not well formed."),
+                          ("&".join(p for p in good.split("&") if not p.startswith("sv=")),
+                           "sv is mandatory. Cannot be empty"),
+                          # Older signed versions: the string-to-sign without ses is not implemented.
+                          (_independent_account_sas(version="2019-12-12"), "(stand-in: signed version sv=2019-12-12"),
+                          # A service SAS (sr, no ss/srt): not implemented.
+                          (f"sv=2025-01-05&sr=b&sp=r&se=2099-01-01&sig={dict(parse_qsl(good))['sig']}",
+                           "(stand-in: only account SAS is implemented")):
+        status, _, text = get(query, sign=False)
+        assert (status, _error_code(text.encode())) == (403, "AuthenticationFailed"), query
+        assert detail in text, (query, text)
+        assert standin.requests[-1].signature_verified is False
+
+    # Both a Shared Key Authorization header and a SAS: refused, naming both (the stand-in's choice).
+    status, _, text = get(good, sign=True)
+    assert (status, _error_code(text.encode())) == (400, "InvalidAuthenticationInfo")
+    assert "Authorization header (SharedKey) and a shared access signature" in text
+    assert standin.requests[-1].auth_scheme == "SharedKey+SAS"
+
+    # Without x-ms-version the request runs at the signed version, and says so.
+    conn = http.client.HTTPConnection(standin.host, standin.port, timeout=30)
+    try:
+        conn.request("GET", f"{path}?{_independent_account_sas(version='2021-08-06')}")
+        response = conn.getresponse()
+        assert (response.status, response.read()) == (200, b"data")
+        assert response.getheader("x-ms-version") == "2021-08-06"
+    finally:
+        conn.close()
+
+    # An encryption scope is part of the signature, but encryption scopes are not implemented.
+    scoped = _sas_client(standin, standin.account_sas("rl", encryption_scope="scope1"))
+    refused = _refused(lambda: scoped.get_blob_client(name, "data.txt").download_blob())
+    assert (refused.status_code, refused.error_code) == (501, "NotImplemented")
 
 
 # --- bearer tokens over TLS ----------------------------------------------------------------
@@ -597,3 +865,118 @@ def test_client_assertion(tls_standin, tls_dir):
         _token_request(tls_standin, context, TENANT,
                        dict(form, client_assertion=assertion("https://login.microsoftonline.com/x/oauth2/v2.0/token")))
     assert wrong_audience.value.code == 401 and json.load(wrong_audience.value)["error"] == "invalid_client"
+
+
+# --- federated credentials (workload identity) ---------------------------------------------
+
+ISSUER = "https://oidc.cluster.example.test/gatehouse"
+SUBJECT = "system:serviceaccount:gatehouse:gateway"
+FEDERATED_CLIENT = "66666666-7777-8888-9999-000000000000"
+
+
+@pytest.fixture(scope="module")
+def federated_keys(tls_standin):
+    """An RSA key (registered as a key object) and a P-256 key (registered as PEM) for ISSUER/SUBJECT."""
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    tls_standin.register_federated_client(TENANT, FEDERATED_CLIENT, ISSUER, SUBJECT, rsa_key.public_key())
+    tls_standin.register_federated_client(TENANT, FEDERATED_CLIENT, ISSUER, SUBJECT, ec_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    return {"rsa": rsa_key, "ec": ec_key}
+
+
+def _federated_form(assertion: str, client_id: str = FEDERATED_CLIENT) -> dict:
+    return {"grant_type": "client_credentials", "client_id": client_id, "scope": STORAGE_SCOPE,
+            "client_assertion_type": JWT_BEARER, "client_assertion": assertion}
+
+
+class FederatedCredential:
+    """A TokenCredential exchanging a fresh external assertion at the stand-in's token endpoint,
+    as a workload-identity client does with its projected service-account token."""
+
+    def __init__(self, server, private_key):
+        self.server, self.private_key, self.calls = server, private_key, 0
+        self.context = ssl.create_default_context(cafile=server.cert_path)
+
+    def get_token(self, *scopes, claims=None, tenant_id=None, **kwargs):
+        self.calls += 1
+        form = _federated_form(federated_assertion(self.private_key, ISSUER, SUBJECT))
+        payload = _token_request(self.server, self.context, tenant_id or TENANT, dict(form, scope=" ".join(scopes)))
+        return AccessToken(payload["access_token"], int(time.time()) + payload["expires_in"])
+
+
+def test_federated_credential_token_reads_a_blob(tls_standin, federated_keys):
+    name = _name()
+    tls_standin.put(name, "federated.txt", b"read with a workload identity")
+    credential = FederatedCredential(tls_standin, federated_keys["rsa"])
+    service = BlobServiceClient(tls_standin.account_url, credential=credential,
+                                connection_verify=tls_standin.cert_path, retry_total=0)
+    mark = len(tls_standin.requests)
+    assert service.get_blob_client(name, "federated.txt").download_blob().readall() == b"read with a workload identity"
+    ops = _since(tls_standin, mark)
+    assert [(r.operation, r.status) for r in ops] == [("Token", 200), ("GetBlob", 206)]
+    assert (ops[1].auth_scheme, ops[1].signature_verified) == ("Bearer", True)
+    assert credential.calls == 1
+
+    # ES256, with the key registered as PEM; the aud claim may hold several audiences.
+    context = ssl.create_default_context(cafile=tls_standin.cert_path)
+    assertion = federated_assertion(federated_keys["ec"], ISSUER, SUBJECT, audience=["other", FEDERATED_AUDIENCE])
+    assert json.loads(base64.urlsafe_b64decode(assertion.split(".")[0] + "=="))["alg"] == "ES256"
+    token = _token_request(tls_standin, context, TENANT, _federated_form(assertion))
+    assert token["token_type"] == "Bearer" and token["expires_in"] > 0
+    reader = BlobServiceClient(tls_standin.account_url, credential=_StaticToken(token["access_token"]),
+                               connection_verify=tls_standin.cert_path, retry_total=0)
+    assert reader.get_blob_client(name, "federated.txt").download_blob().readall() == b"read with a workload identity"
+
+
+class _StaticToken:
+    def __init__(self, token):
+        self.token = token
+
+    def get_token(self, *scopes, **kwargs):
+        return AccessToken(self.token, int(time.time()) + 3600)
+
+
+def _another_key_claiming(kid):
+    return lambda keys: federated_assertion(rsa.generate_private_key(public_exponent=65537, key_size=2048), ISSUER,
+                                            SUBJECT, key_id=kid(keys))
+
+
+@pytest.mark.parametrize("make_assertion, code, wording", [
+    (lambda keys: federated_assertion(keys["rsa"], "https://issuer.elsewhere.test", SUBJECT), 700211,
+     "No matching federated identity record found for presented assertion issuer 'https://issuer.elsewhere.test'."),
+    (lambda keys: federated_assertion(keys["rsa"], ISSUER, "system:serviceaccount:gatehouse:intruder"), 700213,
+     "No matching federated identity record found for presented assertion subject "
+     "'system:serviceaccount:gatehouse:intruder'."),
+    (lambda keys: federated_assertion(keys["rsa"], ISSUER, SUBJECT, audience="api://SomethingElse"), 700212,
+     "No matching federated identity record found for presented assertion audience 'api://SomethingElse'."),
+    (lambda keys: federated_assertion(keys["ec"], ISSUER, SUBJECT, lifetime=-900), 700024,
+     "Client assertion is not within its valid time range. Current time: "),
+    (lambda keys: federated_assertion(keys["rsa"], ISSUER, SUBJECT, not_before=time.time() + 3600), 700024,
+     "Client assertion is not within its valid time range."),
+    (_another_key_claiming(lambda keys: None), 7000272,
+     "used to sign the federated credential could not be found in the metadata of identity provider"),
+    (_another_key_claiming(lambda keys: federated_key_id(keys["rsa"])), 700027,
+     "Client assertion failed signature validation."),
+    (lambda keys: federated_assertion(keys["rsa"], ISSUER, SUBJECT)[:-8] + "AAAAAAAA", 700027,
+     "Client assertion failed signature validation."),
+], ids=["wrong-issuer", "wrong-subject", "wrong-audience", "expired", "not-yet-valid", "unknown-key",
+        "another-key-same-kid", "tampered-signature"])
+def test_federated_credential_refusals(tls_standin, federated_keys, make_assertion, code, wording):
+    context = ssl.create_default_context(cafile=tls_standin.cert_path)
+    tokens_before = tls_standin.token_requests
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _token_request(tls_standin, context, TENANT, _federated_form(make_assertion(federated_keys)))
+    payload = json.load(refused.value)
+    assert (refused.value.code, payload["error"], payload["error_codes"]) == (401, "invalid_client", [code])
+    assert payload["error_description"].startswith(f"AADSTS{code}: ") and wording in payload["error_description"]
+    assert tls_standin.token_requests == tokens_before + 1
+    assert tls_standin.requests[-1].operation == "Token" and tls_standin.requests[-1].status == 401
+
+
+def test_federated_assertion_for_an_unknown_client(tls_standin, federated_keys):
+    context = ssl.create_default_context(cafile=tls_standin.cert_path)
+    assertion = federated_assertion(federated_keys["rsa"], ISSUER, SUBJECT)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _token_request(tls_standin, context, TENANT, _federated_form(assertion, client_id="not-registered"))
+    assert refused.value.code == 400 and json.load(refused.value)["error_codes"] == [700016]

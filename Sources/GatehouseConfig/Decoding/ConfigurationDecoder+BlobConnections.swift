@@ -5,8 +5,9 @@ import GatehouseMasking
 extension ConfigurationDecoder {
     static let blobConnectionKeys = ["name", "type", "upstream", "allowed_groups", "read_write_groups", "operations", "personal_data",
                                      "upload_scan", "approval", "retention_days"]
-    private static let blobUpstreamKeys = ["account_url", "account_name", "key_env", "key_file", "entra_id"]
-    private static let entraIDKeys = ["tenant_id", "client_id", "client_secret_env", "client_secret_file", "authority_url"]
+    private static let blobUpstreamKeys = ["account_url", "account_name", "key_env", "key_file", "sas_env", "sas_file", "entra_id"]
+    private static let entraIDKeys = ["tenant_id", "client_id", "client_secret_env", "client_secret_file", "federated_token_file",
+                                         "authority_url"]
     private static let blobPersonalDataKeys = ["container", "blobs", "category", "format", "json_fields", "columns"]
 
     func decodeBlobConnection(_ entry: ConfigMapping, name: String) throws -> BlobConnectionConfiguration {
@@ -52,29 +53,39 @@ extension ConfigurationDecoder {
         else { throw urlValue.error("must be the account's base URL, without a query or credentials (use key_env or key_file)") }
         let accountURL = url.hasSuffix("/") ? String(url.dropLast()) : url
         let key = try decodeSecretSource(in: section, environmentKey: "key_env", fileKey: "key_file", secret: "account key")
-        if let entra = try section.optional("entra_id") {
-            guard key == nil else { throw entra.error("use either entra_id or an account key (key_env / key_file), not both") }
-            return BlobUpstream(accountURL: accountURL, credential: .entraID(try decodeEntraID(entra)))
-        }
+        let sas = try decodeSecretSource(in: section, environmentKey: "sas_env", fileKey: "sas_file", secret: "shared access signature")
+        let entra = try section.optional("entra_id")
+        let chosen = [key != nil ? "an account key (key_env / key_file)" : nil, sas != nil ? "a SAS (sas_env / sas_file)" : nil,
+                      entra != nil ? "entra_id" : nil].compactMap { $0 }
+        guard chosen.count <= 1 else { throw value.error("use one upstream credential, not \(chosen.joined(separator: " and "))") }
+        if let entra { return BlobUpstream(accountURL: accountURL, credential: .entraID(try decodeEntraID(entra))) }
+        if let sas { return BlobUpstream(accountURL: accountURL, credential: .sas(sas)) }
         let nameValue = try section.required("account_name")
         let accountName = try nameValue.nonEmptyString()
         guard accountName.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }), accountName.count <= 24 else {
             throw nameValue.error("'\(accountName)' is not a storage account name (up to 24 lower-case letters and digits)")
         }
         guard let key else {
-            throw value.error("needs key_env or key_file (the account key the gateway signs requests with), or entra_id")
+            throw value.error("needs key_env or key_file (the account key the gateway signs requests with), sas_env or sas_file, "
+                              + "or entra_id")
         }
         return BlobUpstream(accountURL: accountURL, credential: .sharedKey(accountName: accountName, key: key))
     }
 
     private func decodeEntraID(_ value: ConfigValue) throws -> EntraIDClient {
         let section = try value.mapping(allowedKeys: Self.entraIDKeys)
-        guard let secret = try decodeSecretSource(in: section, environmentKey: "client_secret_env", fileKey: "client_secret_file",
-                                                  secret: "client secret") else {
-            throw value.error("needs client_secret_env or client_secret_file")
+        let secret = try decodeSecretSource(in: section, environmentKey: "client_secret_env", fileKey: "client_secret_file",
+                                            secret: "client secret")
+        let tokenFile = try section.optional("federated_token_file")
+        let proof: EntraIDClient.Proof
+        switch (secret, tokenFile) {
+        case (let secret?, nil): proof = .secret(secret)
+        case (nil, let file?): proof = .federatedTokenFile(try absolutePath(file))
+        case (nil, nil): throw value.error("needs client_secret_env, client_secret_file or federated_token_file")
+        case (_?, let file?): throw file.error("use either a client secret or federated_token_file, not both")
         }
         var client = EntraIDClient(tenantID: try section.required("tenant_id").nonEmptyString(),
-                                   clientID: try section.required("client_id").nonEmptyString(), clientSecret: secret)
+                                   clientID: try section.required("client_id").nonEmptyString(), proof: proof)
         if let authority = try section.optional("authority_url") {
             let url = try webURL(authority)
             client.authorityURL = url.hasSuffix("/") ? String(url.dropLast()) : url

@@ -51,6 +51,9 @@ public struct BlobUpstream: Sendable, Equatable {
         case sharedKey(accountName: String, key: SecretSource)
         /// Entra ID client credentials: a token for `https://storage.azure.com/.default`.
         case entraID(EntraIDClient)
+        /// A shared access signature (the query string the portal or `az` prints), appended to
+        /// every request. What it allows is fixed when it is made; the gateway narrows it further.
+        case sas(SecretSource)
     }
 
     /// `https://<account>.blob.core.windows.net` (http only to a loopback host, for tests).
@@ -66,16 +69,33 @@ public struct BlobUpstream: Sendable, Equatable {
 /// An Entra ID (Azure AD) application the gateway signs in as (client credentials flow).
 public struct EntraIDClient: Sendable, Equatable {
     public static let defaultAuthority = "https://login.microsoftonline.com"
+
+    /// How the application proves who it is.
+    public enum Proof: Sendable, Equatable, CustomStringConvertible {
+        /// A client secret.
+        case secret(SecretSource)
+        /// A federated token (workload identity: a Kubernetes service-account token the kubelet
+        /// rotates), read from this file at every token request and sent as the client assertion.
+        case federatedTokenFile(String)
+
+        public var description: String {
+            switch self {
+            case .secret(let source): "secret from \(source)"
+            case .federatedTokenFile(let path): "federated token from file \(path)"
+            }
+        }
+    }
+
     public var tenantID: String
     public var clientID: String
-    public var clientSecret: SecretSource
+    public var proof: Proof
     /// Where tokens come from: `<authority>/<tenant>/oauth2/v2.0/token`.
     public var authorityURL: String
 
-    public init(tenantID: String, clientID: String, clientSecret: SecretSource, authorityURL: String = Self.defaultAuthority) {
+    public init(tenantID: String, clientID: String, proof: Proof, authorityURL: String = Self.defaultAuthority) {
         self.tenantID = tenantID
         self.clientID = clientID
-        self.clientSecret = clientSecret
+        self.proof = proof
         self.authorityURL = authorityURL
     }
 

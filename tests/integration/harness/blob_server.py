@@ -43,14 +43,77 @@ Authentication is checked on every request (the token endpoint aside), strictly:
   InvalidAuthenticationInfo with `WWW-Authenticate: Bearer authorization_uri=<this server>/<tenant>/
   oauth2/authorize resource_id=https://storage.azure.com`, the challenge the SDK follows to fetch a
   new token once. No Authorization at all: 401 NoAuthenticationInformation with the same challenge.
-* SAS (a `sig` query parameter) is NOT implemented: always 403 AuthenticationFailed.
+* Account SAS (a `sig` query parameter; what `azure.storage.blob.generate_account_sas` produces,
+  e.g. `BlobServiceClient(server.account_url, credential=server.account_sas("rl"))`), verified as the
+  service does for signed versions (sv) 2020-12-06 and later: the string-to-sign is the account
+  name, sp, ss, srt, st, se, sip, spr, sv and ses (signed encryption scope), each followed by
+  "\\n" (absent fields empty, their "\\n" kept; values percent-decoded, as sent otherwise), which is
+  also exactly what azure-storage-blob 12.31.1 signs; HMAC-SHA256 with the base64-decoded account
+  key, base64, compared in constant time. Checked in this order, each failure answered as the
+  service answers it (403 unless said otherwise):
+  - sv, ss, srt, sp, se and sig present, each once, and well formed (sp letters from
+    "rwdxylacuptfi", ss from "bqtf", srt from "sco", spr "https" or "https,http", st/se ISO 8601
+    UTC such as 2030-01-01, 2030-01-01T10:00Z, 2030-01-01T10:00:00Z or with fractional seconds,
+    sip one IP address or a range a-b): else AuthenticationFailed "Signature fields not well
+    formed." ("sv is mandatory. Cannot be empty" without sv). sv before 2020-12-06 is refused the
+    same way with a "(stand-in: ...)" note: the older string-to-sign (no ses line) is not
+    implemented. A SAS with `sr` and neither ss nor srt (a service or user delegation SAS) is refused
+    as AuthenticationFailed with a "(stand-in: ...)" note: only account SAS is implemented.
+  - the signature: AuthenticationFailed "Signature did not match. String to sign used was {text}"
+    (the string the stand-in signed, via the module-level `account_sas_string_to_sign()`).
+  - time: without st, start is now, so an expired SAS gets AuthenticationFailed "Signed expiry time
+    [{se}] must be after signed start time [{now}]"; with st, now outside [st, se] gets "Signature
+    not valid in the specified time frame: Start [..] - Expiry [..] - Current [..]" (RFC 1123
+    dates). No clock skew allowance, like the service.
+  Up to here a failure records `signature_verified=False`; past it the SAS authenticated (True),
+  and what follows are authorization failures:
+  - sip does not cover the client address: AuthorizationSourceIPMismatch.
+  - spr=https on the plain-http listener: AuthorizationProtocolMismatch ("This request is not
+    authorized to perform this operation using this protocol.").
+  - ss without `b`: AuthorizationServiceMismatch.
+  - srt lacks the operation's resource type (s: list containers; c: create/delete container,
+    container properties/metadata, list blobs; o: every blob operation):
+    AuthorizationResourceTypeMismatch ("This request is not authorized to perform this operation
+    using this resource type.").
+  - sp lacks the operation's permission, per the "Create an account SAS" table: list containers
+    and list blobs l; container properties/metadata r; set container metadata w; create container
+    c or w; delete container d; Get Blob / properties / metadata r; Put Blob c or w (c alone only
+    while the blob does not exist: overwriting needs w); Put Block, Put Block List, Set Blob
+    Metadata w; Delete Blob d: AuthorizationPermissionMismatch ("This request is not authorized to
+    perform this operation using this permission.").
+  - ses (encryption scopes) with a valid signature: 501 NotImplemented, like x-ms-encryption-scope.
+  The SAS parameters never take part in routing (comp, restype, blockid... are read as usual),
+  and without an x-ms-version header the request runs at, and the response reports, version sv,
+  as on the service. A request carrying both an Authorization header and a sig is refused with
+  400 InvalidAuthenticationInfo naming both: the stand-in's choice, the service documents no
+  behaviour for it. `account_sas()` makes a token with the SDK's own `generate_account_sas`.
 
 Token endpoint (Entra ID client credentials): `POST /{tenant}/oauth2/v2.0/token` with
 grant_type=client_credentials, client_id, scope=<resource>/.default and client_secret, or
 client_assertion (an RS256/PS256/ES256 JWT signed with a certificate given to `register_client`,
-aud = this endpoint's URL, iss = sub = client_id). Tokens are random opaque strings remembered
-with their expiry and audience; `expire_all_tokens()` lets a test check that a client refreshes,
-`issue_token()` mints one directly (e.g. for another audience), `token_requests` counts calls.
+aud = this endpoint's URL, iss = sub = client_id). Federated credentials (workload identity, e.g. a
+Kubernetes service-account token): `register_federated_client(tenant, client_id, issuer, subject,
+public_key, audience="api://AzureADTokenExchange")` makes client_assertion for that client a JWT
+from the external issuer (RS256/PS256/ES256; `federated_assertion()` mints one). It is checked in
+this order, each failure 401 invalid_client with Entra ID's AADSTS code and wording as seen in
+public error reports: a malformed JWT AADSTS50027; an iss matching no registered issuer
+AADSTS700211 ("No matching federated identity record found for presented assertion issuer '..'.
+Check your federated identity credential Subject, Audience and Issuer against the presented
+assertion. ..."); a `kid` none of that issuer's registered keys has AADSTS7000272 ("The certificate
+with identifier .. used to sign the federated credential could not be found in the metadata of
+identity provider .."); a signature the key does not verify AADSTS700027 (the certificate
+assertions' code: no public report of the federated wording was found); exp missing or past, or
+nbf in the future (5 minutes' skew either way) AADSTS700024 ("Client assertion is not within its
+valid time range. Current time: .., assertion valid from .., expiry time of assertion .. ...");
+a sub no credential of that issuer has AADSTS700213 ("... presented assertion subject '..'. ...");
+an aud (string or list) not containing a matching credential's audience AADSTS700212 ("...
+presented assertion audience '..'. ..."). (Older Entra ID answered all three mismatches with
+AADSTS70021 "No matching federated identity record found for presented assertion. Assertion
+Issuer: '..'. Assertion Subject: '..'. Assertion Audience: '..'."; current Entra ID sends the
+specific codes above.) An assertion whose iss is the client_id itself is still checked as a
+certificate assertion when a certificate is registered. Tokens are random opaque strings
+remembered with their expiry and audience; `expire_all_tokens()` lets a test check that a client
+refreshes, `issue_token()` mints one directly (e.g. for another audience), `token_requests` counts calls.
 
 REST operations: create/delete container, container properties/metadata (GET/HEAD), set container
 metadata, list containers, list blobs (prefix, delimiter with BlobPrefix, marker/NextMarker,
@@ -71,7 +134,8 @@ implemented here: such requests get 400 UnsupportedHeader instead of being silen
 Not implemented, refused with 501 NotImplemented (or 405 for other verbs) so the request log shows
 anything that got through a gateway that should have stopped it: copy, batch, ACLs, leases,
 tags, snapshots, versions, tiers, page/append blobs, Get Block List, Set Blob Properties,
-service/account properties, user delegation keys, CPK/encryption scopes; public access (409
+service/account properties, user delegation keys, CPK/encryption scopes (ses in a SAS too);
+service and user delegation SAS are refused with 403 (see above); public access (409
 PublicAccessNotPermitted, as on accounts that disallow it). Anonymous access is never allowed.
 
 Every response carries x-ms-request-id, x-ms-version (the request's), Date and an exact
@@ -92,6 +156,7 @@ import email.utils
 import hashlib
 import hmac
 import http.server
+import ipaddress
 import itertools
 import json
 import os
@@ -150,6 +215,40 @@ MSG_AUTH_FAILED = ("Server failed to authenticate the request. Make sure the val
                    "formed correctly including the signature.")
 MSG_SEE_CHALLENGE = ("Server failed to authenticate the request. Please refer to the information in the "
                      "www-authenticate header.")
+MSG_NOT_WELL_FORMED = "Signature fields not well formed."
+MSG_NOT_AUTHORIZED = "This request is not authorized to perform this operation using this {}."
+
+# Account SAS: the string-to-sign implemented (the one with the signed encryption scope line).
+SAS_MIN_VERSION = "2020-12-06"
+SAS_FIELDS = ("sp", "ss", "srt", "st", "se", "sip", "spr", "sv", "ses")  # string-to-sign order
+SAS_PERMISSIONS = "rwdxylacuptfi"
+SAS_SERVICES = "bqtf"
+SAS_RESOURCE_TYPES = "sco"
+# operation -> (signed resource type it needs, signed permissions any one of which allows it)
+ACCOUNT_SAS_RULES = {
+    "ListContainers": ("s", "l"),
+    "CreateContainer": ("c", "cw"),
+    "GetContainerProperties": ("c", "r"),
+    "GetContainerMetadata": ("c", "r"),
+    "SetContainerMetadata": ("c", "w"),
+    "DeleteContainer": ("c", "d"),
+    "ListBlobs": ("c", "l"),
+    "PutBlob": ("o", "cw"),  # c alone: only while the blob does not exist
+    "PutBlock": ("o", "w"),
+    "PutBlockList": ("o", "w"),
+    "GetBlob": ("o", "r"),
+    "GetBlobProperties": ("o", "r"),
+    "GetBlobMetadata": ("o", "r"),
+    "SetBlobMetadata": ("o", "w"),
+    "DeleteBlob": ("o", "d"),
+}
+
+# Federated credentials (workload identity).
+FEDERATED_AUDIENCE = "api://AzureADTokenExchange"
+JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+ASSERTION_SKEW = 300  # seconds either side of exp / nbf
+_FIC_HINT = ("Check your federated identity credential Subject, Audience and Issuer against the presented "
+             "assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation")
 
 
 class BlobRequest(NamedTuple):
@@ -160,7 +259,8 @@ class BlobRequest(NamedTuple):
     status: int
     error_code: str | None
     auth_scheme: str | None  # "SharedKey", "Bearer", "SAS", another scheme word, or None (no credentials)
-    signature_verified: bool | None  # Shared Key signature / bearer token accepted; None if not checked
+    signature_verified: bool | None  # Shared Key signature / bearer token / SAS signature and validity
+    #                                  accepted (False when refused); None if not checked
     headers: dict  # selected request headers, lower-case names (see LOGGED_REQUEST_HEADERS)
     response_headers: dict  # selected response headers, lower-case names
     body_length: int  # request body bytes received
@@ -271,6 +371,152 @@ def string_to_sign(method: str, header_items, account: str, raw_path: str, raw_q
 def sign(account_key_b64: str, text: str) -> str:
     digest = hmac.new(base64.b64decode(account_key_b64), text.encode("utf-8"), hashlib.sha256).digest()
     return base64.b64encode(digest).decode()
+
+
+# --- account SAS ----------------------------------------------------------------------------
+
+_SAS_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?Z)?$")
+
+
+def account_sas_string_to_sign(account: str, fields: dict) -> str:
+    """The account SAS string-to-sign (sv 2020-12-06 and later) for percent-decoded field values."""
+    return account + "\n" + "".join((fields.get(name) or "") + "\n" for name in SAS_FIELDS)
+
+
+def parse_sas_time(value: str) -> datetime.datetime:
+    """An st/se value (the ISO 8601 UTC forms the service accepts); ValueError otherwise."""
+    match = _SAS_TIME.match(value)
+    if not match:
+        raise ValueError(value)
+    year, month, day, hour, minute, second, fraction = match.groups()
+    return datetime.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+                             int((fraction or "0").ljust(6, "0")[:6]), tzinfo=datetime.timezone.utc)
+
+
+def _sas_ip_range(value: str):
+    """(first, last) addresses of a sip value; ValueError if malformed."""
+    first, separator, last = value.partition("-")
+    low = ipaddress.ip_address(first.strip())
+    high = ipaddress.ip_address(last.strip()) if separator else low
+    if low.version != high.version or high < low:
+        raise ValueError(value)
+    return low, high
+
+
+def _rfc1123(when: datetime.datetime) -> str:
+    return email.utils.format_datetime(when.astimezone(datetime.timezone.utc).replace(microsecond=0), usegmt=True)
+
+
+# --- JWTs: client assertions and federated credentials ----------------------------------------
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _split_jwt(assertion: str):
+    """(header, claims, signing input, signature) of a compact JWS; ValueError if malformed."""
+    try:
+        head_b64, claims_b64, signature_b64 = assertion.split(".")
+        head, claims = json.loads(_b64url_decode(head_b64)), json.loads(_b64url_decode(claims_b64))
+        signature = _b64url_decode(signature_b64)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        raise ValueError("not a compact JWS") from error
+    if not isinstance(head, dict) or not isinstance(claims, dict):
+        raise ValueError("not a compact JWS")
+    return head, claims, f"{head_b64}.{claims_b64}".encode(), signature
+
+
+def _jws_verify(key, algorithm, signed: bytes, signature: bytes) -> bool | None:
+    """True if `signature` is a valid RS256/PS256/ES256 signature by `key`; None for another algorithm."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, utils
+    try:
+        if algorithm == "RS256":
+            key.verify(signature, signed, padding.PKCS1v15(), hashes.SHA256())
+        elif algorithm == "PS256":
+            key.verify(signature, signed, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256())
+        elif algorithm == "ES256":
+            if len(signature) != 64:
+                return False
+            der = utils.encode_dss_signature(int.from_bytes(signature[:32], "big"),
+                                             int.from_bytes(signature[32:], "big"))
+            key.verify(der, signed, ec.ECDSA(hashes.SHA256()))
+        else:
+            return None
+    except (InvalidSignature, TypeError, ValueError, AttributeError):
+        return False
+    return True
+
+
+def _load_public_key(key):
+    """A cryptography public key from a public key, a private key, or PEM (public key or certificate)."""
+    if hasattr(key, "public_key") and not hasattr(key, "public_numbers"):
+        key = key.public_key()  # a private key or a certificate object
+    if isinstance(key, (str, bytes)):
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+        pem = key.encode() if isinstance(key, str) else key
+        try:
+            key = serialization.load_pem_public_key(pem)
+        except ValueError:
+            key = x509.load_pem_x509_certificate(pem).public_key()
+    if not hasattr(key, "verify"):
+        raise TypeError(f"not a public key: {type(key).__name__}")
+    return key
+
+
+def federated_key_id(key) -> str:
+    """The `kid` used for a federated signing key: base64url SHA-256 of its DER SubjectPublicKeyInfo
+    (the way Kubernetes derives service-account token key ids)."""
+    from cryptography.hazmat.primitives import serialization
+    der = _load_public_key(key).public_bytes(serialization.Encoding.DER,
+                                             serialization.PublicFormat.SubjectPublicKeyInfo)
+    return _b64url(hashlib.sha256(der).digest())
+
+
+def federated_assertion(private_key, issuer: str, subject: str, audience=FEDERATED_AUDIENCE,
+                        lifetime: int = 3600, *, not_before: float | None = None, issued_at: float | None = None,
+                        key_id: str | None = None, algorithm: str | None = None,
+                        extra_claims: dict | None = None) -> str:
+    """A compact JWT as an external identity provider (e.g. a Kubernetes service-account token)
+    issues it, for `client_assertion` with a client given to `register_federated_client`.
+
+    RSA keys sign RS256 (or `algorithm="PS256"`), P-256 keys ES256. `audience` is a string or a
+    list (the claim is always a list, as Kubernetes writes it); exp = iat + lifetime (a negative
+    lifetime makes an expired assertion); `kid` defaults to `federated_key_id(private_key)`.
+    """
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
+    if algorithm is None:
+        algorithm = "ES256" if isinstance(private_key, ec.EllipticCurvePrivateKey) else "RS256"
+    now = int(time.time() if issued_at is None else issued_at)
+    claims = {"aud": [audience] if isinstance(audience, str) else list(audience), "exp": now + lifetime,
+              "iat": now, "iss": issuer, "nbf": int(now if not_before is None else not_before), "sub": subject}
+    claims.update(extra_claims or {})
+    header = {"alg": algorithm, "kid": federated_key_id(private_key) if key_id is None else key_id}
+    signing_input = (_b64url(json.dumps(header, separators=(",", ":")).encode()) + "."
+                     + _b64url(json.dumps(claims, separators=(",", ":")).encode())).encode()
+    if algorithm == "ES256":
+        der = private_key.sign(signing_input, ec.ECDSA(hashes.SHA256()))
+        r, s = utils.decode_dss_signature(der)
+        signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    elif algorithm == "PS256" and isinstance(private_key, rsa.RSAPrivateKey):
+        signature = private_key.sign(signing_input, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256())
+    elif algorithm == "RS256" and isinstance(private_key, rsa.RSAPrivateKey):
+        signature = private_key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+    else:
+        raise ValueError(f"cannot sign {algorithm} with {type(private_key).__name__}")
+    return signing_input.decode() + "." + _b64url(signature)
+
+
+def _aad_time(timestamp: float) -> str:
+    when = datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
 
 
 # --- small formatting helpers ---------------------------------------------------------------
@@ -472,8 +718,39 @@ class BlobStandIn:
             thumbprints = {base64.urlsafe_b64encode(hashlib.sha1(der).digest()).rstrip(b"=").decode(),
                            base64.urlsafe_b64encode(hashlib.sha256(der).digest()).rstrip(b"=").decode()}
         with self._lock:
+            federated = self._clients.get((tenant, client_id), {}).get("federated", [])
             self._clients[(tenant, client_id)] = {"secret": secret, "public_key": public_key,
-                                                  "thumbprints": thumbprints}
+                                                  "thumbprints": thumbprints, "federated": federated}
+
+    def register_federated_client(self, tenant: str, client_id: str, issuer: str, subject: str, public_key,
+                                  audience: str = FEDERATED_AUDIENCE, *, key_id: str | None = None) -> None:
+        """Add a federated identity credential to `client_id` in `tenant` (created if unknown): a
+        client_assertion issued by `issuer` for `subject` with `audience` among its aud, signed by
+        `public_key` (a cryptography public or private key, or PEM of a public key or certificate;
+        its `kid` defaults to `federated_key_id()`), is accepted. Call again to add more, as an app
+        registration holds several."""
+        key = _load_public_key(public_key)
+        record = {"issuer": issuer, "subject": subject, "audience": audience, "key": key,
+                  "kid": federated_key_id(key) if key_id is None else key_id}
+        with self._lock:
+            client = self._clients.setdefault((tenant, client_id), {"secret": None, "public_key": None,
+                                                                    "thumbprints": None, "federated": []})
+            client["federated"] = client["federated"] + [record]
+
+    def account_sas(self, permission: str = "rl", resource_types: str = "sco", expiry_seconds: float = 3600,
+                    protocol: str | None = "https,http", *, start: datetime.datetime | str | None = None,
+                    services: str = "b", ip: str | None = None, encryption_scope: str | None = None) -> str:
+        """An account SAS token (no leading '?') for this account, made by the SDK's own
+        `generate_account_sas` with the account key: e.g. `account_sas("rl")` for read + list on
+        service, containers and blobs; a negative `expiry_seconds` makes an expired one."""
+        from azure.storage.blob import generate_account_sas
+        expiry = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=expiry_seconds)
+        options = {"protocol": protocol} if protocol else {}
+        if encryption_scope:
+            options["encryption_scope"] = encryption_scope
+        return generate_account_sas(self.account_name, self.account_key, resource_types=resource_types,
+                                    permission=permission, expiry=expiry, start=start, ip=ip, services=services,
+                                    **options)
 
     def issue_token(self, audience: str = STORAGE_RESOURCE, lifetime: int | None = None,
                     tenant: str | None = None, client_id: str = "test") -> str:
@@ -556,6 +833,10 @@ class _Context:
         self.operation = "Unknown"
         self.auth_scheme: str | None = None
         self.verified: bool | None = None
+        self.client_ip = handler.client_address[0] if handler.client_address else ""
+        self.sas_version: str | None = None  # sv of an authenticated SAS: the version without x-ms-version
+        self.container: str | None = None  # the addressed container and blob, once routed
+        self.blob: str | None = None
         self.recorded = False
         self.action = None  # the routed operation, run after authentication
 
@@ -693,7 +974,7 @@ class _BlobHandler(http.server.BaseHTTPRequestHandler):
     def _start(self, ctx: _Context, status: int, headers: dict, length: int) -> None:
         self.send_response(status)
         all_headers = {"x-ms-request-id": ctx.request_id}
-        version = ctx.header("x-ms-version")
+        version = ctx.header("x-ms-version") or ctx.sas_version
         if version:
             all_headers["x-ms-version"] = version
         client_request_id = ctx.header("x-ms-client-request-id")
@@ -766,10 +1047,13 @@ class _BlobHandler(http.server.BaseHTTPRequestHandler):
             return fail(400, "unauthorized_client", 700016, f"Application with identifier '{form['client_id']}' "
                                                             f"was not found in the directory '{tenant}'.")
         if "client_assertion" in form:
-            if form.get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer":
+            if form.get("client_assertion_type") != JWT_BEARER:
                 return fail(400, "invalid_request", 50027, "Invalid client_assertion_type.")
-            problem = self._check_assertion(form["client_assertion"], client, form["client_id"],
-                                            standin.url + ctx.raw_path)
+            if self._is_federated(form["client_assertion"], client, form["client_id"]):
+                problem = self._check_federated_assertion(form["client_assertion"], client)
+            else:
+                problem = self._check_assertion(form["client_assertion"], client, form["client_id"],
+                                                standin.url + ctx.raw_path)
             if problem:
                 return fail(401, "invalid_client", problem[0], problem[1])
         elif "client_secret" in form:
@@ -795,6 +1079,64 @@ class _BlobHandler(http.server.BaseHTTPRequestHandler):
         return self._send(ctx, status, {"Content-Type": "application/json; charset=utf-8",
                                         "Cache-Control": "no-store, no-cache", "Pragma": "no-cache"},
                           json.dumps(payload).encode())
+
+    @staticmethod
+    def _is_federated(assertion: str, client: dict, client_id: str) -> bool:
+        """Whether to check `assertion` against the client's federated credentials rather than its
+        certificate: it has some, and no certificate or an assertion not issued by the client itself."""
+        if not client.get("federated"):
+            return False
+        if client["public_key"] is None:
+            return True
+        try:
+            return _split_jwt(assertion)[1].get("iss") != client_id
+        except ValueError:
+            return False
+
+    @staticmethod
+    def _check_federated_assertion(assertion: str, client: dict):
+        """None if the external issuer's JWT matches one of the client's federated credentials, else
+        (AADSTS code, description) as Entra ID answers."""
+        try:
+            head, claims, signed, signature = _split_jwt(assertion)
+        except ValueError:
+            return 50027, "JWT token is invalid or malformed."
+        issuer, subject, audience = claims.get("iss"), claims.get("sub"), claims.get("aud")
+        audiences = [audience] if isinstance(audience, str) else audience if isinstance(audience, list) else []
+        records = [r for r in client["federated"] if r["issuer"] == issuer]
+        if not records:
+            return 700211, f"No matching federated identity record found for presented assertion issuer '{issuer}'. " \
+                           + _FIC_HINT
+        kid = head.get("kid")
+        keys = [r for r in records if kid is None or r["kid"] == kid]
+        if not keys:
+            return 7000272, f"The certificate with identifier {kid} used to sign the federated credential could not " \
+                            f"be found in the metadata of identity provider {issuer}. Please validate that your " \
+                            "Identity Provider's metadata exposes the key used to sign the incoming token."
+        results = {_jws_verify(r["key"], head.get("alg"), signed, signature) for r in keys}
+        if None in results:
+            return 700027, f"Client assertion uses an unsupported algorithm '{head.get('alg')}'."
+        if True not in results:
+            return 700027, "Client assertion failed signature validation. [Reason - Key was found, but use of the " \
+                           "key to verify the signature failed.]"
+        now = time.time()
+        expires, not_before = claims.get("exp"), claims.get("nbf", 0)
+        expires = expires if isinstance(expires, (int, float)) else None
+        not_before = not_before if isinstance(not_before, (int, float)) else None
+        if expires is None or not_before is None or expires < now - ASSERTION_SKEW \
+                or not_before > now + ASSERTION_SKEW:
+            return 700024, f"Client assertion is not within its valid time range. Current time: {_aad_time(now)}, " \
+                           f"assertion valid from {_aad_time(not_before or 0)}, expiry time of assertion " \
+                           f"{_aad_time(expires or 0)}. Review the documentation at " \
+                           "https://learn.microsoft.com/entra/identity-platform/certificate-credentials ."
+        records = [r for r in records if r["subject"] == subject]
+        if not records:
+            return 700213, f"No matching federated identity record found for presented assertion subject " \
+                           f"'{subject}'. " + _FIC_HINT
+        if not any(r["audience"] in audiences for r in records):
+            return 700212, f"No matching federated identity record found for presented assertion audience " \
+                           f"'{','.join(str(a) for a in audiences)}'. " + _FIC_HINT
+        return None
 
     @staticmethod
     def _check_assertion(assertion: str, client: dict, client_id: str, audience: str):
@@ -849,7 +1191,7 @@ class _BlobHandler(http.server.BaseHTTPRequestHandler):
             raise _ServiceError(405, "UnsupportedHttpVerb", "The resource doesn't support specified Http Verb.",
                                 headers={"Allow": "GET, HEAD, PUT, DELETE"})
         self._authenticate(ctx)
-        version = ctx.header("x-ms-version")
+        version = ctx.header("x-ms-version") or ctx.sas_version
         if not version or not _VERSION.match(version) or version < MIN_VERSION:
             raise _ServiceError(400, "InvalidHeaderValue",
                                 "The value for one of the HTTP headers is not in the correct format. "
@@ -869,9 +1211,17 @@ class _BlobHandler(http.server.BaseHTTPRequestHandler):
         standin = self.standin
         authorization = ctx.header("Authorization")
         if "sig" in ctx.query:
-            ctx.auth_scheme, ctx.verified = "SAS", False
-            raise _ServiceError(403, "AuthenticationFailed", MSG_AUTH_FAILED, details={
-                "AuthenticationErrorDetail": "The Blob stand-in does not accept shared access signatures."})
+            if authorization:
+                # The service documents nothing for this; the stand-in's choice is to refuse it.
+                scheme = authorization.partition(" ")[0]
+                ctx.auth_scheme, ctx.verified = f"{scheme}+SAS", False
+                raise _ServiceError(400, "InvalidAuthenticationInfo", "Authentication information is not given in "
+                                    "the correct format. Check the value of Authorization header.", details={
+                                        "AuthenticationErrorDetail": f"The request carries both an Authorization "
+                                        f"header ({scheme}) and a shared access signature (sig query parameter). "
+                                        "(stand-in: a request must use one or the other)"})
+            self._authenticate_sas(ctx)
+            return
         if not authorization:
             raise _ServiceError(401, "NoAuthenticationInformation", MSG_SEE_CHALLENGE,
                                 headers={"WWW-Authenticate": self._challenge()})
@@ -918,6 +1268,90 @@ class _BlobHandler(http.server.BaseHTTPRequestHandler):
                 "AuthenticationErrorDetail": f"The authentication scheme '{scheme}' is not supported by the Blob "
                                              "stand-in (SharedKey or Bearer)."})
 
+    def _authenticate_sas(self, ctx: _Context) -> None:
+        """Account SAS, as the service checks it (see the module docstring for the order)."""
+        standin = self.standin
+        ctx.auth_scheme, ctx.verified = "SAS", False
+
+        def failed(detail: str) -> _ServiceError:
+            return _ServiceError(403, "AuthenticationFailed", MSG_AUTH_FAILED,
+                                 details={"AuthenticationErrorDetail": detail})
+
+        def not_authorized(code: str, what: str) -> _ServiceError:
+            return _ServiceError(403, code, MSG_NOT_AUTHORIZED.format(what))
+
+        if "sr" in ctx.query and "ss" not in ctx.query and "srt" not in ctx.query:
+            raise failed(f"{MSG_NOT_WELL_FORMED} (stand-in: only account SAS is implemented; a service or user "
+                         f"delegation SAS (sr={ctx.param('sr')}) is not)")
+        if any(len(ctx.query.get(name, [])) > 1 for name in SAS_FIELDS + ("sig",)):
+            raise failed(MSG_NOT_WELL_FORMED)
+        fields = {name: ctx.param(name) or "" for name in SAS_FIELDS}
+        version, signature = fields["sv"], ctx.param("sig") or ""
+        if not version:
+            raise failed("sv is mandatory. Cannot be empty")
+        if not _VERSION.match(version):
+            raise failed(MSG_NOT_WELL_FORMED)
+        if version < SAS_MIN_VERSION:
+            raise failed(f"{MSG_NOT_WELL_FORMED} (stand-in: signed version sv={version} is older than "
+                         f"{SAS_MIN_VERSION}; only the {SAS_MIN_VERSION}-and-later account SAS string-to-sign, "
+                         "with its signed encryption scope line, is implemented)")
+        permissions, services, resource_types, protocol = fields["sp"], fields["ss"], fields["srt"], fields["spr"]
+        try:
+            if not (signature and permissions and services and resource_types and fields["se"]):
+                raise ValueError("missing field")
+            for value, allowed in ((permissions, SAS_PERMISSIONS), (services, SAS_SERVICES),
+                                   (resource_types, SAS_RESOURCE_TYPES)):
+                if not set(value) <= set(allowed) or len(set(value)) != len(value):
+                    raise ValueError(value)
+            if protocol not in ("", "https", "https,http"):
+                raise ValueError(protocol)
+            expiry = parse_sas_time(fields["se"])
+            start = parse_sas_time(fields["st"]) if fields["st"] else None
+            ip_range = _sas_ip_range(fields["sip"]) if fields["sip"] else None
+        except ValueError:
+            raise failed(MSG_NOT_WELL_FORMED)
+        text = account_sas_string_to_sign(standin.account_name, fields)
+        expected = sign(standin.account_key, text)
+        if not (signature.isascii() and hmac.compare_digest(expected, signature)):
+            raise failed(f"Signature did not match. String to sign used was {text}")
+        now = datetime.datetime.now(datetime.timezone.utc)
+        if expiry <= (start or now):
+            raise failed(f"Signed expiry time [{_rfc1123(expiry)}] must be after signed start time "
+                         f"[{_rfc1123(start or now)}]")
+        if start is not None and not start <= now <= expiry:
+            raise failed(f"Signature not valid in the specified time frame: Start [{_rfc1123(start)}] - Expiry "
+                         f"[{_rfc1123(expiry)}] - Current [{_rfc1123(now)}]")
+        ctx.verified = True
+        ctx.sas_version = version
+        if ip_range is not None:
+            try:
+                client = ipaddress.ip_address(ctx.client_ip)
+                inside = client.version == ip_range[0].version and ip_range[0] <= client <= ip_range[1]
+            except ValueError:
+                inside = False
+            if not inside:
+                raise not_authorized("AuthorizationSourceIPMismatch", f"source IP {ctx.client_ip}")
+        if protocol == "https" and standin.scheme != "https":
+            raise not_authorized("AuthorizationProtocolMismatch", "protocol")
+        if "b" not in services:
+            raise not_authorized("AuthorizationServiceMismatch", "service")
+        rule = ACCOUNT_SAS_RULES.get(ctx.operation)
+        if rule is not None:  # other operations are refused by their route anyway (400/405/501)
+            resource_type, allowed = rule
+            if resource_type not in resource_types:
+                raise not_authorized("AuthorizationResourceTypeMismatch", "resource type")
+            if not set(allowed) & set(permissions):
+                raise not_authorized("AuthorizationPermissionMismatch", "permission")
+            if ctx.operation == "PutBlob" and "w" not in permissions:
+                with standin._lock:  # create (c) alone may not overwrite
+                    found = standin._containers.get(ctx.container)
+                    exists = found is not None and ctx.blob in found.blobs
+                if exists:
+                    raise not_authorized("AuthorizationPermissionMismatch", "permission")
+        if fields["ses"]:
+            raise _ServiceError(501, "NotImplemented", "The Blob stand-in does not implement encryption scopes "
+                                                       "(the ses SAS field).")
+
     def _challenge(self, tenant: str | None = None) -> str:
         return (f"Bearer authorization_uri={self.standin.url}/{tenant or self.standin.tenant_id}/oauth2/authorize "
                 f"resource_id={STORAGE_RESOURCE}")
@@ -962,6 +1396,7 @@ class _BlobHandler(http.server.BaseHTTPRequestHandler):
         if not blob and ctx.param("restype") != "container" and container != "$root":
             # Without restype=container, /name addresses blob `name` in the $root container.
             container, blob = "$root", container
+        ctx.container, ctx.blob = container, blob or None
         if not blob:
             return self._container_level(ctx, container)
         return self._blob_level(ctx, container, blob)

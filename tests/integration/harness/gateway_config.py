@@ -46,14 +46,15 @@ class Connection:
 @dataclass
 class BlobConnection:
     """A `type: azure-blob` connection (docs/blob.md): the account URL, its name and the
-    environment variable holding its key (or an `entra_id` section instead), and the rest of the
-    entry as plain values."""
+    environment variable holding its key (or an `entra_id` section, or `sas_env` naming the
+    variable holding a SAS, instead), and the rest of the entry as plain values."""
     name: str
     account_url: str
     account_name: str | None
     key_env: str | None
     allowed_groups: list = field(default_factory=lambda: ["engineers"])
     entra_id: dict | None = None
+    sas_env: str | None = None
     read_write_groups: list | None = None
     operations: list | None = None
     personal_data: list | None = None
@@ -65,6 +66,8 @@ class BlobConnection:
         lines = [f"  - name: {q(self.name)}", "    type: azure-blob", "    upstream:", f"      account_url: {q(self.account_url)}"]
         if self.entra_id is not None:
             lines.append(f"      entra_id: {q(self.entra_id)}")
+        elif self.sas_env is not None:
+            lines.append(f"      sas_env: {q(self.sas_env)}")
         else:
             lines += [f"      account_name: {q(self.account_name)}", f"      key_env: {q(self.key_env)}"]
         lines.append(f"    allowed_groups: {q(self.allowed_groups)}")
