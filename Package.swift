@@ -206,7 +206,7 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ], resources: [.copy("Demo/demo-seed.sql")]),
+        ], resources: [.copy("Demo/demo-seed.sql"), .copy("Demo/blob-seed")]),
 
         .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig", "GatehouseCore", "GatehousePolicy", "GatehouseMasking", "GatehouseBlob"]),
         .testTarget(name: "GatehouseIdentityTests", dependencies: [

@@ -30,24 +30,16 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration"))
 
-from azure.core.credentials import AccessToken  # noqa: E402
 from azure.storage.blob import BlobServiceClient  # noqa: E402
 
 from harness import certs  # noqa: E402
+from harness.azure_credential import GatehouseToken  # noqa: E402
 from harness.blob_server import BlobStandIn  # noqa: E402
 from harness.gateway import Gateway, binary  # noqa: E402
 from harness.gateway_config import BlobConnection, GatewayConfig  # noqa: E402
 from harness.ports import free_port  # noqa: E402
 
 MIB = 1024 * 1024
-
-
-class Token:
-    def __init__(self, token: str):
-        self.token = token
-
-    def get_token(self, *scopes, **kwargs) -> AccessToken:
-        return AccessToken(self.token, int(time.time()) + 3600)
 
 
 def export_json(size: int) -> bytes:
@@ -104,7 +96,7 @@ def main() -> int:
         token = gateway.token("bench", groups=("engineers",))
         options = dict(max_single_get_size=4 * MIB, max_chunk_get_size=4 * MIB, max_block_size=8 * MIB, max_single_put_size=8 * MIB)
         direct = BlobServiceClient(server.account_url, credential={"account_name": "acme", "account_key": key}, **options)
-        through = BlobServiceClient(f"https://127.0.0.1:{gateway.http_address[1]}/blob/data", credential=Token(token),
+        through = BlobServiceClient(f"https://127.0.0.1:{gateway.http_address[1]}/blob/data", credential=GatehouseToken(token),
                                     connection_verify=cert, **options)
 
         def download(client, name: str, expected: int | None = None) -> bytes:

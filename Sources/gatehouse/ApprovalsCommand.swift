@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import NIOSSL
 import Foundation
 import NIOCore
 
@@ -25,6 +26,17 @@ struct ApprovalsCommand: AsyncParsableCommand {
 
         @Option(help: "The bearer token (default: the GATEHOUSE_TOKEN environment variable).")
         var token: String?
+
+        @Option(help: ArgumentHelp("A PEM file of certificates to trust for the gateway's TLS besides the system's (default: "
+                                   + "the HTTP listener's own certificate when --config names one, as in the demo)."))
+        var caFile: String?
+
+        /// The certificates to trust besides the system's: --ca-file, else the listener's own.
+        func extraTrustedCertificates() throws -> String? {
+            if let caFile { return caFile }
+            guard url == nil, let config else { return nil }
+            return try loadConfiguration(config).httpListener.tls?.certificatePath
+        }
 
         func baseURL() throws -> String {
             if let url { return url.hasSuffix("/") ? String(url.dropLast()) : url }
@@ -125,9 +137,12 @@ struct ApprovalsClient {
     let baseURL: String
     let token: String
 
+    let trusted: String?
+
     init(_ connection: ApprovalsCommand.Connection) throws {
         baseURL = try connection.baseURL()
         token = try connection.bearerToken()
+        trusted = try connection.extraTrustedCertificates()
     }
 
     enum Verb { case get, post }
@@ -144,12 +159,22 @@ struct ApprovalsClient {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
         }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let trusted { tls.additionalTrustRoots = [.file(trusted)] }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(tlsConfiguration: tls))
+        let outcome: Result<(HTTPClientResponse, ByteBuffer), Error>
+        do {
+            let response = try await client.execute(request, timeout: .seconds(30))
+            outcome = .success((response, try await response.body.collect(upTo: 4 * 1024 * 1024)))
+        } catch {
+            outcome = .failure(error)
+        }
+        try? await client.shutdown()
         let response: HTTPClientResponse
         let body: ByteBuffer
-        do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-            body = try await response.body.collect(upTo: 4 * 1024 * 1024)
-        } catch {
+        switch outcome {
+        case .success(let answer): (response, body) = answer
+        case .failure(let error):
             printError("cannot reach the approvals API at \(baseURL): \(error)")
             throw ExitCode(1)
         }

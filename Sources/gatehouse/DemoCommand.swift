@@ -13,6 +13,8 @@ struct DemoCommand: AsyncParsableCommand {
             Starts a throwaway PostgreSQL (initdb into <data-dir>/postgres, a free loopback port) \
             seeded with customers and orders, the gateway with SQLite state and the built-in dev \
             token issuer, writes <data-dir>/gatehouse.yaml, and prints a token and a psql command. \
+            With --blob-stand-in, also a storage account with sample files behind an Azure Blob \
+            connection, and a Python snippet using the Azure SDK through the gateway. \
             Ctrl-C stops everything.
             """)
 
@@ -24,8 +26,13 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "The gateway's PostgreSQL port.")
     var port: Int = 6432
 
-    @Option(help: "The gateway's HTTP port (dev issuer discovery and JWKS).")
+    @Option(help: "The gateway's HTTPS port (web UI, dev issuer, approvals API, Azure Blob).")
     var httpPort: Int = 8080
+
+    @Option(help: ArgumentHelp("The Azure Blob stand-in to start for the demo's Blob connection (scripts/demo.sh passes "
+                               + "tests/integration/blob_standin.py); without it the demo has no Blob connection.",
+                               valueName: "script"))
+    var blobStandIn: String?
 
     func run() async throws {
         let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
@@ -41,11 +48,22 @@ struct DemoCommand: AsyncParsableCommand {
         let postgres = try DemoPostgres.start(directory: postgresDirectory, seedSQL: seed)
         defer { postgres.stop() }
 
+        var storage: DemoBlobStandIn?
+        if let blobStandIn {
+            guard let seed = Bundle.module.url(forResource: "blob-seed", withExtension: nil) else {
+                throw ValidationFailure("the demo's sample files (blob-seed) are missing from the gatehouse bundle")
+            }
+            announce("gatehouse demo: starting the Azure Blob stand-in ...")
+            storage = try DemoBlobStandIn.start(script: blobStandIn, seed: seed.path, directory: dataDirectory + "/blob",
+                                                keyVariable: "GATEHOUSE_DEMO_BLOB_KEY")
+        }
+        defer { storage?.stop() }
+
         let tls = try SelfSignedCertificate.ensure(in: dataDirectory + "/tls")
         let passwordVariable = "GATEHOUSE_DEMO_PG_PASSWORD"
         setenv(passwordVariable, postgres.password, 1)
         let configPath = dataDirectory + "/gatehouse.yaml"
-        try demoConfiguration(postgres: postgres, tls: tls, passwordVariable: passwordVariable)
+        try demoConfiguration(postgres: postgres, storage: storage, tls: tls, passwordVariable: passwordVariable)
             .write(toFile: configPath, atomically: true, encoding: .utf8)
 
         let configuration = try loadConfiguration(configPath)
@@ -60,7 +78,8 @@ struct DemoCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         do {
             try await GatewayRuntime(configuration: configuration, logger: logger).run { postgresPort, _ in
-                printInstructions(configuration: configuration, configPath: configPath, postgresPort: postgresPort)
+                printInstructions(configuration: configuration, configPath: configPath, postgresPort: postgresPort,
+                                  certificate: tls.certificate, blob: storage != nil)
             }
         } catch {
             printError("gatehouse demo: \(error)")
@@ -69,7 +88,8 @@ struct DemoCommand: AsyncParsableCommand {
         announce("gatehouse demo: stopped")
     }
 
-    private func printInstructions(configuration: GatehouseConfiguration, configPath: String, postgresPort: Int) {
+    private func printInstructions(configuration: GatehouseConfiguration, configPath: String, postgresPort: Int, certificate: String,
+                                   blob: Bool) {
         let token: String
         do {
             let settings = configuration.devIssuer!
@@ -87,9 +107,10 @@ struct DemoCommand: AsyncParsableCommand {
               psql "host=127.0.0.1 port=\(postgresPort) dbname=shop user=alice sslmode=require password=\(token)"
 
             Try: /* purpose: DEMO-1 check contact data */ SELECT full_name, email, city FROM customers LIMIT 5;
-            It reads personal data, so it waits (up to 120 s) for an approver. Open the web UI in a browser:
+            It reads personal data, so it waits (up to 120 s) for an approver. Open the web UI in a browser
+            (the certificate is the demo's own, \(certificate): accept the browser's warning):
 
-              http://127.0.0.1:\(httpPort)/ui
+              https://127.0.0.1:\(httpPort)/ui
 
             and sign in with the dev issuer as bob, groups "approvers, auditors" (the dev sign-in page asks; no
             password: never enable the dev issuer in production). Open the request, give a reason, approve.
@@ -105,11 +126,43 @@ struct DemoCommand: AsyncParsableCommand {
             `gatehouse audit verify --config \(configPath)`, see who touched a person with
             `gatehouse audit subject --config \(configPath) --email <address>`.
             Mint more tokens:  gatehouse token --config \(configPath) --sub bob@example.com --groups engineers
-            Stop with Ctrl-C.
-            """)
+            """ + (blob ? blobInstructions(token: token, certificate: certificate) : "") + "\nStop with Ctrl-C.")
     }
 
-    private func demoConfiguration(postgres: DemoPostgres, tls: (certificate: String, key: String), passwordVariable: String) -> String {
+    /// The Azure SDK through the gateway: alice's token as the bearer token, the demo's certificate trusted.
+    private func blobInstructions(token: String, certificate: String) -> String {
+        """
+
+
+        Azure Blob Storage: connection `files` serves a storage account with sample files (docs/blob.md).
+        With the Azure SDK for Python (pip install azure-storage-blob), as alice:
+
+        python3 - <<'EOF'
+        import time
+        from azure.core.credentials import AccessToken
+        from azure.storage.blob import BlobServiceClient
+
+        class GatehouseToken:  # the agent's OIDC token, as a bearer token
+            def get_token(self, *scopes, **kwargs):
+                return AccessToken("\(token)", int(time.time()) + 3600)
+
+        # read_timeout: a held request stays open until an approver decides (up to 120 s here).
+        service = BlobServiceClient("https://127.0.0.1:\(httpPort)/blob/files", credential=GatehouseToken(),
+                                    connection_verify="\(certificate)", read_timeout=180)
+        exports = service.get_container_client("exports")
+        print([blob.name for blob in exports.list_blobs()])
+        print(exports.download_blob("public/readme.txt").readall().decode())
+        # Personal data: waits for an approver (web UI or `gatehouse approvals`), then comes back masked.
+        print(exports.download_blob("customers/2026-11-export.json").readall().decode())
+        EOF
+
+        people/contacts.csv comes back with names and contacts masked once approved; hr-files/contracts/alice-example.pdf
+        is refused (a format Gatehouse cannot mask); an upload adding an e-mail address is refused.
+        """
+    }
+
+    private func demoConfiguration(postgres: DemoPostgres, storage: DemoBlobStandIn?, tls: (certificate: String, key: String),
+                                   passwordVariable: String) -> String {
         """
         # Written by `gatehouse demo`; see docs/configuration.md.
         data_dir: .
@@ -123,6 +176,9 @@ struct DemoCommand: AsyncParsableCommand {
           http:
             address: 127.0.0.1
             port: \(httpPort)
+            tls:
+              cert: \(tls.certificate)
+              key: \(tls.key)
         identity:
           dev_issuer:
             enabled: true
@@ -171,12 +227,45 @@ struct DemoCommand: AsyncParsableCommand {
               approver_groups: [approvers]
               hold_seconds: 120
               max_grant_minutes: 60
-        masking:
+        \(storage.map(blobConnection) ?? "")masking:
           categories:
             free-text: detect
         web:
           auditor_groups: [auditors]
           admin_groups: [admins]
+        """
+    }
+
+    /// The sample files' classification: the JSON export and the CSV by field and column, the HR
+    /// contracts (PDFs, which cannot be masked) whole.
+    private func blobConnection(_ storage: DemoBlobStandIn) -> String {
+        """
+          - name: files
+            type: azure-blob
+            upstream:
+              account_url: \(storage.accountURL)
+              account_name: \(DemoBlobStandIn.accountName)
+              key_env: \(storage.keyVariable)
+            allowed_groups: [engineers]
+            read_write_groups: [engineers]
+            personal_data:
+              - container: exports
+                blobs: "customers/**"
+                category: contact
+                format: json
+                json_fields: {"$[*].name": name}
+              - container: exports
+                blobs: "people/*.csv"
+                category: contact
+                columns: {full_name: name}
+              - container: hr-files
+                category: hr-record
+            approval:
+              mode: personal-data
+              approver_groups: [approvers]
+              hold_seconds: 120
+              max_grant_minutes: 60
+
         """
     }
 }

@@ -10,17 +10,14 @@ with the backstop as well. `gatehouse demo` runs hardened too (last test)."""
 
 import os
 import re
-import shutil
 import subprocess
-import tempfile
-import time
 
 import psycopg
 import pytest
 
 from harness import clients, ledger
+from harness.demo import running_demo
 from harness.gateway import binary
-from harness.ports import free_port
 
 LOGIN, APPROVED = ledger.BACKSTOP_LOGIN_ROLE, ledger.BACKSTOP_APPROVED_ROLE
 FORBIDDEN = "42501"
@@ -238,27 +235,11 @@ def test_serve_and_check_config_refuse_a_role_that_reads_classified_data(gw, ups
 
 
 def test_the_demo_runs_with_the_backstop():
-    # Not under pytest's private tmp: as root, the demo's PostgreSQL runs as `postgres`, which must enter it.
-    directory = tempfile.mkdtemp(prefix="gatehouse-demo-")
-    os.chmod(directory, 0o755)
-    port, http_port = free_port(), free_port()
-    log_path = os.path.join(directory, "demo.log")
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([binary(), "demo", "--data-dir", os.path.join(directory, "demo"), "--port", str(port),
-                                    "--http-port", str(http_port)], stdout=log, stderr=subprocess.STDOUT)
-    try:
-        output, deadline = "", time.monotonic() + 90
-        while "Stop with Ctrl-C." not in output and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.5)
-            output = open(log_path).read()
-        token = re.search(r"password=(\S+)\"", output)
-        assert token, output
-        dsn = f"host=127.0.0.1 port={port} dbname=shop user=alice sslmode=require password={token.group(1)}"
+    with running_demo() as demo:
+        token = re.search(r"password=(\S+)\"", demo["output"])
+        assert token, demo["output"]
+        dsn = f"host=127.0.0.1 port={demo['port']} dbname=shop user=alice sslmode=require password={token.group(1)}"
         with psycopg.connect(dsn, autocommit=True) as conn:
             assert conn.execute("SELECT current_user").fetchone()[0] == "gatehouse_agent"
             assert conn.execute("SELECT has_column_privilege('customers', 'email', 'SELECT'), "
                                 "has_column_privilege('customers', 'city', 'SELECT')").fetchone() == (False, True)
-    finally:
-        process.terminate()
-        process.wait(60)
-        shutil.rmtree(directory, ignore_errors=True)

@@ -24,11 +24,11 @@ import ssl
 import threading
 
 import pytest
-from azure.core.credentials import AccessToken
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient
 
 from harness import certs
+from harness.azure_credential import GatehouseToken
 from harness.blob_server import BlobStandIn, federated_assertion
 from harness.events import EventStore
 from harness.gateway import Gateway
@@ -52,16 +52,6 @@ PERSONAL_DATA = [
     {"container": "exports", "blobs": "people/*.csv", "category": "contact", "columns": {"full_name": "name"}},
     {"container": "hr-*", "category": "hr-record"},
 ]
-
-
-class GatehouseToken:
-    """An azure-core TokenCredential handing out the Gatehouse (OIDC) token, as docs/blob.md shows."""
-
-    def __init__(self, token: str):
-        self.token = token
-
-    def get_token(self, *scopes, **kwargs) -> AccessToken:
-        return AccessToken(self.token, int(time.time()) + 3600)
 
 
 @pytest.fixture(scope="module")

@@ -1995,3 +1995,53 @@ class _BlobHandler(http.server.BaseHTTPRequestHandler):
             headers = {"ETag": blob.etag, "Last-Modified": _http_date(blob.last_modified),
                        "x-ms-request-server-encrypted": "true"}
         return self._send(ctx, 200, headers)
+
+
+# --- as a process (`gatehouse demo`) ------------------------------------------------------------
+
+def seed_from_directory(standin: BlobStandIn, directory: str) -> None:
+    """Each subdirectory of `directory` a container, each file under it a block blob named by
+    its path below the container, typed by its extension."""
+    import mimetypes
+    for container in sorted(os.listdir(directory)):
+        root = os.path.join(directory, container)
+        if not os.path.isdir(root):
+            continue
+        standin.create_container(container)
+        for folder, _, files in os.walk(root):
+            for file in sorted(files):
+                path = os.path.join(folder, file)
+                name = os.path.relpath(path, root).replace(os.sep, "/")
+                with open(path, "rb") as f:
+                    standin.put(container, name, f.read(),
+                                content_type=mimetypes.guess_type(file)[0] or "application/octet-stream")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serves one account until SIGTERM or SIGINT; prints `ready <account URL>` once it listens.
+    The account key (base64) comes from the environment variable `--key-env` names."""
+    import argparse
+    import signal
+    parser = argparse.ArgumentParser(description="The Azure Blob stand-in as a process (plain http on loopback).")
+    parser.add_argument("--account", required=True, help="the storage account name")
+    parser.add_argument("--key-env", required=True, help="the environment variable holding the account key (base64)")
+    parser.add_argument("--seed", help="a directory: subdirectories are containers, files in them blobs")
+    parser.add_argument("--workdir", help="where the request log goes (default: a temporary directory)")
+    arguments = parser.parse_args(argv)
+    key = os.environ.get(arguments.key_env)
+    if not key:
+        parser.error(f"the environment variable {arguments.key_env} is not set")
+    standin = BlobStandIn(arguments.account, key, workdir=arguments.workdir)
+    if arguments.seed:
+        seed_from_directory(standin, arguments.seed)
+    stopped = threading.Event()
+    # A parent may start us with its signal mask (Swift's Foundation Process keeps it): SIGTERM
+    # blocked there would make us unstoppable.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    standin.start()
+    print(f"ready {standin.account_url}", flush=True)
+    stopped.wait()
+    standin.stop()
+    return 0
