@@ -31,7 +31,7 @@ let package = Package(
 
         // The YAML configuration file: typed model, loading, validation with line numbers.
         .target(name: "GatehouseConfig", dependencies: [
-            "GatehouseCore", "GatehouseMasking", "GatehousePolicy", "GatehouseBlob",
+            "GatehouseCore", "GatehouseMasking", "GatehousePolicy", "GatehouseBlob", "GatehouseKubernetes",
             .product(name: "Yams", package: "Yams"),
         ]),
 
@@ -123,6 +123,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // The Kubernetes API as Gatehouse sees it, pure: which requests are allowed, exec's stream
+        // protocol, Status errors, the classification of pods and command rules (docs/kubernetes.md).
+        .target(name: "GatehouseKubernetes", dependencies: ["GatehouseCore", "GatehousePolicy"]),
+
         // Azure Blob Storage through the gateway: authentication, operation rules, recording,
         // Shared Key signing, masked downloads and listings, scanned uploads (docs/blob.md).
         .target(name: "GatehouseBlobGateway", dependencies: [
@@ -208,7 +212,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Demo/demo-seed.sql"), .copy("Demo/blob-seed")]),
 
-        .testTarget(name: "GatehouseConfigTests", dependencies: ["GatehouseConfig", "GatehouseCore", "GatehousePolicy", "GatehouseMasking", "GatehouseBlob"]),
+        .testTarget(name: "GatehouseKubernetesTests", dependencies: ["GatehouseKubernetes", "GatehousePolicy"]),
+        .testTarget(name: "GatehouseConfigTests", dependencies: [
+            "GatehouseConfig", "GatehouseCore", "GatehousePolicy", "GatehouseMasking", "GatehouseBlob", "GatehouseKubernetes",
+        ]),
         .testTarget(name: "GatehouseIdentityTests", dependencies: [
             "GatehouseIdentity", "GatehouseCore",
             .product(name: "Crypto", package: "swift-crypto"),

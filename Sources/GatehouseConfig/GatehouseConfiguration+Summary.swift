@@ -32,6 +32,9 @@ extension GatehouseConfiguration {
         for connection in blobConnections {
             lines.append(contentsOf: Self.describe(connection))
         }
+        for connection in kubernetesConnections {
+            lines.append(contentsOf: Self.describe(connection))
+        }
         lines.append(contentsOf: describeMasking())
         lines.append(contentsOf: describeLedger())
         lines.append(contentsOf: describeWeb())
@@ -172,6 +175,30 @@ extension GatehouseConfiguration {
             "    operations: \(connection.operations.map(\.rawValue).joined(separator: ", "))",
             "    personal data: " + (rules.isEmpty ? "no path classified" : rules.joined(separator: "; ")),
             "    upload scan: \(connection.uploadScan.rawValue)",
+        ]
+    }
+
+    private static func describe(_ connection: KubernetesConnectionConfiguration) -> [String] {
+        let upstream = connection.upstream
+        let credential: String
+        switch upstream.credential {
+        case .token(let source): credential = "token from \(source)"
+        case .clientCertificate(let certificate, _): credential = "client certificate \(certificate)"
+        }
+        let rules = connection.personalData.map { rule in
+            "\(rule.namespace)/\(rule.pods)" + (rule.labels.isEmpty ? "" : " with labels "
+                + rule.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")) + ": \(rule.category)"
+        }
+        let commands = connection.commands
+        return [
+            "  \(connection.name) (kubernetes)",
+            "    upstream: \(upstream.apiServer), \(credential), " + (upstream.caFile.map { "CA \($0)" } ?? "system trust"),
+            "    allowed groups: \(connection.allowedGroups.joined(separator: ", ")); namespaces: \(connection.namespaces.joined(separator: ", "))",
+            "    operations: \(connection.operations.map(\.rawValue).joined(separator: ", "))",
+            "    personal data: " + (rules.isEmpty ? "no pod classified" : rules.joined(separator: "; ")),
+            "    commands: " + (commands.allowed.isEmpty && commands.refused.isEmpty ? "any"
+                : "allowed " + (commands.allowed.isEmpty ? "any" : commands.allowed.map(\.text).joined(separator: ", "))
+                  + "; refused " + (commands.refused.isEmpty ? "none" : commands.refused.map(\.text).joined(separator: ", "))),
         ]
     }
 

@@ -17,6 +17,8 @@ public struct GatehouseConfiguration: Sendable {
     public var gitConnections: [GitConnectionConfiguration]
     /// `connections` entries of `type: azure-blob`.
     public var blobConnections: [BlobConnectionConfiguration]
+    /// `connections` entries of `type: kubernetes`.
+    public var kubernetesConnections: [KubernetesConnectionConfiguration]
     /// The global masking settings; each connection may override its rules.
     public var masking: MaskingConfiguration
     /// The evidence ledger: keys, checkpoints, retention.
@@ -32,7 +34,7 @@ public struct GatehouseConfiguration: Sendable {
         httpListener: HTTPListenerConfiguration = HTTPListenerConfiguration(),
         issuers: [IssuerSettings] = [], devIssuer: DevIssuerSettings? = nil,
         connections: [ConnectionConfiguration] = [], gitConnections: [GitConnectionConfiguration] = [],
-        blobConnections: [BlobConnectionConfiguration] = [],
+        blobConnections: [BlobConnectionConfiguration] = [], kubernetesConnections: [KubernetesConnectionConfiguration] = [],
         masking: MaskingConfiguration = MaskingConfiguration(),
         ledger: LedgerConfiguration = LedgerConfiguration(), notifications: [NotificationConfiguration] = [],
         web: WebConfiguration = WebConfiguration()
@@ -46,6 +48,7 @@ public struct GatehouseConfiguration: Sendable {
         self.connections = connections
         self.gitConnections = gitConnections
         self.blobConnections = blobConnections
+        self.kubernetesConnections = kubernetesConnections
         self.masking = masking
         self.ledger = ledger
         self.notifications = notifications
@@ -121,7 +124,7 @@ extension GatehouseConfiguration {
     /// what the approval API and UI decide with.
     public var approvalRulesByConnection: [String: ApprovalRules] {
         Dictionary(connections.map { ($0.name, $0.approval) } + gitConnections.map { ($0.name, $0.approval) }
-                   + blobConnections.map { ($0.name, $0.approval) },
+                   + blobConnections.map { ($0.name, $0.approval) } + kubernetesConnections.map { ($0.name, $0.approval) },
                    uniquingKeysWith: { first, _ in first })
     }
 

@@ -63,6 +63,22 @@ struct CheckConfigCommand: AsyncParsableCommand {
                 problems.append("connection '\(connection.name)': upstream credential: \(error)")
             }
         }
+        for connection in configuration.kubernetesConnections {
+            let upstream = connection.upstream
+            switch upstream.credential {
+            case .token(let source):
+                do { _ = try source.resolve() } catch {
+                    problems.append("connection '\(connection.name)': upstream token: \(error)")
+                }
+            case .clientCertificate(let certificate, let key):
+                for file in [certificate, key] where !FileManager.default.isReadableFile(atPath: file) {
+                    problems.append("connection '\(connection.name)': \(file) cannot be read")
+                }
+            }
+            if let caFile = upstream.caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+                problems.append("connection '\(connection.name)': the CA file \(caFile) cannot be read")
+            }
+        }
         for target in configuration.notifications {
             do {
                 _ = try target.url.resolve()

@@ -23,6 +23,11 @@ struct GatewayRuntime {
     /// Starts everything, announces the listeners and `gatehouse: ready`, then runs until
     /// SIGINT or SIGTERM; `onReady` runs once both listeners are up.
     func run(onReady: (_ postgresPort: Int, _ httpPort: Int) -> Void = { _, _ in }) async throws {
+        // Fail closed and say so, rather than start and leave the cluster unreachable unexplained.
+        if let cluster = configuration.kubernetesConnections.first {
+            throw ValidationFailure("\(configuration.sourcePath): connection '\(cluster.name)' is of type kubernetes, which this version "
+                                    + "validates but does not serve yet (docs/kubernetes.md): remove it to start")
+        }
         let group = MultiThreadedEventLoopGroup.singleton
         let ledger = try LedgerSetup.openStore(configuration, logger: logger)
         defer { ledger.close() }

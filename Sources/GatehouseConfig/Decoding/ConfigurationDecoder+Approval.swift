@@ -25,6 +25,11 @@ extension ConfigurationDecoder {
                            allowedKeys: Self.approvalKeys.filter { $0 != "require_for_kinds" })
     }
 
+    func decodeKubernetesApproval(_ value: ConfigValue?, classifiedPods: Int) throws -> ApprovalRules {
+        try decodeApproval(value, defaultMode: classifiedPods == 0 ? .never : .personalData,
+                           allowedKeys: Self.approvalKeys.filter { $0 != "require_for_kinds" })
+    }
+
     private func decodeApproval(_ value: ConfigValue?, defaultMode: ApprovalMode, allowedKeys: [String]) throws -> ApprovalRules {
         var rules = ApprovalRules(mode: defaultMode)
         guard let value else { return rules }

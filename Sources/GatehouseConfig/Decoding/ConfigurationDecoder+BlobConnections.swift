@@ -21,14 +21,7 @@ extension ConfigurationDecoder {
                 return group
             }
         }
-        if let operations = try entry.optional("operations") {
-            connection.operations = []
-            for item in try operations.nonEmptyList(of: "operation") {
-                let operation = try item.oneOf(BlobOperation.self)
-                guard !connection.operations.contains(operation) else { throw item.error("operation '\(operation.rawValue)' is listed twice") }
-                connection.operations.append(operation)
-            }
-        }
+        if let operations = try entry.optional("operations") { connection.operations = try operationList(operations) }
         if let rules = try entry.optional("personal_data") {
             connection.personalData = try rules.nonEmptyList(of: "rule").map(decodeBlobDataRule)
         }

@@ -3,23 +3,30 @@ extension ConfigurationDecoder {
     private static let upstreamKeys = ["host", "port", "database", "user", "password_env", "password_file", "sslmode", "ca_file", "approved_role",
                                        "accept_risk", "login_timeout_seconds"]
 
+    /// Every `connections` entry, by type.
+    struct DecodedConnections {
+        var postgres: [ConnectionConfiguration] = []
+        var git: [GitConnectionConfiguration] = []
+        var blob: [BlobConnectionConfiguration] = []
+        var kubernetes: [KubernetesConnectionConfiguration] = []
+    }
+
     /// The `connections` list: PostgreSQL entries, Git entries (`type: git`, see
-    /// ConfigurationDecoder+GitConnections) and Azure Blob entries (`type: azure-blob`,
-    /// ConfigurationDecoder+BlobConnections), one namespace of names.
-    func decodeConnections(_ value: ConfigValue) throws
-        -> (postgres: [ConnectionConfiguration], git: [GitConnectionConfiguration], blob: [BlobConnectionConfiguration]) {
-        var connections: [ConnectionConfiguration] = []
-        var gitConnections: [GitConnectionConfiguration] = []
-        var blobConnections: [BlobConnectionConfiguration] = []
+    /// ConfigurationDecoder+GitConnections), Azure Blob entries (`type: azure-blob`,
+    /// ConfigurationDecoder+BlobConnections) and Kubernetes entries (`type: kubernetes`,
+    /// ConfigurationDecoder+KubernetesConnections), one namespace of names.
+    func decodeConnections(_ value: ConfigValue) throws -> DecodedConnections {
+        var decoded = DecodedConnections()
         var nameLines: [String: Int] = [:]
         for item in try value.nonEmptyList(of: "connection") {
             // The type decides which keys belong: read it first, then check the entry against them.
-            let everyKey = Self.connectionKeys + Self.gitConnectionKeys + Self.blobConnectionKeys
+            let everyKey = Self.connectionKeys + Self.gitConnectionKeys + Self.blobConnectionKeys + Self.kubernetesConnectionKeys
             let type = try item.mapping(allowedKeys: everyKey).required("type").oneOf(ConnectionType.self)
             let keys = switch type {
             case .postgres: Self.connectionKeys
             case .git: Self.gitConnectionKeys
             case .azureBlob: Self.blobConnectionKeys
+            case .kubernetes: Self.kubernetesConnectionKeys
             }
             let entry = try item.mapping(allowedKeys: keys)
             let nameValue = try entry.required("name")
@@ -28,16 +35,21 @@ extension ConfigurationDecoder {
                 throw nameValue.error("connection name '\(name)' is already used on line \(firstLine)")
             }
             nameLines[name] = nameValue.mark?.line ?? 0
-            if type == .git {
-                gitConnections.append(try decodeGitConnection(entry, name: name))
+            switch type {
+            case .git:
+                decoded.git.append(try decodeGitConnection(entry, name: name))
                 continue
-            }
-            if type == .azureBlob {
-                blobConnections.append(try decodeBlobConnection(entry, name: name))
+            case .azureBlob:
+                decoded.blob.append(try decodeBlobConnection(entry, name: name))
                 continue
+            case .kubernetes:
+                decoded.kubernetes.append(try decodeKubernetesConnection(entry, name: name))
+                continue
+            case .postgres:
+                break
             }
             let personalData = try decodePersonalData(entry.optional("personal_data"))
-            connections.append(
+            decoded.postgres.append(
                 ConnectionConfiguration(
                     name: name,
                     type: type,
@@ -48,7 +60,19 @@ extension ConfigurationDecoder {
                     retentionDays: try entry.optional("retention_days")?.integer(in: Self.retentionDayRange),
                     approval: try decodeApproval(entry.optional("approval"), classification: personalData)))
         }
-        return (connections, gitConnections, blobConnections)
+        return decoded
+    }
+
+    /// An `operations` list of a Blob or Kubernetes connection: known names, none twice.
+    func operationList<Operation: RawRepresentable & CaseIterable & Equatable>(_ value: ConfigValue) throws -> [Operation]
+    where Operation.RawValue == String {
+        var operations: [Operation] = []
+        for item in try value.nonEmptyList(of: "operation") {
+            let operation = try item.oneOf(Operation.self)
+            guard !operations.contains(operation) else { throw item.error("operation '\(operation.rawValue)' is listed twice") }
+            operations.append(operation)
+        }
+        return operations
     }
 
     /// Clients send the name as the PostgreSQL database, so keep it to characters every

@@ -10,7 +10,7 @@ struct ConfigurationDecoder {
         let dataDirectory = try absolutePath(document.required("data_dir"))
         let (postgresListener, httpListener) = try decodeListeners(document.optional("listeners"))
         let (issuers, devIssuer) = try decodeIdentity(document.optional("identity"), in: document)
-        let (connections, gitConnections, blobConnections) = try decodeConnections(document.required("connections"))
+        let decoded = try decodeConnections(document.required("connections"))
         let masking = try decodeMasking(document.optional("masking"))
         let ledger = try decodeLedger(document.optional("ledger"))
         let notifications = try decodeNotifications(document.optional("notifications"))
@@ -20,8 +20,8 @@ struct ConfigurationDecoder {
         }
         return GatehouseConfiguration(
             sourcePath: sourcePath, dataDirectory: dataDirectory, postgresListener: postgresListener,
-            httpListener: httpListener, issuers: issuers, devIssuer: devIssuer, connections: connections, gitConnections: gitConnections,
-            blobConnections: blobConnections,
+            httpListener: httpListener, issuers: issuers, devIssuer: devIssuer, connections: decoded.postgres, gitConnections: decoded.git,
+            blobConnections: decoded.blob, kubernetesConnections: decoded.kubernetes,
             masking: masking, ledger: ledger, notifications: notifications, web: web)
     }
 

@@ -8,6 +8,8 @@ public enum ConnectionType: String, Sendable, CaseIterable {
     case git
     /// Azure Blob Storage (`BlobConnectionConfiguration`).
     case azureBlob = "azure-blob"
+    /// A Kubernetes API server (`KubernetesConnectionConfiguration`).
+    case kubernetes
 }
 
 /// One entry of `connections`: a named upstream that clients reach through the gateway.
