@@ -127,6 +127,15 @@ let package = Package(
         // protocol, Status errors, the classification of pods and command rules (docs/kubernetes.md).
         .target(name: "GatehouseKubernetes", dependencies: ["GatehouseCore", "GatehousePolicy"]),
 
+        // Kubernetes through the gateway: authentication, operation and namespace rules, recording,
+        // forwarding under the gateway's credential, masked objects and logs (docs/kubernetes.md).
+        .target(name: "GatehouseKubeGateway", dependencies: [
+            "GatehouseKubernetes", "GatehouseCore", "GatehouseHTTPProxy", "GatehouseMasking", "GatehousePolicy",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // Azure Blob Storage through the gateway: authentication, operation rules, recording,
         // Shared Key signing, masked downloads and listings, scanned uploads (docs/blob.md).
         .target(name: "GatehouseBlobGateway", dependencies: [
@@ -176,6 +185,7 @@ let package = Package(
         .target(name: "GatehouseHTTPProxy", dependencies: [
             "GatehouseCore",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -202,6 +212,7 @@ let package = Package(
             "GatehouseCore", "GatehouseConfig", "GatehouseIdentity", "GatehousePostgres",
             "GatehouseStore", "GatehouseWeb", "GatehouseMasking", "GatehouseApproval", "GatehousePolicy", "GatehouseNotify",
             "GatehouseGitGateway", "GatehouseGitScan", "GatehouseHTTPProxy", "GatehouseBlob", "GatehouseBlobGateway",
+            "GatehouseKubernetes", "GatehouseKubeGateway",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -5,8 +5,10 @@
 set -euo pipefail
 
 # default-jdk-headless and libpostgresql-jdbc-java: pgjdbc, in the client compatibility suite.
+# busybox-static: the shell and tools inside the Kubernetes stand-in's pod sandboxes
+# (tests/integration/harness/kube_server.py).
 APT_PACKAGES=(postgresql postgresql-contrib libpg-query-dev libphonenumber-dev libsqlite3-dev zlib1g-dev git pgbouncer openssl chromium chromium-driver
-              default-jdk-headless libpostgresql-jdbc-java)
+              default-jdk-headless libpostgresql-jdbc-java busybox-static)
 # pip requirement -> the module that proves it is installed
 declare -A PIP_PACKAGES=(
   ["psycopg[binary]"]="psycopg_binary"
@@ -24,6 +26,7 @@ declare -A PIP_PACKAGES=(
   ["pgcli"]="pgcli"
   ["Faker"]="faker"   # tests/integration/harness/identifier_corpus.py (detector recall)
   ["azure-storage-blob"]="azure.storage.blob"   # tests/integration/harness/blob_server.py (Azure Blob stand-in)
+  ["pexpect"]="pexpect"   # tests/integration/test_kube_standin.py (kubectl exec -it on a terminal)
 )
 
 as_root() {

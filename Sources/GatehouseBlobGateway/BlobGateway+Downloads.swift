@@ -46,16 +46,7 @@ extension BlobGateway {
             return Response(status: status, headers: headers)
         }
         let gateway = self
-        let body = ResponseBody { writer in
-            var hasher = SHA256()
-            var count = 0
-            for try await buffer in response.body {
-                buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-                count += buffer.readableBytes
-                try await writer.write(buffer)
-            }
-            try await writer.finish(nil)
-            let digest = hexString(hasher.finalize())
+        let body = response.hashedBody { count, digest in
             _ = await gateway.record(gateway.responseActivity(call, status: status.code, fromUpstream: count, toClient: count, sha256: digest), call)
         }
         return Response(status: status, headers: headers, body: body)

@@ -5,20 +5,8 @@ import Foundation
 /// (`phase: response`), with the status, the byte counts and the SHA-256 of what the client got.
 /// Blob names are recorded as the agent saw them (masked); whom a download named is in `subjects`.
 public struct BlobActivity: Sendable, Codable, Equatable {
-    public enum Phase {
-        public static let request = "request"
-        public static let response = "response"
-        public static let all: Set<String> = [request, response]
-    }
-
-    /// The `decision` values of a request: `allowed` (forwarded), `refused` (nothing forwarded),
-    /// `held` (waiting for an approval).
-    public enum Decision {
-        public static let allowed = "allowed"
-        public static let refused = "refused"
-        public static let held = "held"
-        public static let all: Set<String> = [allowed, refused, held]
-    }
+    public typealias Phase = RequestEventPhase
+    public typealias Decision = RequestEventDecision
 
     public var phase: String
     /// The operation's configuration name (`get-blob`, `list-blobs`...), or `unrecognised`.

@@ -45,6 +45,8 @@ public enum EventPayload: Sendable, Codable, Equatable {
     case git(GitActivity)
     /// An Azure Blob request, when decided and when answered.
     case blob(BlobActivity)
+    /// A Kubernetes API request, when decided and when answered.
+    case kubernetes(KubeActivity)
     /// Columns a statement let through filled from classified data, classified from then on.
     case classification(DerivedClassification)
 
@@ -59,6 +61,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case .approval: return "approval"
         case .git: return "git"
         case .blob: return "blob"
+        case .kubernetes: return "kubernetes"
         case .classification: return "classification"
         }
     }
@@ -79,6 +82,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case "approval": self = .approval(try Approval(from: decoder))
         case "git": self = .git(try GitActivity(from: decoder))
         case "blob": self = .blob(try BlobActivity(from: decoder))
+        case "kubernetes": self = .kubernetes(try KubeActivity(from: decoder))
         case "classification": self = .classification(try DerivedClassification(from: decoder))
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown event kind '\(kind)'"))
@@ -98,6 +102,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case .approval(let value): try value.encode(to: encoder)
         case .git(let value): try value.encode(to: encoder)
         case .blob(let value): try value.encode(to: encoder)
+        case .kubernetes(let value): try value.encode(to: encoder)
         case .classification(let value): try value.encode(to: encoder)
         }
     }

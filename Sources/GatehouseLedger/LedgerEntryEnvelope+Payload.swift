@@ -17,6 +17,8 @@ extension LedgerEntryEnvelope {
         case git(Git)
         /// An Azure Blob request: the digests of whom a download named are sealed, the rest is clear.
         case blob(Blob)
+        /// A Kubernetes API request: the digests of whom a masked answer named are sealed, the rest is clear.
+        case kubernetes(Kubernetes)
         /// Derived classification names tables, columns and categories only: all clear.
         case classification(EventPayload.DerivedClassification)
 
@@ -31,6 +33,7 @@ extension LedgerEntryEnvelope {
             case .approval: return "approval"
             case .git: return "git"
             case .blob: return "blob"
+            case .kubernetes: return "kubernetes"
             case .classification: return "classification"
             }
         }

@@ -83,6 +83,8 @@ extension LedgerEntryEnvelope {
             return .git(try readGit(&fields))
         case "blob":
             return .blob(try readBlob(&fields))
+        case "kubernetes":
+            return .kubernetes(try readKubernetes(&fields))
         case "configuration":
             return .configuration(EventPayload.Configuration(path: try fields.string("path"), sha256: try fields.string("sha256"),
                                                              connections: try readStrings("connections", &fields)))

@@ -32,6 +32,9 @@ extension LedgerEntryEnvelope {
         case .blob(let value):
             sealed.subjects = value.subjects
             payload = .blob(Blob(value))
+        case .kubernetes(let value):
+            sealed.subjects = value.subjects
+            payload = .kubernetes(Kubernetes(value))
         case .statement(let value):
             sealed.text = value.text
             sealed.parameters = value.parameters
@@ -80,6 +83,8 @@ extension LedgerEntryEnvelope {
             eventPayload = .git(value.joined(commits: sealed.commits ?? [], subjects: sealed.subjects))
         case .blob(let value):
             eventPayload = .blob(value.joined(subjects: sealed.subjects))
+        case .kubernetes(let value):
+            eventPayload = .kubernetes(value.joined(subjects: sealed.subjects))
         case .statement(let value):
             let text = sealed.text ?? ""
             let clear = value.analysis

@@ -47,7 +47,7 @@ extension SealedFields {
             }
             if commits?.isEmpty == true { throw LedgerEntryError.invalidValue(fields.path(of: "commits")) }
             subjects = try Self.readSubjects(&fields)
-        case "blob":
+        case "blob", "kubernetes":
             subjects = try Self.readSubjects(&fields)
         default:
             break

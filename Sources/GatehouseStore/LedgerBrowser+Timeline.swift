@@ -75,6 +75,8 @@ private struct TimelineDescriber {
             return describe(git)
         case .blob(let blob):
             return describe(blob.activity)
+        case .kubernetes(let request):
+            return describe(request.activity)
         case .sessionEnd(let end):
             add("reason", end.reason)
             add("statements", String(end.statements))
@@ -120,6 +122,28 @@ private struct TimelineDescriber {
             ? (blob.decision ?? "decided") + (blob.reason.map { ": \($0)" } ?? "")
             : "\(blob.status.map(String.init) ?? "no status"), \(blob.bytesToClient ?? 0) bytes"
         return "blob \(blob.operation) \(target.isEmpty ? "(account)" : target) — \(outcome)"
+    }
+
+    /// "kubernetes logs shop/web-1 — allowed", "… — 200, 1234 bytes".
+    private mutating func describe(_ request: KubeActivity) -> String {
+        let target = [request.namespace, request.pod].compactMap { $0 }.joined(separator: "/")
+        add("operation", request.operation)
+        add("path", request.path)
+        add("namespace", request.namespace)
+        add("pod", request.pod)
+        add("container", request.container)
+        add("decision", request.decision)
+        add("reason", request.reason)
+        add("approval", request.approval)
+        add("status", request.status.map(String.init))
+        add("bytes from upstream", request.bytesFromUpstream.map(String.init))
+        add("bytes to client", request.bytesToClient.map(String.init))
+        add("sha256", request.sha256)
+        add("masked values", request.maskedValues.map(String.init))
+        let outcome = request.phase == KubeActivity.Phase.request
+            ? (request.decision ?? "decided") + (request.reason.map { ": \($0)" } ?? "")
+            : "\(request.status.map(String.init) ?? "no status"), \(request.bytesToClient ?? 0) bytes"
+        return "kubernetes \(request.operation) \(target.isEmpty ? request.path : target) — \(outcome)"
     }
 
     private mutating func describe(_ statement: LedgerEntryEnvelope.Statement) -> String {

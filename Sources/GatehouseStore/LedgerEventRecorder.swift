@@ -79,6 +79,8 @@ public final class LedgerEventRecorder: EventRecorder, @unchecked Sendable {
         case .git(let git): return git.subjects ?? []
         // Whom a masked download named.
         case .blob(let blob): return blob.subjects ?? []
+        // Whom a masked Kubernetes answer (pod details, logs) named.
+        case .kubernetes(let request): return request.subjects ?? []
         default: return []
         }
     }

@@ -23,11 +23,6 @@ struct GatewayRuntime {
     /// Starts everything, announces the listeners and `gatehouse: ready`, then runs until
     /// SIGINT or SIGTERM; `onReady` runs once both listeners are up.
     func run(onReady: (_ postgresPort: Int, _ httpPort: Int) -> Void = { _, _ in }) async throws {
-        // Fail closed and say so, rather than start and leave the cluster unreachable unexplained.
-        if let cluster = configuration.kubernetesConnections.first {
-            throw ValidationFailure("\(configuration.sourcePath): connection '\(cluster.name)' is of type kubernetes, which this version "
-                                    + "validates but does not serve yet (docs/kubernetes.md): remove it to start")
-        }
         let group = MultiThreadedEventLoopGroup.singleton
         let ledger = try LedgerSetup.openStore(configuration, logger: logger)
         defer { ledger.close() }
@@ -102,9 +97,11 @@ struct GatewayRuntime {
                                                                      approvals: approvals) }
         let blob = try gitClient.flatMap { try BlobSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0,
                                                                    approvals: approvals) }
+        let kubernetes = try KubernetesSetup.gateway(configuration, validator: validator, recorder: recorder)
         var extraRoutes: [@Sendable (Router<GatehouseRequestContext>) -> Void] = []
         if let git { extraRoutes.append { git.register(on: $0) } }
         if let blob { extraRoutes.append { blob.register(on: $0) } }
+        if let kubernetes = kubernetes?.gateway { extraRoutes.append { kubernetes.register(on: $0) } }
         let limits = connectionLimits()
         let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,
                             tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger,
@@ -147,6 +144,7 @@ struct GatewayRuntime {
         await gateway.stop()
         webTask.cancel()
         _ = await webTask.result
+        for client in kubernetes?.clients ?? [] { try? await client.shutdown() }
         // Notifications already in flight get to finish (or give up) before the process exits.
         await approvals.sender?.shutdown()
         do { try await recorder.flush(all: true) } catch {

@@ -174,6 +174,7 @@ from urllib.parse import parse_qsl, quote, unquote
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape as _xml_escape
 
+from .tls_http_server import ThreadingTLSServer
 from .ports import free_port, wait_for_port
 
 STORAGE_RESOURCE = "https://storage.azure.com"
@@ -611,7 +612,7 @@ class BlobStandIn:
         if self.tls_cert:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(self.tls_cert, self.tls_key)
-        self._httpd = _Server((self.host, self.port), handler, context, self)
+        self._httpd = ThreadingTLSServer((self.host, self.port), handler, context, self.request_timeout)
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="blob-standin", daemon=True)
         self._thread.start()
         if not wait_for_port(self.host, self.port):
@@ -784,37 +785,6 @@ class BlobStandIn:
     def _log_exception(self, text: str) -> None:
         with self._lock, open(self.log_path, "a") as f:
             f.write(text + "\n")
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address, handler, context: ssl.SSLContext | None, standin: BlobStandIn):
-        self.ssl_context = context
-        self.standin = standin
-        super().__init__(address, handler)
-
-    def finish_request(self, request, client_address):
-        # The TLS handshake happens here, in the connection's own thread, so a slow or broken
-        # client cannot stall accept() for everyone else.
-        if self.ssl_context is None:
-            return super().finish_request(request, client_address)
-        request.settimeout(self.standin.request_timeout)
-        try:
-            wrapped = self.ssl_context.wrap_socket(request, server_side=True)
-        except (OSError, ssl.SSLError):
-            return
-        try:
-            super().finish_request(wrapped, client_address)
-        finally:
-            try:
-                wrapped.close()
-            except OSError:
-                pass
-
-    def handle_error(self, request, client_address):  # a client hanging up is not news
-        pass
 
 
 class _Context:

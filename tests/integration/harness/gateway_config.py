@@ -79,6 +79,33 @@ class BlobConnection:
 
 
 @dataclass
+class KubeConnection:
+    """A `type: kubernetes` connection (docs/kubernetes.md): the API server, its CA file, the file
+    holding the gateway's token, and the rest of the entry as plain values."""
+    name: str
+    api_server: str
+    ca_file: str
+    token_file: str
+    namespaces: list
+    allowed_groups: list = field(default_factory=lambda: ["engineers"])
+    operations: list | None = None
+    personal_data: list | None = None
+    commands: dict | None = None
+    approval: dict | None = None
+
+    def yaml_lines(self) -> list:
+        q = json.dumps
+        lines = [f"  - name: {q(self.name)}", "    type: kubernetes", "    upstream:", f"      api_server: {q(self.api_server)}",
+                 f"      ca_file: {q(self.ca_file)}", f"      token_file: {q(self.token_file)}",
+                 f"    allowed_groups: {q(self.allowed_groups)}", f"    namespaces: {q(self.namespaces)}"]
+        for key in ("operations", "personal_data", "commands", "approval"):
+            value = getattr(self, key)
+            if value is not None:
+                lines.append(f"    {key}: {q(value)}")
+        return lines
+
+
+@dataclass
 class GitConnection:
     """A `type: git` connection: the upstream's base URL, its credential (basic as `username`
     with the token from `token_env`, or none), the push rules section, and optionally the
@@ -151,6 +178,7 @@ class GatewayConfig:
     git_connections: list = field(default_factory=list)
     # `type: azure-blob` entries of `connections` (BlobConnection).
     blob_connections: list = field(default_factory=list)
+    kube_connections: list = field(default_factory=list)
     # Further `listeners.postgres` and `listeners.http` keys ({"authentication_timeout_seconds": 2}).
     postgres_listener: dict = field(default_factory=dict)
     http_listener: dict = field(default_factory=dict)
@@ -206,6 +234,8 @@ class GatewayConfig:
             lines += git.yaml_lines()
         for blob in self.blob_connections:
             lines += blob.yaml_lines()
+        for cluster in self.kube_connections:
+            lines += cluster.yaml_lines()
         if self.masking is not None:
             lines += ["", f"masking: {q(self.masking)}"]
         ledger = dict(self.ledger or {})

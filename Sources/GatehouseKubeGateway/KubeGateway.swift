@@ -1,0 +1,162 @@
+import Foundation
+import GatehouseCore
+import GatehouseHTTPProxy
+import GatehouseKubernetes
+import GatehouseMasking
+import GatehousePolicy
+import Hummingbird
+import HTTPTypes
+import Logging
+import NIOCore
+
+/// The Kubernetes API through the gateway (docs/kubernetes.md): kubectl, unchanged, uses
+/// `https://<gateway>/k8s/<connection>` as its server and the agent's OIDC token as its bearer
+/// token. The gateway checks who it is and what it may do (operations, namespaces), records
+/// every request before it is forwarded, authenticates to the API server with a credential only
+/// it holds, and masks what comes back (pod details, logs). Exec is not relayed yet (issue 19).
+public struct KubeGateway: Sendable {
+    /// One `type: kubernetes` connection, ready to serve.
+    public struct Connection: Sendable {
+        public var name: String
+        /// The API server; its credential is set per request (`token`).
+        public var upstream: UpstreamEndpoint
+        /// The gateway's bearer token, read at every request (projected tokens rotate); nil when
+        /// the gateway authenticates with a client certificate (in `forwarder`'s TLS).
+        public var token: (@Sendable () throws -> String)?
+        /// An HTTP client trusting the cluster's CA (and presenting the client certificate).
+        public var forwarder: HTTPForwarder
+        public var allowedGroups: [String]
+        public var operations: Set<KubeOperation>
+        public var classification: KubeClassification
+
+        public init(name: String, upstream: UpstreamEndpoint, token: (@Sendable () throws -> String)?, forwarder: HTTPForwarder,
+                    allowedGroups: [String], operations: Set<KubeOperation>, classification: KubeClassification) {
+            self.name = name
+            self.upstream = upstream
+            self.token = token
+            self.forwarder = forwarder
+            self.allowedGroups = allowedGroups
+            self.operations = operations
+            self.classification = classification
+        }
+    }
+
+    public struct Limits: Sendable {
+        /// Pod lists and details are read whole to mask them.
+        public var objectBytes = 32 * 1024 * 1024
+        public var upstreamTimeout: Duration = .seconds(60)
+        public init() {}
+    }
+
+    public var connections: [String: Connection]
+    /// Bearer token to principal (the same validation as every other listener).
+    public var authenticate: @Sendable (String) async throws -> Principal
+    public var recorder: any EventRecorder
+    public var engine: MaskingEngine
+    public var limits: Limits
+
+    public init(connections: [Connection], authenticate: @escaping @Sendable (String) async throws -> Principal,
+                recorder: any EventRecorder, engine: MaskingEngine, limits: Limits = Limits()) {
+        self.connections = Dictionary(connections.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.authenticate = authenticate
+        self.recorder = recorder
+        self.engine = engine
+        self.limits = limits
+    }
+
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        let gateway = self
+        for method in [HTTPRequest.Method.get, .head, .put, .post, .patch, .delete] {
+            router.on("/k8s/**", method: method) { request, context in await gateway.handle(request, context: context) }
+        }
+    }
+
+    /// Everything a request needs once the caller is known and allowed.
+    struct Call: Sendable {
+        let request: KubeRequest
+        let connection: Connection
+        let principal: Principal
+        let sessionID = UUID().uuidString.lowercased()
+        let logger: Logger
+    }
+
+    func handle<Context: RequestContext>(_ request: Request, context: Context) async -> Response {
+        let path = request.uri.path
+        guard let name = KubeRequest.connectionName(inPath: path), let connection = connections[name] else {
+            return Self.status(.notFound("no Kubernetes connection here: use /k8s/<connection> as the kubeconfig's server"))
+        }
+        guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer "),
+              case let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces), !token.isEmpty else {
+            return Self.status(.unauthorized("authentication required: send your OIDC token as the bearer token (gatehouse token)"))
+        }
+        let principal: Principal
+        do {
+            principal = try await authenticate(token)
+        } catch {
+            await recordRefusedToken(connection: name, reason: "\(error)", clientAddress: ClientAddress.ipAddress(context), logger: context.logger)
+            return Self.status(.unauthorized("token rejected: \(error)"))
+        }
+        guard ExactIdentifier.sharesAny(principal.groups, connection.allowedGroups) else {
+            return Self.status(.forbidden("\(principal.displayName) is not in a group allowed on connection \(name)"))
+        }
+        let kubeRequest: KubeRequest
+        do {
+            kubeRequest = try KubeRequest(method: request.method.rawValue, path: path, query: request.uri.query)
+        } catch let refusal as KubeRequest.Refusal {
+            let upstreamPath = String(path.dropFirst(KubeRequest.prefix.count + name.count))
+            let activity = KubeActivity(phase: KubeActivity.Phase.request, operation: "unrecognised", path: upstreamPath.isEmpty ? "/" : upstreamPath,
+                                        decision: KubeActivity.Decision.refused, reason: refusal.message)
+            guard await record(.kubernetes(activity), sessionID: UUID().uuidString.lowercased(), connection: name, principal: principal,
+                               logger: context.logger) else { return Self.status(Self.notRecorded) }
+            return Self.status(KubeStatus(refusal))
+        } catch {
+            return Self.status(.badRequest("\(error)"))
+        }
+        let call = Call(request: kubeRequest, connection: connection, principal: principal, logger: context.logger)
+        if let refusal = refusal(call) {
+            guard await record(requestActivity(call, decision: KubeActivity.Decision.refused, reason: refusal), call) else {
+                return Self.status(Self.notRecorded)
+            }
+            return Self.status(.forbidden(refusal))
+        }
+        guard await record(requestActivity(call, decision: KubeActivity.Decision.allowed), call) else { return Self.status(Self.notRecorded) }
+        return await forward(request, call)
+    }
+
+    /// Why the connection's rules refuse this request, or nil.
+    func refusal(_ call: Call) -> String? {
+        let request = call.request, connection = call.connection
+        guard connection.operations.contains(request.operation) else {
+            return "\(request.operation.rawValue) is not allowed on connection \(connection.name)"
+        }
+        if let namespace = request.namespace {
+            guard connection.classification.allows(namespace: namespace) else {
+                return "namespace \(namespace) is not one connection \(connection.name) reaches"
+            }
+        } else if request.operation != .discovery {
+            // Across all namespaces: only when every namespace is allowed.
+            guard connection.classification.namespaces.contains(where: { $0.text == "*" }) else { return "\(request.operation.rawValue) across all namespaces is not allowed on connection \(connection.name): name one" }
+        }
+        switch request.operation {
+        case .exec, .attach, .portForward:
+            return "\(request.operation.rawValue) through Gatehouse is not available in this version yet (docs/kubernetes.md)"
+        case .logs:
+            // Approval for Kubernetes is not built yet: logs of classified pods fail closed.
+            if let namespace = request.namespace, let pod = request.pod,
+               !connection.classification.categories(namespace: namespace, pod: pod, podLabels: nil).isEmpty {
+                return "the logs of \(namespace)/\(pod) hold personal data and need an approval, which this version cannot ask for yet"
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    static let notRecorded = KubeStatus.unavailable("the request could not be recorded in the evidence ledger, so it was not forwarded")
+
+    /// A `Status` response, as the API server writes one.
+    static func status(_ status: KubeStatus) -> Response {
+        Response(status: HTTPResponse.Status(code: status.code), headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: status.json)))
+    }
+}

@@ -1,0 +1,75 @@
+import GatehouseCore
+
+/// The `kubernetes` kind's clear payload (docs/evidence.md, "`kubernetes`"): everything but the
+/// digests of whom a masked answer named, which `SealedFields` holds.
+extension LedgerEntryEnvelope {
+    /// `KubeActivity` without `subjects`.
+    public struct Kubernetes: Sendable, Equatable {
+        public var activity: KubeActivity
+
+        public init(_ activity: KubeActivity) {
+            var clear = activity
+            clear.subjects = nil
+            self.activity = clear
+        }
+
+        func joined(subjects: [SubjectReference]?) -> KubeActivity {
+            var joined = activity
+            joined.subjects = subjects
+            return joined
+        }
+    }
+
+    static func readKubernetes(_ fields: inout LedgerEntryFields) throws -> Kubernetes {
+        let phase = try fields.string("phase")
+        guard KubeActivity.Phase.all.contains(phase) else { throw LedgerEntryError.invalidValue(fields.path(of: "phase")) }
+        let decision = try fields.optionalString("decision")
+        if let decision, !KubeActivity.Decision.all.contains(decision) { throw LedgerEntryError.invalidValue(fields.path(of: "decision")) }
+        return Kubernetes(KubeActivity(
+            phase: phase, operation: try fields.string("operation"), path: try fields.string("path"),
+            namespace: try fields.optionalString("namespace"), pod: try fields.optionalString("pod"),
+            container: try fields.optionalString("container"), decision: decision, reason: try fields.optionalString("reason"),
+            approval: try fields.optionalString("approval"), status: try fields.optionalInteger("status"),
+            bytesFromUpstream: try fields.optionalInteger("bytesFromUpstream"), bytesToClient: try fields.optionalInteger("bytesToClient"),
+            sha256: try fields.optionalString("sha256"), maskedValues: try fields.optionalInteger("maskedValues"),
+            subjectsTruncated: try fields.optionalBool("subjectsTruncated")))
+    }
+
+    /// The members of a kubernetes payload (inside its braces), in key order. Throws for a phase
+    /// or decision the format does not define: the entry would not read back.
+    static func write(_ request: Kubernetes, into writer: inout CanonicalJSONWriter) throws {
+        let activity = request.activity
+        guard KubeActivity.Phase.all.contains(activity.phase) else { throw LedgerEntryError.invalidValue("payload.phase") }
+        if let decision = activity.decision, !KubeActivity.Decision.all.contains(decision) {
+            throw LedgerEntryError.invalidValue("payload.decision")
+        }
+        func string(_ key: String, _ value: String?) {
+            guard let value else { return }
+            writer.key(key)
+            writer.string(value)
+        }
+        func integer(_ key: String, _ value: Int?) throws {
+            guard let value else { return }
+            writer.key(key)
+            try writer.integer(value)
+        }
+        string("approval", activity.approval)
+        try integer("bytesFromUpstream", activity.bytesFromUpstream)
+        try integer("bytesToClient", activity.bytesToClient)
+        string("container", activity.container)
+        string("decision", activity.decision)
+        try integer("maskedValues", activity.maskedValues)
+        string("namespace", activity.namespace)
+        string("operation", activity.operation)
+        string("path", activity.path)
+        string("phase", activity.phase)
+        string("pod", activity.pod)
+        string("reason", activity.reason)
+        string("sha256", activity.sha256)
+        try integer("status", activity.status)
+        if let truncated = activity.subjectsTruncated {
+            writer.key("subjectsTruncated")
+            writer.bool(truncated)
+        }
+    }
+}

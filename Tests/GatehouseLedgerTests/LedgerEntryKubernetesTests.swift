@@ -1,0 +1,57 @@
+import Crypto
+import Foundation
+import GatehouseCore
+import Testing
+@testable import GatehouseLedger
+
+/// The `kubernetes` kind: round trips, the subjects sealed and the rest clear, strictness
+/// (docs/evidence.md, "`kubernetes`").
+@Suite struct LedgerEntryKubernetesTests {
+    static let key = try! DataKey(id: "s-k8s-1", bytes: (0..<32).map { UInt8($0) })
+    static let time = Date(timeIntervalSince1970: 1_795_687_200.5)
+    static let agent = Principal(subject: "alice@example.com", issuer: "https://idp.example.com", username: "alice",
+                                 agentApplication: "claude-code", groups: ["engineers"])
+    static let digest = SubjectReference(kind: "email", digest: String(repeating: "ef", count: 32))
+
+    static let request = KubeActivity(phase: KubeActivity.Phase.request, operation: "logs", path: "/api/v1/namespaces/shop/pods/web-1/log",
+                                      namespace: "shop", pod: "web-1", container: "app", decision: KubeActivity.Decision.allowed,
+                                      approval: "apr_0123456789abcdef")
+    static let response = KubeActivity(phase: KubeActivity.Phase.response, operation: "logs", path: "/api/v1/namespaces/shop/pods/web-1/log",
+                                       namespace: "shop", pod: "web-1", status: 200, bytesFromUpstream: 4096, bytesToClient: 3900,
+                                       sha256: String(repeating: "0a", count: 32), maskedValues: 3, subjects: [digest])
+    static let refused = KubeActivity(phase: KubeActivity.Phase.request, operation: "unrecognised", path: "/api/v1/namespaces/shop/secrets",
+                                      decision: KubeActivity.Decision.refused, reason: "reading secrets is not an operation Gatehouse allows")
+    static let discovery = KubeActivity(phase: KubeActivity.Phase.response, operation: "discovery", path: "/api", status: 200,
+                                        bytesFromUpstream: 100, bytesToClient: 100, sha256: String(repeating: "0b", count: 32),
+                                        maskedValues: 1_500, subjects: [digest], subjectsTruncated: true)
+
+    static func event(_ activity: KubeActivity) -> GatehouseEvent {
+        GatehouseEvent(time: time, sessionID: key.id, connection: "prod", principal: agent, payload: .kubernetes(activity))
+    }
+
+    @Test(arguments: [request, response, refused, discovery])
+    func roundTripsAndReEncodesToTheSameBytes(activity: KubeActivity) throws {
+        let event = Self.event(activity)
+        let bytes = try LedgerEntryCodec.encode(event, sealingWith: Self.key)
+        #expect(try LedgerEntryCodec.decode(bytes, dataKey: Self.key) == .event(event))
+        let envelope = try LedgerEntryCodec.decode(bytes)
+        #expect(try envelope.canonicalBytes() == bytes)
+        #expect(envelope.kind == "kubernetes")
+    }
+
+    @Test func whomAnAnswerNamedIsSealedAndTheRestIsClear() throws {
+        let bytes = try LedgerEntryCodec.encode(Self.event(Self.response), sealingWith: Self.key)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(!text.contains(Self.digest.digest))
+        #expect(text.contains(#""pod":"web-1""#) && text.contains(#""path":"/api/v1/namespaces/shop/pods/web-1/log""#))
+    }
+
+    @Test func anUndefinedPhaseOrDecisionIsRefused() {
+        var phase = Self.request
+        phase.phase = "maybe"
+        #expect(throws: LedgerEntryError.self) { try LedgerEntryCodec.encode(Self.event(phase), sealingWith: Self.key) }
+        var decision = Self.request
+        decision.decision = "perhaps"
+        #expect(throws: LedgerEntryError.self) { try LedgerEntryCodec.encode(Self.event(decision), sealingWith: Self.key) }
+    }
+}

@@ -1,0 +1,149 @@
+"""Kubernetes through Gatehouse (docs/kubernetes.md), with the unmodified kubectl installed here.
+
+The upstream is harness/kube_server.py's API server stand-in (no real API server can run here;
+test_kube_standin.py shows kubectl treats it like one). It accepts only Gatehouse's own
+service-account token, so a request the gateway forwards with anything else fails here. kubectl
+talks to the gateway over TLS with the dev issuer's OIDC token; ground truth is read from the
+stand-in (its pods' logs, its request log), never from the gateway.
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+
+import pytest
+
+from harness import certs
+from harness.events import EventStore
+from harness.gateway import Gateway
+from harness.gateway_config import GatewayConfig, KubeConnection
+from harness.kube_server import KubePod, KubeStandIn
+from harness.ports import free_port
+
+KUBECTL = shutil.which("kubectl") or "kubectl"
+SHOP = "shop"
+API_POD = "customer-api-7d9f8b6c4-x2k9p"
+IDENTIFIER = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}|\+\d{2} \d")
+
+
+@pytest.fixture(scope="module")
+def cluster(workdir):
+    directory = os.path.join(workdir, "kube-gateway")
+    os.makedirs(directory, exist_ok=True)
+    service_token = secrets.token_urlsafe(32)
+    standin = KubeStandIn(service_token, workdir=os.path.join(directory, "standin")).start()
+    token_file = os.path.join(directory, "service-account-token")
+    with open(token_file, "w") as f:
+        f.write(service_token + "\n")
+    cert, cert_key = certs.write_self_signed(directory, "gateway")
+    config = GatewayConfig(
+        data_dir=os.path.join(directory, "data"), postgres_address="127.0.0.1", postgres_port=free_port(),
+        http_port=free_port(), connections=[], http_listener={"tls": {"cert": cert, "key": cert_key}},
+        kube_connections=[KubeConnection(
+            "prod", standin.url, standin.ca_cert, token_file, namespaces=[SHOP], allowed_groups=["engineers", "support"],
+            personal_data=[{"namespace": SHOP, "pods": "billing-*", "category": "financial"}])])
+    gateway = Gateway(os.path.join(directory, "gw"), config.yaml(), name="gateway-kube").start()
+    yield {"standin": standin, "gateway": gateway, "cert": cert, "directory": directory, "data_dir": config.data_dir,
+           "server": f"https://127.0.0.1:{gateway.http_address[1]}/k8s/prod", "service_token": service_token}
+    gateway.stop()
+    standin.stop()
+
+
+def kubectl(cluster, *args, token: str | None = None, groups=("engineers",), home: str | None = None):
+    """kubectl with a kubeconfig naming the gateway and the agent's token (alice's by default)."""
+    home = home or os.path.join(cluster["directory"], "home-" + "-".join(groups))
+    os.makedirs(home, exist_ok=True)
+    token = token if token is not None else cluster["gateway"].token("alice", groups=groups)
+    config = cluster["standin"].kubeconfig(os.path.join(home, "kubeconfig"), token=token, server=cluster["server"],
+                                           ca_cert=cluster["cert"])
+    env = dict(os.environ, HOME=home, KUBECONFIG=config)
+    return subprocess.run([KUBECTL, *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+def upstream_paths(cluster, before: int) -> list[str]:
+    return [r.path for r in cluster["standin"].requests[before:]]
+
+
+def test_get_pods_reaches_the_cluster_with_the_gateways_credential_only(cluster):
+    before = len(cluster["standin"].requests)
+    result = kubectl(cluster, "get", "pods", "-n", SHOP)
+    assert result.returncode == 0, result.stderr
+    assert API_POD in result.stdout and "billing-worker-0" in result.stdout and "NAME" in result.stdout
+    seen = cluster["standin"].requests[before:]
+    assert seen and all(r.authenticated for r in seen), seen
+    agent_token = cluster["gateway"].token("alice", groups=("engineers",))
+    assert all(agent_token not in str(r) for r in seen)
+
+
+def test_pod_details_come_back_with_identifiers_masked(cluster):
+    cluster["standin"].add_pod(KubePod(SHOP, "refund-job-1", annotations={
+        "owner": "support.desk@example.com", "refund-account": "DE89 3704 0044 0532 0130 00"}))
+    result = kubectl(cluster, "get", "pod", "refund-job-1", "-n", SHOP, "-o", "json")
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    annotations = shown["metadata"]["annotations"]
+    assert set(annotations) == {"owner", "refund-account"}
+    assert "support.desk@example.com" not in result.stdout and "DE89 3704" not in result.stdout, annotations
+    assert shown["metadata"]["name"] == "refund-job-1" and shown["metadata"]["namespace"] == SHOP
+
+
+def test_logs_are_masked_against_the_pods_own_log(cluster):
+    original = cluster["standin"].log_text(SHOP, API_POD)
+    secrets_in_log = IDENTIFIER.findall(original)
+    assert len(secrets_in_log) >= 3, original
+    result = kubectl(cluster, "logs", API_POD, "-n", SHOP)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == original.count("\n")
+    for value in secrets_in_log:
+        assert value not in result.stdout, value
+    assert "GET /customers/1 200" in result.stdout
+
+
+@pytest.mark.parametrize("args, mention", [
+    (("get", "secrets", "-n", SHOP), "secrets is not allowed on connection prod"),
+    (("get", "pods", "-n", "default"), "namespace default is not one connection prod reaches"),
+    (("get", "pods", "-A"), "across all namespaces"),
+    (("logs", "billing-worker-0", "-n", SHOP), "need an approval"),
+    (("exec", API_POD, "-n", SHOP, "--", "cat", "/data/customers.csv"), "exec through Gatehouse is not available"),
+    (("delete", "pod", API_POD, "-n", SHOP), "(a write)"),
+])
+def test_what_the_connection_does_not_allow_is_refused_with_a_status_and_not_forwarded(cluster, args, mention):
+    kubectl(cluster, "get", "pods", "-n", SHOP)  # discovery cached, so only the refused request remains
+    before = len(cluster["standin"].requests)
+    result = kubectl(cluster, *args)
+    assert result.returncode != 0
+    assert mention in result.stderr, result.stderr
+    forwarded = [p for p in upstream_paths(cluster, before) if not p.startswith(("/api", "/apis", "/version"))
+                 or "/secrets" in p or "/exec" in p or "/log" in p or "namespaces/default" in p]
+    assert forwarded == [], forwarded
+
+
+def test_callers_without_a_valid_token_in_an_allowed_group_are_refused(cluster):
+    before = len(cluster["standin"].requests)
+    for token, groups in (("not-a-token", ("engineers",)), (None, ("marketing",))):
+        result = kubectl(cluster, "get", "pods", "-n", SHOP, token=token, groups=groups)
+        assert result.returncode != 0
+    assert upstream_paths(cluster, before) == []
+    # The stand-in's own service-account token is no way in either: the gateway validates OIDC tokens.
+    result = kubectl(cluster, "get", "pods", "-n", SHOP, token=cluster["service_token"])
+    assert result.returncode != 0 and upstream_paths(cluster, before) == []
+
+
+def test_every_request_is_recorded_before_and_after(cluster):
+    events = EventStore(cluster["data_dir"])
+    seq = events.last_seq()
+    result = kubectl(cluster, "logs", API_POD, "-n", SHOP)
+    assert result.returncode == 0, result.stderr
+    recorded = events.wait_for(lambda evs: any(e.kind == "kubernetes" and e.payload.get("phase") == "response"
+                                               and e.payload.get("operation") == "logs" for e in evs), seq=seq)
+    logs = [e for e in recorded if e.kind == "kubernetes" and e.payload.get("operation") == "logs"]
+    request = next(e for e in logs if e.payload["phase"] == "request")
+    response = next(e for e in logs if e.payload["phase"] == "response")
+    assert request.seq < response.seq and request.payload["decision"] == "allowed" and request.payload["pod"] == API_POD
+    assert response.payload["status"] == 200 and response.payload["maskedValues"] >= 3 and len(response.payload["sha256"]) == 64
+    assert response.payload.get("subjects"), "whom the log named is recorded (sealed), for access requests"
+    refused = [e for e in events.since(0, kind="kubernetes") if e.payload.get("decision") == "refused"]
+    assert refused and all(e.payload.get("reason") for e in refused)
