@@ -16,6 +16,10 @@ public struct KubeActivity: Sendable, Codable, Equatable {
     public var namespace: String?
     public var pod: String?
     public var container: String?
+    /// Exec: the command as a shell would show it (sealed in the ledger: it may name someone),
+    /// and whether it ran on a terminal.
+    public var command: String?
+    public var tty: Bool?
     /// Request phase: the decision and why.
     public var decision: String?
     public var reason: String?
@@ -34,11 +38,19 @@ public struct KubeActivity: Sendable, Codable, Equatable {
     public var subjects: [SubjectReference]?
     /// True when the response named more people than `subjects` holds.
     public var subjectsTruncated: Bool?
+    /// Exec's response: bytes the client sent on stdin, and the command's exit code (absent when
+    /// the session ended without one).
+    public var stdinBytes: Int?
+    public var exitCode: Int?
 
     public init(phase: String, operation: String, path: String, namespace: String? = nil, pod: String? = nil, container: String? = nil,
-                decision: String? = nil, reason: String? = nil, approval: String? = nil, status: Int? = nil,
+                command: String? = nil, tty: Bool? = nil, decision: String? = nil, reason: String? = nil, approval: String? = nil, status: Int? = nil,
                 bytesFromUpstream: Int? = nil, bytesToClient: Int? = nil, sha256: String? = nil, maskedValues: Int? = nil,
-                subjects: [SubjectReference]? = nil, subjectsTruncated: Bool? = nil) {
+                subjects: [SubjectReference]? = nil, subjectsTruncated: Bool? = nil, stdinBytes: Int? = nil, exitCode: Int? = nil) {
+        self.command = command
+        self.tty = tty
+        self.stdinBytes = stdinBytes
+        self.exitCode = exitCode
         self.phase = phase
         self.operation = operation
         self.path = path

@@ -6,14 +6,16 @@ import Logging
 extension KubeGateway {
     func requestActivity(_ call: Call, decision: String, reason: String? = nil) -> KubeActivity {
         KubeActivity(phase: KubeActivity.Phase.request, operation: call.request.operation.rawValue, path: call.request.upstreamPath,
-                     namespace: call.request.namespace, pod: call.request.pod, container: call.request.log?.container,
-                     decision: decision, reason: reason)
+                     namespace: call.request.namespace, pod: call.request.pod,
+                     container: call.request.exec?.container ?? call.request.log?.container,
+                     command: call.request.exec?.displayedCommand, tty: call.request.exec?.tty, decision: decision, reason: reason)
     }
 
     /// The response-phase activity: what the client got.
     func responseActivity(_ call: Call, status: Int, fromUpstream: Int?, toClient: Int, sha256: String?, hits: [SubjectHit] = []) -> KubeActivity {
         KubeActivity(phase: KubeActivity.Phase.response, operation: call.request.operation.rawValue, path: call.request.upstreamPath,
-                     namespace: call.request.namespace, pod: call.request.pod, container: call.request.log?.container, status: status,
+                     namespace: call.request.namespace, pod: call.request.pod,
+                     container: call.request.exec?.container ?? call.request.log?.container, status: status,
                      bytesFromUpstream: fromUpstream, bytesToClient: toClient, sha256: sha256, maskedValues: hits.isEmpty ? nil : hits.count,
                      subjects: hits.isEmpty ? nil : hits.prefix(SubjectReference.limitPerEvent).map {
                          SubjectReference(kind: $0.kind.rawValue, digest: $0.digest)

@@ -8,6 +8,7 @@ import Hummingbird
 import HTTPTypes
 import Logging
 import NIOCore
+import NIOSSL
 
 /// The Kubernetes API through the gateway (docs/kubernetes.md): kubectl, unchanged, uses
 /// `https://<gateway>/k8s/<connection>` as its server and the agent's OIDC token as its bearer
@@ -25,19 +26,25 @@ public struct KubeGateway: Sendable {
         public var token: (@Sendable () throws -> String)?
         /// An HTTP client trusting the cluster's CA (and presenting the client certificate).
         public var forwarder: HTTPForwarder
+        /// The same trust (and certificate) for exec's WebSocket to the API server.
+        public var tls: TLSConfiguration
         public var allowedGroups: [String]
         public var operations: Set<KubeOperation>
         public var classification: KubeClassification
+        public var commands: CommandRules
 
         public init(name: String, upstream: UpstreamEndpoint, token: (@Sendable () throws -> String)?, forwarder: HTTPForwarder,
-                    allowedGroups: [String], operations: Set<KubeOperation>, classification: KubeClassification) {
+                    tls: TLSConfiguration, allowedGroups: [String], operations: Set<KubeOperation>, classification: KubeClassification,
+                    commands: CommandRules = CommandRules()) {
             self.name = name
             self.upstream = upstream
             self.token = token
             self.forwarder = forwarder
+            self.tls = tls
             self.allowedGroups = allowedGroups
             self.operations = operations
             self.classification = classification
+            self.commands = commands
         }
     }
 
@@ -113,7 +120,7 @@ public struct KubeGateway: Sendable {
             return Self.status(.badRequest("\(error)"))
         }
         let call = Call(request: kubeRequest, connection: connection, principal: principal, logger: context.logger)
-        if let refusal = refusal(call) {
+        if let refusal = refusal(call) ?? (kubeRequest.operation == .exec ? Self.execNeedsWebSocket : nil) {
             guard await record(requestActivity(call, decision: KubeActivity.Decision.refused, reason: refusal), call) else {
                 return Self.status(Self.notRecorded)
             }
@@ -138,19 +145,26 @@ public struct KubeGateway: Sendable {
             guard connection.classification.namespaces.contains(where: { $0.text == "*" }) else { return "\(request.operation.rawValue) across all namespaces is not allowed on connection \(connection.name): name one" }
         }
         switch request.operation {
-        case .exec, .attach, .portForward:
+        case .attach, .portForward:
             return "\(request.operation.rawValue) through Gatehouse is not available in this version yet (docs/kubernetes.md)"
-        case .logs:
-            // Approval for Kubernetes is not built yet: logs of classified pods fail closed.
+        case .exec, .logs:
+            // Approval for Kubernetes is not built yet: classified pods fail closed.
             if let namespace = request.namespace, let pod = request.pod,
                !connection.classification.categories(namespace: namespace, pod: pod, podLabels: nil).isEmpty {
-                return "the logs of \(namespace)/\(pod) hold personal data and need an approval, which this version cannot ask for yet"
+                return "\(namespace)/\(pod) holds personal data: \(request.operation.rawValue) needs an approval, which this version "
+                    + "cannot ask for yet"
             }
+            if let exec = request.exec, let refused = connection.commands.refusal(for: exec) { return refused }
             return nil
         default:
             return nil
         }
     }
+
+    /// Exec reaches the routes only when it is not a WebSocket upgrade Gatehouse accepts: SPDY
+    /// (kubectl's fallback, and older kubectl's only way) is not relayed.
+    static let execNeedsWebSocket = "exec is relayed over WebSocket (v5.channel.k8s.io or v4.channel.k8s.io, kubectl 1.30 or later); "
+        + "SPDY is not relayed"
 
     static let notRecorded = KubeStatus.unavailable("the request could not be recorded in the evidence ledger, so it was not forwarded")
 

@@ -1,21 +1,23 @@
 import GatehouseCore
 
-/// The `kubernetes` kind's clear payload (docs/evidence.md, "`kubernetes`"): everything but the
-/// digests of whom a masked answer named, which `SealedFields` holds.
+/// The `kubernetes` kind's clear payload (docs/evidence.md, "`kubernetes`"): everything but exec's
+/// command (sealed `text`) and the digests of whom a masked answer named, which `SealedFields` holds.
 extension LedgerEntryEnvelope {
-    /// `KubeActivity` without `subjects`.
+    /// `KubeActivity` without `subjects` and `command`.
     public struct Kubernetes: Sendable, Equatable {
         public var activity: KubeActivity
 
         public init(_ activity: KubeActivity) {
             var clear = activity
             clear.subjects = nil
+            clear.command = nil
             self.activity = clear
         }
 
-        func joined(subjects: [SubjectReference]?) -> KubeActivity {
+        func joined(subjects: [SubjectReference]?, command: String?) -> KubeActivity {
             var joined = activity
             joined.subjects = subjects
+            joined.command = command
             return joined
         }
     }
@@ -28,11 +30,12 @@ extension LedgerEntryEnvelope {
         return Kubernetes(KubeActivity(
             phase: phase, operation: try fields.string("operation"), path: try fields.string("path"),
             namespace: try fields.optionalString("namespace"), pod: try fields.optionalString("pod"),
-            container: try fields.optionalString("container"), decision: decision, reason: try fields.optionalString("reason"),
+            container: try fields.optionalString("container"), tty: try fields.optionalBool("tty"), decision: decision, reason: try fields.optionalString("reason"),
             approval: try fields.optionalString("approval"), status: try fields.optionalInteger("status"),
             bytesFromUpstream: try fields.optionalInteger("bytesFromUpstream"), bytesToClient: try fields.optionalInteger("bytesToClient"),
             sha256: try fields.optionalString("sha256"), maskedValues: try fields.optionalInteger("maskedValues"),
-            subjectsTruncated: try fields.optionalBool("subjectsTruncated")))
+            subjectsTruncated: try fields.optionalBool("subjectsTruncated"), stdinBytes: try fields.optionalInteger("stdinBytes"),
+            exitCode: try fields.optionalInteger("exitCode")))
     }
 
     /// The members of a kubernetes payload (inside its braces), in key order. Throws for a phase
@@ -58,6 +61,7 @@ extension LedgerEntryEnvelope {
         try integer("bytesToClient", activity.bytesToClient)
         string("container", activity.container)
         string("decision", activity.decision)
+        try integer("exitCode", activity.exitCode)
         try integer("maskedValues", activity.maskedValues)
         string("namespace", activity.namespace)
         string("operation", activity.operation)
@@ -67,9 +71,14 @@ extension LedgerEntryEnvelope {
         string("reason", activity.reason)
         string("sha256", activity.sha256)
         try integer("status", activity.status)
+        try integer("stdinBytes", activity.stdinBytes)
         if let truncated = activity.subjectsTruncated {
             writer.key("subjectsTruncated")
             writer.bool(truncated)
+        }
+        if let tty = activity.tty {
+            writer.key("tty")
+            writer.bool(tty)
         }
     }
 }

@@ -34,6 +34,7 @@ extension LedgerEntryEnvelope {
             payload = .blob(Blob(value))
         case .kubernetes(let value):
             sealed.subjects = value.subjects
+            sealed.text = value.command
             payload = .kubernetes(Kubernetes(value))
         case .statement(let value):
             sealed.text = value.text
@@ -84,7 +85,7 @@ extension LedgerEntryEnvelope {
         case .blob(let value):
             eventPayload = .blob(value.joined(subjects: sealed.subjects))
         case .kubernetes(let value):
-            eventPayload = .kubernetes(value.joined(subjects: sealed.subjects))
+            eventPayload = .kubernetes(value.joined(subjects: sealed.subjects, command: sealed.text))
         case .statement(let value):
             let text = sealed.text ?? ""
             let clear = value.analysis

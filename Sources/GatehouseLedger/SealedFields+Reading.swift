@@ -47,8 +47,11 @@ extension SealedFields {
             }
             if commits?.isEmpty == true { throw LedgerEntryError.invalidValue(fields.path(of: "commits")) }
             subjects = try Self.readSubjects(&fields)
-        case "blob", "kubernetes":
+        case "blob":
             subjects = try Self.readSubjects(&fields)
+        case "kubernetes":
+            subjects = try Self.readSubjects(&fields)
+            text = try fields.optionalString("text")
         default:
             break
         }

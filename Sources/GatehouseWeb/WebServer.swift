@@ -2,6 +2,7 @@ import GatehouseIdentity
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOSSL
@@ -28,12 +29,20 @@ public struct WebServer: Sendable {
     public var maxConnections: Int
     /// The client the dev issuer signs humans in for: the web UI's, when it signs in there.
     public var devIssuerClientID: String?
+    /// Decides WebSocket upgrades (Kubernetes exec); without it, none is accepted. A request it
+    /// does not upgrade goes to the routes like any other.
+    public var webSocketUpgrade: WebSocketUpgradeDecider?
+
+    public typealias WebSocketUpgradeDecider = @Sendable (HTTPRequest, any Channel, Logger) async throws
+        -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>>
 
     public init(
         address: String, port: Int, tls: TLSConfiguration?, devIssuer: DevIssuer?, logger: Logger,
         approvals: ApprovalAPI? = nil, ui: WebUI? = nil, extraRoutes: [@Sendable (Router<GatehouseRequestContext>) -> Void] = [],
-        idleTimeoutSeconds: Int = 30, maxConnections: Int = 1000, devIssuerClientID: String? = nil
+        idleTimeoutSeconds: Int = 30, maxConnections: Int = 1000, devIssuerClientID: String? = nil,
+        webSocketUpgrade: WebSocketUpgradeDecider? = nil
     ) {
+        self.webSocketUpgrade = webSocketUpgrade
         self.devIssuerClientID = devIssuerClientID
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.maxConnections = maxConnections
@@ -78,8 +87,12 @@ public struct WebServer: Sendable {
         }
         // Hummingbird's idle timeout runs from the connection's start and from each response
         // until the next request's head is complete, so it bounds handshakes and slow headers too.
-        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [HTTPFramingGuardInstaller()],
-                                                                 idleTimeout: .seconds(Int64(idleTimeoutSeconds))))
+        let http1Configuration = HTTP1Channel.Configuration(additionalChannelHandlers: [HTTPFramingGuardInstaller()],
+                                                            idleTimeout: .seconds(Int64(idleTimeoutSeconds)))
+        let http1 = webSocketUpgrade.map { decide in
+            HTTPServerBuilder.http1WebSocketUpgrade(configuration: .init(http1: http1Configuration, ws: .init(maxFrameSize: 1 << 20)),
+                                                    shouldUpgrade: decide)
+        } ?? HTTPServerBuilder.http1(configuration: http1Configuration)
         if let tls {
             let app = Application(router: makeRouter(), server: try .tls(http1, tlsConfiguration: tls),
                                   configuration: configuration, onServerRunning: onServerRunning, logger: logger)

@@ -107,7 +107,10 @@ struct GatewayRuntime {
                             tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger,
                             approvals: api, ui: ui, extraRoutes: extraRoutes,
                             idleTimeoutSeconds: configuration.httpListener.idleTimeoutSeconds, maxConnections: limits.http,
-                            devIssuerClientID: configuration.web.login == nil ? WebConfiguration.devIssuerClientID : nil)
+                            devIssuerClientID: configuration.web.login == nil ? WebConfiguration.devIssuerClientID : nil,
+                            webSocketUpgrade: kubernetes.map { kube in
+                                { head, channel, logger in await kube.gateway.shouldUpgrade(head, channel: channel, logger: logger) }
+                            })
         let expiry = approvals.startExpiring()
         defer { expiry.cancel() }
 

@@ -50,9 +50,10 @@ enum KubernetesSetup {
                 let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPForwarder.clientConfiguration(tls: tls))
                 clients.append(client)
                 connections.append(KubeGateway.Connection(
-                    name: connection.name, upstream: endpoint, token: token, forwarder: HTTPForwarder(client: client),
+                    name: connection.name, upstream: endpoint, token: token, forwarder: HTTPForwarder(client: client), tls: tls,
                     allowedGroups: connection.allowedGroups, operations: Set(connection.operations),
-                    classification: KubeClassification(rules: connection.personalData, namespaces: connection.namespaces)))
+                    classification: KubeClassification(rules: connection.personalData, namespaces: connection.namespaces),
+                    commands: connection.commands))
             }
         } catch {
             for client in clients { try? client.syncShutdown() }

@@ -25,11 +25,20 @@ import Testing
                                         bytesFromUpstream: 100, bytesToClient: 100, sha256: String(repeating: "0b", count: 32),
                                         maskedValues: 1_500, subjects: [digest], subjectsTruncated: true)
 
+    static let exec = KubeActivity(phase: KubeActivity.Phase.request, operation: "exec", path: "/api/v1/namespaces/shop/pods/web-1/exec",
+                                   namespace: "shop", pod: "web-1", container: "app",
+                                   command: "sh -c 'grep anna.schmidt@example.com /data/customers.csv'", tty: false,
+                                   decision: KubeActivity.Decision.allowed)
+    static let execEnded = KubeActivity(phase: KubeActivity.Phase.response, operation: "exec", path: "/api/v1/namespaces/shop/pods/web-1/exec",
+                                        namespace: "shop", pod: "web-1", status: 101, bytesFromUpstream: 120, bytesToClient: 90,
+                                        sha256: String(repeating: "0c", count: 32), maskedValues: 1, subjects: [digest], stdinBytes: 12,
+                                        exitCode: 3)
+
     static func event(_ activity: KubeActivity) -> GatehouseEvent {
         GatehouseEvent(time: time, sessionID: key.id, connection: "prod", principal: agent, payload: .kubernetes(activity))
     }
 
-    @Test(arguments: [request, response, refused, discovery])
+    @Test(arguments: [request, response, refused, discovery, exec, execEnded])
     func roundTripsAndReEncodesToTheSameBytes(activity: KubeActivity) throws {
         let event = Self.event(activity)
         let bytes = try LedgerEntryCodec.encode(event, sealingWith: Self.key)
@@ -44,6 +53,15 @@ import Testing
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(!text.contains(Self.digest.digest))
         #expect(text.contains(#""pod":"web-1""#) && text.contains(#""path":"/api/v1/namespaces/shop/pods/web-1/log""#))
+    }
+
+    @Test func anExecsCommandIsSealedItsExitCodeClear() throws {
+        let bytes = try LedgerEntryCodec.encode(Self.event(Self.exec), sealingWith: Self.key)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(!text.contains("anna.schmidt") && !text.contains("grep"))
+        #expect(try LedgerEntryCodec.decode(bytes, dataKey: Self.key) == .event(Self.event(Self.exec)))
+        let ended = String(decoding: try LedgerEntryCodec.encode(Self.event(Self.execEnded), sealingWith: Self.key), as: UTF8.self)
+        #expect(ended.contains(#""exitCode":3"#) && ended.contains(#""stdinBytes":12"#))
     }
 
     @Test func anUndefinedPhaseOrDecisionIsRefused() {

@@ -100,6 +100,8 @@ def joined_payload(kind: str, clear: dict, sealed: dict) -> dict:
         if people is not None:
             assert len(people) == len(payload["commits"]), "git entry: sealed commits do not match the clear ones"
             payload["commits"] = [dict(commit, **person) for commit, person in zip(payload["commits"], people)]
+    if kind == "kubernetes" and "text" in sealed:
+        payload["command"] = sealed["text"]  # docs/evidence.md: an exec's command, sealed as `text`
     for field in ("subjects", "errorMessage", "clientAddress", "purpose", "statement", "comment"):
         if field in sealed:
             payload[field] = sealed[field]

@@ -1,0 +1,105 @@
+import Crypto
+import Foundation
+import GatehouseCore
+import GatehouseHTTPProxy
+import GatehouseKubernetes
+import GatehouseMasking
+import Hummingbird
+import HummingbirdWebSocket
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// `kubectl exec` over WebSocket (`v5.channel.k8s.io`, `v4.channel.k8s.io`): the upgrade is
+/// accepted only for an authenticated caller in an allowed group; the connection's rules then
+/// decide, and a refusal ends the session with a `Status` on the error channel, which kubectl
+/// prints (no SPDY fallback, no second error). An allowed session is recorded, relayed to the API
+/// server over a WebSocket of the gateway's own, and what the pod writes on stdout and stderr is
+/// masked on the way.
+extension KubeGateway {
+    public typealias ExecHandler = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
+
+    /// Decides a WebSocket upgrade on the HTTP listener. Anything that is not an exec upgrade of
+    /// an authenticated, allowed caller is not upgraded: the routes answer it (401/403 Status).
+    public func shouldUpgrade(_ head: HTTPRequest, channel: any Channel, logger: Logger) async -> ShouldUpgradeResult<ExecHandler> {
+        guard let target = head.path, target.hasPrefix(KubeRequest.prefix) else { return .dontUpgrade }
+        let path = String(target.prefix { $0 != "?" })
+        let query = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) }
+        guard let name = KubeRequest.connectionName(inPath: path), let connection = connections[name],
+              let subprotocol = ExecChannel.negotiate(offered: head.headerFields[.secWebSocketProtocol]),
+              let request = try? KubeRequest(method: head.method.rawValue, path: path, query: query), request.operation == .exec,
+              let authorization = head.headerFields[.authorization], authorization.lowercased().hasPrefix("bearer "),
+              let principal = try? await authenticate(String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
+              ExactIdentifier.sharesAny(principal.groups, connection.allowedGroups)
+        else { return .dontUpgrade }
+        let call = Call(request: request, connection: connection, principal: principal, logger: logger)
+        let gateway = self
+        return .upgrade([.secWebSocketProtocol: subprotocol]) { inbound, outbound, _ in
+            await gateway.exec(call, subprotocol: subprotocol, inbound: inbound, outbound: outbound)
+        }
+    }
+
+    /// One exec session, from the decision to the exit status.
+    func exec(_ call: Call, subprotocol: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+        let options = call.request.exec!
+        if let refusal = refusal(call) {
+            let recorded = await record(requestActivity(call, decision: KubeActivity.Decision.refused, reason: refusal), call)
+            await end(outbound, with: recorded ? .forbidden(refusal) : Self.notRecorded)
+            return
+        }
+        guard await record(requestActivity(call, decision: KubeActivity.Decision.allowed), call) else {
+            await end(outbound, with: Self.notRecorded)
+            return
+        }
+        var headers = HTTPHeaders([("Sec-WebSocket-Protocol", subprotocol)])
+        if let token = call.connection.token {
+            do {
+                headers.add(name: "Authorization", value: "Bearer " + (try token()))
+            } catch {
+                await finishSession(call, outbound, failure: .unavailable("the gateway's credential for the cluster cannot be read: \(error)"))
+                return
+            }
+        }
+        let upstream = call.connection.upstream
+        let target = upstream.basePath + call.request.upstreamPath + (call.request.query.map { "?" + $0 } ?? "")
+        let relay = ExecRelay(engine: engine, tty: options.tty)
+        do {
+            try await UpstreamWebSocket.connect(to: upstream, target: target, headers: headers,
+                                                tls: upstream.scheme == "https" ? call.connection.tls : nil, logger: call.logger) {
+                upstreamInbound, upstreamOutbound, _ in
+                try await relay.run(client: (inbound, outbound), upstream: (upstreamInbound, upstreamOutbound))
+            }
+        } catch {
+            // The API server may hang up without a TLS close once it has sent the exit status.
+            if !(relay.upstreamEnded || relay.statusSent || relay.binaryOutput) {
+                await finishSession(call, outbound, relay: relay, failure: .unavailable("the API server's exec could not be reached: \(error)"))
+                return
+            }
+        }
+        if relay.binaryOutput {
+            await finishSession(call, outbound, relay: relay, failure: .forbidden(
+                "the command wrote binary output, which Gatehouse cannot mask: the session was ended (copying files out of a pod "
+                + "is not allowed)"))
+            return
+        }
+        await finishSession(call, outbound, relay: relay, failure: relay.exitCode == nil && !relay.statusSent
+                            ? .unavailable("the exec session ended without an exit status from the API server") : nil)
+    }
+
+    /// The session's response event, then its end for the client (with `failure` on the error channel).
+    func finishSession(_ call: Call, _ outbound: WebSocketOutboundWriter, relay: ExecRelay? = nil, failure: KubeStatus? = nil) async {
+        var activity = responseActivity(call, status: failure?.code ?? 101, fromUpstream: relay?.bytesFromUpstream,
+                                        toClient: relay?.bytesToClient ?? 0, sha256: relay?.sha256, hits: relay?.hits ?? [])
+        activity.stdinBytes = relay?.stdinBytes
+        activity.exitCode = relay?.exitCode
+        _ = await record(activity, call)
+        if let failure { await end(outbound, with: failure) } else { try? await outbound.close(.normalClosure, reason: nil) }
+    }
+
+    /// Ends a session with a Status on the error channel (kubectl prints its message).
+    func end(_ outbound: WebSocketOutboundWriter, with status: KubeStatus) async {
+        try? await outbound.write(.binary(ByteBuffer(bytes: ExecMessage.failure(status).bytes)))
+        try? await outbound.close(.normalClosure, reason: nil)
+    }
+}
