@@ -82,10 +82,12 @@ public struct KubeRequest: Sendable, Equatable {
 
         switch (verb, resource, name, subresource) {
         case ("GET", "pods", nil, nil):
-            if parameters.values("watch").contains(where: { $0 == "true" || $0 == "1" }) { throw refuse("watching pods") }
+            if parameters.flag("watch") == true { throw refuse("watching pods") }
             (operation, exec, log) = (.listPods, nil, nil)
         case ("GET", "pods", _?, nil):
             guard namespace != nil else { throw refuse("GET \(upstreamPath)") }
+            // A watch never ends: it could not be read whole and masked.
+            if parameters.flag("watch") == true { throw refuse("watching pods") }
             (operation, exec, log) = (.getPod, nil, nil)
         case ("GET", "pods", _?, "exec"), ("POST", "pods", _?, "exec"):
             guard namespace != nil else { throw refuse("exec outside a namespace") }
@@ -146,16 +148,13 @@ public struct ExecOptions: Sendable, Equatable {
     init(_ parameters: KubeQuery, attach: Bool = false) throws {
         command = parameters.values("command")
         guard attach || !command.isEmpty else { throw KubeRequest.Refusal(.invalid, "exec needs a command") }
-        container = parameters.values("container").last
+        // Single values are read as the API server reads them: the first one counts.
+        container = parameters.values("container").first
         if let container { _ = try KubeRequest.validName(container, what: "container name") }
-        func flag(_ name: String, default value: Bool) -> Bool {
-            guard let given = parameters.values(name).last else { return value }
-            return given == "true" || given == "1"
-        }
-        stdin = flag("stdin", default: false)
-        stdout = flag("stdout", default: true)
-        stderr = flag("stderr", default: true)
-        tty = flag("tty", default: false)
+        stdin = parameters.flag("stdin") ?? false
+        stdout = parameters.flag("stdout") ?? true
+        stderr = parameters.flag("stderr") ?? true
+        tty = parameters.flag("tty") ?? false
     }
 
     public init(command: [String], container: String? = nil, stdin: Bool = false, stdout: Bool = true, stderr: Bool = true,
@@ -188,8 +187,8 @@ public struct LogOptions: Sendable, Equatable {
     }
 
     init(_ parameters: KubeQuery) {
-        container = parameters.values("container").last
-        follow = parameters.values("follow").last.map { $0 == "true" || $0 == "1" } ?? false
+        container = parameters.values("container").first
+        follow = parameters.flag("follow") ?? false
     }
 }
 
@@ -209,4 +208,10 @@ struct KubeQuery: Sendable {
     }
 
     func values(_ name: String) -> [String] { pairs.filter { $0.name == name }.map(\.value) }
+
+    /// A boolean parameter as the API server reads it, nil when absent: the first value counts,
+    /// and anything but `false` or `0` (any case), even an empty value, is true.
+    func flag(_ name: String) -> Bool? {
+        values(name).first.map { !["false", "0"].contains($0.lowercased()) }
+    }
 }

@@ -40,6 +40,12 @@ import Testing
         #expect(exec.exec?.displayedCommand == "sh -c 'cat /data/a.csv | wc'")
         #expect(try classify("POST", "/api/v1/namespaces/shop/pods/web/exec", "command=ls").exec?.stdin == false)
         #expect(refusal("GET", "/api/v1/namespaces/shop/pods/web/exec", "stdin=true")?.message == "exec needs a command")
+        // Repeated single values: the first counts, as the API server reads them, so what is
+        // recorded and checked is what runs.
+        let repeated = try classify("GET", "/api/v1/namespaces/shop/pods/web/exec", "command=ls&container=app&container=sidecar&tty=false&tty=true")
+        #expect(repeated.exec?.container == "app" && repeated.exec?.tty == false)
+        let odd = try classify("GET", "/api/v1/namespaces/shop/pods/web/exec", "command=ls&tty=yes&stdin=&stdout=FALSE&stderr=0")
+        #expect(odd.exec == ExecOptions(command: ["ls"], stdin: true, stdout: false, stderr: false, tty: true))
     }
 
     @Test func everythingElseIsRefusedByName() {
@@ -50,6 +56,7 @@ import Testing
             ("PATCH", "/api/v1/namespaces/shop/pods/web", nil, "(a write)"),
             ("GET", "/api/v1/namespaces/shop/pods/web/ephemeralcontainers", nil, "pods/ephemeralcontainers"),
             ("GET", "/api/v1/namespaces/shop/pods", "watch=true", "watching pods"),
+            ("GET", "/api/v1/namespaces/shop/pods/web", "watch=1", "watching pods"),
             ("GET", "/apis/apps/v1/namespaces/shop/deployments", nil, "GET /apis/apps/v1/namespaces/shop/deployments"),
             ("GET", "/api/v1/nodes/node-1/proxy/", nil, "reading nodes"),
             ("GET", "/api/v1/namespaces/shop/services/web/proxy/", nil, "reading services"),
