@@ -31,6 +31,9 @@ struct TokenCommand: ParsableCommand {
     @Option(help: "The agent application (azp claim), e.g. claude-code.")
     var agent: String?
 
+    @Flag(help: "Print a Kubernetes ExecCredential (for a kubeconfig's exec plugin, see `gatehouse kubeconfig`).")
+    var execCredential = false
+
     func run() throws {
         let configuration = try loadConfiguration(config)
         guard let settings = configuration.devIssuer else {
@@ -40,9 +43,17 @@ struct TokenCommand: ParsableCommand {
         let issuer = try DevIssuer.loadOrCreate(
             directory: configuration.dataDirectory, issuerURL: devIssuerURL(configuration), audience: settings.audience)
         let groupList = groups.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let token = try issuer.mintToken(subject: sub, groups: groupList, ttlSeconds: ttl ?? settings.tokenTTLSeconds,
-                                         username: username, agentApplication: agent)
-        print(token)
+        let lifetime = ttl ?? settings.tokenTTLSeconds
+        let token = try issuer.mintToken(subject: sub, groups: groupList, ttlSeconds: lifetime, username: username, agentApplication: agent)
+        guard execCredential else {
+            print(token)
+            return
+        }
+        // kubectl caches it until shortly before it expires, then runs the plugin again.
+        let expires = ISO8601DateFormatter().string(from: Date().addingTimeInterval(TimeInterval(lifetime)))
+        let credential: [String: Any] = ["apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential",
+                                         "status": ["token": token, "expirationTimestamp": expires]]
+        print(String(decoding: try JSONSerialization.data(withJSONObject: credential, options: [.sortedKeys]), as: UTF8.self))
     }
 }
 

@@ -19,7 +19,7 @@ import pytest
 
 from harness import certs
 from harness.events import EventStore
-from harness.gateway import Gateway
+from harness.gateway import Gateway, binary
 from harness.gateway_config import GatewayConfig, KubeConnection
 from harness.kube_server import KubePod, KubeStandIn
 from harness.ports import free_port
@@ -199,6 +199,33 @@ def test_copying_files_out_of_a_pod_ends_the_session_rather_than_pass_unmasked_b
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "binary output" in result.stderr, result.stderr
     assert not target.exists() or "@example.com" not in target.read_text(errors="replace")
+
+
+def test_gatehouse_kubeconfig_gives_kubectl_the_gateway_and_a_token_per_run(cluster, tmp_path):
+    gateway = cluster["gateway"]
+    made = subprocess.run([binary(), "kubeconfig", "--config", gateway.config_path, "--connection", "prod", "--sub", "carol@example.com",
+                           "--groups", "engineers", "--namespace", SHOP], capture_output=True, text=True, timeout=60, env=gateway.env)
+    assert made.returncode == 0, made.stderr
+    config = json.loads(made.stdout)
+    assert config["clusters"][0]["cluster"]["server"] == cluster["server"]
+    assert config["users"][0]["user"]["exec"]["args"][-1] == "--exec-credential"
+    path = tmp_path / "kubeconfig"
+    path.write_text(made.stdout)
+    env = dict(os.environ, HOME=str(tmp_path), KUBECONFIG=str(path))
+    listed = subprocess.run([KUBECTL, "get", "pods"], env=env, capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0 and API_POD in listed.stdout, listed.stderr
+    ran = subprocess.run([KUBECTL, "exec", API_POD, "--", "cat", "/home/app/notes.txt"], env=env, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0 and "Call back" in ran.stdout and "@example.com" not in ran.stdout, ran.stdout + ran.stderr
+    # Who ran it is the subject the plugin minted for, as recorded.
+    events = EventStore(cluster["data_dir"]).since(0, kind="kubernetes")
+    assert any(e.subject == "carol@example.com" and e.payload.get("operation") == "exec" for e in events)
+    # Unknown connection, and no way to get a token: clear errors.
+    unknown = subprocess.run([binary(), "kubeconfig", "--config", gateway.config_path, "--connection", "nope", "--token", "x"],
+                             capture_output=True, text=True, timeout=60, env=gateway.env)
+    assert unknown.returncode == 1 and "no Kubernetes connection named 'nope' (there are: prod)" in unknown.stderr
+    tokenless = subprocess.run([binary(), "kubeconfig", "--config", gateway.config_path, "--connection", "prod"],
+                               capture_output=True, text=True, timeout=60, env={k: v for k, v in gateway.env.items() if k != "GATEHOUSE_TOKEN"})
+    assert tokenless.returncode == 1 and "give --token" in tokenless.stderr
 
 
 def test_callers_without_a_valid_token_in_an_allowed_group_are_refused(cluster):
