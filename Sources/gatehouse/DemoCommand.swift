@@ -14,7 +14,8 @@ struct DemoCommand: AsyncParsableCommand {
             seeded with customers and orders, the gateway with SQLite state and the built-in dev \
             token issuer, writes <data-dir>/gatehouse.yaml, and prints a token and a psql command. \
             With --blob-stand-in, also a storage account with sample files behind an Azure Blob \
-            connection, and a Python snippet using the Azure SDK through the gateway. \
+            connection, and a Python snippet using the Azure SDK through the gateway; with \
+            --kube-stand-in, a Kubernetes API server with sample pods and the kubectl commands. \
             Ctrl-C stops everything.
             """)
 
@@ -34,6 +35,11 @@ struct DemoCommand: AsyncParsableCommand {
                                valueName: "script"))
     var blobStandIn: String?
 
+    @Option(help: ArgumentHelp("The Kubernetes API server stand-in to start for the demo's Kubernetes connection (scripts/demo.sh "
+                               + "passes tests/integration/kube_standin.py; needs root); without it the demo has no Kubernetes connection.",
+                               valueName: "script"))
+    var kubeStandIn: String?
+
     func run() async throws {
         let dataDirectory = URL(fileURLWithPath: dataDir).standardizedFileURL.path
         let postgresDirectory = dataDirectory + "/postgres"
@@ -48,22 +54,16 @@ struct DemoCommand: AsyncParsableCommand {
         let postgres = try DemoPostgres.start(directory: postgresDirectory, seedSQL: seed)
         defer { postgres.stop() }
 
-        var storage: DemoBlobStandIn?
-        if let blobStandIn {
-            guard let seed = Bundle.module.url(forResource: "blob-seed", withExtension: nil) else {
-                throw ValidationFailure("the demo's sample files (blob-seed) are missing from the gatehouse bundle")
-            }
-            announce("gatehouse demo: starting the Azure Blob stand-in ...")
-            storage = try DemoBlobStandIn.start(script: blobStandIn, seed: seed.path, directory: dataDirectory + "/blob",
-                                                keyVariable: "GATEHOUSE_DEMO_BLOB_KEY")
-        }
-        defer { storage?.stop() }
-
         let tls = try SelfSignedCertificate.ensure(in: dataDirectory + "/tls")
+        let storage = try blobStandIn.map { try startStorage(script: $0, directory: dataDirectory + "/blob") }
+        defer { storage?.stop() }
+        let cluster = try kubeStandIn.map { try startCluster(script: $0, directory: dataDirectory + "/kube", tls: tls) }
+        defer { cluster?.stop() }
+
         let passwordVariable = "GATEHOUSE_DEMO_PG_PASSWORD"
         setenv(passwordVariable, postgres.password, 1)
         let configPath = dataDirectory + "/gatehouse.yaml"
-        try demoConfiguration(postgres: postgres, storage: storage, tls: tls, passwordVariable: passwordVariable)
+        try demoConfiguration(postgres: postgres, storage: storage, cluster: cluster, tls: tls, passwordVariable: passwordVariable)
             .write(toFile: configPath, atomically: true, encoding: .utf8)
 
         let configuration = try loadConfiguration(configPath)
@@ -79,7 +79,7 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             try await GatewayRuntime(configuration: configuration, logger: logger).run { postgresPort, _ in
                 printInstructions(configuration: configuration, configPath: configPath, postgresPort: postgresPort,
-                                  certificate: tls.certificate, blob: storage != nil)
+                                  certificate: tls.certificate, blob: storage != nil, kubernetes: cluster != nil)
             }
         } catch {
             printError("gatehouse demo: \(error)")
@@ -89,7 +89,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     private func printInstructions(configuration: GatehouseConfiguration, configPath: String, postgresPort: Int, certificate: String,
-                                   blob: Bool) {
+                                   blob: Bool, kubernetes: Bool) {
         let token: String
         do {
             let settings = configuration.devIssuer!
@@ -126,43 +126,12 @@ struct DemoCommand: AsyncParsableCommand {
             `gatehouse audit verify --config \(configPath)`, see who touched a person with
             `gatehouse audit subject --config \(configPath) --email <address>`.
             Mint more tokens:  gatehouse token --config \(configPath) --sub bob@example.com --groups engineers
-            """ + (blob ? blobInstructions(token: token, certificate: certificate) : "") + "\nStop with Ctrl-C.")
+            """ + (blob ? blobInstructions(token: token, certificate: certificate) : "")
+            + (kubernetes ? kubernetesInstructions(configPath: configPath) : "") + "\nStop with Ctrl-C.")
     }
 
-    /// The Azure SDK through the gateway: alice's token as the bearer token, the demo's certificate trusted.
-    private func blobInstructions(token: String, certificate: String) -> String {
-        """
-
-
-        Azure Blob Storage: connection `files` serves a storage account with sample files (docs/blob.md).
-        With the Azure SDK for Python (pip install azure-storage-blob), as alice:
-
-        python3 - <<'EOF'
-        import time
-        from azure.core.credentials import AccessToken
-        from azure.storage.blob import BlobServiceClient
-
-        class GatehouseToken:  # the agent's OIDC token, as a bearer token
-            def get_token(self, *scopes, **kwargs):
-                return AccessToken("\(token)", int(time.time()) + 3600)
-
-        # read_timeout: a held request stays open until an approver decides (up to 120 s here).
-        service = BlobServiceClient("https://127.0.0.1:\(httpPort)/blob/files", credential=GatehouseToken(),
-                                    connection_verify="\(certificate)", read_timeout=180)
-        exports = service.get_container_client("exports")
-        print([blob.name for blob in exports.list_blobs()])
-        print(exports.download_blob("public/readme.txt").readall().decode())
-        # Personal data: waits for an approver (web UI or `gatehouse approvals`), then comes back masked.
-        print(exports.download_blob("customers/2026-11-export.json").readall().decode())
-        EOF
-
-        people/contacts.csv comes back with names and contacts masked once approved; hr-files/contracts/alice-example.pdf
-        is refused (a format Gatehouse cannot mask); an upload adding an e-mail address is refused.
-        """
-    }
-
-    private func demoConfiguration(postgres: DemoPostgres, storage: DemoBlobStandIn?, tls: (certificate: String, key: String),
-                                   passwordVariable: String) -> String {
+    private func demoConfiguration(postgres: DemoPostgres, storage: DemoStandIn?, cluster: DemoStandIn?,
+                                   tls: (certificate: String, key: String), passwordVariable: String) -> String {
         """
         # Written by `gatehouse demo`; see docs/configuration.md.
         data_dir: .
@@ -227,45 +196,12 @@ struct DemoCommand: AsyncParsableCommand {
               approver_groups: [approvers]
               hold_seconds: 120
               max_grant_minutes: 60
-        \(storage.map(blobConnection) ?? "")masking:
+        \(storage.map(blobConnection) ?? "")\(cluster.map { kubernetesConnection($0, certificate: tls.certificate) } ?? "")masking:
           categories:
             free-text: detect
         web:
           auditor_groups: [auditors]
           admin_groups: [admins]
-        """
-    }
-
-    /// The sample files' classification: the JSON export and the CSV by field and column, the HR
-    /// contracts (PDFs, which cannot be masked) whole.
-    private func blobConnection(_ storage: DemoBlobStandIn) -> String {
-        """
-          - name: files
-            type: azure-blob
-            upstream:
-              account_url: \(storage.accountURL)
-              account_name: \(DemoBlobStandIn.accountName)
-              key_env: \(storage.keyVariable)
-            allowed_groups: [engineers]
-            read_write_groups: [engineers]
-            personal_data:
-              - container: exports
-                blobs: "customers/**"
-                category: contact
-                format: json
-                json_fields: {"$[*].name": name}
-              - container: exports
-                blobs: "people/*.csv"
-                category: contact
-                columns: {full_name: name}
-              - container: hr-files
-                category: hr-record
-            approval:
-              mode: personal-data
-              approver_groups: [approvers]
-              hold_seconds: 120
-              max_grant_minutes: 60
-
         """
     }
 }

@@ -1,0 +1,53 @@
+"""`gatehouse demo --kube-stand-in` (what scripts/demo.sh runs): the demo's Kubernetes connection,
+used the way its printed instructions show (`gatehouse kubeconfig`, then kubectl). Ground truth
+is the stand-in's sample pods (harness/kube_server.py's `sample_pods()`)."""
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from harness.demo import running_demo
+from harness.gateway import binary
+from harness.kube_server import CUSTOMERS_CSV
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KUBECTL = shutil.which("kubectl") or "kubectl"
+API_POD = "customer-api-7d9f8b6c4-x2k9p"
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("kubectl"),
+                                reason="the Kubernetes stand-in runs pod commands chrooted (root) and needs kubectl")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    with running_demo("--kube-stand-in", os.path.join(HERE, "kube_standin.py")) as running:
+        assert "Kubernetes: connection `cluster`" in running["output"], running["output"]
+        config = os.path.join(running["data_dir"], "gatehouse.yaml")
+        home = tmp_path_factory.mktemp("kube-demo-home")
+        made = subprocess.run([binary(), "kubeconfig", "--config", config, "--connection", "cluster", "--sub", "alice@example.com",
+                               "--groups", "engineers", "--namespace", "shop"], capture_output=True, text=True, timeout=60)
+        assert made.returncode == 0, made.stderr
+        (home / "alice.kubeconfig").write_text(made.stdout)
+        yield dict(os.environ, HOME=str(home), KUBECONFIG=str(home / "alice.kubeconfig"))
+
+
+def kubectl(env, *args):
+    return subprocess.run([KUBECTL, *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_the_printed_kubectl_commands_work_masked_and_refused_as_described(demo):
+    listed = kubectl(demo, "get", "pods")
+    assert listed.returncode == 0 and API_POD in listed.stdout, listed.stderr
+    shown = kubectl(demo, "exec", API_POD, "--", "cat", "/data/customers.csv")
+    assert shown.returncode == 0, shown.stderr
+    emails = re.findall(r"[\w.+-]+@[\w.-]+\.\w+", CUSTOMERS_CSV)
+    assert emails and not any(email in shown.stdout for email in emails), shown.stdout
+    assert shown.stdout.splitlines()[0] == CUSTOMERS_CSV.splitlines()[0]
+    for args, mention in ((("exec", API_POD, "--", "env"), "refused pattern 'env'"),
+                          (("get", "secrets"), "secrets is not allowed"),
+                          (("logs", "billing-worker-0"), "needs an approval")):
+        refused = kubectl(demo, *args)
+        assert refused.returncode != 0 and mention in refused.stderr, refused.stderr
