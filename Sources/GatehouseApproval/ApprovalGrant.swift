@@ -20,6 +20,10 @@ public struct ApprovalGrant: Sendable, Hashable, Identifiable {
         case blobRequest(requestText: String, blob: String)
         /// Azure Blob, time-boxed: these operations on blobs below these prefixes (`container/dir/`).
         case blobPrefixes(prefixes: [String], operations: [String])
+        /// Kubernetes, once: exactly this request (same pod, command).
+        case podRequest(requestText: String, pod: String)
+        /// Kubernetes, time-boxed: these operations on any pod of these namespaces.
+        case podNamespaces(namespaces: [String], operations: [String])
     }
 
     /// `grt_` and the digits of the request it came from.
@@ -53,8 +57,8 @@ public struct ApprovalGrant: Sendable, Hashable, Identifiable {
     /// Covers one statement or one Git request (as opposed to a time-box).
     public var isOneTime: Bool {
         switch coverage {
-        case .oneTime, .gitRequest, .blobRequest: true
-        case .timeBoxed, .gitRepositories, .blobPrefixes: false
+        case .oneTime, .gitRequest, .blobRequest, .podRequest: true
+        case .timeBoxed, .gitRepositories, .blobPrefixes, .podNamespaces: false
         }
     }
 
@@ -67,12 +71,12 @@ public struct ApprovalGrant: Sendable, Hashable, Identifiable {
         guard ExactIdentifier.same(principal.issuer, issuer), ExactIdentifier.same(principal.subject, subject), connection == self.connection,
               now < expiresAt else { return false }
         switch coverage {
-        case .oneTime(let text), .gitRequest(let text, _), .blobRequest(let text, _):
+        case .oneTime(let text), .gitRequest(let text, _), .blobRequest(let text, _), .podRequest(let text, _):
             return statementText == text
         case .timeBoxed(let relations, let kinds):
             // An incompletely analysed statement may touch relations nobody saw: never covered.
-            // Nor is a Git or Blob request, which touches no relation.
-            return scope.analysable && scope.repositories.isEmpty && scope.blobs.isEmpty
+            // Nor is a Git, Blob or Kubernetes request, which touches no relation.
+            return scope.analysable && scope.repositories.isEmpty && scope.blobs.isEmpty && scope.pods.isEmpty
                 && Set(scope.relations).isSubset(of: relations)
                 && Set(scope.kinds).isSubset(of: kinds)
         case .gitRepositories(let repositories, let operations):
@@ -83,6 +87,10 @@ public struct ApprovalGrant: Sendable, Hashable, Identifiable {
             return !scope.blobs.isEmpty
                 && scope.blobs.allSatisfy { blob in prefixes.contains { blob.hasPrefix($0) } }
                 && Set(scope.blobOperations).isSubset(of: operations)
+        case .podNamespaces(let namespaces, let operations):
+            return !scope.pods.isEmpty
+                && scope.pods.allSatisfy { pod in namespaces.contains(String(pod.prefix { $0 != "/" })) }
+                && Set(scope.kubeOperations).isSubset(of: operations)
         }
     }
 }
@@ -104,6 +112,10 @@ extension ApprovalGrant {
             .init(kind: .oneTime, expires: expiresAt, relations: [], blobs: [blob])
         case .blobPrefixes(let prefixes, _):
             .init(kind: .timeBoxed, expires: expiresAt, relations: [], blobs: prefixes)
+        case .podRequest(_, let pod):
+            .init(kind: .oneTime, expires: expiresAt, relations: [], pods: [pod])
+        case .podNamespaces(let namespaces, _):
+            .init(kind: .timeBoxed, expires: expiresAt, relations: [], pods: namespaces.map { $0 + "/" })
         }
     }
 }

@@ -66,15 +66,19 @@ extension ApprovalRequest {
         }
         let coverage: ApprovalGrant.Coverage
         let lifetime: TimeInterval
-        let isGit = !scope.repositories.isEmpty, isBlob = !scope.blobs.isEmpty
+        let isGit = !scope.repositories.isEmpty, isBlob = !scope.blobs.isEmpty, isPod = !scope.pods.isEmpty
         if chosen.contains(.oneTime) || minutes.isEmpty {
             coverage = isGit ? .gitRequest(requestText: statementText, repository: scope.repositories[0])
-                : isBlob ? .blobRequest(requestText: statementText, blob: scope.blobs[0]) : .oneTime(statementText: statementText)
+                : isBlob ? .blobRequest(requestText: statementText, blob: scope.blobs[0])
+                : isPod ? .podRequest(requestText: statementText, pod: scope.pods[0]) : .oneTime(statementText: statementText)
             lifetime = TimeInterval(rules.holdTimeoutSeconds)
         } else {
             // A Blob time-box covers the operation below the blob's container and directory.
             coverage = isGit ? .gitRepositories(repositories: scope.repositories, operations: scope.gitOperations)
                 : isBlob ? .blobPrefixes(prefixes: scope.blobs.map(Self.directory), operations: scope.blobOperations)
+                // A Kubernetes time-box covers the operation on every pod of the pod's namespace.
+                : isPod ? .podNamespaces(namespaces: Array(Set(scope.pods.map { String($0.prefix { $0 != "/" }) })).sorted(),
+                                         operations: scope.kubeOperations)
                 : .timeBoxed(relations: scope.relations, kinds: scope.kinds)
             lifetime = TimeInterval(minutes.min()! * 60)
         }

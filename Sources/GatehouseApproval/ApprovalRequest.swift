@@ -53,6 +53,7 @@ public struct ApprovalRequest: Sendable, Hashable, Identifiable {
     public var categories: [String] { scope.categories }
     public var repositories: [String] { scope.repositories }
     public var blobs: [String] { scope.blobs }
+    public var pods: [String] { scope.pods }
 
     /// The distinct principals who approved so far.
     public var approvers: [Principal] {

@@ -175,6 +175,8 @@ public enum EventPayload: Sendable, Codable, Equatable {
         public var repositories: [String]?
         /// `requested`, `break_glass` of an Azure Blob request: its `container/blob` (name masked).
         public var blobs: [String]?
+        /// `requested`, `break_glass` of a Kubernetes request: its `namespace/pod`.
+        public var pods: [String]?
         /// `approved`, `grant_used`: the grant's scope.
         public var grant: Grant?
         /// `notified`: the kinds of targets notified (`webhook`, `slack`, `teams`).
@@ -188,8 +190,10 @@ public enum EventPayload: Sendable, Codable, Equatable {
 
         public init(step: Step, requestID: String, statementIDs: [Int], reasons: [String]? = nil, relations: [RelationName]? = nil,
                     categories: [String]? = nil, grant: Grant? = nil, notified: [String]? = nil, purpose: String? = nil,
-                    statement: String? = nil, comment: String? = nil, repositories: [String]? = nil, blobs: [String]? = nil) {
+                    statement: String? = nil, comment: String? = nil, repositories: [String]? = nil, blobs: [String]? = nil,
+                    pods: [String]? = nil) {
             self.step = step
+            self.pods = pods
             self.repositories = repositories
             self.blobs = blobs
             self.requestID = requestID
@@ -219,8 +223,12 @@ public enum EventPayload: Sendable, Codable, Equatable {
             public var repositories: [String]?
             /// Azure Blob grants: the blob (one-time) or the `container/dir/` prefixes (time-boxed) covered.
             public var blobs: [String]?
+            /// Kubernetes grants: the `namespace/pod` (one-time) or the `namespace/` prefixes (time-boxed) covered.
+            public var pods: [String]?
 
-            public init(kind: Kind, expires: Date?, relations: [RelationName], repositories: [String]? = nil, blobs: [String]? = nil) {
+            public init(kind: Kind, expires: Date?, relations: [RelationName], repositories: [String]? = nil, blobs: [String]? = nil,
+                        pods: [String]? = nil) {
+                self.pods = pods
                 self.kind = kind
                 self.expires = expires
                 self.relations = relations

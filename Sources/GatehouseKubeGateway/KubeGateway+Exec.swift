@@ -43,13 +43,12 @@ extension KubeGateway {
     /// One exec session, from the decision to the exit status.
     func exec(_ call: Call, subprotocol: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
         let options = call.request.exec!
-        if let refusal = refusal(call) {
-            let recorded = await record(requestActivity(call, decision: KubeActivity.Decision.refused, reason: refusal), call)
-            await end(outbound, with: recorded ? .forbidden(refusal) : Self.notRecorded)
-            return
+        // A held session is told at once, on its stderr, which request holds it and where it is decided.
+        let notice: @Sendable (String) async -> Void = { text in
+            try? await outbound.write(.binary(ByteBuffer(bytes: ExecMessage(channel: .stderr, payload: Array(text.utf8)).bytes)))
         }
-        guard await record(requestActivity(call, decision: KubeActivity.Decision.allowed), call) else {
-            await end(outbound, with: Self.notRecorded)
+        if let refusal = await admit(call, announce: notice) {
+            await end(outbound, with: refusal)
             return
         }
         var headers = HTTPHeaders([("Sec-WebSocket-Protocol", subprotocol)])

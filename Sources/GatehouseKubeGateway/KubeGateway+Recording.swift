@@ -24,8 +24,12 @@ extension KubeGateway {
     }
 
     func record(_ activity: KubeActivity, _ call: Call) async -> Bool {
-        await record(.kubernetes(activity), sessionID: call.sessionID, connection: call.connection.name, principal: call.principal,
-                     logger: call.logger)
+        await record(.kubernetes(activity), call)
+    }
+
+    /// Records an event of the request's session, as the caller.
+    func record(_ payload: EventPayload, _ call: Call) async -> Bool {
+        await record(payload, sessionID: call.sessionID, connection: call.connection.name, principal: call.principal, logger: call.logger)
     }
 
     /// Records one event; false when it could not be (the request must then not proceed).

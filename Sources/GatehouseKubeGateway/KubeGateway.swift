@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseApproval
 import GatehouseCore
 import GatehouseHTTPProxy
 import GatehouseKubernetes
@@ -32,10 +33,14 @@ public struct KubeGateway: Sendable {
         public var operations: Set<KubeOperation>
         public var classification: KubeClassification
         public var commands: CommandRules
+        /// Which exec and logs wait for approval, and who approves.
+        public var approval: KubeApprovalTrigger
 
         public init(name: String, upstream: UpstreamEndpoint, token: (@Sendable () throws -> String)?, forwarder: HTTPForwarder,
                     tls: TLSConfiguration, allowedGroups: [String], operations: Set<KubeOperation>, classification: KubeClassification,
-                    commands: CommandRules = CommandRules()) {
+                    commands: CommandRules = CommandRules(),
+                    approval: KubeApprovalTrigger = KubeApprovalTrigger(rules: ApprovalRules(mode: .never))) {
+            self.approval = approval
             self.name = name
             self.upstream = upstream
             self.token = token
@@ -61,9 +66,19 @@ public struct KubeGateway: Sendable {
     public var recorder: any EventRecorder
     public var engine: MaskingEngine
     public var limits: Limits
+    /// The broker held requests wait on: the same one statements, Git, Blob, the API and the UI use.
+    public var approvals: ApprovalBroker
+    /// The page an approver opens for a request.
+    public var approvalURL: @Sendable (String) -> String
+    /// The kinds of the configured notification targets, recorded with each held request.
+    public var notificationKinds: [String]
 
     public init(connections: [Connection], authenticate: @escaping @Sendable (String) async throws -> Principal,
-                recorder: any EventRecorder, engine: MaskingEngine, limits: Limits = Limits()) {
+                recorder: any EventRecorder, engine: MaskingEngine, limits: Limits = Limits(), approvals: ApprovalBroker = ApprovalBroker(),
+                approvalURL: @escaping @Sendable (String) -> String = { "/ui/approvals/\($0)" }, notificationKinds: [String] = []) {
+        self.approvals = approvals
+        self.approvalURL = approvalURL
+        self.notificationKinds = notificationKinds
         self.connections = Dictionary(connections.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.authenticate = authenticate
         self.recorder = recorder
@@ -120,13 +135,13 @@ public struct KubeGateway: Sendable {
             return Self.status(.badRequest("\(error)"))
         }
         let call = Call(request: kubeRequest, connection: connection, principal: principal, logger: context.logger)
-        if let refusal = refusal(call) ?? (kubeRequest.operation == .exec ? Self.execNeedsWebSocket : nil) {
-            guard await record(requestActivity(call, decision: KubeActivity.Decision.refused, reason: refusal), call) else {
+        if kubeRequest.operation == .exec {
+            guard await record(requestActivity(call, decision: KubeActivity.Decision.refused, reason: Self.execNeedsWebSocket), call) else {
                 return Self.status(Self.notRecorded)
             }
-            return Self.status(.forbidden(refusal))
+            return Self.status(.forbidden(Self.execNeedsWebSocket))
         }
-        guard await record(requestActivity(call, decision: KubeActivity.Decision.allowed), call) else { return Self.status(Self.notRecorded) }
+        if let refusal = await admit(call) { return Self.status(refusal) }
         return await forward(request, call)
     }
 
@@ -147,15 +162,8 @@ public struct KubeGateway: Sendable {
         switch request.operation {
         case .attach, .portForward:
             return "\(request.operation.rawValue) through Gatehouse is not available in this version yet (docs/kubernetes.md)"
-        case .exec, .logs:
-            // Approval for Kubernetes is not built yet: classified pods fail closed.
-            if let namespace = request.namespace, let pod = request.pod,
-               !connection.classification.categories(namespace: namespace, pod: pod, podLabels: nil).isEmpty {
-                return "\(namespace)/\(pod) holds personal data: \(request.operation.rawValue) needs an approval, which this version "
-                    + "cannot ask for yet"
-            }
-            if let exec = request.exec, let refused = connection.commands.refusal(for: exec) { return refused }
-            return nil
+        case .exec:
+            return request.exec.flatMap { connection.commands.refusal(for: $0) }
         default:
             return nil
         }

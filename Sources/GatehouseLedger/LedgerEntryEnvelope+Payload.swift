@@ -102,8 +102,10 @@ extension LedgerEntryEnvelope {
         public var notified: [String]?
         public var repositories: [String]?
         public var blobs: [String]?
+        public var pods: [String]?
 
         public init(_ approval: EventPayload.Approval) {
+            pods = approval.pods
             step = approval.step
             requestID = approval.requestID
             statementIDs = approval.statementIDs
@@ -120,7 +122,7 @@ extension LedgerEntryEnvelope {
         func joined(purpose: String?, statement: String?, comment: String?) -> EventPayload.Approval {
             EventPayload.Approval(step: step, requestID: requestID, statementIDs: statementIDs, reasons: reasons, relations: relations,
                                   categories: categories, grant: grant, notified: notified, purpose: purpose, statement: statement,
-                                  comment: comment, repositories: repositories, blobs: blobs)
+                                  comment: comment, repositories: repositories, blobs: blobs, pods: pods)
         }
     }
 

@@ -125,7 +125,8 @@ extension LedgerEntryEnvelope {
             }
             let blobs = try readOptionalStrings("blobs", &grantFields)
             let grant = EventPayload.Approval.Grant(kind: kind, expires: expires, relations: try grantFields.objects("relations", readRelation),
-                                                    repositories: try readOptionalStrings("repositories", &grantFields), blobs: blobs)
+                                                    repositories: try readOptionalStrings("repositories", &grantFields), blobs: blobs,
+                                                    pods: try readOptionalStrings("pods", &grantFields))
             try grantFields.finish()
             return grant
         }
@@ -135,7 +136,7 @@ extension LedgerEntryEnvelope {
             reasons: try readOptionalStrings("reasons", &fields), relations: try fields.optionalObjects("relations", readRelation),
             categories: try readOptionalStrings("categories", &fields), grant: grant,
             notified: try readOptionalStrings("notified", &fields), repositories: try readOptionalStrings("repositories", &fields),
-            blobs: blobs))
+            blobs: blobs, pods: try readOptionalStrings("pods", &fields)))
     }
 
     static func readStrings(_ key: String, _ fields: inout LedgerEntryFields) throws -> [String] {

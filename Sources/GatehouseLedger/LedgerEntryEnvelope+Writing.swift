@@ -167,6 +167,10 @@ extension LedgerEntryEnvelope {
             }
             writer.key("kind")
             writer.string(grant.kind.rawValue)
+            if let pods = grant.pods {
+                writer.key("pods")
+                write(strings: pods, into: &writer)
+            }
             writer.key("relations")
             write(grant.relations, into: &writer)
             if let repositories = grant.repositories {
@@ -178,6 +182,10 @@ extension LedgerEntryEnvelope {
         if let notified = approval.notified {
             writer.key("notified")
             write(strings: notified, into: &writer)
+        }
+        if let pods = approval.pods {
+            writer.key("pods")
+            write(strings: pods, into: &writer)
         }
         if let reasons = approval.reasons {
             writer.key("reasons")

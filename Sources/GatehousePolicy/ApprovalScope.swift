@@ -24,12 +24,19 @@ public struct ApprovalScope: Sendable, Hashable, Codable {
     public var blobs: [String]
     /// Azure Blob: its operations (`get-blob`, `put-blob`, ...).
     public var blobOperations: [String]
+    /// Kubernetes: the `namespace/pod` the request reaches.
+    public var pods: [String]
+    /// Kubernetes: its operations (`exec`, `logs`).
+    public var kubeOperations: [String]
 
     public init(
         relations: [RelationName] = [], classifiedRelations: [RelationName] = [], columns: [ColumnReference] = [],
         categories: [String] = [], kinds: [StatementKind] = [], analysable: Bool = true,
-        repositories: [String] = [], gitOperations: [GitOperation] = [], blobs: [String] = [], blobOperations: [String] = []
+        repositories: [String] = [], gitOperations: [GitOperation] = [], blobs: [String] = [], blobOperations: [String] = [],
+        pods: [String] = [], kubeOperations: [String] = []
     ) {
+        self.pods = pods
+        self.kubeOperations = kubeOperations
         self.blobs = blobs
         self.blobOperations = blobOperations
         self.repositories = repositories

@@ -61,7 +61,8 @@ extension ApprovalAPI {
             "analysable": .bool(request.scope.analysable),
             "repositories": .strings(request.repositories),
             "blobs": .strings(request.blobs),
-            "operations": .strings(request.scope.gitOperations.map(\.rawValue) + request.scope.blobOperations),
+            "pods": .strings(request.pods),
+            "operations": .strings(request.scope.gitOperations.map(\.rawValue) + request.scope.blobOperations + request.scope.kubeOperations),
             "reasons": .strings(request.reasons),
             "createdAt": .timestamp(request.createdAt),
             "deadline": .timestamp(request.deadline),
@@ -101,6 +102,13 @@ extension ApprovalAPI {
         case .blobPrefixes(let prefixes, let operations):
             fields["kind"] = "time-boxed"
             fields["blobs"] = .strings(prefixes)
+            fields["operations"] = .strings(operations)
+        case .podRequest(_, let pod):
+            fields["kind"] = "one-time"
+            fields["pods"] = .strings([pod])
+        case .podNamespaces(let namespaces, let operations):
+            fields["kind"] = "time-boxed"
+            fields["namespaces"] = .strings(namespaces)
             fields["operations"] = .strings(operations)
         }
         return .object(fields)

@@ -97,7 +97,7 @@ struct GatewayRuntime {
                                                                      approvals: approvals) }
         let blob = try gitClient.flatMap { try BlobSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0,
                                                                    approvals: approvals) }
-        let kubernetes = try KubernetesSetup.gateway(configuration, validator: validator, recorder: recorder)
+        let kubernetes = try KubernetesSetup.gateway(configuration, validator: validator, recorder: recorder, approvals: approvals)
         var extraRoutes: [@Sendable (Router<GatehouseRequestContext>) -> Void] = []
         if let git { extraRoutes.append { git.register(on: $0) } }
         if let blob { extraRoutes.append { blob.register(on: $0) } }

@@ -6,6 +6,7 @@ import GatehouseHTTPProxy
 import GatehouseIdentity
 import GatehouseKubeGateway
 import GatehouseKubernetes
+import GatehousePolicy
 import NIOSSL
 
 /// Builds the Kubernetes gateway from the `type: kubernetes` connections: per connection an HTTP
@@ -13,8 +14,8 @@ import NIOSSL
 /// the rules and the masking engine. A missing CA, certificate or token stops the start.
 enum KubernetesSetup {
     /// The gateway, and the HTTP clients to shut down with it.
-    static func gateway(_ configuration: GatehouseConfiguration, validator: TokenValidator, recorder: any EventRecorder)
-        throws -> (gateway: KubeGateway, clients: [HTTPClient])? {
+    static func gateway(_ configuration: GatehouseConfiguration, validator: TokenValidator, recorder: any EventRecorder,
+                        approvals: ApprovalSetup) throws -> (gateway: KubeGateway, clients: [HTTPClient])? {
         guard !configuration.kubernetesConnections.isEmpty else { return nil }
         var clients: [HTTPClient] = []
         var connections: [KubeGateway.Connection] = []
@@ -53,14 +54,15 @@ enum KubernetesSetup {
                     name: connection.name, upstream: endpoint, token: token, forwarder: HTTPForwarder(client: client), tls: tls,
                     allowedGroups: connection.allowedGroups, operations: Set(connection.operations),
                     classification: KubeClassification(rules: connection.personalData, namespaces: connection.namespaces),
-                    commands: connection.commands))
+                    commands: connection.commands, approval: KubeApprovalTrigger(rules: connection.approval)))
             }
         } catch {
             for client in clients { try? client.syncShutdown() }
             throw error
         }
         let gateway = KubeGateway(connections: connections, authenticate: { try await validator.validate($0) }, recorder: recorder,
-                                  engine: try MaskingSetup.globalEngine(for: configuration))
+                                  engine: try MaskingSetup.globalEngine(for: configuration), approvals: approvals.broker,
+                                  approvalURL: approvals.url, notificationKinds: approvals.notificationKinds)
         return (gateway, clients)
     }
 }

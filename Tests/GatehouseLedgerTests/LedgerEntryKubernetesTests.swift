@@ -64,6 +64,22 @@ import Testing
         #expect(ended.contains(#""exitCode":3"#) && ended.contains(#""stdinBytes":12"#))
     }
 
+    @Test func approvalStepsOfAKubernetesRequestNameItsPodAndRoundTrip() throws {
+        let requested = EventPayload.Approval(step: .requested, requestID: "apr_1", statementIDs: [], reasons: ["exec reaches …"],
+                                              categories: ["financial"], statement: "exec shop/billing-0 -- cat /data/x",
+                                              pods: ["shop/billing-0"])
+        let used = EventPayload.Approval(step: .grantUsed, requestID: "apr_1", statementIDs: [],
+                                         grant: .init(kind: .timeBoxed, expires: Self.time, relations: [], pods: ["shop/"]))
+        for approval in [requested, used] {
+            let event = GatehouseEvent(time: Self.time, sessionID: Self.key.id, connection: "prod", principal: Self.agent,
+                                       payload: .approval(approval))
+            let bytes = try LedgerEntryCodec.encode(event, sealingWith: Self.key)
+            #expect(try LedgerEntryCodec.decode(bytes, dataKey: Self.key) == .event(event))
+            #expect(try LedgerEntryCodec.decode(bytes).canonicalBytes() == bytes)
+            #expect(String(decoding: bytes, as: UTF8.self).contains(#""pods":["shop/"#))
+        }
+    }
+
     @Test func anUndefinedPhaseOrDecisionIsRefused() {
         var phase = Self.request
         phase.phase = "maybe"

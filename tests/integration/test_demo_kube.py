@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -31,7 +32,7 @@ def demo(tmp_path_factory):
                                "--groups", "engineers", "--namespace", "shop"], capture_output=True, text=True, timeout=60)
         assert made.returncode == 0, made.stderr
         (home / "alice.kubeconfig").write_text(made.stdout)
-        yield dict(os.environ, HOME=str(home), KUBECONFIG=str(home / "alice.kubeconfig"))
+        yield dict(os.environ, HOME=str(home), KUBECONFIG=str(home / "alice.kubeconfig"), GATEHOUSE_DEMO_CONFIG=config)
 
 
 def kubectl(env, *args):
@@ -47,7 +48,28 @@ def test_the_printed_kubectl_commands_work_masked_and_refused_as_described(demo)
     assert emails and not any(email in shown.stdout for email in emails), shown.stdout
     assert shown.stdout.splitlines()[0] == CUSTOMERS_CSV.splitlines()[0]
     for args, mention in ((("exec", API_POD, "--", "env"), "refused pattern 'env'"),
-                          (("get", "secrets"), "secrets is not allowed"),
-                          (("logs", "billing-worker-0"), "needs an approval")):
+                          (("get", "secrets"), "secrets is not allowed")):
         refused = kubectl(demo, *args)
         assert refused.returncode != 0 and mention in refused.stderr, refused.stderr
+
+
+def test_the_billing_workers_logs_wait_for_an_approver(demo):
+    config = demo["GATEHOUSE_DEMO_CONFIG"]
+    bob = subprocess.run([binary(), "token", "--config", config, "--sub", "bob@example.com", "--groups", "engineers,approvers"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    held = subprocess.Popen([KUBECTL, "logs", "billing-worker-0"], env=demo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        env = dict(demo, GATEHOUSE_TOKEN=bob)
+        deadline = time.monotonic() + 20
+        listed = ""
+        while "apr_" not in listed and time.monotonic() < deadline:
+            time.sleep(0.3)
+            listed = subprocess.run([binary(), "approvals", "list", "--config", config], env=env, capture_output=True, text=True).stdout
+        request = re.search(r"apr_[0-9a-f]+", listed).group(0)
+        approved = subprocess.run([binary(), "approvals", "approve", request, "--config", config, "--reason", "demo test"],
+                                  env=env, capture_output=True, text=True)
+        assert approved.returncode == 0, approved.stdout + approved.stderr
+        out, err = held.communicate(timeout=30)
+    finally:
+        held.kill()
+    assert held.returncode == 0 and "INV-1001" in out and "DE89 3704" not in out, out + err

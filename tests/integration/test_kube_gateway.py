@@ -13,6 +13,10 @@ import re
 import secrets
 import shutil
 import sqlite3
+import ssl
+import threading
+import time
+import urllib.request
 import subprocess
 
 import pytest
@@ -46,7 +50,10 @@ def cluster(workdir):
         kube_connections=[KubeConnection(
             "prod", standin.url, standin.ca_cert, token_file, namespaces=[SHOP], allowed_groups=["engineers", "support"],
             personal_data=[{"namespace": SHOP, "pods": "billing-*", "category": "financial"}],
-            commands={"refused": ["env", "printenv*", "*/var/run/secrets/*"]})])
+            commands={"refused": ["env", "printenv*", "*/var/run/secrets/*"]}),
+            KubeConnection("held", standin.url, standin.ca_cert, token_file, namespaces=[SHOP],
+                           personal_data=[{"namespace": SHOP, "pods": "billing-*", "category": "financial"}],
+                           approval={"approver_groups": ["dpo"], "hold_seconds": 30})])
     gateway = Gateway(os.path.join(directory, "gw"), config.yaml(), name="gateway-kube").start()
     yield {"standin": standin, "gateway": gateway, "cert": cert, "directory": directory, "data_dir": config.data_dir,
            "server": f"https://127.0.0.1:{gateway.http_address[1]}/k8s/prod", "service_token": service_token}
@@ -54,13 +61,13 @@ def cluster(workdir):
     standin.stop()
 
 
-def kubectl(cluster, *args, token: str | None = None, groups=("engineers",), home: str | None = None):
+def kubectl(cluster, *args, token: str | None = None, groups=("engineers",), home: str | None = None, connection: str = "prod"):
     """kubectl with a kubeconfig naming the gateway and the agent's token (alice's by default)."""
-    home = home or os.path.join(cluster["directory"], "home-" + "-".join(groups))
+    home = home or os.path.join(cluster["directory"], f"home-{connection}-" + "-".join(groups))
     os.makedirs(home, exist_ok=True)
     token = token if token is not None else cluster["gateway"].token("alice", groups=groups)
-    config = cluster["standin"].kubeconfig(os.path.join(home, "kubeconfig"), token=token, server=cluster["server"],
-                                           ca_cert=cluster["cert"])
+    server = cluster["server"].rsplit("/", 1)[0] + "/" + connection
+    config = cluster["standin"].kubeconfig(os.path.join(home, "kubeconfig"), token=token, server=server, ca_cert=cluster["cert"])
     env = dict(os.environ, HOME=home, KUBECONFIG=config)
     return subprocess.run([KUBECTL, *args], env=env, capture_output=True, text=True, timeout=60)
 
@@ -108,8 +115,9 @@ def test_logs_are_masked_against_the_pods_own_log(cluster):
     (("get", "secrets", "-n", SHOP), "secrets is not allowed on connection prod"),
     (("get", "pods", "-n", "default"), "namespace default is not one connection prod reaches"),
     (("get", "pods", "-A"), "across all namespaces"),
-    (("logs", "billing-worker-0", "-n", SHOP), "logs needs an approval"),
-    (("exec", "billing-worker-0", "-n", SHOP, "--", "cat", "/data/invoices.csv"), "exec needs an approval"),
+    (("logs", "billing-worker-0", "-n", SHOP), "needs approval (logs reaches shop/billing-worker-0, classified as holding personal "
+                                               "data (financial)), but connection prod has no approver groups"),
+    (("exec", "billing-worker-0", "-n", SHOP, "--", "cat", "/data/invoices.csv"), "but connection prod has no approver groups"),
     (("exec", API_POD, "-n", SHOP, "--", "env"), "matches the refused pattern 'env'"),
     (("exec", API_POD, "-n", SHOP, "--", "cat", "/var/run/secrets/kubernetes.io/serviceaccount/token"), "refused pattern"),
     (("delete", "pod", API_POD, "-n", SHOP), "(a write)"),
@@ -149,11 +157,8 @@ def test_an_identifier_printed_a_character_at_a_time_is_still_masked(cluster):
 
 def test_exec_with_stdin_reaches_the_pod_and_is_counted(cluster):
     before = len(cluster["standin"].requests)
-    home = os.path.join(cluster["directory"], "home-engineers")
-    token = cluster["gateway"].token("alice", groups=("engineers",))
-    config = cluster["standin"].kubeconfig(os.path.join(home, "kubeconfig"), token=token, server=cluster["server"], ca_cert=cluster["cert"])
     result = subprocess.run([KUBECTL, "exec", "-i", API_POD, "-n", SHOP, "--", "wc", "-c"], input="twelve bytes",
-                            env=dict(os.environ, HOME=home, KUBECONFIG=config), capture_output=True, text=True, timeout=60)
+                            env=kube_env(cluster), capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.strip() == "12", result.stdout + result.stderr
     assert cluster["standin"].stdin_received(SHOP, API_POD).endswith(b"twelve bytes")
     execs = [r for r in cluster["standin"].requests[before:] if r.subprotocol]
@@ -222,7 +227,7 @@ def test_gatehouse_kubeconfig_gives_kubectl_the_gateway_and_a_token_per_run(clus
     # Unknown connection, and no way to get a token: clear errors.
     unknown = subprocess.run([binary(), "kubeconfig", "--config", gateway.config_path, "--connection", "nope", "--token", "x"],
                              capture_output=True, text=True, timeout=60, env=gateway.env)
-    assert unknown.returncode == 1 and "no Kubernetes connection named 'nope' (there are: prod)" in unknown.stderr
+    assert unknown.returncode == 1 and "no Kubernetes connection named 'nope' (there are: prod, held)" in unknown.stderr
     tokenless = subprocess.run([binary(), "kubeconfig", "--config", gateway.config_path, "--connection", "prod"],
                                capture_output=True, text=True, timeout=60, env={k: v for k, v in gateway.env.items() if k != "GATEHOUSE_TOKEN"})
     assert tokenless.returncode == 1 and "give --token" in tokenless.stderr
@@ -272,3 +277,77 @@ def test_an_exec_session_is_recorded_with_its_command_sealed_and_its_exit_code(c
     with sqlite3.connect(os.path.join(cluster["data_dir"], "ledger.sqlite")) as db:
         raw = db.execute("SELECT entry FROM entries WHERE idx = ?", (request.seq - 1,)).fetchone()[0]
     assert b"anna.schmidt" not in bytes(raw) and b'"operation":"exec"' in bytes(raw)
+
+
+# --- approval -------------------------------------------------------------------------------------
+
+def approvals_api(cluster, method: str, path: str, body: dict | None = None):
+    """The approvals REST API as bob, an approver (group dpo)."""
+    token = cluster["gateway"].token("bob", groups=("dpo",))
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"https://127.0.0.1:{cluster['gateway'].http_address[1]}{path}", data=data, method=method,
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, context=ssl.create_default_context(cafile=cluster["cert"]), timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+def decide_when_held(cluster, verb: str, reason: str, found: list) -> threading.Thread:
+    """Decides the first pending Kubernetes request that appears (`approve` or `deny`)."""
+    def run():
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            pending = [r for r in approvals_api(cluster, "GET", "/api/v1/approvals") if r.get("pods")]
+            if pending:
+                found.append(pending[0])
+                approvals_api(cluster, "POST", f"/api/v1/approvals/{pending[0]['id']}/{verb}", {"reason": reason})
+                return
+            time.sleep(0.2)
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_an_exec_into_a_classified_pod_waits_for_approval_is_told_so_and_then_runs_masked(cluster):
+    events = EventStore(cluster["data_dir"])
+    seq = events.last_seq()
+    found = []
+    approver = decide_when_held(cluster, "approve", "invoice check INC-7", found)
+    result = kubectl(cluster, "exec", "billing-worker-0", "-n", SHOP, "--", "cat", "/data/invoices.csv", connection="held")
+    approver.join(30)
+    assert result.returncode == 0, result.stderr
+    request = found[0]
+    assert request["pods"] == [f"{SHOP}/billing-worker-0"] and request["operations"] == ["exec"]
+    assert "cat /data/invoices.csv" in request["maskedStatement"] and request["categories"] == ["financial"]
+    assert f"request {request['id']}" in result.stderr and "waits for an approver" in result.stderr
+    invoices = cluster["standin"].file(SHOP, "billing-worker-0", "/data/invoices.csv").decode()
+    assert result.stdout.splitlines()[0] == invoices.splitlines()[0]
+    for value in IDENTIFIER.findall(invoices):
+        assert value not in result.stdout, value
+    recorded = events.wait_for(lambda evs: any(e.kind == "kubernetes" and e.payload.get("phase") == "response" for e in evs), seq=seq)
+    steps = [(e.kind, e.payload.get("step") or e.payload.get("phase")) for e in recorded
+             if e.kind == "approval" or (e.kind == "kubernetes" and e.payload.get("operation") == "exec")]
+    assert steps[:5] == [("approval", "requested"), ("approval", "approved"), ("approval", "grant_used"),
+                         ("kubernetes", "request"), ("kubernetes", "response")], steps
+    allowed = next(e for e in recorded if e.kind == "kubernetes" and e.payload.get("operation") == "exec"
+                   and e.payload.get("phase") == "request")
+    assert allowed.payload["approval"] == request["id"] and allowed.payload["decision"] == "allowed"
+
+
+def test_a_denied_exec_ends_with_the_reason_and_nothing_runs(cluster):
+    before = len(cluster["standin"].execs)
+    found = []
+    approver = decide_when_held(cluster, "deny", "no ticket", found)
+    result = kubectl(cluster, "exec", "billing-worker-0", "-n", SHOP, "--", "cat", "/data/invoices.csv", connection="held")
+    approver.join(30)
+    assert result.returncode != 0
+    assert f"approval request {found[0]['id']} was denied by bob: no ticket" in result.stderr, result.stderr
+    assert cluster["standin"].execs[before:] == []
+
+
+def test_held_logs_are_released_by_an_approval(cluster):
+    found = []
+    approver = decide_when_held(cluster, "approve", "debugging INC-8", found)
+    result = kubectl(cluster, "logs", "billing-worker-0", "-n", SHOP, connection="held")
+    approver.join(30)
+    assert result.returncode == 0 and "INV-1001" in result.stdout and "DE89 3704" not in result.stdout, result.stdout + result.stderr
+    assert found and found[0]["operations"] == ["logs"]

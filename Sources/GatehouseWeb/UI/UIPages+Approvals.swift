@@ -20,7 +20,7 @@ extension WebUI {
                 <tr><td><a href="\(Self.basePath)/approvals/\(request.id)">\(request.id)</a></td>
                 <td>\(request.connection)</td><td>\(request.requester.displayName)</td>
                 <td>\(request.purpose?.text ?? "none given")</td>
-                <td>\(HTML.list(request.relations.map(\.description) + request.repositories + request.blobs))</td><td>\(HTML.list(request.categories))</td>
+                <td>\(HTML.list(request.relations.map(\.description) + request.repositories + request.blobs + request.pods))</td><td>\(HTML.list(request.categories))</td>
                 <td>\(Self.timeLeft(until: request.deadline, now: now()))</td></tr>
                 """
             }
@@ -28,7 +28,7 @@ extension WebUI {
                 <p class="muted" role="status">\(visible.count) waiting. This page refreshes every \(Self.pendingRefreshSeconds) seconds.</p>
                 <table><caption class="muted">Requests waiting for a decision</caption>
                 <thead><tr><th scope="col">Request</th><th scope="col">Connection</th><th scope="col">Requester</th><th scope="col">Purpose</th>
-                <th scope="col">Tables, repositories or blobs</th><th scope="col">Personal data</th><th scope="col">Time left</th></tr></thead>
+                <th scope="col">Tables, repositories, blobs or pods</th><th scope="col">Personal data</th><th scope="col">Time left</th></tr></thead>
                 <tbody>\(rows)</tbody></table>
                 """
         }
@@ -63,7 +63,8 @@ extension WebUI {
             <dt>Requested</dt><dd>\(UTCTimestamp.string(from: request.createdAt) ?? "")</dd>
             <dt>Decide by</dt><dd>\(UTCTimestamp.string(from: request.deadline) ?? "") (\(Self.timeLeft(until: request.deadline, now: now())))</dd>
             </dl>
-            <h2>\(!request.repositories.isEmpty ? "Git request" : !request.blobs.isEmpty ? "Blob request" : "Statement (masked)")</h2>
+            <h2>\(!request.repositories.isEmpty ? "Git request" : !request.blobs.isEmpty ? "Blob request"
+                  : !request.pods.isEmpty ? "Kubernetes request" : "Statement (masked)")</h2>
             <pre>\(request.maskedStatement)</pre>
             \(decisionList)
             \(request.state == .pending ? decisionForm(request, session: session, maximumMinutes: rules?.maximumGrantMinutes) : "")
@@ -73,10 +74,12 @@ extension WebUI {
 
     private func decisionForm(_ request: ApprovalRequest, session: UISessionStore.Session, maximumMinutes: Int?) -> HTML {
         let maximum = maximumMinutes ?? 1
-        let isGit = !request.repositories.isEmpty, isBlob = !request.blobs.isEmpty
-        let once = isGit ? "Once: exactly this Git request" : isBlob ? "Once: exactly this Blob request" : "Once: exactly this statement, one time"
+        let isGit = !request.repositories.isEmpty, isBlob = !request.blobs.isEmpty, isPod = !request.pods.isEmpty
+        let once = isGit ? "Once: exactly this Git request" : isBlob ? "Once: exactly this Blob request"
+            : isPod ? "Once: exactly this Kubernetes request" : "Once: exactly this statement, one time"
         let timeBoxed = isGit ? "Time-boxed: this requester, this repository and operation, for"
             : isBlob ? "Time-boxed: this requester, this operation on blobs in the same container and folder, for"
+            : isPod ? "Time-boxed: this requester, this operation on every pod of the namespace, for"
             : "Time-boxed: this requester, these tables, for"
         return """
             <form method="post" action="\(Self.basePath)/approvals/\(request.id)/decide">
@@ -155,6 +158,12 @@ extension WebUI {
                 <dt>Blob operation</dt><dd>\(HTML.list(request.scope.blobOperations))</dd>
                 """
         }
+        if !request.pods.isEmpty {
+            return """
+                <dt>Pod</dt><dd>\(HTML.list(request.pods))</dd>
+                <dt>Kubernetes operation</dt><dd>\(HTML.list(request.scope.kubeOperations))</dd>
+                """
+        }
         return """
             <dt>Tables</dt><dd>\(HTML.list(request.relations.map(\.description)))</dd>
             <dt>Columns</dt><dd>\(HTML.list(request.columns.map(\.description)))</dd>
@@ -172,6 +181,9 @@ extension WebUI {
         case .blobRequest(_, let blob): "covers this request on \(blob) once"
         case .blobPrefixes(let prefixes, let operations):
             "covers \(operations.joined(separator: " and ")) on blobs below \(prefixes.joined(separator: ", ")) for its duration"
+        case .podRequest(_, let pod): "covers this request on \(pod) once"
+        case .podNamespaces(let namespaces, let operations):
+            "covers \(operations.joined(separator: " and ")) on the pods of \(namespaces.joined(separator: ", ")) for its duration"
         }
     }
 

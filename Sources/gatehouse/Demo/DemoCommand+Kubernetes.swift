@@ -14,8 +14,8 @@ extension DemoCommand {
         ], directory: directory)
     }
 
-    /// Pods in `shop` reachable; the billing worker holds card and bank data (held: approval is
-    /// not built for Kubernetes yet, so it is refused); `env` and the service account's files refused.
+    /// Pods in `shop` reachable; exec and logs on the billing worker (card and bank data) wait for
+    /// an approver; `env` and the service account's files refused.
     func kubernetesConnection(_ cluster: DemoStandIn, certificate: String) -> String {
         """
           - name: cluster
@@ -30,6 +30,11 @@ extension DemoCommand {
               - {namespace: shop, pods: "billing-*", category: financial}
             commands:
               refused: [env, "printenv*", "*/var/run/secrets/*"]
+            approval:
+              mode: personal-data
+              approver_groups: [approvers]
+              hold_seconds: 120
+              max_grant_minutes: 60
 
         """
     }
@@ -50,7 +55,7 @@ extension DemoCommand {
           kubectl exec -it customer-api-7d9f8b6c4-x2k9p -- sh                       # output masked line by line
           kubectl exec customer-api-7d9f8b6c4-x2k9p -- env                          # refused: a refused command
           kubectl get secrets                                                       # refused: not an allowed operation
-          kubectl logs billing-worker-0                                             # refused: personal data, needs approval
+          kubectl logs billing-worker-0                                             # personal data: waits for an approver
         """
     }
 }
