@@ -8,19 +8,16 @@ import GatehousePolicy
 /// this HTTP request until an approver decides, on the same broker, API, UI and grants as held
 /// PostgreSQL statements. Every step is recorded in the request's session before it takes effect.
 extension GitGateway {
-    enum ApprovalOutcome {
-        /// Go ahead; `approval` (request ID, or `break-glass:<group>`) goes on the `git` entry.
-        case proceed(approval: String?)
-        /// Not approved: the request must not reach the upstream. `approval` names the request.
-        case refused(reason: String, approval: String?)
-        /// An approval step could not be recorded (fail closed).
-        case notRecorded
-    }
+    typealias ApprovalOutcome = ApprovalFlow.Outcome
+    typealias ApprovalStep = ApprovalFlow.Step
 
-    enum ApprovalStep {
-        case decided(ApprovalOutcome)
-        /// An approver must decide: `hold` the request.
-        case needsDecision(ApprovalRequest)
+    /// The shared flow for this request: steps recorded in its session, as the requester or an approver.
+    func approvalFlow(_ call: Call) -> ApprovalFlow {
+        let gateway = self
+        return ApprovalFlow(broker: approvals, approvalURL: approvalURL, notificationKinds: notificationKinds, requester: call.principal,
+                            connection: call.connection.name, rules: call.connection.approval.rules) { step, approver in
+            await gateway.record([.approval(step)], call, as: approver)
+        }
     }
 
     /// Decides, and if need be waits for, approval of one fetch or push. `requestText` describes
@@ -38,35 +35,10 @@ extension GitGateway {
     /// `approve` up to the hold: what needs no approver is decided (and recorded) here.
     func approvalStep(_ operation: GitOperation, requestText: String, extraReasons: [String] = [], endsRequest: Bool = true,
                       _ call: Call) async -> ApprovalStep {
-        let repository = call.path.repository
-        switch call.connection.approval.evaluate(repository: repository, operation: operation, extraReasons: extraReasons,
-                                                 by: call.principal) {
-        case .proceed:
-            return .decided(.proceed(approval: nil))
-        case .proceedByBreakGlass(let group, let need):
-            let id = "break-glass:\(group)"
-            let recorded = await record([.approval(.init(step: .breakGlass, requestID: id, statementIDs: [], reasons: need.reasons,
-                                                         categories: need.scope.categories, repositories: need.scope.repositories))], call)
-            return .decided(recorded ? .proceed(approval: id) : .notRecorded)
-        case .needsApproval(let need):
-            if let grant = approvals.coveringGrant(principal: call.principal, connection: call.connection.name,
-                                                   statementText: requestText, scope: need.scope, now: Date(),
-                                                   spendingOneTime: endsRequest) {
-                let recorded = await record([.approval(.init(step: .grantUsed, requestID: grant.requestID, statementIDs: [],
-                                                             grant: grant.evidence))], call)
-                return .decided(recorded ? .proceed(approval: grant.requestID) : .notRecorded)
-            }
-            guard !call.connection.approval.rules.approverGroups.isEmpty else {
-                return .decided(.refused(reason: "this \(operation.rawValue) needs approval (\(need.reasons.joined(separator: "; "))), but connection \(call.connection.name) has no approver groups",
-                                         approval: nil))
-            }
-            guard approvals.hasRoomForAnotherRequest(from: call.principal) else {
-                return .decided(.refused(reason: approvals.tooManyPendingMessage, approval: nil))
-            }
-            return .needsDecision(ApprovalRequest(
-                requester: call.principal, connection: call.connection.name, statementText: requestText, maskedStatement: requestText,
-                need: need, purpose: call.purpose, createdAt: Date(), holdTimeoutSeconds: call.connection.approval.rules.holdTimeoutSeconds))
-        }
+        let trigger = call.connection.approval.evaluate(repository: call.path.repository, operation: operation, extraReasons: extraReasons,
+                                                        by: call.principal)
+        return await approvalFlow(call).step(trigger, operation: operation.rawValue, text: requestText, purpose: call.purpose,
+                                             spendingOneTime: endsRequest)
     }
 
     /// What the client is told while its request waits: which request holds it, for how long
@@ -85,10 +57,7 @@ extension GitGateway {
 
     /// The `requested` step: nobody may decide a request before it is evidence.
     func recordRequested(_ request: ApprovalRequest, _ call: Call) async -> Bool {
-        let requested = EventPayload.approval(.init(
-            step: .requested, requestID: request.id, statementIDs: [], reasons: request.reasons, categories: request.categories,
-            purpose: request.purpose?.text, statement: request.maskedStatement, repositories: request.repositories))
-        guard await record([requested], call) else { return false }
+        guard await approvalFlow(call).recordRequested(request) else { return false }
         call.logger.info("git request held for approval", metadata: ["request": "\(request.id)", "connection": "\(call.connection.name)"])
         return true
     }
@@ -96,53 +65,12 @@ extension GitGateway {
     /// Puts a recorded request to the approvers and waits for its resolution. Cancelling the
     /// task (the client went away) cancels the request.
     func decision(on request: ApprovalRequest, endsRequest: Bool, _ call: Call) async -> ApprovalOutcome {
-        let gateway = self
-        let resolution = await approvals.resolution(of: request) {
-            guard !gateway.notificationKinds.isEmpty else { return }
-            // Submitting handed the request to the notification targets (failures are logged there).
-            Task {
-                _ = await gateway.record([.approval(.init(step: .notified, requestID: request.id, statementIDs: [],
-                                                          notified: gateway.notificationKinds))], call)
-            }
-        }
-        return await resolved(resolution, request, endsRequest: endsRequest, call)
+        await approvalFlow(call).decision(on: request, spendingOneTime: endsRequest)
     }
 
     /// Records how a request was resolved, before the client hears of it, and what that means
     /// for the request.
-    func resolved(_ resolution: ApprovalResolution, _ request: ApprovalRequest, endsRequest: Bool,
-                          _ call: Call) async -> ApprovalOutcome {
-        let url = approvalURL(request.id)
-        switch resolution {
-        case .approved(let grant):
-            let decisions = approvals.request(request.id)?.decisions.filter(\.approved) ?? []
-            for decision in decisions {
-                let approved = EventPayload.approval(.init(step: .approved, requestID: request.id, statementIDs: [],
-                                                           grant: grant.evidence, comment: decision.reason))
-                guard await record([approved], call, as: decision.approver) else { return .notRecorded }
-            }
-            // The held request uses its own grant now (a one-time grant stays for the rest of
-            // the fetch's negotiation when this round does not end it).
-            let used = approvals.coveringGrant(principal: call.principal, connection: call.connection.name,
-                                               statementText: request.statementText, scope: request.scope, now: Date(),
-                                               spendingOneTime: endsRequest) ?? grant
-            guard await record([.approval(.init(step: .grantUsed, requestID: request.id, statementIDs: [], grant: used.evidence))], call)
-            else { return .notRecorded }
-            return .proceed(approval: request.id)
-        case .denied(let decision):
-            // A refusal needs no permission: a failed record is logged, the client refused either way.
-            _ = await record([.approval(.init(step: .denied, requestID: request.id, statementIDs: [], comment: decision.reason))],
-                             call, as: decision.approver)
-            let who = decision.approver.username ?? decision.approver.subject
-            return .refused(reason: "approval request \(request.id) was denied by \(who)" + (decision.reason.map { ": \($0)" } ?? "")
-                                + " (see \(url))", approval: request.id)
-        case .expired:
-            _ = await record([.approval(.init(step: .expired, requestID: request.id, statementIDs: []))], call)
-            return .refused(reason: "approval request \(request.id) was not decided within \(call.connection.approval.rules.holdTimeoutSeconds) s; ask an approver to decide at \(url), or for a time-boxed grant, then try again",
-                            approval: request.id)
-        case .cancelled:
-            _ = await record([.approval(.init(step: .cancelled, requestID: request.id, statementIDs: []))], call)
-            return .refused(reason: "approval request \(request.id) was cancelled", approval: request.id)
-        }
+    func resolved(_ resolution: ApprovalResolution, _ request: ApprovalRequest, endsRequest: Bool, _ call: Call) async -> ApprovalOutcome {
+        await approvalFlow(call).resolved(resolution, request, spendingOneTime: endsRequest)
     }
 }
