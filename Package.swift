@@ -132,7 +132,7 @@ let package = Package(
         // Kubernetes through the gateway: authentication, operation and namespace rules, recording,
         // forwarding under the gateway's credential, masked objects and logs (docs/kubernetes.md).
         .target(name: "GatehouseKubeGateway", dependencies: [
-            "GatehouseKubernetes", "GatehouseCore", "GatehouseHTTPProxy", "GatehouseMasking", "GatehousePolicy",
+            "GatehouseKubernetes", "GatehouseCore", "GatehouseHTTPProxy", "GatehouseMasking", "GatehousePolicy", "GatehouseApproval",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "WSCore", package: "swift-websocket"),
@@ -222,7 +222,7 @@ let package = Package(
             "GatehouseCore", "GatehouseConfig", "GatehouseIdentity", "GatehousePostgres",
             "GatehouseStore", "GatehouseWeb", "GatehouseMasking", "GatehouseApproval", "GatehousePolicy", "GatehouseNotify",
             "GatehouseGitGateway", "GatehouseGitScan", "GatehouseHTTPProxy", "GatehouseBlob", "GatehouseBlobGateway",
-            "GatehouseKubernetes", "GatehouseKubeGateway",
+            "GatehouseKubernetes", "GatehouseKubeGateway", "GatehouseLedger", "GatehouseSQL",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -255,7 +255,7 @@ let package = Package(
         .testTarget(name: "GatehousePolicyTests", dependencies: ["GatehousePolicy", "GatehouseCore"]),
         .testTarget(name: "GatehouseSQLTests", dependencies: ["GatehouseSQL", "GatehouseCore"]),
         .testTarget(name: "GatehouseStoreTests", dependencies: [
-            "GatehouseStore", "GatehouseCore",
+            "GatehouseStore", "GatehouseCore", "GatehouseLedger",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
