@@ -38,6 +38,7 @@ from harness.blob_server import BlobStandIn  # noqa: E402
 from harness.gateway import Gateway, binary  # noqa: E402
 from harness.gateway_config import BlobConnection, GatewayConfig  # noqa: E402
 from harness.ports import free_port  # noqa: E402
+from timing import best  # noqa: E402
 
 MIB = 1024 * 1024
 
@@ -53,16 +54,6 @@ def export_json(size: int) -> bytes:
         total += len(text) + 2
         n += 1
     return ("[" + ",\n".join(records) + "]").encode()
-
-
-def best(runs: int, action) -> float:
-    """The shortest wall time of `runs` runs of `action`."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> int:

@@ -35,6 +35,7 @@ from harness.gateway import Gateway, binary  # noqa: E402
 from harness.gateway_config import GatewayConfig, KubeConnection  # noqa: E402
 from harness.kube_server import KubePod, KubeStandIn  # noqa: E402
 from harness.ports import free_port  # noqa: E402
+from timing import best  # noqa: E402
 
 MIB = 1024 * 1024
 NS, POD = "bench", "app-0"
@@ -43,15 +44,6 @@ NS, POD = "bench", "app-0"
 def log_text(size: int) -> bytes:
     line = b"2026-12-07T10:00:00Z INFO request handled path=/orders/1234 status=200 duration_ms=12 region=eu-west\n"
     return (line * (size // len(line) + 1))[:size]
-
-
-def best(runs: int, action) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def round_trips(env: dict, count: int) -> list[float]:

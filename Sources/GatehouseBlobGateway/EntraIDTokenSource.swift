@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GatehouseCore
 import NIOCore
 import NIOFoundationCompat
 
@@ -56,7 +57,7 @@ public actor EntraIDTokenSource {
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
         let form = [("grant_type", "client_credentials"), ("client_id", clientID)] + (try proofFields()) + [("scope", Self.scope)]
-        request.body = .bytes(ByteBuffer(string: form.map { "\($0.0)=\(Self.formEncoded($0.1))" }.joined(separator: "&")))
+        request.body = .bytes(ByteBuffer(string: FormEncoding.encode(form)))
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: .seconds(15))
@@ -76,9 +77,5 @@ public actor EntraIDTokenSource {
         let lifetime = (json["expires_in"] as? Int) ?? Int(json["expires_in"] as? String ?? "") ?? 3600
         cached = (token, Date().addingTimeInterval(TimeInterval(max(0, lifetime - 300))))
         return token
-    }
-
-    static func formEncoded(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GatehouseCore
 import Logging
 import NIOCore
 
@@ -181,23 +182,5 @@ private final class EndpointCache: @unchecked Sendable {
     var value: LoginEndpoints? {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
-    }
-}
-
-/// `application/x-www-form-urlencoded` (WHATWG URL §5.2): everything but ALPHA / DIGIT / `*-._`
-/// is percent-encoded, so `+`, `&` and `=` in values cannot change the fields.
-enum FormEncoding {
-    private static let unreserved: CharacterSet = {
-        var set = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        set.insert(charactersIn: "*-._")
-        return set
-    }()
-
-    static func encode(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
-    }
-
-    static func encode(_ fields: [(String, String)]) -> String {
-        fields.map { encode($0.0) + "=" + encode($0.1) }.joined(separator: "&")
     }
 }

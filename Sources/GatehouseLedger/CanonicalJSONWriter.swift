@@ -110,6 +110,25 @@ struct CanonicalJSONWriter {
         afterValue = true
     }
 
+    /// A member only when there is a value (absent optional fields are left out, not `null`).
+    mutating func optional(_ key: String, _ value: String?) {
+        guard let value else { return }
+        self.key(key)
+        string(value)
+    }
+
+    mutating func optional(_ key: String, _ value: Int?) throws {
+        guard let value else { return }
+        self.key(key)
+        try integer(value)
+    }
+
+    mutating func optional(_ key: String, _ value: Bool?) {
+        guard let value else { return }
+        self.key(key)
+        bool(value)
+    }
+
     /// Bytes already in canonical form (a spliced member); the caller owns their correctness.
     mutating func raw<Bytes: Sequence>(_ canonical: Bytes) where Bytes.Element == UInt8 {
         bytes.append(contentsOf: canonical)

@@ -42,32 +42,21 @@ extension LedgerEntryEnvelope {
         if let decision = activity.decision, !BlobActivity.Decision.all.contains(decision) {
             throw LedgerEntryError.invalidValue("payload.decision")
         }
-        func string(_ key: String, _ value: String?) {
-            guard let value else { return }
-            writer.key(key)
-            writer.string(value)
-        }
-        func integer(_ key: String, _ value: Int?) throws {
-            guard let value else { return }
-            writer.key(key)
-            try writer.integer(value)
-        }
-        string("approval", activity.approval)
-        string("blob", activity.blob)
-        try integer("bytesFromUpstream", activity.bytesFromUpstream)
-        try integer("bytesToClient", activity.bytesToClient)
-        string("container", activity.container)
-        string("decision", activity.decision)
-        try integer("maskedValues", activity.maskedValues)
-        string("operation", activity.operation)
-        string("phase", activity.phase)
-        string("range", activity.range)
-        string("reason", activity.reason)
-        string("sha256", activity.sha256)
-        try integer("status", activity.status)
-        if let truncated = activity.subjectsTruncated {
-            writer.key("subjectsTruncated")
-            writer.bool(truncated)
-        }
+        writer.optional("approval", activity.approval)
+        writer.optional("blob", activity.blob)
+        try writer.optional("bytesFromUpstream", activity.bytesFromUpstream)
+        try writer.optional("bytesToClient", activity.bytesToClient)
+        writer.optional("container", activity.container)
+        writer.optional("decision", activity.decision)
+        try writer.optional("maskedValues", activity.maskedValues)
+        writer.key("operation")
+        writer.string(activity.operation)
+        writer.key("phase")
+        writer.string(activity.phase)
+        writer.optional("range", activity.range)
+        writer.optional("reason", activity.reason)
+        writer.optional("sha256", activity.sha256)
+        try writer.optional("status", activity.status)
+        writer.optional("subjectsTruncated", activity.subjectsTruncated)
     }
 }

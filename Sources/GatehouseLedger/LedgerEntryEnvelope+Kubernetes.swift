@@ -46,39 +46,26 @@ extension LedgerEntryEnvelope {
         if let decision = activity.decision, !KubeActivity.Decision.all.contains(decision) {
             throw LedgerEntryError.invalidValue("payload.decision")
         }
-        func string(_ key: String, _ value: String?) {
-            guard let value else { return }
-            writer.key(key)
-            writer.string(value)
-        }
-        func integer(_ key: String, _ value: Int?) throws {
-            guard let value else { return }
-            writer.key(key)
-            try writer.integer(value)
-        }
-        string("approval", activity.approval)
-        try integer("bytesFromUpstream", activity.bytesFromUpstream)
-        try integer("bytesToClient", activity.bytesToClient)
-        string("container", activity.container)
-        string("decision", activity.decision)
-        try integer("exitCode", activity.exitCode)
-        try integer("maskedValues", activity.maskedValues)
-        string("namespace", activity.namespace)
-        string("operation", activity.operation)
-        string("path", activity.path)
-        string("phase", activity.phase)
-        string("pod", activity.pod)
-        string("reason", activity.reason)
-        string("sha256", activity.sha256)
-        try integer("status", activity.status)
-        try integer("stdinBytes", activity.stdinBytes)
-        if let truncated = activity.subjectsTruncated {
-            writer.key("subjectsTruncated")
-            writer.bool(truncated)
-        }
-        if let tty = activity.tty {
-            writer.key("tty")
-            writer.bool(tty)
-        }
+        writer.optional("approval", activity.approval)
+        try writer.optional("bytesFromUpstream", activity.bytesFromUpstream)
+        try writer.optional("bytesToClient", activity.bytesToClient)
+        writer.optional("container", activity.container)
+        writer.optional("decision", activity.decision)
+        try writer.optional("exitCode", activity.exitCode)
+        try writer.optional("maskedValues", activity.maskedValues)
+        writer.optional("namespace", activity.namespace)
+        writer.key("operation")
+        writer.string(activity.operation)
+        writer.key("path")
+        writer.string(activity.path)
+        writer.key("phase")
+        writer.string(activity.phase)
+        writer.optional("pod", activity.pod)
+        writer.optional("reason", activity.reason)
+        writer.optional("sha256", activity.sha256)
+        try writer.optional("status", activity.status)
+        try writer.optional("stdinBytes", activity.stdinBytes)
+        writer.optional("subjectsTruncated", activity.subjectsTruncated)
+        writer.optional("tty", activity.tty)
     }
 }
