@@ -87,6 +87,24 @@ def test_get_pods_reaches_the_cluster_with_the_gateways_credential_only(cluster)
     assert all(agent_token not in str(r) for r in seen)
 
 
+def test_kubectl_as_cannot_borrow_the_gateways_credential_and_only_json_is_asked_for(cluster):
+    # Straight to the cluster, --as reaches it (the stand-in sees the headers): the check is not hollow.
+    home = os.path.join(cluster["directory"], "home-direct")
+    os.makedirs(home, exist_ok=True)
+    direct_env = dict(os.environ, HOME=home, KUBECONFIG=cluster["standin"].kubeconfig(os.path.join(home, "kubeconfig")))
+    before = len(cluster["standin"].requests)
+    subprocess.run([KUBECTL, "get", "pods", "-n", SHOP, "--as", "system:admin", "--as-group", "system:masters"], env=direct_env,
+                   capture_output=True, text=True, timeout=60)
+    assert any(r.impersonate for r in cluster["standin"].requests[before:])
+    # Through Gatehouse, the gateway's own credential never acts as someone else.
+    before = len(cluster["standin"].requests)
+    result = kubectl(cluster, "get", "pods", "-n", SHOP, "-o", "json", "--as", "system:admin", "--as-group", "system:masters")
+    seen = cluster["standin"].requests[before:]
+    assert result.returncode == 0 and seen, result.stderr
+    assert all(not r.impersonate for r in seen)
+    assert all("protobuf" not in (r.accept or "") for r in seen)
+
+
 def test_pod_details_come_back_with_identifiers_masked(cluster):
     cluster["standin"].add_pod(KubePod(SHOP, "refund-job-1", annotations={
         "owner": "support.desk@example.com", "refund-account": "DE89 3704 0044 0532 0130 00"}))

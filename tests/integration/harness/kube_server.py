@@ -209,6 +209,7 @@ class KubeRequest:
     name: str | None = None
     accept: str | None = None
     user_agent: str | None = None
+    impersonate: tuple = ()  # (header, value) of every Impersonate-* header (kubectl --as, --as-group)
     subprotocol: str | None = None  # the one chosen
     offered_protocols: tuple = ()  # Sec-WebSocket-Protocol as offered
     command: tuple | None = None
@@ -1024,7 +1025,8 @@ class _KubeHandler(http.server.BaseHTTPRequestHandler):
         raw_path, _, raw_query = target.partition("?")
         path = unquote(raw_path)
         record = KubeRequest(self.command, path, parse_qs(raw_query, keep_blank_values=True), False,
-                             accept=self.headers.get("Accept"), user_agent=self.headers.get("User-Agent"))
+                             accept=self.headers.get("Accept"), user_agent=self.headers.get("User-Agent"),
+                             impersonate=tuple((k, v) for k, v in self.headers.items() if k.lower().startswith("impersonate-")))
         self._record_obj = record
         self._recorded = False
         self._responded = False
