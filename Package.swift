@@ -271,7 +271,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "GatehouseWebTests", dependencies: [
-            "GatehouseWeb", "GatehouseApproval", "GatehousePolicy", "GatehouseCore", "GatehouseIdentity",
+            "GatehouseWeb", "GatehouseApproval", "GatehousePolicy", "GatehouseCore", "GatehouseIdentity", "GatehouseStore", "GatehouseLedger",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -3,10 +3,30 @@ import Foundation
 /// A Kubernetes API request through the gateway (docs/kubernetes.md), recorded twice: once when
 /// decided, before anything is forwarded (`phase: request`), and once when the client has had
 /// its answer (`phase: response`), with the status, the byte counts and the SHA-256 of what the
-/// client got. Whom a masked answer named is in `subjects`.
+/// client got. Whom a masked answer named is in `subjects`. Between the two, an exec session
+/// records each chunk of its streams (`phase: stream`), each before it is forwarded: what the
+/// client typed, the masked output it saw, and terminal resizes, with their timing.
 public struct KubeActivity: Sendable, Codable, Equatable {
-    public typealias Phase = RequestEventPhase
+    public enum Phase {
+        public static let request = RequestEventPhase.request
+        public static let response = RequestEventPhase.response
+        public static let stream = "stream"
+        public static let all: Set<String> = RequestEventPhase.all.union([stream])
+    }
     public typealias Decision = RequestEventDecision
+
+    /// A stream chunk's channel.
+    public enum Channel {
+        public static let stdin = "stdin"
+        public static let stdout = "stdout"
+        public static let stderr = "stderr"
+        public static let resize = "resize"
+        public static let all: Set<String> = [stdin, stdout, stderr, resize]
+    }
+
+    /// How a stream chunk's `data` holds its bytes: UTF-8 text (absent), or `base64` for bytes
+    /// that are not UTF-8 (a tar stream copied into a pod).
+    public static let base64Encoding = "base64"
 
     public var phase: String
     /// The operation's configuration name (`list-pods`, `logs`...), or `unrecognised`.
@@ -42,6 +62,15 @@ public struct KubeActivity: Sendable, Codable, Equatable {
     /// the session ended without one).
     public var stdinBytes: Int?
     public var exitCode: Int?
+    /// Stream: the chunk's channel, microseconds since the session started, the new terminal
+    /// size (resize), and the chunk itself (sealed: typed input and output can name someone;
+    /// output as the client got it, masked), with `encoding` when it is not UTF-8 text.
+    public var channel: String?
+    public var elapsedMicroseconds: Int?
+    public var width: Int?
+    public var height: Int?
+    public var data: String?
+    public var encoding: String?
 
     public init(phase: String, operation: String, path: String, namespace: String? = nil, pod: String? = nil, container: String? = nil,
                 command: String? = nil, tty: Bool? = nil, decision: String? = nil, reason: String? = nil, approval: String? = nil, status: Int? = nil,

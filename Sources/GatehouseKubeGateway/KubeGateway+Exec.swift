@@ -62,13 +62,26 @@ extension KubeGateway {
         }
         let upstream = call.connection.upstream
         let target = upstream.basePath + call.request.upstreamPath + (call.request.query.map { "?" + $0 } ?? "")
-        let relay = ExecRelay(engine: engine, tty: options.tty)
+        var streamEvent = KubeActivity(phase: KubeActivity.Phase.stream, operation: call.request.operation.rawValue,
+                                       path: call.request.upstreamPath, namespace: call.request.namespace, pod: call.request.pod,
+                                       container: options.container)
+        streamEvent.tty = options.tty
+        let gateway = self
+        let relay = ExecRelay(engine: engine, tty: options.tty, streamEvent: streamEvent) { event in
+            try await gateway.recorder.record([GatehouseEvent(sessionID: call.sessionID, connection: call.connection.name,
+                                                              principal: call.principal, payload: .kubernetes(event))])
+        }
         do {
             try await UpstreamWebSocket.connect(to: upstream, target: target, headers: headers,
                                                 tls: upstream.scheme == "https" ? call.connection.tls : nil, logger: call.logger) {
                 upstreamInbound, upstreamOutbound, _ in
                 try await relay.run(client: (inbound, outbound), upstream: (upstreamInbound, upstreamOutbound))
             }
+        } catch let failure as ExecRelay.RecordingFailed {
+            call.logger.error("exec stream not recorded; ending the session", metadata: ["error": "\(failure.underlying)"])
+            await finishSession(call, outbound, relay: relay, failure: .unavailable(
+                "Gatehouse could not record the session, so it was ended: nothing unrecorded is forwarded"))
+            return
         } catch {
             // The API server may hang up without a TLS close once it has sent the exit status.
             if !(relay.upstreamEnded || relay.statusSent || relay.binaryOutput) {

@@ -1,9 +1,10 @@
 import GatehouseCore
 
 /// The `kubernetes` kind's clear payload (docs/evidence.md, "`kubernetes`"): everything but exec's
-/// command (sealed `text`) and the digests of whom a masked answer named, which `SealedFields` holds.
+/// command (sealed `text`), a stream chunk's bytes (sealed `data`) and the digests of whom a
+/// masked answer named, which `SealedFields` holds.
 extension LedgerEntryEnvelope {
-    /// `KubeActivity` without `subjects` and `command`.
+    /// `KubeActivity` without `subjects`, `command` and `data`.
     public struct Kubernetes: Sendable, Equatable {
         public var activity: KubeActivity
 
@@ -11,13 +12,15 @@ extension LedgerEntryEnvelope {
             var clear = activity
             clear.subjects = nil
             clear.command = nil
+            clear.data = nil
             self.activity = clear
         }
 
-        func joined(subjects: [SubjectReference]?, command: String?) -> KubeActivity {
+        func joined(subjects: [SubjectReference]?, command: String?, data: String?) -> KubeActivity {
             var joined = activity
             joined.subjects = subjects
             joined.command = command
+            joined.data = data
             return joined
         }
     }
@@ -27,7 +30,11 @@ extension LedgerEntryEnvelope {
         guard KubeActivity.Phase.all.contains(phase) else { throw LedgerEntryError.invalidValue(fields.path(of: "phase")) }
         let decision = try fields.optionalString("decision")
         if let decision, !KubeActivity.Decision.all.contains(decision) { throw LedgerEntryError.invalidValue(fields.path(of: "decision")) }
-        return Kubernetes(KubeActivity(
+        let channel = try fields.optionalString("channel")
+        if let channel, !KubeActivity.Channel.all.contains(channel) { throw LedgerEntryError.invalidValue(fields.path(of: "channel")) }
+        let encoding = try fields.optionalString("encoding")
+        if let encoding, encoding != KubeActivity.base64Encoding { throw LedgerEntryError.invalidValue(fields.path(of: "encoding")) }
+        var activity = KubeActivity(
             phase: phase, operation: try fields.string("operation"), path: try fields.string("path"),
             namespace: try fields.optionalString("namespace"), pod: try fields.optionalString("pod"),
             container: try fields.optionalString("container"), tty: try fields.optionalBool("tty"), decision: decision, reason: try fields.optionalString("reason"),
@@ -35,7 +42,13 @@ extension LedgerEntryEnvelope {
             bytesFromUpstream: try fields.optionalInteger("bytesFromUpstream"), bytesToClient: try fields.optionalInteger("bytesToClient"),
             sha256: try fields.optionalString("sha256"), maskedValues: try fields.optionalInteger("maskedValues"),
             subjectsTruncated: try fields.optionalBool("subjectsTruncated"), stdinBytes: try fields.optionalInteger("stdinBytes"),
-            exitCode: try fields.optionalInteger("exitCode")))
+            exitCode: try fields.optionalInteger("exitCode"))
+        activity.channel = channel
+        activity.elapsedMicroseconds = try fields.optionalInteger("elapsedMicroseconds")
+        activity.width = try fields.optionalInteger("width")
+        activity.height = try fields.optionalInteger("height")
+        activity.encoding = encoding
+        return Kubernetes(activity)
     }
 
     /// The members of a kubernetes payload (inside its braces), in key order. Throws for a phase
@@ -46,12 +59,18 @@ extension LedgerEntryEnvelope {
         if let decision = activity.decision, !KubeActivity.Decision.all.contains(decision) {
             throw LedgerEntryError.invalidValue("payload.decision")
         }
+        if let channel = activity.channel, !KubeActivity.Channel.all.contains(channel) { throw LedgerEntryError.invalidValue("payload.channel") }
+        if let encoding = activity.encoding, encoding != KubeActivity.base64Encoding { throw LedgerEntryError.invalidValue("payload.encoding") }
         writer.optional("approval", activity.approval)
         try writer.optional("bytesFromUpstream", activity.bytesFromUpstream)
         try writer.optional("bytesToClient", activity.bytesToClient)
+        writer.optional("channel", activity.channel)
         writer.optional("container", activity.container)
         writer.optional("decision", activity.decision)
+        try writer.optional("elapsedMicroseconds", activity.elapsedMicroseconds)
+        writer.optional("encoding", activity.encoding)
         try writer.optional("exitCode", activity.exitCode)
+        try writer.optional("height", activity.height)
         try writer.optional("maskedValues", activity.maskedValues)
         writer.optional("namespace", activity.namespace)
         writer.key("operation")
@@ -67,5 +86,6 @@ extension LedgerEntryEnvelope {
         try writer.optional("stdinBytes", activity.stdinBytes)
         writer.optional("subjectsTruncated", activity.subjectsTruncated)
         writer.optional("tty", activity.tty)
+        try writer.optional("width", activity.width)
     }
 }

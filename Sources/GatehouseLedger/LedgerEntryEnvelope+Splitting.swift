@@ -35,6 +35,7 @@ extension LedgerEntryEnvelope {
         case .kubernetes(let value):
             sealed.subjects = value.subjects
             sealed.text = value.command
+            sealed.data = value.data
             payload = .kubernetes(Kubernetes(value))
         case .statement(let value):
             sealed.text = value.text
@@ -85,7 +86,7 @@ extension LedgerEntryEnvelope {
         case .blob(let value):
             eventPayload = .blob(value.joined(subjects: sealed.subjects))
         case .kubernetes(let value):
-            eventPayload = .kubernetes(value.joined(subjects: sealed.subjects, command: sealed.text))
+            eventPayload = .kubernetes(value.joined(subjects: sealed.subjects, command: sealed.text, data: sealed.data))
         case .statement(let value):
             let text = sealed.text ?? ""
             let clear = value.analysis

@@ -50,6 +50,7 @@ extension SealedFields {
         case "blob":
             subjects = try Self.readSubjects(&fields)
         case "kubernetes":
+            data = try fields.optionalString("data")
             subjects = try Self.readSubjects(&fields)
             text = try fields.optionalString("text")
         default:

@@ -3,7 +3,7 @@ import GatehouseCore
 extension SealedFields {
     /// The plaintext of the box: the canonical JSON object of the present fields.
     func canonicalBytes() -> [UInt8] {
-        var writer = CanonicalJSONWriter(capacity: 64 + (text?.utf8.count ?? 0))
+        var writer = CanonicalJSONWriter(capacity: 64 + (text?.utf8.count ?? 0) + (data?.utf8.count ?? 0))
         writer.beginObject()
         if let analysisText {
             writer.key("analysisText")
@@ -35,6 +35,10 @@ extension SealedFields {
                 writer.endObject()
             }
             writer.endArray()
+        }
+        if let data {
+            writer.key("data")
+            writer.string(data)
         }
         if let errorMessage {
             writer.key("errorMessage")

@@ -10,12 +10,14 @@ import GatehouseCore
 /// - approval: `purpose`, `statement`, `comment` (when the step has them);
 /// - git: `commits` (one per clear commit, same order: names, emails, message; present exactly
 ///   when the payload has commits), `subjects` (the email digests);
+/// - kubernetes: `text` (an exec's command), `data` (a stream chunk), `subjects`;
 /// - session_end, erasure, configuration: none (no box).
 struct SealedFields: Sendable, Equatable {
     var analysisText: String?
     var clientAddress: String?
     var comment: String?
     var commits: [CommitPeople]?
+    var data: String?
     var errorMessage: String?
     var limitation: String?
     var parameters: [String?]?

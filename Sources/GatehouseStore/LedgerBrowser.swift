@@ -47,15 +47,36 @@ public struct LedgerBrowser: Sendable {
         }
     }
 
-    /// Every entry of the session, oldest first; nil for a session the ledger does not hold.
+    /// Every entry of the session, oldest first; nil for a session the ledger does not hold. An
+    /// exec session's stream chunks are not entries of the timeline but its `transcript`.
     public func timeline(sessionID: String) throws -> SessionTimeline? {
         let session = try SessionEntries(session: sessionID, browser: self)
         guard !session.entries.isEmpty else { return nil }
-        let entries = session.entries.map { entry in
-            TimelineEntry(entry.stored, envelope: entry.envelope, opened: LedgerSessionKey.open(entry.stored.bytes, with: session.key.key),
-                          erased: session.key.erased)
+        var entries: [TimelineEntry] = [], opened: [GatehouseEvent] = [], unreadableChunks = false
+        for entry in session.entries {
+            let event = LedgerSessionKey.open(entry.stored.bytes, with: session.key.key)
+            if case .kubernetes(let request) = entry.envelope.payload, request.activity.phase == KubeActivity.Phase.stream {
+                if let event { opened.append(event) } else { unreadableChunks = true }
+                continue
+            }
+            if let event { opened.append(event) }
+            entries.append(TimelineEntry(entry.stored, envelope: entry.envelope, opened: event, erased: session.key.erased))
         }
-        return SessionTimeline(summary: session.summary, entries: entries)
+        let transcript = unreadableChunks ? nil : try? ExecTranscript(events: opened)
+        return SessionTimeline(summary: session.summary, entries: entries, transcript: transcript,
+                               transcriptUnreadable: unreadableChunks)
+    }
+
+    /// The exec session's recorded streams; nil for a session without one. Throws
+    /// `ExecTranscript.Unreadable` once the session's data key is erased.
+    public func transcript(sessionID: String) throws -> ExecTranscript? {
+        let session = try SessionEntries(session: sessionID, browser: self)
+        var events: [GatehouseEvent] = []
+        for entry in session.entries where entry.envelope.kind == "kubernetes" {
+            guard let event = LedgerSessionKey.open(entry.stored.bytes, with: session.key.key) else { throw ExecTranscript.Unreadable() }
+            events.append(event)
+        }
+        return try ExecTranscript(events: events)
     }
 
     private static func condition(_ listing: Listing) -> String {
@@ -126,6 +147,10 @@ public struct SessionSummary: Sendable, Equatable {
 public struct SessionTimeline: Sendable, Equatable {
     public var summary: SessionSummary
     public var entries: [TimelineEntry]
+    /// An exec session's streams as the client saw them (its `stream` entries).
+    public var transcript: ExecTranscript?
+    /// The session has stream entries that can no longer be read (its key is erased).
+    public var transcriptUnreadable = false
 }
 
 /// One labelled value of a timeline entry.

@@ -34,11 +34,32 @@ import Testing
                                         sha256: String(repeating: "0c", count: 32), maskedValues: 1, subjects: [digest], stdinBytes: 12,
                                         exitCode: 3)
 
+    static func chunk(_ channel: String, _ data: String?, encoding: String? = nil, size: (Int, Int)? = nil) -> KubeActivity {
+        var chunk = KubeActivity(phase: KubeActivity.Phase.stream, operation: "exec", path: "/api/v1/namespaces/shop/pods/web-1/exec",
+                                 namespace: "shop", pod: "web-1", tty: true)
+        chunk.channel = channel
+        chunk.elapsedMicroseconds = 1_250_000
+        chunk.data = data
+        chunk.encoding = encoding
+        chunk.width = size?.0
+        chunk.height = size?.1
+        if channel == KubeActivity.Channel.stdout {
+            chunk.bytesToClient = data?.utf8.count
+            chunk.maskedValues = 1
+            chunk.subjects = [digest]
+        }
+        return chunk
+    }
+    static let typed = chunk(KubeActivity.Channel.stdin, "grep anna.schmidt@example.com notes\r")
+    static let shown = chunk(KubeActivity.Channel.stdout, "Call back [EMAIL]\r\n")
+    static let copiedIn = chunk(KubeActivity.Channel.stdin, "AAEC", encoding: KubeActivity.base64Encoding)
+    static let resized = chunk(KubeActivity.Channel.resize, nil, size: (120, 40))
+
     static func event(_ activity: KubeActivity) -> GatehouseEvent {
         GatehouseEvent(time: time, sessionID: key.id, connection: "prod", principal: agent, payload: .kubernetes(activity))
     }
 
-    @Test(arguments: [request, response, refused, discovery, exec, execEnded])
+    @Test(arguments: [request, response, refused, discovery, exec, execEnded, typed, shown, copiedIn, resized])
     func roundTripsAndReEncodesToTheSameBytes(activity: KubeActivity) throws {
         let event = Self.event(activity)
         let bytes = try LedgerEntryCodec.encode(event, sealingWith: Self.key)
@@ -64,6 +85,17 @@ import Testing
         #expect(ended.contains(#""exitCode":3"#) && ended.contains(#""stdinBytes":12"#))
     }
 
+    @Test func aStreamChunkIsSealedItsChannelTimingAndSizeClear() throws {
+        for chunk in [Self.typed, Self.shown] {
+            let text = String(decoding: try LedgerEntryCodec.encode(Self.event(chunk), sealingWith: Self.key), as: UTF8.self)
+            #expect(!text.contains("anna.schmidt") && !text.contains("Call back") && !text.contains(Self.digest.digest))
+            #expect(text.contains(#""phase":"stream""#) && text.contains(#""elapsedMicroseconds":1250000"#))
+        }
+        let resize = String(decoding: try LedgerEntryCodec.encode(Self.event(Self.resized), sealingWith: Self.key), as: UTF8.self)
+        #expect(resize.contains(#""channel":"resize""#) && resize.contains(#""width":120"#) && resize.contains(#""height":40"#))
+        #expect(!resize.contains(#""sealed""#))
+    }
+
     @Test func approvalStepsOfAKubernetesRequestNameItsPodAndRoundTrip() throws {
         let requested = EventPayload.Approval(step: .requested, requestID: "apr_1", statementIDs: [], reasons: ["exec reaches …"],
                                               categories: ["financial"], statement: "exec shop/billing-0 -- cat /data/x",
@@ -80,12 +112,14 @@ import Testing
         }
     }
 
-    @Test func anUndefinedPhaseOrDecisionIsRefused() {
-        var phase = Self.request
+    @Test func anUndefinedPhaseDecisionChannelOrEncodingIsRefused() {
+        var phase = Self.request, decision = Self.request, channel = Self.typed, encoding = Self.copiedIn
         phase.phase = "maybe"
-        #expect(throws: LedgerEntryError.self) { try LedgerEntryCodec.encode(Self.event(phase), sealingWith: Self.key) }
-        var decision = Self.request
         decision.decision = "perhaps"
-        #expect(throws: LedgerEntryError.self) { try LedgerEntryCodec.encode(Self.event(decision), sealingWith: Self.key) }
+        channel.channel = "stdsomething"
+        encoding.encoding = "hex"
+        for activity in [phase, decision, channel, encoding] {
+            #expect(throws: LedgerEntryError.self) { try LedgerEntryCodec.encode(Self.event(activity), sealingWith: Self.key) }
+        }
     }
 }

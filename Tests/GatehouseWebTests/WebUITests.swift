@@ -1,6 +1,8 @@
 import Foundation
 import GatehouseApproval
 import GatehouseCore
+import GatehouseLedger
+import GatehouseStore
 import GatehousePolicy
 import Hummingbird
 import HummingbirdTesting
@@ -60,7 +62,8 @@ private enum UI {
     }
 
     static func fixture(
-        publicURL: String = base, requests: [ApprovalRequest], recorder: MemoryRecorder = MemoryRecorder(), connections: [UIConnection] = []
+        publicURL: String = base, requests: [ApprovalRequest], recorder: MemoryRecorder = MemoryRecorder(), connections: [UIConnection] = [],
+        evidence: UIEvidence? = nil
     ) -> (WebUI, ApprovalBroker) {
         let broker = ApprovalBroker()
         for request in requests { broker.submit(request) { _ in } }
@@ -77,7 +80,7 @@ private enum UI {
             })
         let ui = WebUI(publicBaseURL: publicURL, login: login,
                        roles: UIRoleRules(approverGroups: ["dpo"], auditorGroups: ["audit"], adminGroups: ["root"]),
-                       approvals: api, evidence: nil, connections: connections, sessionLifetime: 3600, recorder: recorder, now: now)
+                       approvals: api, evidence: evidence, connections: connections, sessionLifetime: 3600, recorder: recorder, now: now)
         return (ui, broker)
     }
 
@@ -280,6 +283,41 @@ private enum UI {
             let decided = try #require(broker.request(held.id))
             #expect(decided.state == .approved)
             #expect(decided.decisions.first?.reason == "ticket checked" && decided.decisions.first?.grant == .timeBoxed(minutes: 10))
+        }
+    }
+
+    @Test func anExecSessionsPageShowsItsTranscriptAsReadableText() async throws {
+        let directory = FileManager.default.temporaryDirectory.path + "/gatehouse-ui-transcript-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try SQLiteLedgerStore(path: directory + "/ledger.sqlite", logger: Logger(label: "test"))
+        defer { store.close() }
+        let masterKey = try MasterKey(bytes: [UInt8](repeating: 7, count: 32))
+        let recorder = LedgerEventRecorder(store: store, masterKey: masterKey)
+        var request = KubeActivity(phase: KubeActivity.Phase.request, operation: "exec", path: "/api/v1/namespaces/shop/pods/web-1/exec",
+                                   namespace: "shop", pod: "web-1", command: "sh", tty: true, decision: KubeActivity.Decision.allowed)
+        var output = request
+        output.phase = KubeActivity.Phase.stream
+        output.decision = nil
+        output.command = nil
+        output.channel = KubeActivity.Channel.stdout
+        output.elapsedMicroseconds = 1_000
+        output.data = "\u{1B}[32m$\u{1B}[0m cat notes\r\nCall back <b>[EMAIL]</b>\r\n"
+        request.approval = nil
+        try await recorder.record([request, output].map {
+            GatehouseEvent(time: UI.start, sessionID: "k8s-1", connection: "prod", principal: UI.agent, payload: .kubernetes($0))
+        })
+        let evidence = UIEvidence(browser: LedgerBrowser(store: store, masterKey: masterKey, verifier: nil)) {
+            UIEvidence.Verification(passed: true, message: "ok")
+        }
+        let (ui, _) = UI.fixture(requests: [], evidence: evidence)
+        try await UI.application(ui).test(.live) { client in
+            let eve = try #require(try await UI.signIn(client, code: "eve-code", returnTo: "/ui/sessions/k8s-1"))
+            let (status, page) = try await UI.page(client, "/ui/sessions/k8s-1", session: eve.session)
+            #expect(status == .ok)
+            #expect(page.contains("<h3>Transcript</h3>") && page.contains("gatehouse audit replay --session k8s-1"))
+            // Terminal escapes removed, markup escaped, line ends made plain.
+            #expect(page.contains("<pre class=\"transcript\">$ cat notes\nCall back &lt;b&gt;[EMAIL]&lt;/b&gt;\n</pre>"), Comment(rawValue: page))
+            #expect(!page.contains("\u{1B}") && !page.contains("<b>[EMAIL]"))
         }
     }
 

@@ -191,11 +191,34 @@ def kube_env(cluster, groups=("engineers",)) -> dict:
     return dict(os.environ, HOME=home, KUBECONFIG=config)
 
 
-def test_an_interactive_shell_works_with_resize_and_its_output_is_masked(cluster):
+def exec_session(cluster, seq: int) -> str:
+    """The ledger session of the exec that ended after `seq`."""
+    recorded = EventStore(cluster["data_dir"]).wait_for(
+        lambda evs: any(e.kind == "kubernetes" and e.payload.get("operation") == "exec" and e.payload.get("phase") == "response"
+                        for e in evs), seq=seq)
+    return next(e.session_id for e in recorded if e.kind == "kubernetes" and e.payload.get("operation") == "exec"
+                and e.payload.get("phase") == "response")
+
+
+def replay(cluster, session: str, path) -> tuple[dict, list]:
+    """`gatehouse audit replay`'s asciicast v2 file: its header and its events."""
+    gateway = cluster["gateway"]
+    result = subprocess.run([binary(), "audit", "replay", "--config", gateway.config_path, "--session", session, "-o", str(path)],
+                            capture_output=True, text=True, timeout=60, env=gateway.env)
+    assert result.returncode == 0, result.stderr
+    lines = path.read_text().splitlines()
+    return json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
+
+
+def test_an_interactive_shell_works_with_resize_and_its_output_is_masked(cluster, tmp_path):
     pexpect = pytest.importorskip("pexpect")
+    import io
     notes = cluster["standin"].file(SHOP, API_POD, "/home/app/notes.txt").decode()
+    seq = EventStore(cluster["data_dir"]).last_seq()
     child = pexpect.spawn(KUBECTL, ["exec", "-it", "-n", SHOP, API_POD, "--", "sh"], env=kube_env(cluster),
                           dimensions=(30, 100), timeout=15)
+    seen = io.BytesIO()
+    child.logfile_read = seen
     try:
         child.sendline("echo SIZE=$(stty size)")
         child.expect(r"SIZE=(\d+) (\d+)")
@@ -214,6 +237,46 @@ def test_an_interactive_shell_works_with_resize_and_its_output_is_masked(cluster
     assert "Call back" in shown and "[EMAIL]" in shown, shown
     for value in IDENTIFIER.findall(notes):
         assert value not in shown, value
+
+    # The recorded session plays back what the agent's terminal got, with what it typed and the resize.
+    session = exec_session(cluster, seq)
+    header, events = replay(cluster, session, tmp_path / "session.cast")
+    assert header["version"] == 2 and (header["width"], header["height"]) == (100, 30) and header["command"] == "sh", header
+    times = [event[0] for event in events]
+    assert times == sorted(times) and times[-1] > 0
+    output = "".join(data for _, code, data in events if code == "o")
+    typed = "".join(data for _, code, data in events if code == "i")
+    assert len(output) > 100 and output in seen.getvalue().decode(errors="replace"), (output, seen.getvalue())
+    assert "cat /home/app/notes.txt" in typed and "exit 4" in typed, typed
+    assert "120x40" in [data for _, code, data in events if code == "r"]
+    cast = (tmp_path / "session.cast").read_text()
+    assert "[EMAIL]" in cast and not any(value in cast for value in IDENTIFIER.findall(notes))
+
+
+def test_a_command_replays_exactly_what_kubectl_printed_and_each_chunk_is_recorded_before_it_is_sent(cluster, tmp_path):
+    events = EventStore(cluster["data_dir"])
+    seq = events.last_seq()
+    result = kubectl(cluster, "exec", API_POD, "-n", SHOP, "--", "cat", "/data/customers.csv")
+    assert result.returncode == 0 and "[EMAIL]" in result.stdout, result.stderr
+    session = exec_session(cluster, seq)
+    header, played = replay(cluster, session, tmp_path / "cat.cast")
+    assert header["command"] == "cat /data/customers.csv" and (header["width"], header["height"]) == (80, 24)
+    # No terminal: the player needs "\r\n", the content is what kubectl printed, byte for byte.
+    assert "".join(data for _, code, data in played if code == "o").replace("\r\n", "\n") == result.stdout
+    recorded = [e for e in events.since(seq) if e.session_id == session]
+    phases = [e.payload["phase"] for e in recorded if e.kind == "kubernetes"]
+    assert phases[0] == "request" and phases[-1] == "response" and set(phases[1:-1]) == {"stream"}, phases
+    chunks = [e for e in recorded if e.payload.get("phase") == "stream"]
+    assert "".join(e.payload["data"] for e in chunks) == result.stdout
+    assert sum(e.payload.get("maskedValues", 0) for e in chunks) >= 3 and all(e.payload["channel"] == "stdout" for e in chunks)
+    # Output is sealed in the ledger: its clear text has neither the masked rows nor whom they named.
+    with sqlite3.connect(os.path.join(cluster["data_dir"], "ledger.sqlite")) as db:
+        raw = b"".join(bytes(db.execute("SELECT entry FROM entries WHERE idx = ?", (e.seq - 1,)).fetchone()[0]) for e in chunks)
+    assert b"[EMAIL]" not in raw and b'"channel":"stdout"' in raw
+    # An unknown session is a clear error.
+    unknown = subprocess.run([binary(), "audit", "replay", "--config", cluster["gateway"].config_path, "--session", "nope"],
+                             capture_output=True, text=True, timeout=60, env=cluster["gateway"].env)
+    assert unknown.returncode != 0 and "no exec session recorded" in unknown.stderr, unknown.stderr
 
 
 def test_copying_files_out_of_a_pod_ends_the_session_rather_than_pass_unmasked_bytes(cluster, tmp_path):
@@ -344,8 +407,10 @@ def test_an_exec_into_a_classified_pod_waits_for_approval_is_told_so_and_then_ru
     recorded = events.wait_for(lambda evs: any(e.kind == "kubernetes" and e.payload.get("phase") == "response" for e in evs), seq=seq)
     steps = [(e.kind, e.payload.get("step") or e.payload.get("phase")) for e in recorded
              if e.kind == "approval" or (e.kind == "kubernetes" and e.payload.get("operation") == "exec")]
-    assert steps[:5] == [("approval", "requested"), ("approval", "approved"), ("approval", "grant_used"),
-                         ("kubernetes", "request"), ("kubernetes", "response")], steps
+    # requested → approved → grant_used → the exec session: its request, each chunk of output, its end.
+    steps = [step for index, step in enumerate(steps) if step != ("kubernetes", "stream") or steps[index - 1] != step]
+    assert steps[:6] == [("approval", "requested"), ("approval", "approved"), ("approval", "grant_used"),
+                         ("kubernetes", "request"), ("kubernetes", "stream"), ("kubernetes", "response")], steps
     allowed = next(e for e in recorded if e.kind == "kubernetes" and e.payload.get("operation") == "exec"
                    and e.payload.get("phase") == "request")
     assert allowed.payload["approval"] == request["id"] and allowed.payload["decision"] == "allowed"

@@ -80,12 +80,35 @@ extension WebUI {
                 <table><caption class="muted">Every ledger entry of the session, with its inclusion proof checked now</caption>
                 <thead><tr><th scope="col">Index</th><th scope="col">Time</th><th scope="col">Kind</th><th scope="col">What</th><th scope="col">Inclusion proof</th></tr></thead>
                 <tbody>\(rows)</tbody></table>
+                \(transcriptSection(timeline, id: id))
                 """
             return UILayout.page(title: "Session \(id)", session: session, body: body)
         } catch {
             return ledgerUnreadable(error, session: session)
         }
     }
+
+    /// An exec session's transcript: what the client saw, as recorded (masked), readable text.
+    private func transcriptSection(_ timeline: SessionTimeline, id: String) -> HTML {
+        if timeline.transcriptUnreadable {
+            return "<h3>Transcript</h3><p>The session's recorded streams are erased: their entries and proofs remain.</p>"
+        }
+        guard let transcript = timeline.transcript else { return "" }
+        var text = transcript.readableOutput
+        var cut: HTML = ""
+        if text.utf8.count > Self.transcriptLimit {
+            text = String(decoding: text.utf8.prefix(Self.transcriptLimit), as: UTF8.self)
+            cut = "<p class=\"muted\">Shown up to \(Self.transcriptLimit / 1024) KiB: the whole session is in its replay.</p>"
+        }
+        let exit: String = transcript.exitCode.map { "exit code \($0)" } ?? "no exit code"
+        return """
+            <h3>Transcript</h3>
+            <p class="muted">\(transcript.command ?? "interactive shell") · \(transcript.tty ? "terminal \(transcript.width)×\(transcript.height)" : "no terminal") · \(exit) · \(transcript.events.count) recorded chunks. Output as the client saw it (masked). Replay it with <code>gatehouse audit replay --session \(id)</code>.</p>
+            <pre class="transcript">\(text)</pre>\(cut)
+            """
+    }
+
+    static let transcriptLimit = 256 * 1024
 
     func ledgerPage(session: UISessionStore.Session, verification: UIEvidence.Verification?) -> Response {
         guard let evidence else { return noLedger(session) }

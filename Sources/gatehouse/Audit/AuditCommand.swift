@@ -5,7 +5,7 @@ struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Inspect, prove and erase the evidence ledger (docs/evidence.md).",
-        subcommands: [AuditKeyCommand.self, AuditSubjectCommand.self, AuditCommitsCommand.self, AuditEraseCommand.self, AuditVerifyCommand.self,
+        subcommands: [AuditKeyCommand.self, AuditSubjectCommand.self, AuditCommitsCommand.self, AuditEraseCommand.self, AuditVerifyCommand.self, AuditReplayCommand.self,
                       AuditExportCommand.self])
 }
 

@@ -102,6 +102,8 @@ def joined_payload(kind: str, clear: dict, sealed: dict) -> dict:
             payload["commits"] = [dict(commit, **person) for commit, person in zip(payload["commits"], people)]
     if kind == "kubernetes" and "text" in sealed:
         payload["command"] = sealed["text"]  # docs/evidence.md: an exec's command, sealed as `text`
+    if kind == "kubernetes" and "data" in sealed:
+        payload["data"] = sealed["data"]  # a stream chunk: what was typed, or the masked output
     for field in ("subjects", "errorMessage", "clientAddress", "purpose", "statement", "comment"):
         if field in sealed:
             payload[field] = sealed[field]
