@@ -126,8 +126,9 @@ let package = Package(
         ]),
 
         // The Kubernetes API as Gatehouse sees it, pure: which requests are allowed, exec's stream
-        // protocol, Status errors, the classification of pods and command rules (docs/kubernetes.md).
-        .target(name: "GatehouseKubernetes", dependencies: ["GatehouseCore", "GatehousePolicy"]),
+        // protocol, Status errors, the classification of pods, command rules, and kubectl cp's tar
+        // streams masked or scanned (docs/kubernetes.md).
+        .target(name: "GatehouseKubernetes", dependencies: ["GatehouseCore", "GatehousePolicy", "GatehouseMasking"]),
 
         // Kubernetes through the gateway: authentication, operation and namespace rules, recording,
         // forwarding under the gateway's credential, masked objects and logs (docs/kubernetes.md).
@@ -233,7 +234,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Demo/demo-seed.sql"), .copy("Demo/blob-seed")]),
 
-        .testTarget(name: "GatehouseKubernetesTests", dependencies: ["GatehouseKubernetes", "GatehousePolicy"]),
+        .testTarget(name: "GatehouseKubernetesTests", dependencies: [
+            "GatehouseKubernetes", "GatehousePolicy", "GatehouseMasking", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "GatehouseConfigTests", dependencies: [
             "GatehouseConfig", "GatehouseCore", "GatehousePolicy", "GatehouseMasking", "GatehouseBlob", "GatehouseKubernetes",
         ]),

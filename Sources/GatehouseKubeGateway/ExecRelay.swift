@@ -12,7 +12,9 @@ import HummingbirdWebSocket
 /// masker each, flushed at the end of a line, so an identifier split between messages (or
 /// printed a character at a time) is still masked whole. A partial line (a shell's prompt)
 /// therefore shows with the next newline. Binary output (a NUL byte) cannot be masked: the
-/// session ends instead. Every chunk either way (typed input, masked output, resizes) is recorded
+/// session ends instead, except for `kubectl cp`: its tar stream out of the pod is rewritten
+/// with every file masked (`TarCopyMasker`), and its tar stream into the pod is released entry by
+/// entry once scanned (`TarCopyScanner`); what either refuses ends the session. Every chunk either way (typed input, masked output, resizes) is recorded
 /// as a `stream` event, with its time since the session began, before it is forwarded. Counts and
 /// the hash of what the client got are kept for the response event.
 final class ExecRelay: Sendable {
@@ -26,6 +28,8 @@ final class ExecRelay: Sendable {
         var statusSent = false
         var upstreamEnded = false
         var binaryOutput = false
+        var copyRefusal: String?
+        var recordingFailure: String?
         var sha256: String?
     }
 
@@ -35,12 +39,20 @@ final class ExecRelay: Sendable {
     /// The session's stream events: `streamEvent` with the chunk's fields set, recorded durably.
     let streamEvent: KubeActivity
     let record: @Sendable (KubeActivity) async throws -> Void
+    /// `kubectl cp`'s direction, when the command is its tar.
+    let copy: ExecOptions.CopyDirection?
     private let started = ContinuousClock.now
     static let maxMessage = 1 << 20
 
-    init(engine: MaskingEngine, tty: Bool, streamEvent: KubeActivity, record: @escaping @Sendable (KubeActivity) async throws -> Void) {
+    /// The protocol has v5's close signal, so the pod's stdin can be ended without the session.
+    let canCloseStdin: Bool
+
+    init(engine: MaskingEngine, tty: Bool, copy: ExecOptions.CopyDirection? = nil, canCloseStdin: Bool = true, streamEvent: KubeActivity,
+         record: @escaping @Sendable (KubeActivity) async throws -> Void) {
         self.engine = engine
         self.tty = tty
+        self.copy = copy
+        self.canCloseStdin = canCloseStdin
         self.streamEvent = streamEvent
         self.record = record
     }
@@ -77,10 +89,11 @@ final class ExecRelay: Sendable {
     }
 
     /// A session that could not be recorded is ended: nothing unrecorded passes.
-    struct RecordingFailed: Error { let underlying: Error }
-
     private func recordChunk(_ event: KubeActivity) async throws {
-        do { try await record(event) } catch { throw RecordingFailed(underlying: error) }
+        do { try await record(event) } catch {
+            state.withLockedValue { $0.recordingFailure = $0.recordingFailure ?? "\(error)" }
+            throw error
+        }
     }
 
     var stdinBytes: Int { state.withLockedValue { $0.stdinBytes } }
@@ -93,8 +106,20 @@ final class ExecRelay: Sendable {
     /// The command wrote binary output and the session was ended for it.
     var binaryOutput: Bool { state.withLockedValue { $0.binaryOutput } }
     var sha256: String? { state.withLockedValue { $0.sha256 } }
+    /// Why a `kubectl cp` was stopped (the WebSocket client does not hand the error back).
+    var copyRefusal: String? { state.withLockedValue { $0.copyRefusal } }
+    /// Why a chunk could not be recorded (then it and everything after it stayed unforwarded).
+    var recordingFailure: String? { state.withLockedValue { $0.recordingFailure } }
 
     struct BinaryOutput: Error {}
+
+    /// A `kubectl cp` that Gatehouse stopped: why, for the client's Status and the ledger.
+    struct CopyRefused: Error { let message: String }
+
+    private func refuseCopy(_ message: String) -> CopyRefused {
+        state.withLockedValue { $0.copyRefusal = $0.copyRefusal ?? message }
+        return CopyRefused(message: message)
+    }
 
     /// Relays until the API server ends the session (or the client goes away).
     func run(client: (inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter),
@@ -110,9 +135,42 @@ final class ExecRelay: Sendable {
 
     private func clientToUpstream(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {
         var forwarding = RecordedForwarding()
+        var scanner = copy == .intoPod ? TarCopyScanner(engine: engine) : nil
+        var refused = false
+        // A copy into the pod goes on as the scanner releases it: whole entries, found clean.
+        // A refused entry never goes: the pod's tar is told its input ended (v5) after the last
+        // clean entry, so what it extracts is exactly those, and it ends the session.
+        func release(_ scan: (inout TarCopyScanner) -> TarCopyScanner.Step) async throws {
+            let step = scan(&scanner!)
+            if !step.release.isEmpty {
+                let message = ExecMessage(channel: .stdin, payload: step.release)
+                let event = chunkEvent(message)
+                try await forwarding.submit(record: { try await self.recordChunk(event) },
+                                            forward: { try await outbound.write(.binary(ByteBuffer(bytes: message.bytes))) })
+            }
+            guard let refusal = step.refusal else { return }
+            let stop = refuseCopy(refusal.description)
+            guard canCloseStdin else { throw stop }
+            scanner = nil
+            refused = true
+            let close = ExecMessage(channel: .close, payload: [ExecChannel.stdin.rawValue]).bytes
+            try await forwarding.submit(forward: { try await outbound.write(.binary(ByteBuffer(bytes: close))) })
+        }
         for try await message in inbound.messages(maxSize: Self.maxMessage) {
-            guard case .binary(let buffer) = message else { continue }
+            guard case .binary(let buffer) = message, !refused else { continue }
             let forward: @Sendable () async throws -> Void = { try await outbound.write(.binary(buffer)) }
+            if scanner != nil, let exec = ExecMessage(buffer.readableBytesView) {
+                if exec.channel == .stdin {
+                    state.withLockedValue { $0.stdinBytes += exec.payload.count }
+                    try await release { $0.feed(exec.payload) }
+                    continue
+                }
+                if exec.channel == .close {
+                    try await release { $0.finish() }
+                    if refused { continue }
+                    scanner = nil
+                }
+            }
             guard let exec = ExecMessage(buffer.readableBytesView), exec.channel == .stdin || exec.channel == .resize else {
                 // v5's close signal and anything else: no content of the session's.
                 try await forwarding.submit(forward: forward)
@@ -122,6 +180,7 @@ final class ExecRelay: Sendable {
             let event = chunkEvent(exec)
             try await forwarding.submit(record: { try await self.recordChunk(event) }, forward: forward)
         }
+        if scanner != nil { try await release { $0.finish() } }
         try await forwarding.drain()
         try? await outbound.close(.normalClosure, reason: nil)
     }
@@ -151,11 +210,19 @@ final class ExecRelay: Sendable {
             state.withLockedValue { $0.hits.add(chunk.hits) }
             try await send(channel, chunk.bytes, hits: chunk.hits)
         }
+        var tarMasker = copy == .outOfPod ? TarCopyMasker(engine: engine) : nil
         defer { state.withLockedValue { $0.sha256 = hexString($0.hasher.finalize()) } }
         for try await message in inbound.messages(maxSize: Self.maxMessage) {
             guard case .binary(let buffer) = message, let exec = ExecMessage(buffer.readableBytesView) else { continue }
             state.withLockedValue { $0.bytesFromUpstream += buffer.readableBytes }
             switch exec.channel {
+            case .stdout where tarMasker != nil:
+                let masked: (bytes: [UInt8], hits: [SubjectHit])
+                do { masked = try tarMasker!.feed(exec.payload) } catch let refusal as TarCopyMasker.Refusal {
+                    throw refuseCopy(refusal.description)
+                }
+                state.withLockedValue { $0.hits.add(masked.hits) }
+                try await send(.stdout, masked.bytes, hits: masked.hits)
             case .stdout, .stderr:
                 if exec.payload.contains(0) {
                     state.withLockedValue { $0.binaryOutput = true }
@@ -177,7 +244,20 @@ final class ExecRelay: Sendable {
                     state.withLockedValue { $0.hits.add(chunk.hits) }
                     try await send(exec.channel, chunk.bytes, hits: chunk.hits)
                 }
+            case .error where copyRefusal != nil:
+                // The pod's tar stopped where the refused copy did: the client gets Gatehouse's
+                // reason instead of tar's complaint about its cut-off input.
+                try await flush(.stdout)
+                try await flush(.stderr)
+                try await forwarding.drain()
+                state.withLockedValue { $0.upstreamEnded = true }
+                return
             case .error:
+                // A copy that tar reports complete must be a complete archive (a failed tar's
+                // stderr and status say why it is not).
+                if let tarMasker, exec.exitCode == 0 {
+                    do { try tarMasker.finish() } catch let refusal as TarCopyMasker.Refusal { throw refuseCopy(refusal.description) }
+                }
                 // Everything the command wrote goes out before its exit status.
                 try await flush(.stdout)
                 try await flush(.stderr)

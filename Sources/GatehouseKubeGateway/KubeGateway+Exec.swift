@@ -67,7 +67,8 @@ extension KubeGateway {
                                        container: options.container)
         streamEvent.tty = options.tty
         let gateway = self
-        let relay = ExecRelay(engine: engine, tty: options.tty, streamEvent: streamEvent) { event in
+        let relay = ExecRelay(engine: engine, tty: options.tty, copy: options.copyDirection,
+                              canCloseStdin: subprotocol == ExecChannel.v5, streamEvent: streamEvent) { event in
             try await gateway.recorder.record([GatehouseEvent(sessionID: call.sessionID, connection: call.connection.name,
                                                               principal: call.principal, payload: .kubernetes(event))])
         }
@@ -77,22 +78,27 @@ extension KubeGateway {
                 upstreamInbound, upstreamOutbound, _ in
                 try await relay.run(client: (inbound, outbound), upstream: (upstreamInbound, upstreamOutbound))
             }
-        } catch let failure as ExecRelay.RecordingFailed {
-            call.logger.error("exec stream not recorded; ending the session", metadata: ["error": "\(failure.underlying)"])
-            await finishSession(call, outbound, relay: relay, failure: .unavailable(
-                "Gatehouse could not record the session, so it was ended: nothing unrecorded is forwarded"))
-            return
         } catch {
             // The API server may hang up without a TLS close once it has sent the exit status.
-            if !(relay.upstreamEnded || relay.statusSent || relay.binaryOutput) {
+            if !(relay.upstreamEnded || relay.statusSent || relay.binaryOutput || relay.copyRefusal != nil || relay.recordingFailure != nil) {
                 await finishSession(call, outbound, relay: relay, failure: .unavailable("the API server's exec could not be reached: \(error)"))
                 return
             }
         }
+        if let failure = relay.recordingFailure {
+            call.logger.error("exec stream not recorded; ending the session", metadata: ["error": "\(failure)"])
+            await finishSession(call, outbound, relay: relay, failure: .unavailable(
+                "Gatehouse could not record the session, so it was ended: nothing unrecorded is forwarded"))
+            return
+        }
+        if let refusal = relay.copyRefusal {
+            await finishSession(call, outbound, relay: relay, failure: .forbidden(refusal))
+            return
+        }
         if relay.binaryOutput {
             await finishSession(call, outbound, relay: relay, failure: .forbidden(
-                "the command wrote binary output, which Gatehouse cannot mask: the session was ended (copying files out of a pod "
-                + "is not allowed)"))
+                "the command wrote binary output, which Gatehouse cannot mask: the session was ended (kubectl cp copies text files "
+                + "out of a pod, masked)"))
             return
         }
         await finishSession(call, outbound, relay: relay, failure: relay.exitCode == nil && !relay.statusSent
@@ -105,6 +111,7 @@ extension KubeGateway {
                                         toClient: relay?.bytesToClient ?? 0, sha256: relay?.sha256, hits: relay?.hits ?? [])
         activity.stdinBytes = relay?.stdinBytes
         activity.exitCode = relay?.exitCode
+        activity.reason = failure?.message
         _ = await record(activity, call)
         if let failure { await end(outbound, with: failure) } else { try? await outbound.close(.normalClosure, reason: nil) }
     }

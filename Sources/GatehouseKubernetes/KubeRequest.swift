@@ -215,3 +215,21 @@ struct KubeQuery: Sendable {
         values(name).first.map { !["false", "0"].contains($0.lowercased()) }
     }
 }
+
+extension ExecOptions {
+    /// Which way a `kubectl cp` copies, from the command it runs: `tar cf - PATH` writes a tar
+    /// of the pod's files on stdout (out of the pod), `tar -xmf - [-C DIR]` reads one on stdin
+    /// (into the pod). Nil for any other command, and on a terminal (a tar stream through a TTY
+    /// is mangled, so kubectl never asks for one).
+    public var copyDirection: CopyDirection? {
+        guard !tty, command.count >= 2, command[0] == "tar" || command[0].hasSuffix("/tar") else { return nil }
+        // tar's first word may be a bundle of letters with or without the dash (`cf`, `-xmf`).
+        let first = command[1].hasPrefix("--") ? "" : command[1].drop { $0 == "-" }
+        let modes = Set(first.filter { "ctxru".contains($0) })
+        if modes == ["c"] { return .outOfPod }
+        if modes == ["x"] && !first.contains("O") && stdin { return .intoPod }
+        return nil
+    }
+
+    public enum CopyDirection: Sendable, Equatable { case outOfPod, intoPod }
+}

@@ -47,6 +47,10 @@ def test_the_printed_kubectl_commands_work_masked_and_refused_as_described(demo)
     emails = re.findall(r"[\w.+-]+@[\w.-]+\.\w+", CUSTOMERS_CSV)
     assert emails and not any(email in shown.stdout for email in emails), shown.stdout
     assert shown.stdout.splitlines()[0] == CUSTOMERS_CSV.splitlines()[0]
+    copied = kubectl(demo, "cp", f"{API_POD}:/data/customers.csv", os.path.join(demo["HOME"], "customers.csv"))
+    assert copied.returncode == 0, copied.stderr
+    with open(os.path.join(demo["HOME"], "customers.csv")) as f:
+        assert f.read() == shown.stdout
     for args, mention in ((("exec", API_POD, "--", "env"), "refused pattern 'env'"),
                           (("get", "secrets"), "secrets is not allowed")):
         refused = kubectl(demo, *args)

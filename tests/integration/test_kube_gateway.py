@@ -279,12 +279,72 @@ def test_a_command_replays_exactly_what_kubectl_printed_and_each_chunk_is_record
     assert unknown.returncode != 0 and "no exec session recorded" in unknown.stderr, unknown.stderr
 
 
-def test_copying_files_out_of_a_pod_ends_the_session_rather_than_pass_unmasked_bytes(cluster, tmp_path):
+def kubectl_cp(cluster, source: str, target: str):
+    return subprocess.run([KUBECTL, "cp", source, target], env=kube_env(cluster), capture_output=True, text=True, timeout=60)
+
+
+def test_kubectl_cp_out_of_a_pod_gives_the_files_masked(cluster, tmp_path):
+    standin = cluster["standin"]
+    original = standin.file(SHOP, API_POD, "/data/customers.csv").decode()
     target = tmp_path / "customers.csv"
-    result = subprocess.run([KUBECTL, "cp", f"{SHOP}/{API_POD}:/data/customers.csv", str(target)], env=kube_env(cluster),
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode != 0 and "binary output" in result.stderr, result.stderr
-    assert not target.exists() or "@example.com" not in target.read_text(errors="replace")
+    result = kubectl_cp(cluster, f"{SHOP}/{API_POD}:/data/customers.csv", str(target))
+    assert result.returncode == 0, result.stderr
+    copied = target.read_text()
+    # The same masked text exec shows, line for line; none of the pod's identifiers.
+    shown = kubectl(cluster, "exec", API_POD, "-n", SHOP, "--", "cat", "/data/customers.csv").stdout
+    assert copied == shown and copied.splitlines()[0] == original.splitlines()[0] and copied.count("\n") == original.count("\n")
+    for value in IDENTIFIER.findall(original):
+        assert value not in copied, value
+    # A directory: every file in it, masked; names too (a file may be named after someone).
+    standin.write_file(SHOP, API_POD, "/home/app/anna.schmidt@example.com.txt", "IBAN DE89 3704 0044 0532 0130 00\n")
+    folder = tmp_path / "app"
+    result = kubectl_cp(cluster, f"{SHOP}/{API_POD}:/home/app", str(folder))
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in folder.iterdir())
+    # (The detector reads "anna.schmidt@example.com.txt" as one address, so the name is all mask.)
+    assert "notes.txt" in names and "[EMAIL]" in names and not any("anna.schmidt" in n for n in names), names
+    assert "Call back" in (folder / "notes.txt").read_text() and "DE89" not in (folder / "[EMAIL]").read_text()
+    for value in IDENTIFIER.findall(standin.file(SHOP, API_POD, "/home/app/notes.txt").decode()):
+        assert value not in (folder / "notes.txt").read_text(), value
+
+
+def test_kubectl_cp_of_a_binary_file_out_of_a_pod_is_stopped_with_the_reason(cluster, tmp_path):
+    cluster["standin"].write_file(SHOP, API_POD, "/data/export.bin", bytes(range(256)) * 4 + b"anna.schmidt@example.com")
+    target = tmp_path / "export.bin"
+    result = kubectl_cp(cluster, f"{SHOP}/{API_POD}:/data/export.bin", str(target))
+    assert result.returncode != 0 and "is a binary file, which Gatehouse cannot mask" in result.stderr, result.stderr
+    assert not target.exists() or b"anna.schmidt" not in target.read_bytes()
+    # Any other command writing binary output ends its session too.
+    dumped = kubectl(cluster, "exec", API_POD, "-n", SHOP, "--", "cat", "/data/export.bin")
+    assert dumped.returncode != 0 and "binary output" in dumped.stderr, dumped.stderr
+
+
+def test_kubectl_cp_into_a_pod_passes_clean_files_and_stops_at_personal_data(cluster, tmp_path):
+    standin = cluster["standin"]
+    clean = tmp_path / "config.txt"
+    clean.write_text("retries: 3\ntimeout: 30s\n" * 200)
+    result = kubectl_cp(cluster, str(clean), f"{SHOP}/{API_POD}:/tmp/config.txt")
+    assert result.returncode == 0, result.stderr
+    assert standin.file(SHOP, API_POD, "/tmp/config.txt") == clean.read_bytes()
+    # A binary file is not read (as for a Git push) and passes as it is.
+    blob = tmp_path / "tool.bin"
+    blob.write_bytes(bytes(range(256)) * 100)
+    result = kubectl_cp(cluster, str(blob), f"{SHOP}/{API_POD}:/tmp/tool.bin")
+    assert result.returncode == 0 and standin.file(SHOP, API_POD, "/tmp/tool.bin") == blob.read_bytes(), result.stderr
+    # A directory whose second file holds identifiers: the first arrives, the second never does.
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    (folder / "a-readme.txt").write_text("nothing personal here\n")
+    (folder / "b-contacts.csv").write_text("name,email,iban\nAnna,anna.schmidt@example.com,DE89 3704 0044 0532 0130 00\n")
+    result = kubectl_cp(cluster, str(folder), f"{SHOP}/{API_POD}:/tmp/upload")
+    assert result.returncode != 0, result.stdout
+    assert "'upload/b-contacts.csv' holds personal identifiers (1 email, 1 iban)" in result.stderr, result.stderr
+    assert not standin.file_exists(SHOP, API_POD, "/tmp/upload/b-contacts.csv")
+    assert standin.file(SHOP, API_POD, "/tmp/upload/a-readme.txt") == b"nothing personal here\n"
+    # The refusal is recorded as the end of the session.
+    ended = [e for e in EventStore(cluster["data_dir"]).since(0, kind="kubernetes")
+             if e.payload.get("phase") == "response" and "holds personal identifiers" in (e.payload.get("reason") or "")]
+    assert ended and ended[-1].payload["status"] == 403
 
 
 def test_gatehouse_kubeconfig_gives_kubectl_the_gateway_and_a_token_per_run(cluster, tmp_path):

@@ -56,6 +56,8 @@ extension DemoCommand {
           kubectl exec customer-api-7d9f8b6c4-x2k9p -- env                          # refused: a refused command
           kubectl get secrets                                                       # refused: not an allowed operation
           kubectl logs billing-worker-0                                             # personal data: waits for an approver
+          kubectl cp customer-api-7d9f8b6c4-x2k9p:/data/customers.csv customers.csv # a masked copy
+          gatehouse audit replay --config \(configPath) --session <ID from the web UI> -o s.cast  # replay an exec
         """
     }
 }
