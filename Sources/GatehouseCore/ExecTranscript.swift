@@ -19,8 +19,8 @@ public struct ExecTranscript: Sendable, Equatable {
     public var height: Int
     public var started: Date
     public var events: [Event]
-    /// Stdin chunks that were not text (a tar stream copied in): counted, not replayed.
-    public var binaryInputChunks: Int
+    /// Chunks that were not text (kubectl cp's tar streams, either way): counted, not replayed.
+    public var binaryChunks: Int
     public var exitCode: Int?
 
     /// The transcript of a session's events, nil when it holds no exec stream. Each event's
@@ -38,7 +38,7 @@ public struct ExecTranscript: Sendable, Equatable {
         tty = first.1.tty ?? false
         started = first.0
         exitCode = activities.last { $0.1.phase == KubeActivity.Phase.response }?.1.exitCode
-        binaryInputChunks = 0
+        binaryChunks = 0
         events = []
         var size: (Int, Int)?
         for (_, chunk) in chunks {
@@ -51,7 +51,7 @@ public struct ExecTranscript: Sendable, Equatable {
             }
             guard let data = chunk.data else { throw Unreadable() }
             if chunk.encoding == KubeActivity.base64Encoding {
-                binaryInputChunks += 1
+                binaryChunks += 1
                 continue
             }
             let input = chunk.channel == KubeActivity.Channel.stdin

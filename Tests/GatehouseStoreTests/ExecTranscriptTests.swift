@@ -55,7 +55,7 @@ import Testing
         let browser = LedgerBrowser(store: recorder.store, masterKey: fixture.masterKey, verifier: nil)
         let transcript = try #require(try browser.transcript(sessionID: "k1"))
         #expect(transcript.command == "sh" && transcript.tty && transcript.exitCode == 4)
-        #expect(transcript.width == 100 && transcript.height == 30 && transcript.binaryInputChunks == 1)
+        #expect(transcript.width == 100 && transcript.height == 30 && transcript.binaryChunks == 1)
         #expect(transcript.events.map(\.code) == ["r", "i", "o", "r"])
         #expect(transcript.events.map(\.time) == [0.001, 0.25, 0.2605, 1.5])
         #expect(transcript.readableOutput == "Call back [EMAIL]\n")

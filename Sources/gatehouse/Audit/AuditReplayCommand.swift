@@ -12,8 +12,8 @@ struct AuditReplayCommand: ParsableCommand {
         discussion: """
             The session ID is in the web UI's session list and in every ledger entry of the \
             session. The file holds what the agent saw, masked as it was, with its timing: \
-            output ("o"), what it typed ("i") and terminal resizes ("r"). Stdin that was not \
-            text (a tar stream of kubectl cp) is counted, not replayed. The recording is personal \
+            output ("o"), what it typed ("i") and terminal resizes ("r"). Chunks that were not \
+            text (the tar streams of kubectl cp) are counted, not replayed. The recording is personal \
             data for as long as the session's data key exists; after erasure it cannot be made.
             """)
 
@@ -41,7 +41,7 @@ struct AuditReplayCommand: ParsableCommand {
         if let output {
             try Data(cast.utf8).write(to: URL(fileURLWithPath: output))
             var summary = "wrote \(transcript.events.count) events (\(transcript.output.utf8.count) bytes of output) to \(output)"
-            if transcript.binaryInputChunks > 0 { summary += "; \(transcript.binaryInputChunks) binary stdin chunks not replayed" }
+            if transcript.binaryChunks > 0 { summary += "; \(transcript.binaryChunks) binary chunks (kubectl cp) not replayed" }
             printError(summary)
         } else {
             print(cast, terminator: "")
