@@ -3,6 +3,9 @@ import GatehouseApproval
 import GatehouseCore
 import GatehouseKubernetes
 import GatehousePolicy
+import GatehouseHTTPProxy
+import HTTPTypes
+import NIOCore
 
 /// Just-in-time approval for Kubernetes (docs/kubernetes.md): exec and logs on a classified pod
 /// wait until an approver decides, on the same broker, API, UI and grants as held statements,
@@ -44,7 +47,9 @@ extension KubeGateway {
         }
         var outcome = ApprovalFlow.Outcome.proceed(approval: nil)
         if Self.heldOperations.contains(call.request.operation), let namespace = call.request.namespace, let pod = call.request.pod {
-            let categories = call.connection.classification.categories(namespace: namespace, pod: pod, podLabels: nil)
+            let classification = call.connection.classification
+            let labels = classification.needsLabels(namespace: namespace, pod: pod) ? await podLabels(call, namespace: namespace, pod: pod) : nil
+            let categories = classification.categories(namespace: namespace, pod: pod, podLabels: labels)
             let operation = call.request.operation.rawValue
             let trigger = call.connection.approval.evaluate(pod: podPath(call), operation: operation, categories: categories, by: call.principal)
             let url = approvalURL, hold = call.connection.approval.rules.holdTimeoutSeconds, logger = call.logger
@@ -65,5 +70,25 @@ extension KubeGateway {
             activity.approval = approval
             return await record(activity, call) ? nil : Self.notRecorded
         }
+    }
+
+    /// The pod's labels, read from the API server under the gateway's credential, for rules that
+    /// classify pods by label. nil when they cannot be read (no such pod, the API server
+    /// unreachable): a label rule then covers the pod, fail closed.
+    func podLabels(_ call: Call, namespace: String, pod: String) async -> [String: String]? {
+        var endpoint = call.connection.upstream
+        if let token = call.connection.token {
+            guard let value = try? token() else { return nil }
+            endpoint.credential = .bearer(value)
+        }
+        // Names were checked as the API server checks them (KubeRequest): nothing to escape.
+        let request = ProxyRequest(method: .get, path: "/api/v1/namespaces/\(namespace)/pods/\(pod)", query: nil,
+                                   headers: [.accept: "application/json"])
+        guard let upstream = try? await call.connection.forwarder.forward(request, to: endpoint, timeout: limits.upstreamTimeout),
+              upstream.status.code == 200, let body = try? await upstream.collectBody(upTo: limits.objectBytes),
+              let object = try? JSONSerialization.jsonObject(with: Data(Array(buffer: body))) as? [String: Any],
+              let metadata = object["metadata"] as? [String: Any]
+        else { return nil }
+        return metadata["labels"] as? [String: String] ?? [:]
     }
 }

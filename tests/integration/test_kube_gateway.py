@@ -53,7 +53,10 @@ def cluster(workdir):
             commands={"refused": ["env", "printenv*", "*/var/run/secrets/*"]}),
             KubeConnection("held", standin.url, standin.ca_cert, token_file, namespaces=[SHOP],
                            personal_data=[{"namespace": SHOP, "pods": "billing-*", "category": "financial"}],
-                           approval={"approver_groups": ["dpo"], "hold_seconds": 30})])
+                           approval={"approver_groups": ["dpo"], "hold_seconds": 30}),
+            KubeConnection("labelled", standin.url, standin.ca_cert, token_file, namespaces=[SHOP],
+                           personal_data=[{"namespace": SHOP, "labels": {"app": "billing-worker"}, "category": "financial"}],
+                           approval={"approver_groups": ["dpo"], "hold_seconds": 1})])
     gateway = Gateway(os.path.join(directory, "gw"), config.yaml(), name="gateway-kube").start()
     yield {"standin": standin, "gateway": gateway, "cert": cert, "directory": directory, "data_dir": config.data_dir,
            "server": f"https://127.0.0.1:{gateway.http_address[1]}/k8s/prod", "service_token": service_token}
@@ -368,7 +371,7 @@ def test_gatehouse_kubeconfig_gives_kubectl_the_gateway_and_a_token_per_run(clus
     # Unknown connection, and no way to get a token: clear errors.
     unknown = subprocess.run([binary(), "kubeconfig", "--config", gateway.config_path, "--connection", "nope", "--token", "x"],
                              capture_output=True, text=True, timeout=60, env=gateway.env)
-    assert unknown.returncode == 1 and "no Kubernetes connection named 'nope' (there are: prod, held)" in unknown.stderr
+    assert unknown.returncode == 1 and "no Kubernetes connection named 'nope' (there are: prod, held, labelled)" in unknown.stderr
     tokenless = subprocess.run([binary(), "kubeconfig", "--config", gateway.config_path, "--connection", "prod"],
                                capture_output=True, text=True, timeout=60, env={k: v for k, v in gateway.env.items() if k != "GATEHOUSE_TOKEN"})
     assert tokenless.returncode == 1 and "give --token" in tokenless.stderr
@@ -485,6 +488,21 @@ def test_a_denied_exec_ends_with_the_reason_and_nothing_runs(cluster):
     assert result.returncode != 0
     assert f"approval request {found[0]['id']} was denied by bob: no ticket" in result.stderr, result.stderr
     assert cluster["standin"].execs[before:] == []
+
+
+def test_a_label_rule_holds_exactly_the_pods_whose_labels_the_api_server_reports(cluster):
+    standin = cluster["standin"]
+    before = len(standin.requests)
+    # customer-api's labels (app=customer-api) do not match: it runs at once, no approval asked.
+    free = kubectl(cluster, "exec", API_POD, "-n", SHOP, "--", "cat", "/home/app/notes.txt", connection="labelled")
+    assert free.returncode == 0 and "Call back" in free.stdout and "waits for an approver" not in free.stderr, free.stderr
+    # billing-worker-0 carries app=billing-worker: held (and, with nobody deciding, refused after 1 s).
+    held = kubectl(cluster, "exec", "billing-worker-0", "-n", SHOP, "--", "cat", "/data/invoices.csv", connection="labelled")
+    assert held.returncode != 0 and "holds personal data: this exec waits for an approver" in held.stderr, held.stderr
+    assert not any(r.subprotocol for r in standin.requests[before:] if r.path.endswith("/billing-worker-0/exec"))
+    # The labels were read with the gateway's credential, from the pod itself.
+    reads = [r for r in standin.requests[before:] if r.method == "GET" and r.path == f"/api/v1/namespaces/{SHOP}/pods/billing-worker-0"]
+    assert reads and all(r.authenticated for r in reads)
 
 
 def test_held_logs_are_released_by_an_approval(cluster):
