@@ -20,21 +20,42 @@ import NIOHTTP1
 extension KubeGateway {
     public typealias ExecHandler = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
 
-    /// Decides a WebSocket upgrade on the HTTP listener. Anything that is not an exec upgrade of
-    /// an authenticated, allowed caller is not upgraded: the routes answer it (401/403 Status).
+    /// The paths whose WebSocket upgrades `shouldUpgrade` decides: exec under a connection. Any
+    /// other upgrade request (SPDY, attach, port-forward) is answered by the routes with a Status.
+    public static func isExecPath(_ path: String) -> Bool {
+        path.hasPrefix(KubeRequest.prefix) && path.hasSuffix("/exec")
+    }
+
+    /// Decides an exec WebSocket upgrade on the HTTP listener. When the client offers a channel
+    /// protocol Gatehouse speaks, the upgrade is always accepted and a refusal (unknown
+    /// connection, no or bad token, group, the connection's rules) is the session's Status on the
+    /// error channel: kubectl prints it, where a refused upgrade would make it fall back to SPDY
+    /// and print a second, confusing error. Nothing is forwarded for a refused session.
     public func shouldUpgrade(_ head: HTTPRequest, channel: any Channel, logger: Logger) async -> ShouldUpgradeResult<ExecHandler> {
-        guard let target = head.path, target.hasPrefix(KubeRequest.prefix) else { return .dontUpgrade }
+        guard let target = head.path, let subprotocol = ExecChannel.negotiate(offered: head.headerFields[.secWebSocketProtocol])
+        else { return .dontUpgrade }
         let path = String(target.prefix { $0 != "?" })
         let query = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) }
-        guard let name = KubeRequest.connectionName(inPath: path), let connection = connections[name],
-              let subprotocol = ExecChannel.negotiate(offered: head.headerFields[.secWebSocketProtocol]),
-              let request = try? KubeRequest(method: head.method.rawValue, path: path, query: query), request.operation == .exec,
-              let authorization = head.headerFields[.authorization], authorization.lowercased().hasPrefix("bearer "),
-              let principal = try? await authenticate(String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)),
-              ExactIdentifier.sharesAny(principal.groups, connection.allowedGroups)
-        else { return .dontUpgrade }
-        let call = Call(request: request, connection: connection, principal: principal, logger: logger)
         let gateway = self
+        let refuse: (KubeStatus) -> ShouldUpgradeResult<ExecHandler> = { status in
+            .upgrade([.secWebSocketProtocol: subprotocol]) { _, outbound, _ in await gateway.end(outbound, with: status) }
+        }
+        let caller: (connection: Connection, principal: Principal)
+        switch await authorize(path: path, authorization: head.headerFields[.authorization],
+                               clientAddress: channel.remoteAddress?.ipAddress, logger: logger) {
+        case .success(let authorized): caller = authorized
+        case .failure(let status): return refuse(status)
+        }
+        let request: KubeRequest
+        do {
+            request = try KubeRequest(method: head.method.rawValue, path: path, query: query)
+        } catch let refusal as KubeRequest.Refusal {
+            return refuse(KubeStatus(refusal))
+        } catch {
+            return refuse(.badRequest("\(error)"))
+        }
+        guard request.operation == .exec else { return refuse(.badRequest("only exec is relayed over a WebSocket")) }
+        let call = Call(request: request, connection: caller.connection, principal: caller.principal, logger: logger)
         return .upgrade([.secWebSocketProtocol: subprotocol]) { inbound, outbound, _ in
             await gateway.exec(call, subprotocol: subprotocol, inbound: inbound, outbound: outbound)
         }

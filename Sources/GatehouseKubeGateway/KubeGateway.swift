@@ -104,23 +104,14 @@ public struct KubeGateway: Sendable {
 
     func handle<Context: RequestContext>(_ request: Request, context: Context) async -> Response {
         let path = request.uri.path
-        guard let name = KubeRequest.connectionName(inPath: path), let connection = connections[name] else {
-            return Self.status(.notFound("no Kubernetes connection here: use /k8s/<connection> as the kubeconfig's server"))
+        let caller: (connection: Connection, principal: Principal)
+        switch await authorize(path: path, authorization: request.headers[.authorization], clientAddress: ClientAddress.ipAddress(context),
+                               logger: context.logger) {
+        case .success(let authorized): caller = authorized
+        case .failure(let status): return Self.status(status)
         }
-        guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer "),
-              case let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces), !token.isEmpty else {
-            return Self.status(.unauthorized("authentication required: send your OIDC token as the bearer token (gatehouse token)"))
-        }
-        let principal: Principal
-        do {
-            principal = try await authenticate(token)
-        } catch {
-            await recordRefusedToken(connection: name, reason: "\(error)", clientAddress: ClientAddress.ipAddress(context), logger: context.logger)
-            return Self.status(.unauthorized("token rejected: \(error)"))
-        }
-        guard ExactIdentifier.sharesAny(principal.groups, connection.allowedGroups) else {
-            return Self.status(.forbidden("\(principal.displayName) is not in a group allowed on connection \(name)"))
-        }
+        let (connection, principal) = caller
+        let name = connection.name
         let kubeRequest: KubeRequest
         do {
             kubeRequest = try KubeRequest(method: request.method.rawValue, path: path, query: request.uri.query)
@@ -145,6 +136,30 @@ public struct KubeGateway: Sendable {
         return await forward(request, call)
     }
 
+    /// The connection a path names and the caller its bearer token proves, or the Status that
+    /// refuses it: the same for plain requests and exec upgrades. A refused token is recorded.
+    func authorize(path: String, authorization: String?, clientAddress: String?, logger: Logger) async
+        -> Result<(connection: Connection, principal: Principal), KubeStatus> {
+        guard let name = KubeRequest.connectionName(inPath: path), let connection = connections[name] else {
+            return .failure(.notFound("no Kubernetes connection here: use /k8s/<connection> as the kubeconfig's server"))
+        }
+        guard let authorization, authorization.lowercased().hasPrefix("bearer "),
+              case let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces), !token.isEmpty else {
+            return .failure(.unauthorized("authentication required: send your OIDC token as the bearer token (gatehouse token)"))
+        }
+        let principal: Principal
+        do {
+            principal = try await authenticate(token)
+        } catch {
+            await recordRefusedToken(connection: name, reason: "\(error)", clientAddress: clientAddress, logger: logger)
+            return .failure(.unauthorized("token rejected: \(error)"))
+        }
+        guard ExactIdentifier.sharesAny(principal.groups, connection.allowedGroups) else {
+            return .failure(.forbidden("\(principal.displayName) is not in a group allowed on connection \(name)"))
+        }
+        return .success((connection, principal))
+    }
+
     /// Why the connection's rules refuse this request, or nil.
     func refusal(_ call: Call) -> String? {
         let request = call.request, connection = call.connection
@@ -160,8 +175,11 @@ public struct KubeGateway: Sendable {
             guard connection.classification.namespaces.contains(where: { $0.text == "*" }) else { return "\(request.operation.rawValue) across all namespaces is not allowed on connection \(connection.name): name one" }
         }
         switch request.operation {
-        case .attach, .portForward:
-            return "\(request.operation.rawValue) through Gatehouse is not available in this version yet (docs/kubernetes.md)"
+        case .attach:
+            return "attach is not relayed by Gatehouse: it joins a container's main process, which no command rule or approval "
+                + "describes; use exec (docs/kubernetes.md)"
+        case .portForward:
+            return "port-forward is not relayed by Gatehouse: a raw tunnel cannot be masked or recorded (docs/kubernetes.md)"
         case .exec:
             return request.exec.flatMap { connection.commands.refusal(for: $0) }
         default:

@@ -39,3 +39,6 @@ public struct KubeStatus: Sendable, Equatable {
         return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())
     }
 }
+
+/// A Status is also how a refusal travels until it is answered.
+extension KubeStatus: Error {}

@@ -36,13 +36,18 @@ public struct WebServer: Sendable {
     public typealias WebSocketUpgradeDecider = @Sendable (HTTPRequest, any Channel, Logger) async throws
         -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>>
 
+    /// The paths `webSocketUpgrade` is asked about; any other upgrade request is answered as a
+    /// plain request by the routes (`UpgradeRequestFilter`).
+    public var webSocketPaths: @Sendable (String) -> Bool
+
     public init(
         address: String, port: Int, tls: TLSConfiguration?, devIssuer: DevIssuer?, logger: Logger,
         approvals: ApprovalAPI? = nil, ui: WebUI? = nil, extraRoutes: [@Sendable (Router<GatehouseRequestContext>) -> Void] = [],
         idleTimeoutSeconds: Int = 30, maxConnections: Int = 1000, devIssuerClientID: String? = nil,
-        webSocketUpgrade: WebSocketUpgradeDecider? = nil
+        webSocketUpgrade: WebSocketUpgradeDecider? = nil, webSocketPaths: @escaping @Sendable (String) -> Bool = { _ in false }
     ) {
         self.webSocketUpgrade = webSocketUpgrade
+        self.webSocketPaths = webSocketPaths
         self.devIssuerClientID = devIssuerClientID
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.maxConnections = maxConnections
@@ -89,9 +94,15 @@ public struct WebServer: Sendable {
         // until the next request's head is complete, so it bounds handshakes and slow headers too.
         let http1Configuration = HTTP1Channel.Configuration(additionalChannelHandlers: [HTTPFramingGuardInstaller()],
                                                             idleTimeout: .seconds(Int64(idleTimeoutSeconds)))
+        let webSocketPaths = webSocketPaths
         let http1 = webSocketUpgrade.map { decide in
-            HTTPServerBuilder.http1WebSocketUpgrade(configuration: .init(http1: http1Configuration, ws: .init(maxFrameSize: 1 << 20)),
-                                                    shouldUpgrade: decide)
+            HTTPServerBuilder { responder in
+                FilteredUpgradeChannel(
+                    inner: HTTP1WebSocketUpgradeChannel(responder: responder,
+                                                        configuration: .init(http1: http1Configuration, ws: .init(maxFrameSize: 1 << 20)),
+                                                        shouldUpgrade: decide),
+                    upgradeable: webSocketPaths)
+            }
         } ?? HTTPServerBuilder.http1(configuration: http1Configuration)
         if let tls {
             let app = Application(router: makeRouter(), server: try .tls(http1, tlsConfiguration: tls),

@@ -4,6 +4,7 @@ import GatehouseApproval
 import GatehouseConfig
 import GatehouseCore
 import GatehouseIdentity
+import GatehouseKubeGateway
 import GatehousePostgres
 import GatehouseSQL
 import GatehouseStore
@@ -110,7 +111,7 @@ struct GatewayRuntime {
                             devIssuerClientID: configuration.web.login == nil ? WebConfiguration.devIssuerClientID : nil,
                             webSocketUpgrade: kubernetes.map { kube in
                                 { head, channel, logger in await kube.gateway.shouldUpgrade(head, channel: channel, logger: logger) }
-                            })
+                            }, webSocketPaths: KubeGateway.isExecPath)
         let expiry = approvals.startExpiring()
         defer { expiry.cancel() }
 

@@ -11,8 +11,11 @@ struct KubeconfigCommand: ParsableCommand {
         discussion: """
             The server is the HTTP listener's /k8s/<connection> (it must have TLS: kubectl sends no \
             credentials over http), trusted with the listener's certificate. The user is a static \
-            token (--token, or the GATEHOUSE_TOKEN environment variable) or, with the dev issuer, an \
-            exec credential plugin that mints a fresh token at each kubectl run (--sub, --groups).
+            token (--token, or the GATEHOUSE_TOKEN environment variable); or, with the dev issuer, an \
+            exec credential plugin that mints a fresh token at each kubectl run (--sub, --groups); or \
+            any exec credential plugin that prints the agent's OIDC token (--exec-plugin), such as \
+            Azure's kubelogin for Entra ID: --exec-plugin "kubelogin get-token --login workloadidentity \
+            --server-id api://gatehouse".
             """)
 
     @Option(help: "The configuration file (the demo writes one to <data-dir>/gatehouse.yaml).")
@@ -38,6 +41,10 @@ struct KubeconfigCommand: ParsableCommand {
 
     @Option(help: "With --sub: the agent application (azp claim).")
     var agent: String?
+
+    @Option(help: ArgumentHelp("A client-go exec credential plugin and its arguments, split at spaces (e.g. kubelogin get-token ...).",
+                               valueName: "command"))
+    var execPlugin: String?
 
     @Option(help: "The kubeconfig's default namespace.")
     var namespace: String?
@@ -73,7 +80,15 @@ struct KubeconfigCommand: ParsableCommand {
             cluster["certificate-authority-data"] = pem.base64EncodedString()
         }
         let user: [String: Any]
-        if let sub {
+        if let execPlugin {
+            let words = execPlugin.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            guard let command = words.first, sub == nil, token == nil else {
+                printError(words.isEmpty ? "--exec-plugin needs a command" : "give one of --exec-plugin, --sub and --token")
+                throw ExitCode(1)
+            }
+            user = ["exec": ["apiVersion": "client.authentication.k8s.io/v1", "command": command, "args": Array(words.dropFirst()),
+                             "interactiveMode": "IfAvailable"] as [String: Any]]
+        } else if let sub {
             guard configuration.devIssuer != nil else {
                 printError("\(config): --sub mints tokens with the dev issuer, which is not enabled; give --token (from your OIDC provider)")
                 throw ExitCode(1)

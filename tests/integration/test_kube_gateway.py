@@ -56,6 +56,7 @@ def cluster(workdir):
                            approval={"approver_groups": ["dpo"], "hold_seconds": 30}),
             KubeConnection("labelled", standin.url, standin.ca_cert, token_file, namespaces=[SHOP],
                            personal_data=[{"namespace": SHOP, "labels": {"app": "billing-worker"}, "category": "financial"}],
+                           operations=["discovery", "list-pods", "get-pod", "exec", "logs", "attach", "port-forward"],
                            approval={"approver_groups": ["dpo"], "hold_seconds": 1})])
     gateway = Gateway(os.path.join(directory, "gw"), config.yaml(), name="gateway-kube").start()
     yield {"standin": standin, "gateway": gateway, "cert": cert, "directory": directory, "data_dir": config.data_dir,
@@ -142,6 +143,8 @@ def test_logs_are_masked_against_the_pods_own_log(cluster):
     (("exec", API_POD, "-n", SHOP, "--", "env"), "matches the refused pattern 'env'"),
     (("exec", API_POD, "-n", SHOP, "--", "cat", "/var/run/secrets/kubernetes.io/serviceaccount/token"), "refused pattern"),
     (("delete", "pod", API_POD, "-n", SHOP), "(a write)"),
+    (("port-forward", API_POD, "-n", SHOP, "18080:80"), "port-forward is not allowed on connection prod"),
+    (("attach", API_POD, "-n", SHOP), "attach is not allowed on connection prod"),
 ])
 def test_what_the_connection_does_not_allow_is_refused_with_a_status_and_not_forwarded(cluster, args, mention):
     kubectl(cluster, "get", "pods", "-n", SHOP)  # discovery cached, so only the refused request remains
@@ -151,7 +154,7 @@ def test_what_the_connection_does_not_allow_is_refused_with_a_status_and_not_for
     assert mention in result.stderr, result.stderr
     # kubectl may look the pod up first (exec and logs do); the refused request itself never arrives.
     forwarded = [p for p in upstream_paths(cluster, before) if p not in ("/version", "/api", "/apis", "/api/v1")
-                 and not (args[0] in ("exec", "logs") and p.endswith("/pods/" + args[1]))]
+                 and not (args[0] in ("exec", "logs", "attach", "port-forward") and p.endswith("/pods/" + args[1]))]
     assert forwarded == [], forwarded
 
 
@@ -368,6 +371,15 @@ def test_gatehouse_kubeconfig_gives_kubectl_the_gateway_and_a_token_per_run(clus
     # Who ran it is the subject the plugin minted for, as recorded.
     events = EventStore(cluster["data_dir"]).since(0, kind="kubernetes")
     assert any(e.subject == "carol@example.com" and e.payload.get("operation") == "exec" for e in events)
+    # Any exec credential plugin (here gatehouse's own, named as an Entra ID plugin such as kubelogin would be).
+    plugin = f"{binary()} token --config {gateway.config_path} --sub dave@example.com --groups engineers --exec-credential"
+    made = subprocess.run([binary(), "kubeconfig", "--config", gateway.config_path, "--connection", "prod", "--exec-plugin", plugin,
+                           "--namespace", SHOP], capture_output=True, text=True, timeout=60, env=gateway.env)
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["users"][0]["user"]["exec"]["command"] == binary()
+    path.write_text(made.stdout)
+    listed = subprocess.run([KUBECTL, "get", "pods"], env=env, capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0 and API_POD in listed.stdout, listed.stderr
     # Unknown connection, and no way to get a token: clear errors.
     unknown = subprocess.run([binary(), "kubeconfig", "--config", gateway.config_path, "--connection", "nope", "--token", "x"],
                              capture_output=True, text=True, timeout=60, env=gateway.env)
@@ -375,6 +387,48 @@ def test_gatehouse_kubeconfig_gives_kubectl_the_gateway_and_a_token_per_run(clus
     tokenless = subprocess.run([binary(), "kubeconfig", "--config", gateway.config_path, "--connection", "prod"],
                                capture_output=True, text=True, timeout=60, env={k: v for k, v in gateway.env.items() if k != "GATEHOUSE_TOKEN"})
     assert tokenless.returncode == 1 and "give --token" in tokenless.stderr
+
+
+def raw_upgrade(cluster, path: str, headers: dict, method: str = "GET") -> bytes:
+    """Sends one upgrade request to the gateway over TLS; everything it answers until it closes (or 3 s)."""
+    import socket
+    port = cluster["gateway"].http_address[1]
+    context = ssl.create_default_context(cafile=cluster["cert"])
+    context.check_hostname = False
+    lines = [f"{method} /k8s/prod{path} HTTP/1.1", "Host: gatehouse", *(f"{k}: {v}" for k, v in headers.items()), "", ""]
+    with socket.create_connection(("127.0.0.1", port), timeout=3) as sock, context.wrap_socket(sock) as tls:
+        tls.sendall("\r\n".join(lines).encode())
+        received = b""
+        try:
+            while chunk := tls.recv(65536):
+                received += chunk
+        except (TimeoutError, ssl.SSLError, OSError):
+            pass
+    return received
+
+
+EXEC_PATH = f"/api/v1/namespaces/{SHOP}/pods/{API_POD}/exec?command=ls&stdout=true"
+WEBSOCKET = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+             "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Protocol": "v5.channel.k8s.io"}
+
+
+def test_spdy_and_refused_upgrades_get_a_status_not_a_dropped_connection(cluster):
+    before = len(cluster["standin"].requests)
+    token = cluster["gateway"].token("alice", groups=("engineers",))
+    # kubectl's SPDY fallback (and older kubectl's only way): a 403 Status saying why.
+    spdy = raw_upgrade(cluster, EXEC_PATH, {"Authorization": f"Bearer {token}", "Connection": "Upgrade", "Upgrade": "SPDY/3.1",
+                                            "X-Stream-Protocol-Version": "v4.channel.k8s.io", "Content-Length": "0"}, method="POST")
+    head, _, body = spdy.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 403") and b"SPDY is not relayed" in body, spdy
+    assert json.loads(body)["kind"] == "Status"
+    # An exec WebSocket with a bad token is accepted only to carry its 401 Status on the error channel.
+    bad = raw_upgrade(cluster, EXEC_PATH, {"Authorization": "Bearer not-a-token", **WEBSOCKET})
+    assert bad.startswith(b"HTTP/1.1 101") and b"token rejected" in bad and b'"code":401' in bad.replace(b" ", b""), bad
+    # attach over a WebSocket: a plain 403 Status.
+    attach = raw_upgrade(cluster, f"/api/v1/namespaces/{SHOP}/pods/{API_POD}/attach?stdout=true",
+                         {"Authorization": f"Bearer {token}", **WEBSOCKET})
+    assert attach.startswith(b"HTTP/1.1 403") and b"attach is not allowed on connection prod" in attach, attach
+    assert upstream_paths(cluster, before) == []
 
 
 def test_callers_without_a_valid_token_in_an_allowed_group_are_refused(cluster):
@@ -503,6 +557,11 @@ def test_a_label_rule_holds_exactly_the_pods_whose_labels_the_api_server_reports
     # The labels were read with the gateway's credential, from the pod itself.
     reads = [r for r in standin.requests[before:] if r.method == "GET" and r.path == f"/api/v1/namespaces/{SHOP}/pods/billing-worker-0"]
     assert reads and all(r.authenticated for r in reads)
+    # Listed or not, attach and port-forward are not relayed: a Status says why.
+    for args, mention in ((("attach", API_POD, "-n", SHOP), "attach is not relayed by Gatehouse"),
+                          (("port-forward", API_POD, "-n", SHOP, "18081:80"), "port-forward is not relayed by Gatehouse")):
+        refused = kubectl(cluster, *args, connection="labelled")
+        assert refused.returncode != 0 and mention in refused.stderr, refused.stderr
 
 
 def test_held_logs_are_released_by_an_approval(cluster):
