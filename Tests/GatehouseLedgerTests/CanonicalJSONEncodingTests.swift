@@ -24,6 +24,40 @@ import Testing
         #expect(try text(value) == #""\"\\\b\f\n\r\t\u0000\u0001\u001f""#)
     }
 
+    /// Escapes found at every position of long strings, whatever their neighbours (the writer skips
+    /// eight bytes at a time while none needs one).
+    @Test func escapesAreFoundAtEveryPositionOfLongStrings() throws {
+        func expected(_ scalar: Unicode.Scalar) -> String {
+            switch scalar {
+            case "\"": return "\\\""
+            case "\\": return "\\\\"
+            case "\u{08}": return "\\b"
+            case "\u{0C}": return "\\f"
+            case "\n": return "\\n"
+            case "\r": return "\\r"
+            case "\t": return "\\t"
+            case _ where scalar.value < 0x20: return "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            default: return String(scalar)
+            }
+        }
+        let fillers: [String] = ["abcdefghijklmnopqrstuvwxyz0123456789ABCD", "!#$%&'()*+,-./[]^_`{|}~\u{7F} é😀 xyzxyzxyz"]
+        for filler in fillers {
+            let scalars = Array(filler.unicodeScalars)
+            for special in ["\"", "\\", "\n", "\u{00}", "\u{1F}", "\u{08}"] as [Unicode.Scalar] {
+                for position in 0...scalars.count {
+                    var text = String.UnicodeScalarView()
+                    text.append(contentsOf: scalars[..<position])
+                    text.append(special)
+                    text.append(contentsOf: scalars[position...])
+                    let string = String(text)
+                    let wanted = "\"" + string.unicodeScalars.map(expected).joined() + "\""
+                    #expect(try self.text(.string(string)) == wanted, "\(special.value) at \(position)")
+                }
+            }
+            #expect(try self.text(.string(filler)) == "\"" + filler.unicodeScalars.map(expected).joined() + "\"")
+        }
+    }
+
     @Test func everythingElseIsRawUTF8() throws {
         let value = CanonicalJSONValue.string("/ é 😀 \u{7F} \u{2028} \u{FEFF} e\u{301}")
         #expect(try value.canonicalBytes() == [UInt8(ascii: "\"")] + Array("/ é 😀 \u{7F} \u{2028} \u{FEFF} e\u{301}".utf8) + [UInt8(ascii: "\"")])
