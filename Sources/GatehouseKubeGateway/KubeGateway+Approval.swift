@@ -53,7 +53,7 @@ extension KubeGateway {
             let operation = call.request.operation.rawValue
             let trigger = call.connection.approval.evaluate(pod: podPath(call), operation: operation, categories: categories, by: call.principal)
             let url = approvalURL, hold = call.connection.approval.rules.holdTimeoutSeconds, logger = call.logger
-            outcome = await approvalFlow(call).decide(trigger, operation: operation, text: approvalText(call)) { request in
+            outcome = await approvalFlow(call).decide(trigger, operation: operation, text: approvalText(call), purpose: call.purpose) { request in
                 logger.info("kubernetes request held for approval", metadata: ["request": "\(request.id)"])
                 await announce("gatehouse: \(request.pods.joined(separator: ", ")) holds personal data: this \(operation) waits for an "
                                + "approver (request \(request.id), up to \(hold) s); it is decided at \(url(request.id))\n")

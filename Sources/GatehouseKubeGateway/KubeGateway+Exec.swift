@@ -4,6 +4,7 @@ import GatehouseCore
 import GatehouseHTTPProxy
 import GatehouseKubernetes
 import GatehouseMasking
+import GatehousePolicy
 import Hummingbird
 import HummingbirdWebSocket
 import HTTPTypes
@@ -55,7 +56,9 @@ extension KubeGateway {
             return refuse(.badRequest("\(error)"))
         }
         guard request.operation == .exec else { return refuse(.badRequest("only exec is relayed over a WebSocket")) }
-        let call = Call(request: request, connection: caller.connection, principal: caller.principal, logger: logger)
+        var session = Call(request: request, connection: caller.connection, principal: caller.principal, logger: logger)
+        session.purpose = Purpose.fromHeader(head.headerFields[Self.purposeHeader])
+        let call = session
         return .upgrade([.secWebSocketProtocol: subprotocol]) { inbound, outbound, _ in
             await gateway.exec(call, subprotocol: subprotocol, inbound: inbound, outbound: outbound)
         }

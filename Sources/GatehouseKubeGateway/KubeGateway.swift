@@ -98,9 +98,13 @@ public struct KubeGateway: Sendable {
         let request: KubeRequest
         let connection: Connection
         let principal: Principal
+        /// The `Gatehouse-Purpose` header's purpose, shown to approvers.
+        var purpose: Purpose? = nil
         let sessionID = UUID().uuidString.lowercased()
         let logger: Logger
     }
+
+    static let purposeHeader = HTTPField.Name("Gatehouse-Purpose")!
 
     func handle<Context: RequestContext>(_ request: Request, context: Context) async -> Response {
         let path = request.uri.path
@@ -125,7 +129,8 @@ public struct KubeGateway: Sendable {
         } catch {
             return Self.status(.badRequest("\(error)"))
         }
-        let call = Call(request: kubeRequest, connection: connection, principal: principal, logger: context.logger)
+        var call = Call(request: kubeRequest, connection: connection, principal: principal, logger: context.logger)
+        call.purpose = Purpose.fromHeader(request.headers[Self.purposeHeader])
         if kubeRequest.operation == .exec {
             guard await record(requestActivity(call, decision: KubeActivity.Decision.refused, reason: Self.execNeedsWebSocket), call) else {
                 return Self.status(Self.notRecorded)

@@ -389,14 +389,14 @@ def test_gatehouse_kubeconfig_gives_kubectl_the_gateway_and_a_token_per_run(clus
     assert tokenless.returncode == 1 and "give --token" in tokenless.stderr
 
 
-def raw_upgrade(cluster, path: str, headers: dict, method: str = "GET") -> bytes:
+def raw_upgrade(cluster, path: str, headers: dict, method: str = "GET", connection: str = "prod") -> bytes:
     """Sends one upgrade request to the gateway over TLS; everything it answers until it closes (or 3 s)."""
     import socket
     port = cluster["gateway"].http_address[1]
     context = ssl.create_default_context(cafile=cluster["cert"])
     context.check_hostname = False
-    lines = [f"{method} /k8s/prod{path} HTTP/1.1", "Host: gatehouse", *(f"{k}: {v}" for k, v in headers.items()), "", ""]
-    with socket.create_connection(("127.0.0.1", port), timeout=3) as sock, context.wrap_socket(sock) as tls:
+    lines = [f"{method} /k8s/{connection}{path} HTTP/1.1", "Host: gatehouse", *(f"{k}: {v}" for k, v in headers.items()), "", ""]
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock, context.wrap_socket(sock) as tls:
         tls.sendall("\r\n".join(lines).encode())
         received = b""
         try:
@@ -562,6 +562,19 @@ def test_a_label_rule_holds_exactly_the_pods_whose_labels_the_api_server_reports
                           (("port-forward", API_POD, "-n", SHOP, "18081:80"), "port-forward is not relayed by Gatehouse")):
         refused = kubectl(cluster, *args, connection="labelled")
         assert refused.returncode != 0 and mention in refused.stderr, refused.stderr
+
+
+def test_a_purpose_header_reaches_the_approver(cluster):
+    # kubectl cannot add headers; API clients can (client-go, the Python client): here a raw exec upgrade.
+    token = cluster["gateway"].token("alice", groups=("engineers",))
+    found = []
+    approver = decide_when_held(cluster, "deny", "not now", found)
+    path = f"/api/v1/namespaces/{SHOP}/pods/billing-worker-0/exec?command=cat&command=/data/invoices.csv&stdout=true"
+    answer = raw_upgrade(cluster, path, {"Authorization": f"Bearer {token}", "Gatehouse-Purpose": "TICKET-42 refund check", **WEBSOCKET},
+                         connection="held")
+    approver.join(30)
+    assert found and found[0]["purpose"]["text"] == "TICKET-42 refund check", found
+    assert b"was denied by bob: not now" in answer
 
 
 def test_held_logs_are_released_by_an_approval(cluster):
