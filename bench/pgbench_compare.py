@@ -9,6 +9,11 @@ pgbouncer, and through Gatehouse, all started here, in one run.
 By default the gateway listens on loopback without TLS (cleartext tokens allowed there), so
 all three targets speak plaintext and the comparison measures proxying, recording and
 analysis rather than encryption; --gateway-tls switches TLS on for the gateway.
+
+For Gatehouse and pgbouncer it also prints the proxy process's own CPU time (user + system,
+from /proc) divided by the transactions run: the cost per transaction, whatever the core
+count. Beside the table, the latency of one 4 KiB write + fdatasync in the gateway's data
+directory: the floor of a durable record per statement.
 """
 
 import argparse
@@ -18,6 +23,7 @@ import secrets
 import shutil
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "integration"))
 
@@ -65,6 +71,30 @@ def measure(result) -> dict:
             "transactions": done[0] if done else None}
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (its threads included)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def fdatasync_latency_ms(directory: str, samples: int = 200) -> float:
+    """Median time of a 4 KiB append + fdatasync here (the cost of one durable write)."""
+    path = os.path.join(directory, "fsync-probe")
+    times = []
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        for _ in range(samples):
+            start = time.perf_counter()
+            os.write(fd, b"x" * 4096)
+            os.fdatasync(fd)
+            times.append(time.perf_counter() - start)
+    finally:
+        os.close(fd)
+        os.unlink(path)
+    return sorted(times)[len(times) // 2] * 1000
+
+
 def start_gateway(workdir: str, server: PostgresServer, password: str, tls: bool, backstop: bool = False) -> Gateway:
     """With `backstop`: the connection has personal data (a table pgbench does not touch), logs in
     as `bench_agent` set up by `gatehouse db-setup`, and runs approved statements as `bench_approved`."""
@@ -91,14 +121,17 @@ def print_table(rows: list[tuple[str, dict]], options) -> None:
     workload = "TPC-B-like" if options.tpcb else "select-only (-S)"
     print(f"\npgbench {workload}, -c {options.clients} -j {options.jobs} -T {options.time} -M {options.mode}, "
           f"scale {options.scale}")
-    print(f"{'target':<20}{'tps':>12}{'avg latency':>16}{'transactions':>15}{'vs direct':>12}")
+    print(f"{'target':<20}{'tps':>12}{'avg latency':>16}{'transactions':>15}{'vs direct':>12}{'proxy CPU/tx':>15}")
     direct = next((m.get("tps") for name, m in rows if name == "direct"), None)
+    direct_latency = next((m.get("latency") for name, m in rows if name == "direct"), None)
     for name, m in rows:
         if "error" in m:
             print(f"{name:<20}  failed: {' '.join(m['error'])}")
             continue
         ratio = f"{m['tps'] / direct:.2f}x" if direct and m.get("tps") else "-"
-        print(f"{name:<20}{m['tps']:>12.1f}{m['latency']:>13.3f} ms{m['transactions']:>15}{ratio:>12}")
+        cpu = f"{m['cpu_seconds'] / m['transactions'] * 1e6:.1f} us" if m.get("cpu_seconds") is not None and m.get("transactions") else "-"
+        added = f"  (+{m['latency'] - direct_latency:.3f} ms)" if direct_latency is not None and name != "direct" else ""
+        print(f"{name:<20}{m['tps']:>12.1f}{m['latency']:>13.3f} ms{m['transactions']:>15}{ratio:>12}{cpu:>15}{added}")
 
 
 def main() -> int:
@@ -129,7 +162,9 @@ def main() -> int:
             elif target == "pgbouncer":
                 bouncer = PgBouncer(server.host, server.port, DATABASE, ROLE, password, options.pool_mode,
                                     pool_size=options.clients).start()
+                before = process_cpu_seconds(bouncer.process.pid)
                 result = clients.pgbench(run_args, port=bouncer.port, **common)
+                cpu = process_cpu_seconds(bouncer.process.pid) - before
             elif target in ("gatehouse", "gatehouse-backstop"):
                 if gateway:
                     gateway.stop()
@@ -139,13 +174,19 @@ def main() -> int:
                     rows.append((target, {"error": [f"could not start {binary()}: {str(error).splitlines()[0]}"]}))
                     continue
                 token = gateway.token("bench", ["engineers"], ttl=max(3600, options.time * 4))
+                before = process_cpu_seconds(gateway.process.pid)
                 result = clients.pgbench(run_args, host="127.0.0.1", port=gateway.port, user="bench", dbname=DATABASE,
                                          password=token, sslmode="require" if options.gateway_tls else "disable")
+                cpu = process_cpu_seconds(gateway.process.pid) - before
             else:
                 print(f"unknown target {target}", file=sys.stderr)
                 return 2
-            rows.append((target, measure(result)))
+            measured = measure(result)
+            if target != "direct" and "error" not in measured:
+                measured["cpu_seconds"] = cpu
+            rows.append((target, measured))
         print_table(rows, options)
+        print(f"durable write floor here: 4 KiB append + fdatasync, median {fdatasync_latency_ms(workdir):.3f} ms")
         return 0 if all("error" not in m for _, m in rows) else 1
     finally:
         if gateway:
