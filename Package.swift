@@ -86,6 +86,13 @@ let package = Package(
         // Prints Merkle root and proof costs at a million leaves (a benchmark, not a test).
         .executableTarget(name: "ledger-benchmark", dependencies: ["GatehouseLedger", "GatehouseCore"]),
 
+        // Prints the cost of each stage of one PostgreSQL statement's hot path (a benchmark, not a test).
+        .executableTarget(name: "hotpath-benchmark", dependencies: [
+            "GatehouseCore", "GatehouseLedger", "GatehouseMasking", "GatehousePostgresMasking", "GatehousePostgresWire", "GatehouseSQL",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
         // Prints durable group-commit append throughput of the SQLite ledger store (a benchmark, not a test).
         .executableTarget(name: "ledger-store-benchmark", dependencies: ["GatehouseStore", "GatehouseLedger", "GatehouseCore"]),
 
