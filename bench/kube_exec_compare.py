@@ -12,6 +12,9 @@ commands run chrooted in a busybox sandbox). The client is the installed kubectl
 - `kubectl exec POD -- cat FILE` of a text file without identifiers (lines like a service's log),
   stdout to /dev/null: MB/s direct and through Gatehouse (every line through the masker), ratio
   (target ≥ 0.7×), best of `--runs`;
+- the CPU seconds kubectl, the stand-in and the gateway each spend on one such `cat` (from
+  /proc and the children's rusage): on a small machine all three share the cores, so the
+  gateway's CPU per MiB bounds the ratio;
 - interactive round trip: in `kubectl exec -it POD -- sh`, the time from sending `echo N` to
   seeing its output line, median and p95 of `--round-trips`, direct and through Gatehouse, and the
   time Gatehouse adds.
@@ -103,10 +106,28 @@ def main() -> int:
             with open(os.devnull, "wb") as sink:
                 subprocess.run(["kubectl", "exec", "-n", NS, POD, "--", "cat", "/data/app.log"], env=env, stdout=sink, check=True)
 
+        def cpu_seconds(pid: int) -> float:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        def cpu_of_one_cat(env) -> dict:
+            """CPU seconds each party spends on one cat (kubectl: a child of this process; the
+            stand-in runs in this process)."""
+            children, own, gw = os.times(), cpu_seconds(os.getpid()), cpu_seconds(gateway.process.pid)
+            cat(env)
+            after = os.times()
+            return {"kubectl": (after.children_user + after.children_system) - (children.children_user + children.children_system),
+                    "stand-in": cpu_seconds(os.getpid()) - own, "gateway": cpu_seconds(gateway.process.pid) - gw}
+
         print(f"kubectl exec, direct vs Gatehouse ({binary()}); best of {args.runs}")
         seconds = {name: best(args.runs, lambda env=env: cat(env)) for name, env in envs.items()}
         print(f"  cat {args.mib} MiB: direct {args.mib / seconds['direct']:7.1f} MB/s, Gatehouse {args.mib / seconds['gatehouse']:7.1f} MB/s, "
               f"ratio {seconds['direct'] / seconds['gatehouse']:.2f}x (target >= 0.7x)")
+        for name, env in envs.items():
+            cpu = cpu_of_one_cat(env)
+            print(f"  CPU for one cat, {name}: " + ", ".join(f"{party} {seconds:.2f} s" for party, seconds in cpu.items())
+                  + f" ({cpu['gateway'] * 1000 / args.mib:.1f} ms of gateway CPU per MiB)")
         rtt = {name: round_trips(env, args.round_trips) for name, env in envs.items()}
         median = {name: statistics.median(samples) * 1000 for name, samples in rtt.items()}
         p95 = {name: sorted(samples)[int(0.95 * (len(samples) - 1))] * 1000 for name, samples in rtt.items()}
