@@ -76,11 +76,7 @@ extension KubeGateway {
     /// classify pods by label. nil when they cannot be read (no such pod, the API server
     /// unreachable): a label rule then covers the pod, fail closed.
     func podLabels(_ call: Call, namespace: String, pod: String) async -> [String: String]? {
-        var endpoint = call.connection.upstream
-        if let token = call.connection.token {
-            guard let value = try? token() else { return nil }
-            endpoint.credential = .bearer(value)
-        }
+        guard let endpoint = try? call.connection.credentialedUpstream() else { return nil }
         // Names were checked as the API server checks them (KubeRequest): nothing to escape.
         let request = ProxyRequest(method: .get, path: "/api/v1/namespaces/\(namespace)/pods/\(pod)", query: nil,
                                    headers: [.accept: "application/json"])

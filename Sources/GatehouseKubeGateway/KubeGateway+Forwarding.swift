@@ -17,13 +17,11 @@ extension KubeGateway {
     static let forwardedHeaders: Set<String> = ["accept", "user-agent", "content-type", "kubectl-command", "kubectl-session"]
 
     func forward(_ request: Request, _ call: Call) async -> Response {
-        var endpoint = call.connection.upstream
-        if let token = call.connection.token {
-            do {
-                endpoint.credential = .bearer(try token())
-            } catch {
-                return await failed(call, .unavailable("the gateway's credential for the cluster cannot be read: \(error)"))
-            }
+        let endpoint: UpstreamEndpoint
+        do {
+            endpoint = try call.connection.credentialedUpstream()
+        } catch {
+            return await failed(call, .unavailable("the gateway's credential for the cluster cannot be read: \(error)"))
         }
         var headers = HTTPFields()
         for field in request.headers where Self.forwardedHeaders.contains(field.name.canonicalName) {

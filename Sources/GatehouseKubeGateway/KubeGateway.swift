@@ -51,6 +51,14 @@ public struct KubeGateway: Sendable {
             self.classification = classification
             self.commands = commands
         }
+
+        /// The API server with the gateway's current token on it (a token file is read again:
+        /// projected service-account tokens rotate). Throws when the token cannot be read.
+        func credentialedUpstream() throws -> UpstreamEndpoint {
+            var endpoint = upstream
+            if let token { endpoint.credential = .bearer(try token()) }
+            return endpoint
+        }
     }
 
     public struct Limits: Sendable {

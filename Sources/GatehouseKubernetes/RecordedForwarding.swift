@@ -15,12 +15,12 @@ public struct RecordedForwarding {
 
     /// Starts recording the chunk and schedules its forwarding; waits while `window` chunks are
     /// still in flight. Throws the failure of an earlier chunk's recording or forwarding.
-    public mutating func submit(record: @escaping @Sendable () async throws -> Void, forward: @escaping @Sendable () async throws -> Void) async throws {
-        let recording = Task { try await record() }
+    public mutating func submit(record: (@Sendable () async throws -> Void)?, forward: @escaping @Sendable () async throws -> Void) async throws {
+        let recording = record.map { record in Task { try await record() } }
         let previous = inFlight.last
         inFlight.append(Task {
             try await previous?.value
-            try await recording.value
+            try await recording?.value
             try await forward()
         })
         while inFlight.count > window { try await inFlight.removeFirst().value }
@@ -28,7 +28,7 @@ public struct RecordedForwarding {
 
     /// Forwards without a recording of its own, in order after the chunks before it.
     public mutating func submit(forward: @escaping @Sendable () async throws -> Void) async throws {
-        try await submit(record: {}, forward: forward)
+        try await submit(record: nil, forward: forward)
     }
 
     /// Waits until every submitted chunk is forwarded.

@@ -110,17 +110,9 @@ private struct TimelineDescriber {
         add("container", blob.container)
         add("blob", blob.blob)
         add("range", blob.range)
-        add("decision", blob.decision)
-        add("reason", blob.reason)
-        add("approval", blob.approval)
-        add("status", blob.status.map(String.init))
-        add("bytes from upstream", blob.bytesFromUpstream.map(String.init))
-        add("bytes to client", blob.bytesToClient.map(String.init))
-        add("sha256", blob.sha256)
-        add("masked values", blob.maskedValues.map(String.init))
-        let outcome = blob.phase == BlobActivity.Phase.request
-            ? (blob.decision ?? "decided") + (blob.reason.map { ": \($0)" } ?? "")
-            : "\(blob.status.map(String.init) ?? "no status"), \(blob.bytesToClient ?? 0) bytes"
+        let outcome = describeRequestEvent(request: blob.phase == BlobActivity.Phase.request, decision: blob.decision, reason: blob.reason,
+                                           approval: blob.approval, status: blob.status, bytesFromUpstream: blob.bytesFromUpstream,
+                                           bytesToClient: blob.bytesToClient, sha256: blob.sha256, maskedValues: blob.maskedValues)
         return "blob \(blob.operation) \(target.isEmpty ? "(account)" : target) — \(outcome)"
     }
 
@@ -132,18 +124,27 @@ private struct TimelineDescriber {
         add("namespace", request.namespace)
         add("pod", request.pod)
         add("container", request.container)
-        add("decision", request.decision)
-        add("reason", request.reason)
-        add("approval", request.approval)
-        add("status", request.status.map(String.init))
-        add("bytes from upstream", request.bytesFromUpstream.map(String.init))
-        add("bytes to client", request.bytesToClient.map(String.init))
-        add("sha256", request.sha256)
-        add("masked values", request.maskedValues.map(String.init))
-        let outcome = request.phase == KubeActivity.Phase.request
-            ? (request.decision ?? "decided") + (request.reason.map { ": \($0)" } ?? "")
-            : "\(request.status.map(String.init) ?? "no status"), \(request.bytesToClient ?? 0) bytes"
+        let outcome = describeRequestEvent(request: request.phase == KubeActivity.Phase.request, decision: request.decision,
+                                           reason: request.reason, approval: request.approval, status: request.status,
+                                           bytesFromUpstream: request.bytesFromUpstream, bytesToClient: request.bytesToClient,
+                                           sha256: request.sha256, maskedValues: request.maskedValues)
         return "kubernetes \(request.operation) \(target.isEmpty ? request.path : target) — \(outcome)"
+    }
+
+    /// The details an HTTP adapter's request event shares (`blob`, `kubernetes`), and the end of
+    /// its headline: the decision when decided ("allowed", "refused: why"), else what was sent.
+    private mutating func describeRequestEvent(request: Bool, decision: String?, reason: String?, approval: String?, status: Int?,
+                                               bytesFromUpstream: Int?, bytesToClient: Int?, sha256: String?, maskedValues: Int?) -> String {
+        add("decision", decision)
+        add("reason", reason)
+        add("approval", approval)
+        add("status", status.map(String.init))
+        add("bytes from upstream", bytesFromUpstream.map(String.init))
+        add("bytes to client", bytesToClient.map(String.init))
+        add("sha256", sha256)
+        add("masked values", maskedValues.map(String.init))
+        return request ? (decision ?? "decided") + (reason.map { ": \($0)" } ?? "")
+            : "\(status.map(String.init) ?? "no status"), \(bytesToClient ?? 0) bytes"
     }
 
     private mutating func describe(_ statement: LedgerEntryEnvelope.Statement) -> String {
