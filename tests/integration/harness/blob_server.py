@@ -162,7 +162,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import ssl
 import tempfile
 import threading
@@ -175,7 +174,8 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape as _xml_escape
 
 from .tls_http_server import ThreadingTLSServer
-from .ports import free_port, wait_for_port
+from .http_stand_in import ThreadedHTTPStandIn
+from .ports import free_port
 
 STORAGE_RESOURCE = "https://storage.azure.com"
 STORAGE_SCOPE = STORAGE_RESOURCE + "/.default"
@@ -572,7 +572,7 @@ def _strip_etag(value: str) -> str:
     return value.strip('"')
 
 
-class BlobStandIn:
+class BlobStandIn(ThreadedHTTPStandIn):
     def __init__(self, account_name: str, account_key_b64: str, *, tls_cert: str | None = None,
                  tls_key: str | None = None, workdir: str | None = None, tenant_id: str = "standin-tenant",
                  client_id: str | None = None, client_secret: str | None = None, token_lifetime: int = 3600,
@@ -612,27 +612,8 @@ class BlobStandIn:
         if self.tls_cert:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(self.tls_cert, self.tls_key)
-        self._httpd = ThreadingTLSServer((self.host, self.port), handler, context, self.request_timeout)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="blob-standin", daemon=True)
-        self._thread.start()
-        if not wait_for_port(self.host, self.port):
-            self.stop()
-            raise RuntimeError(f"Blob stand-in did not start on {self.url}")
-        return self
-
-    def stop(self) -> None:
-        if self._httpd:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-        if self._own_workdir and not os.environ.get("GATEHOUSE_KEEP_TMP"):
-            shutil.rmtree(self.workdir, ignore_errors=True)
-
-    def __enter__(self) -> "BlobStandIn":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        return self._serve(ThreadingTLSServer((self.host, self.port), handler, context, self.request_timeout),
+                           "blob-standin", "Blob stand-in", self.url)
 
     # --- for tests: addresses --------------------------------------------------------
 

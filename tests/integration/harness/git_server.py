@@ -15,13 +15,13 @@ injected, never the client's token. The backend's stderr goes to `<workdir>/git-
 import base64
 import http.server
 import os
-import shutil
 import subprocess
 import tempfile
 import threading
 from typing import NamedTuple
 
-from .ports import free_port, wait_for_port
+from .http_stand_in import ThreadedHTTPStandIn
+from .ports import free_port
 
 HTTP_BACKEND = "/usr/lib/git-core/git-http-backend"
 
@@ -46,7 +46,7 @@ class GitRequest(NamedTuple):
     chunked: bool  # the request body came with Transfer-Encoding: chunked
 
 
-class GitHTTPServer:
+class GitHTTPServer(ThreadedHTTPStandIn):
     def __init__(self, root_dir: str, username: str | None = None, password: str | None = None,
                  *, workdir: str | None = None, request_timeout: float = 120.0):
         self.root_dir = os.path.abspath(root_dir)
@@ -69,28 +69,9 @@ class GitHTTPServer:
     def start(self) -> "GitHTTPServer":
         # `timeout` bounds every socket read, so a client that stalls mid-body cannot pin a thread.
         handler = type("BoundGitHandler", (_GitHandler,), {"git_server": self, "timeout": self.request_timeout})
-        self._httpd = http.server.ThreadingHTTPServer((self.host, self.port), handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="git-http", daemon=True)
-        self._thread.start()
-        if not wait_for_port(self.host, self.port):
-            self.stop()
-            raise RuntimeError(f"git HTTP server did not start on {self.base_url}")
-        return self
-
-    def stop(self) -> None:
-        if self._httpd:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-        if self._own_workdir and not os.environ.get("GATEHOUSE_KEEP_TMP"):
-            shutil.rmtree(self.workdir, ignore_errors=True)
-
-    def __enter__(self) -> "GitHTTPServer":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        httpd = http.server.ThreadingHTTPServer((self.host, self.port), handler)
+        httpd.daemon_threads = True
+        return self._serve(httpd, "git-http", "git HTTP server", self.base_url)
 
     # --- for tests -------------------------------------------------------------------
 

@@ -133,7 +133,8 @@ from urllib.parse import parse_qs, unquote
 
 from .certs import write_self_signed
 from .tls_http_server import ThreadingTLSServer
-from .ports import free_port, wait_for_port
+from .http_stand_in import ThreadedHTTPStandIn
+from .ports import free_port
 
 SERVER_VERSION = "v1.32.4"
 BUSYBOX = "/bin/busybox"
@@ -502,7 +503,7 @@ class _LogBuffer:
         self.ended = False
 
 
-class KubeStandIn:
+class KubeStandIn(ThreadedHTTPStandIn):
     def __init__(self, token: str, *, pods: list[KubePod] | None = None, secrets: list[KubeSecret] | None = None,
                  workdir: str | None = None, tls_cert: str | None = None, tls_key: str | None = None,
                  sandbox_uid: int = SANDBOX_UID, sandbox_gid: int = SANDBOX_GID,
@@ -565,13 +566,8 @@ class KubeStandIn:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self.tls_cert, self.tls_key)
         context.set_alpn_protocols(["http/1.1"])
-        self._httpd = ThreadingTLSServer((self.host, self.port), handler, context, self.request_timeout)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="kube-standin", daemon=True)
-        self._thread.start()
-        if not wait_for_port(self.host, self.port):
-            self.stop()
-            raise RuntimeError(f"Kubernetes stand-in did not start on {self.url}")
-        return self
+        return self._serve(ThreadingTLSServer((self.host, self.port), handler, context, self.request_timeout),
+                           "kube-standin", "Kubernetes stand-in", self.url)
 
     def stop(self) -> None:
         with self._lock:
@@ -586,18 +582,7 @@ class KubeStandIn:
                 if not self._sessions:
                     break
             time.sleep(0.02)
-        if self._httpd:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-        if self._own_workdir and not os.environ.get("GATEHOUSE_KEEP_TMP"):
-            shutil.rmtree(self.workdir, ignore_errors=True)
-
-    def __enter__(self) -> "KubeStandIn":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        super().stop()
 
     def kubeconfig(self, path: str | None = None, *, token: str | None = None, namespace: str | None = None,
                    server: str | None = None, ca_cert: str | None = None) -> str:
