@@ -105,6 +105,16 @@ import Testing
         #expect(scanner.skippedBinary == ["x/tool.bin"] && scanner.scannedFiles == 2)
     }
 
+    @Test func aFileNamedAfterSomeoneIsStoppedLikeOneThatHoldsThem() throws {
+        let root = try TarFixtures.tree(["up/anna.schmidt@example.com.txt": Array("nothing here\n".utf8)])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var scanner = TarCopyScanner(engine: Self.engine)
+        let step = scanner.feed(try TarFixtures.run(["tar", "cf", "-", "-C", root, "up"]))
+        #expect(step.refusal?.findings.map(\.kind) == ["email"])
+        #expect(!String(decoding: step.release, as: UTF8.self).contains("anna.schmidt"))
+        #expect(step.refusal.map { !$0.description.contains("anna.schmidt") } == true)
+    }
+
     @Test func aCopyIntoAPodCutOffInsideAFileKeepsThatFile() throws {
         let root = try TarFixtures.tree(["a.txt": Array(String(repeating: "line\n", count: 300).utf8)])
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -325,6 +325,32 @@ def test_kubectl_cp_of_a_binary_file_out_of_a_pod_is_stopped_with_the_reason(clu
     assert dumped.returncode != 0 and "binary output" in dumped.stderr, dumped.stderr
 
 
+@pytest.mark.parametrize("command", [["tar", "czf", "-", "/data/customers.csv"], ["sh", "-c", "tar cf - /data/customers.csv | cat"]])
+def test_a_tar_stream_gatehouse_cannot_rewrite_never_leaves_the_pod(cluster, tmp_path, command):
+    # Ground truth: straight to the API server, the command does hand out the file (compressed,
+    # or as a tar under another command).
+    import gzip
+    import io
+    import tarfile
+    home = tmp_path / "direct"
+    home.mkdir()
+    direct = subprocess.run([KUBECTL, "exec", API_POD, "-n", SHOP, "--", *command], capture_output=True, timeout=60,
+                            env=dict(os.environ, HOME=str(home), KUBECONFIG=cluster["standin"].kubeconfig(str(home / "kubeconfig"))))
+    assert direct.returncode == 0, direct.stderr
+    archive = gzip.decompress(direct.stdout) if command[1] == "czf" else direct.stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        leaked = tar.extractfile(tar.getmembers()[0]).read().decode()
+    identifiers = IDENTIFIER.findall(leaked)
+    assert identifiers, leaked
+    # Through Gatehouse: the session ends with the reason, and none of it reaches the agent.
+    through = subprocess.run([KUBECTL, "exec", API_POD, "-n", SHOP, "--", *command], capture_output=True, timeout=60,
+                             env=kube_env(cluster))
+    assert through.returncode != 0, through.stderr
+    reason = "the pod's tar stream" if command[0] == "tar" else "binary output"
+    assert reason in through.stderr.decode(), through.stderr
+    assert b"\x1f\x8b" not in through.stdout and not any(value.encode() in through.stdout for value in identifiers)
+
+
 def test_kubectl_cp_into_a_pod_passes_clean_files_and_stops_at_personal_data(cluster, tmp_path):
     standin = cluster["standin"]
     clean = tmp_path / "config.txt"
