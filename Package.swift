@@ -73,6 +73,7 @@ let package = Package(
         // Durable state: the write-ahead event log (SQLite by default).
         .target(name: "GatehouseStore", dependencies: [
             "GatehouseCore", "GatehouseLedger",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),

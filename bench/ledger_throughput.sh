@@ -1,7 +1,7 @@
 #!/bin/sh
 # Evidence-ledger costs, release build in its own scratch path:
 #   1. the Merkle tree at a million leaves in memory (root, proof sizes and times);
-#   2. durable appends to the SQLite ledger with group commit: raw entries, then the gateway's
+#   2. durable appends to the ledger (journal, group commit; SQLite indexed behind): raw entries, then the gateway's
 #      recorder (statement and outcome events, sealed), side by side, with their ratio;
 #   3. a 1,000,000-entry ledger written by the recorder, then `gatehouse audit verify` over it
 #      (every leaf re-hashed, every node rebuilt, every entry decoded, the checkpoint checked).

@@ -40,16 +40,11 @@ extension CheckpointSink {
             guard rename(temporary, target) == 0 else { throw SinkError("cannot rename to \(target): \(String(cString: strerror(errno)))") }
         }
         // The new name itself must survive a crash.
-        let parent = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if parent >= 0 {
-            _ = fsync(parent)
-            close(parent)
-        }
+        try? DurableFileIO.syncDirectory(directory)
     }
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, what: String) throws {
-        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count else { throw SinkError("cannot write \(what)") }
+        try DurableFileIO.writeAll(bytes, to: descriptor, path: what)
         guard fsync(descriptor) == 0 else { throw SinkError("cannot fsync \(what)") }
     }
 

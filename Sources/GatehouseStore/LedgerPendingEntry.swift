@@ -2,7 +2,7 @@ import GatehouseCore
 import GatehouseLedger
 
 /// An entry on its way to the writer, leaf hash already computed: hashing on the caller's
-/// thread keeps the single writer free for SQLite.
+/// thread keeps the single writer free for the journal.
 struct LedgerPendingEntry: Sendable {
     let bytes: [UInt8]
     let leafHash: MerkleHash
@@ -20,5 +20,17 @@ struct LedgerPendingEntry: Sendable {
         time = entry.time.flatMap(UTCTimestamp.string(from:))
         newDataKey = entry.newDataKey
         derivesClassification = entry.derivesClassification
+    }
+
+    /// An entry read back from the journal (`LedgerJournalRecord`): the leaf hash is recomputed.
+    init(bytes: [UInt8], subjects: [SubjectReference], sessionID: String?, time: String?,
+         newDataKey: LedgerNewDataKey?, derivesClassification: Bool) {
+        self.bytes = bytes
+        leafHash = .leafHash(bytes)
+        self.subjects = subjects
+        self.sessionID = sessionID
+        self.time = time
+        self.newDataKey = newDataKey
+        self.derivesClassification = derivesClassification
     }
 }

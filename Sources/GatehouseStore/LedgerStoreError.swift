@@ -29,6 +29,8 @@ public enum LedgerStoreError: Error, Equatable, Sendable, CustomStringConvertibl
     case needsReopen(String)
     /// SQLite failed (result code and message only, never arguments).
     case database(String)
+    /// The journal (`LedgerJournal`) cannot be read or written, or holds damage a crash does not leave.
+    case journal(String)
 
     public var description: String {
         switch self {
@@ -62,6 +64,8 @@ public enum LedgerStoreError: Error, Equatable, Sendable, CustomStringConvertibl
             return "the ledger store must be reopened: \(reason)"
         case .database(let message):
             return "ledger database error: \(message)"
+        case .journal(let message):
+            return "ledger journal error: \(message)"
         }
     }
 }

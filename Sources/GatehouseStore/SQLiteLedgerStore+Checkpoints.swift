@@ -18,6 +18,7 @@ extension SQLiteLedgerStore {
             throw LedgerStoreError.checkpointDoesNotMatchLog(treeSize: treeSize, reason: "signing time out of range")
         }
         do {
+            try index.waitUntilApplied(logSize)
             try database.write { db in
                 // Checked in the write transaction, so two concurrent calls cannot both pass.
                 if let latest = try Int64.fetchOne(db, sql: "SELECT MAX(tree_size) FROM checkpoints"), latest >= Int64(treeSize) {

@@ -31,7 +31,8 @@ extension SQLiteLedgerStore {
     /// Erases the key's bytes durably (the row stays, recording when). Erasing twice keeps the
     /// first time. With secure_delete on, the old bytes are zeroed in the database file; the
     /// WAL is then checkpointed and truncated so its copy of the page goes too (best effort: a
-    /// long-running reader can keep the checkpoint from completing until a later one).
+    /// long-running reader can keep the checkpoint from completing until a later one). The
+    /// journal's segments are then overwritten and removed (`absorbJournal(wipe:)`).
     public func eraseDataKey(keyID: String, at time: Date = Date(), because reason: String = "erasure") throws {
         _ = try leafCount
         let erasedAt = UTCTimestamp.string(from: time) ?? UTCTimestamp.string(from: Date())!
@@ -43,6 +44,8 @@ extension SQLiteLedgerStore {
             guard db.changesCount > 0 else { throw LedgerStoreError.dataKeyUnknown(keyID: keyID) }
         }
         try? database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        // The journal may still hold the wrapped key, as written with the session's first entry.
+        try absorbJournal(wipe: true)
     }
 
     /// Keys still present that were created before `cutoff` (for retention), oldest first.
@@ -68,6 +71,7 @@ extension SQLiteLedgerStore {
     }
 
     func writeDatabase(_ body: (Database) throws -> Void) throws {
+        try index.waitUntilApplied(leafCount)
         do {
             try database.write(body)
         } catch let error as DatabaseError {

@@ -26,7 +26,9 @@ extension SQLiteLedgerStore: MerkleTreeStore {
     }
 
     /// A read that reports SQLite failures as `LedgerStoreError` (Merkle and ledger errors pass).
+    /// Waits first until SQLite holds every entry appended before the call (`LedgerIndexApplier`).
     func readDatabase<T>(_ body: (Database) throws -> T) throws -> T {
+        try index.waitUntilApplied(leafCount)
         do {
             return try database.read(body)
         } catch let error as DatabaseError {

@@ -4,20 +4,33 @@ import GatehouseCore
 import GatehouseLedger
 import Logging
 
-/// The evidence ledger's durable store: an append-only log of opaque entries in SQLite with the
-/// Merkle tree over them (schema: `LedgerSchema`), checkpoints, data keys and a subject index.
+/// The evidence ledger's durable store: an append-only log of opaque entries with the Merkle
+/// tree over them, checkpoints, data keys and a subject index.
 ///
-/// Appends are durable when they complete (WAL, synchronous=FULL) and group-committed
-/// (`GroupCommitBatcher`): concurrent callers share one transaction and one fsync. Several
-/// processes may append to one file (the gateway, and `gatehouse audit erase`): each batch
-/// picks up what another process appended before it (`LedgerBatchWriter`). A batch is one transaction holding its entries, leaf hashes and every node they
-/// complete, so a crash keeps all of a batch or none of it; the in-memory frontier moves only
-/// after COMMIT. Opening re-verifies the whole stored tree against the entries
+/// An append is durable when it completes: each group commit (`GroupCommitBatcher`: concurrent
+/// callers share one write) is one record in the journal (`LedgerJournal`), made durable with one
+/// `fdatasync`, and all of a batch or none of it survives a crash. SQLite (schema: `LedgerSchema`;
+/// WAL, synchronous=FULL) is where every reader looks: `LedgerIndexApplier` writes the journal's
+/// batches into it off the appenders' path, and reads wait until it holds every entry appended
+/// before they began. Segments SQLite holds entirely are removed; opening (and closing) absorbs
+/// whatever the journal still holds, so a crash between the two loses nothing.
+///
+/// Several processes may append to one ledger (the gateway, and `gatehouse audit erase`): the
+/// journal's lock orders them, and a process that finds another's work there catches up from
+/// disk before its next batch. Opening re-verifies the whole stored tree against the entries
 /// (`LedgerIntegrityCheck`) and refuses a store that does not match, naming the first bad index.
 public final class SQLiteLedgerStore: @unchecked Sendable {
     let database: DatabasePool
     let tree: LedgerTreeState
-    private let queue: GroupCommitBatcher<[LedgerPendingEntry], LedgerAppend>
+    let index: LedgerIndexApplier
+    private let journal: LedgerJournal
+    /// Guards `journal` and `journalEpoch` within this process (the journal's lock is per process).
+    private let journalLock = NSLock()
+    private var journalEpoch: UInt64 = 0
+    private var isClosed = false
+    /// Data keys this process journaled that SQLite may not hold yet (ID, bytes, entry index).
+    private var journaledKeys: [String: (wrapped: [UInt8], index: UInt64)] = [:]
+    private var queue: GroupCommitBatcher<[LedgerPendingEntry], LedgerAppend>!
     private let logger: Logger
 
     /// Opens (creating if needed) the ledger at `path` and verifies it (O(n): every entry is
@@ -26,13 +39,21 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
         try self.init(path: path, logger: logger, beforeCommit: nil)
     }
 
-    /// `beforeCommit` runs on the writer before each transaction; tests use it to hold the
-    /// writer so callers pile up.
-    init(path: String, logger: Logger, beforeCommit: (@Sendable () -> Void)?) throws {
+    /// `beforeCommit` runs on the writer before each journal write; tests use it to hold the
+    /// writer so callers pile up. `segmentLimit`: journal segments are rotated past this size.
+    init(path: String, logger: Logger, beforeCommit: (@Sendable () -> Void)?, segmentLimit: Int = 8 << 20) throws {
         let database: DatabasePool
+        let journal: LedgerJournal
         let frontier: MerkleFrontier
+        let epoch: UInt64
         do {
             database = try DurableDatabase.open(path: path, label: "gatehouse.ledger", secureDelete: true, schema: LedgerSchema.create)
+            journal = try LedgerJournal(directory: path + ".journal", segmentLimit: segmentLimit)
+            // What the journal holds beyond SQLite (a crash before it was applied) goes in first.
+            let absorbed = try journal.withExclusiveLock {
+                try Self.absorb(journal, into: LedgerIndexApplier(database: database, frontier: MerkleFrontier()), wipe: false)
+            }
+            epoch = absorbed.epoch
             frontier = try database.read { db in try LedgerIntegrityCheck.verify(db) }
         } catch let error as LedgerStoreError {
             logger.error("ledger store refused", metadata: ["path": "\(path)", "error": "\(error)"])
@@ -40,14 +61,16 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
         } catch {
             throw LedgerStoreError.database("cannot open the ledger at \(path): \(StoreFailure.describe(error))")
         }
-        let tree = LedgerTreeState(frontier: frontier)
         self.database = database
-        self.tree = tree
+        self.journal = journal
+        self.tree = LedgerTreeState(frontier: frontier)
+        self.index = LedgerIndexApplier(database: database, frontier: frontier)
+        self.journalEpoch = epoch
         self.logger = logger
         queue = GroupCommitBatcher(
-            commit: { calls in
+            commit: { [unowned self] calls in
                 beforeCommit?()
-                return try Self.commit(calls, database: database, tree: tree)
+                return try self.commit(calls)
             },
             reportFailure: { error, callers, _ in
                 logger.error("ledger commit failed; the entries it covered are refused",
@@ -90,11 +113,23 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
         try append(entries.map { LedgerAppendEntry(bytes: $0) })
     }
 
-    /// Lets queued appends finish committing, then closes the database. Later appends fail
-    /// with `RecordingError`, later reads with `LedgerStoreError.closed`.
+    /// Lets queued appends finish committing and SQLite take in the journal, then closes the
+    /// database. Later appends fail with `RecordingError`, later reads with `LedgerStoreError.closed`.
     public func close() {
+        guard journalLock.withLock({ () -> Bool in
+            defer { isClosed = true }
+            return !isClosed
+        }) else { return }
         queue.close()
+        index.waitUntilIdle()
+        do {
+            try absorbJournal(wipe: false)
+        } catch {
+            // Nothing is lost: the journal keeps what SQLite lacks, and the next open absorbs it.
+            logger.error("closing the ledger left entries in its journal", metadata: ["error": "\(error)"])
+        }
         tree.close()
+        journalLock.withLock { journal.close() }
         do {
             try database.close()
         } catch {
@@ -102,14 +137,21 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
         }
     }
 
-    /// Transactions committed so far: one WAL fsync each (benchmarks report it; tests check batching).
+    /// Group commits written so far: one journal fdatasync each (benchmarks report it; tests check batching).
     public var committedTransactionCount: Int { queue.committedTransactionCount }
     var failedTransactionCount: Int { queue.failedTransactionCount }
     var waitingCallerCount: Int { queue.waitingCallerCount }
 
-    /// The writer connection, for tests that break the schema or tamper with rows.
+    /// Tests: makes journal writes fail (after the record is written, before it is synced).
+    func injectJournalFault(_ fault: ((LedgerJournalBatch) throws -> Void)?) {
+        journalLock.withLock { journal.faultAfterWrite = fault }
+    }
+
+    /// The writer connection, for tests that break the schema or tamper with rows (once SQLite
+    /// holds every entry appended so far).
     func withWriterConnection<T>(_ body: (Database) throws -> T) throws -> T {
-        try database.writeWithoutTransaction(body)
+        try index.waitUntilApplied(tree.committed().leafCount)
+        return try database.writeWithoutTransaction(body)
     }
 
     /// What an empty append reports: nothing added, the log as it is.
@@ -118,31 +160,97 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
         return LedgerAppend(firstIndex: frontier.leafCount, treeSize: frontier.leafCount, rootHash: frontier.rootHash)
     }
 
-    /// The writer's work for one batch: one transaction, then the new frontier.
-    private static func commit(_ calls: [[LedgerPendingEntry]], database: DatabasePool,
-                               tree: LedgerTreeState) throws -> [LedgerAppend] {
-        let before = try tree.frontierForWriting()
-        do {
-            let written = try database.writeWithoutTransaction { db in
-                var written: (appends: [LedgerAppend], frontier: MerkleFrontier)?
-                try db.inTransaction(.immediate) {
-                    written = try LedgerBatchWriter.write(calls, after: before, in: db)
-                    return .commit
+    /// Applies every batch in the journal that SQLite lacks, then removes the journal's segments
+    /// (with `wipe`, overwritten first: after an erasure, no copy of the key may stay in them).
+    /// Other processes see the new epoch and catch up before their next batch.
+    func absorbJournal(wipe: Bool) throws {
+        try journalLock.withLock {
+            try journal.withExclusiveLock {
+                journalEpoch = try Self.absorb(journal, into: index, wipe: wipe).epoch
+                journaledKeys.removeAll()
+            }
+        }
+    }
+
+    /// Under the journal's lock: every segment into SQLite, then the segments removed and the
+    /// shared state moved to a new epoch. Returns that state and SQLite's frontier.
+    private static func absorb(_ journal: LedgerJournal, into index: LedgerIndexApplier,
+                               wipe: Bool) throws -> (epoch: UInt64, frontier: MerkleFrontier) {
+        let frontier = try index.apply(journal.readAllBatches())
+        try journal.removeAllSegments(wipe: wipe)
+        var state = try journal.readState()
+        state = LedgerJournal.SharedState(logSize: frontier.leafCount, epoch: state.epoch &+ 1)
+        try journal.writeState(state)
+        return (state.epoch, frontier)
+    }
+
+    /// The writer's work for one batch: one journal record, then the new frontier. If another
+    /// process appended or absorbed the journal since this one last wrote, SQLite takes in the
+    /// journal first and the batch builds on what it then holds.
+    private func commit(_ calls: [[LedgerPendingEntry]]) throws -> [LedgerAppend] {
+        if let failure = index.failureReason { throw failure }
+        index.waitForRoom()
+        var before = try tree.frontierForWriting()
+        let (appends, batch, after) = try journalLock.withLock {
+            try journal.withExclusiveLock {
+                let state = try journal.readState()
+                if state != LedgerJournal.SharedState(logSize: before.leafCount, epoch: journalEpoch) {
+                    index.waitUntilIdle()
+                    let absorbed = try Self.absorb(journal, into: index, wipe: false)
+                    journalEpoch = absorbed.epoch
+                    journaledKeys.removeAll()
+                    before = absorbed.frontier
                 }
-                return written!
+                try checkDataKeys(calls)
+                var frontier = before
+                var appends: [LedgerAppend] = []
+                appends.reserveCapacity(calls.count)
+                for call in calls {
+                    let firstIndex = frontier.leafCount
+                    for entry in call { frontier.append(leafHash: entry.leafHash) }
+                    appends.append(LedgerAppend(firstIndex: firstIndex, treeSize: frontier.leafCount, rootHash: frontier.rootHash))
+                }
+                let batch = LedgerJournalBatch(firstIndex: before.leafCount, entries: calls.flatMap { $0 })
+                do {
+                    try journal.append(LedgerJournalRecord.encode(batch), for: batch)
+                } catch let error as LedgerStoreError {
+                    if case .needsReopen(let reason) = error { tree.markBroken(reason) }
+                    throw error
+                }
+                try journal.writeState(LedgerJournal.SharedState(logSize: frontier.leafCount, epoch: journalEpoch))
+                for (offset, entry) in batch.entries.enumerated() {
+                    if let key = entry.newDataKey { journaledKeys[key.keyID] = (key.wrapped, batch.firstIndex + UInt64(offset)) }
+                }
+                let applied = index.applied
+                journal.removeSegments(appliedThrough: applied)
+                if !journaledKeys.isEmpty { journaledKeys = journaledKeys.filter { $0.value.index >= applied } }
+                return (appends, batch, frontier)
             }
-            tree.adopt(written.frontier)
-            return written.appends
-        } catch {
-            // Normally the transaction rolled back and disk still ends where memory does. If it
-            // cannot be shown to (a failed COMMIT whose outcome is unknown), stop appending.
-            let onDisk = try? database.read { db in
-                try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM entries")
+        }
+        tree.adopt(after)
+        index.enqueue(batch)
+        return appends
+    }
+
+    /// A key offered again with the same bytes is fine (the recorder offers a session's key until
+    /// an append commits); other bytes under a stored ID would leave entries sealed under a key
+    /// that is not stored: the whole batch is refused, before anything is written.
+    private func checkDataKeys(_ calls: [[LedgerPendingEntry]]) throws {
+        var inBatch: [String: [UInt8]] = [:]
+        for entry in calls.joined() {
+            guard let key = entry.newDataKey else { continue }
+            if let known = inBatch[key.keyID] ?? journaledKeys[key.keyID]?.wrapped {
+                guard known == key.wrapped else { throw LedgerStoreError.dataKeyExists(keyID: key.keyID) }
+                continue
             }
-            if onDisk != Int64(before.leafCount) {
-                tree.markBroken("after a failed commit the log holds \(onDisk.map(String.init) ?? "an unknown number of") entries, not \(before.leafCount)")
+            inBatch[key.keyID] = key.wrapped
+            let stored = try database.read { db in
+                try Row.fetchOne(db, sql: "SELECT wrapped, erased_at FROM data_keys WHERE key_id = ?", arguments: [key.keyID])
             }
-            throw error
+            guard let stored else { continue }
+            let wrapped: Data? = stored[0]
+            let erasedAt: String? = stored[1]
+            if erasedAt == nil, let wrapped, wrapped != Data(key.wrapped) { throw LedgerStoreError.dataKeyExists(keyID: key.keyID) }
         }
     }
 }

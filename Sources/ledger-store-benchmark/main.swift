@@ -4,8 +4,8 @@ import GatehouseLedger
 import GatehouseStore
 import Logging
 
-// Durable append throughput of the evidence ledger on SQLite (WAL, synchronous=FULL, group
-// commit), side by side:
+// Durable append throughput of the evidence ledger (group commit: one journal record and one
+// fdatasync per batch; SQLite indexed behind it), and the process's CPU time per append, side by side:
 //   - raw: ~400-byte opaque entries appended to SQLiteLedgerStore, first one call in flight per
 //     appender (blocking `append`), then `window` calls in flight (completion callbacks, as an
 //     event loop serving many connections would);
@@ -47,10 +47,22 @@ func entry(_ appender: Int, _ number: Int) -> [UInt8] {
 
 /// Runs `perAppender` submissions on each of `appenders` threads with `inFlight` outstanding;
 /// `submit(appender, number, done)` must call `done` with the outcome. Returns elapsed seconds.
+/// The process's CPU time (user + system) so far, in seconds.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+var lastRunCPU = 0.0
+
 func measure(inFlight: Int, perAppender: Int,
              submit: @escaping @Sendable (Int, Int, @escaping @Sendable (Error?) -> Void) -> Void) throws -> TimeInterval {
     let failures = Failures()
     let started = Date()
+    let cpuBefore = cpuSeconds()
+    defer { lastRunCPU = cpuSeconds() - cpuBefore }
     DispatchQueue.concurrentPerform(iterations: appenders) { appender in
         let slots = DispatchSemaphore(value: inFlight)
         let done = DispatchGroup()
@@ -73,7 +85,8 @@ func report(_ name: String, appends: Int, elapsed: TimeInterval, commits: Int, i
     let rate = Double(appends) / elapsed
     print("\(name): \(appends) appends by \(appenders) appenders, \(inFlight) in flight each: "
         + "\(Int(rate)) appends/s, \(Int(Double(commits) / elapsed)) fsyncs/s "
-        + "(\(commits) commits, \(String(format: "%.1f", Double(appends) / Double(max(commits, 1)))) entries per commit)")
+        + "(\(commits) commits, \(String(format: "%.1f", Double(appends) / Double(max(commits, 1)))) entries per commit), "
+        + "CPU \(String(format: "%.1f", lastRunCPU / Double(appends) * 1_000_000)) us per append")
     return rate
 }
 

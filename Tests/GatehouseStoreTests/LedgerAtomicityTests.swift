@@ -6,19 +6,17 @@ import Testing
 
 @testable import GatehouseStore
 
-/// A batch is one transaction: when anything in it fails, none of its entries, nodes or
-/// subjects remain, every caller in it is refused, and the tree continues as if it never came.
+/// A batch is one journal record: when writing it fails, none of its entries, nodes or subjects
+/// remain (in the journal or in SQLite), every caller in it is refused, and the tree continues
+/// as if it never came.
 @Suite struct LedgerAtomicityTests {
     let fixture = LedgerFixture()
 
-    /// Makes SQLite fail when a level-2 node is inserted: late in the transaction, after
-    /// entries, subjects and level-1 nodes of the batch were written.
-    static func failOnLevelTwoNodes(_ store: SQLiteLedgerStore) throws {
-        try store.withWriterConnection { db in
-            try db.execute(sql: """
-                CREATE TEMP TRIGGER refuse_level_two BEFORE INSERT ON nodes WHEN NEW.level = 2
-                BEGIN SELECT RAISE(ABORT, 'simulated failure'); END
-                """)
+    /// Makes the journal fail a batch once its record is written, before it is synced: the
+    /// store must cut the record back off and refuse every caller of the batch.
+    static func failBatchesReaching(_ size: UInt64, _ store: SQLiteLedgerStore) {
+        store.injectJournalFault { batch in
+            if batch.endIndex >= size { throw LedgerStoreError.journal("simulated failure") }
         }
     }
 
@@ -30,8 +28,8 @@ import Testing
         let store = try fixture.open()
         defer { store.close() }
         try store.append([LedgerFixture.entry(0)])
-        try Self.failOnLevelTwoNodes(store)
-        // Entries 1, 2, 3: entry 3 completes (1, 1) and then (2, 0), which fails.
+        Self.failBatchesReaching(4, store)
+        // Entries 1, 2, 3: entry 3 completes (1, 1) and then (2, 0); the batch fails.
         do {
             try store.append((1...3).map { LedgerAppendEntry(bytes: LedgerFixture.entry($0), subjects: [.init(kind: "email", digest: "d\($0)")]) })
             Issue.record("a failed batch was reported as appended")
@@ -43,7 +41,7 @@ import Testing
         #expect(try Self.count("nodes", in: store) == 0)
         #expect(try Self.count("subjects", in: store) == 0)
 
-        try store.withWriterConnection { try $0.execute(sql: "DROP TRIGGER refuse_level_two") }
+        store.injectJournalFault(nil)
         let appended = try store.append((1...5).map(LedgerFixture.entry))
         #expect(appended.firstIndex == 1 && appended.treeSize == 6)
         #expect(appended.rootHash == MerkleTree(entries: (0...5).map(LedgerFixture.entry)).rootHash)
@@ -60,7 +58,7 @@ import Testing
         // add entries 1-3, whose level-2 node fails, so all three are refused.
         async let held = append(store, [LedgerFixture.entry(0)])
         try await holder.waitUntilWriterIsHeld()
-        try Self.failOnLevelTwoNodes(store)
+        Self.failBatchesReaching(4, store)
         let results = try await withThrowingTaskGroup(of: Bool.self) { group in
             for index in 1...3 {
                 group.addTask { (try? await append(store, [LedgerFixture.entry(index)])) != nil }

@@ -90,6 +90,11 @@ import Testing
             try fixture.checkpointer(store).checkpointIfGrown()
             try fixture.appendSessions(3..<5, to: store)
             try fixture.checkpointer(store).checkpointIfGrown()
+        }
+        do {
+            // Reopened, so the journal holds nothing: the database is the whole log.
+            let store = try fixture.open()
+            defer { store.close() }
             try store.withWriterConnection { db in
                 try db.execute(sql: "DELETE FROM entries WHERE idx >= 6")
                 try db.execute(sql: "DELETE FROM nodes WHERE (idx + 1) * (1 << level) > 6")

@@ -60,16 +60,13 @@ import Testing
     @Test func aFailedAppendRefusesTheCallerAndTheKeyIsOfferedAgain() async throws {
         let recorder = try fixture.open()
         defer { recorder.store.close() }
-        try recorder.store.withWriterConnection { db in
-            try db.execute(sql: """
-                CREATE TEMP TRIGGER refuse_poison BEFORE INSERT ON entries WHEN NEW.session_id = 'poison'
-                BEGIN SELECT RAISE(ABORT, 'poisoned'); END
-                """)
+        recorder.store.injectJournalFault { batch in
+            if batch.entries.contains(where: { $0.sessionID == "poison" }) { throw LedgerStoreError.journal("poisoned") }
         }
         await #expect(throws: RecordingError.self) { try await recorder.record([SampleEvents.statement(session: "poison")]) }
         #expect(try recorder.store.leafCount == 0)
         #expect(try recorder.store.dataKey(keyID: "poison") == nil)  // rolled back with the entry
-        try recorder.store.withWriterConnection { db in try db.execute(sql: "DROP TRIGGER refuse_poison") }
+        recorder.store.injectJournalFault(nil)
         // The session's key (already used for sealing in memory) is stored with its next entry.
         try await recorder.record([SampleEvents.statement(session: "poison", id: 2)])
         #expect(try recorder.store.dataKey(keyID: "poison")?.wrapped != nil)

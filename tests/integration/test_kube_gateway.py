@@ -12,7 +12,6 @@ import os
 import re
 import secrets
 import shutil
-import sqlite3
 import ssl
 import threading
 import time
@@ -22,7 +21,7 @@ import subprocess
 import pytest
 
 from harness import certs
-from harness.events import EventStore
+from harness.events import EventStore, raw_entries
 from harness.gateway import Gateway, binary
 from harness.gateway_config import GatewayConfig, KubeConnection
 from harness.kube_server import KubePod, KubeStandIn
@@ -276,8 +275,8 @@ def test_a_command_replays_exactly_what_kubectl_printed_and_each_chunk_is_record
     assert "".join(e.payload["data"] for e in chunks) == result.stdout
     assert sum(e.payload.get("maskedValues", 0) for e in chunks) >= 3 and all(e.payload["channel"] == "stdout" for e in chunks)
     # Output is sealed in the ledger: its clear text has neither the masked rows nor whom they named.
-    with sqlite3.connect(os.path.join(cluster["data_dir"], "ledger.sqlite")) as db:
-        raw = b"".join(bytes(db.execute("SELECT entry FROM entries WHERE idx = ?", (e.seq - 1,)).fetchone()[0]) for e in chunks)
+    stored = raw_entries(cluster["data_dir"])
+    raw = b"".join(stored[e.seq - 1] for e in chunks)
     assert b"[EMAIL]" not in raw and b'"channel":"stdout"' in raw
     # An unknown session is a clear error.
     unknown = subprocess.run([binary(), "audit", "replay", "--config", cluster["gateway"].config_path, "--session", "nope"],
@@ -498,8 +497,7 @@ def test_an_exec_session_is_recorded_with_its_command_sealed_and_its_exit_code(c
     assert request.payload["command"] == "sh -c 'grep -c anna.schmidt /home/app/notes.txt; exit 3'" and request.payload["tty"] is False
     assert response.payload["exitCode"] == 3 and response.payload["stdinBytes"] == 0 and len(response.payload["sha256"]) == 64
     # The command may name someone: it is sealed, not in the entry's clear text.
-    with sqlite3.connect(os.path.join(cluster["data_dir"], "ledger.sqlite")) as db:
-        raw = db.execute("SELECT entry FROM entries WHERE idx = ?", (request.seq - 1,)).fetchone()[0]
+    raw = raw_entries(cluster["data_dir"])[request.seq - 1]
     assert b"anna.schmidt" not in bytes(raw) and b'"operation":"exec"' in bytes(raw)
 
 

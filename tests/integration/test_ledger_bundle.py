@@ -9,14 +9,13 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 
 import psycopg
 import pytest
 
 from harness import ledger
-from harness.events import canonical, open_entry, statements
+from harness.events import canonical, open_entry, raw_entries, statements
 from harness.gateway import binary
 
 MARKER = "bundlemarkprobe"
@@ -48,10 +47,7 @@ def exported(tmp_path_factory, upstream):
         result = gw.audit("export", "--session", session, "--include-keys", "--output", str(with_keys))
         assert result.returncode == 0, result.stdout + result.stderr
         key = gw.verifier_key()
-        db_path = os.path.join(gw.data_dir, "ledger.sqlite")
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
-            stored = {idx: bytes(entry) for idx, entry in
-                      db.execute("SELECT idx, entry FROM entries WHERE session_id = ?", (session,))}
+        stored = raw_entries(gw.data_dir, session)
     finally:
         gw.stop()
     return {"session": session, "bundle": bundle, "with_keys": with_keys, "key": key, "stored": stored}

@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from harness import ledger
-from harness.events import EventStore, statements
+from harness.events import EventStore, raw_entries, statements
 
 MASKED = "shop_masked"
 
@@ -58,10 +58,7 @@ def _data_key_row(gw, session: str):
 
 
 def _entries_of(gw, session: str) -> dict:
-    path = os.path.join(gw.data_dir, "ledger.sqlite")
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as db:
-        return {idx: bytes(entry) for idx, entry in
-                db.execute("SELECT idx, entry FROM entries WHERE session_id = ? ORDER BY idx", (session,))}
+    return raw_entries(gw.data_dir, session)
 
 
 def _sealed_entries(gw, events: list) -> list:

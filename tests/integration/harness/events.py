@@ -1,6 +1,9 @@
-"""Reading the gateway's evidence ledger (<data_dir>/ledger.sqlite), independently of Gatehouse.
+"""Reading the gateway's evidence ledger (<data_dir>/ledger.sqlite and the journal beside it,
+<data_dir>/ledger.sqlite.journal/), independently of Gatehouse.
 
-This is a second implementation of docs/evidence.md's reader, in Python: it re-hashes each entry
+This is a second implementation of docs/evidence.md's reader, in Python: it reads the entries
+SQLite holds and those only the journal holds yet (appended, acknowledged, not yet indexed),
+re-hashes each entry
 (RFC 9162 leaf hash), unwraps the session's data key with the master key
 (<data_dir>/ledger-master.key through HKDF), opens the sealed box (AES-256-GCM, the entry without
 `sealed` as associated data), and joins the sealed fields back into the payload, so the tests
@@ -110,6 +113,112 @@ def joined_payload(kind: str, clear: dict, sealed: dict) -> dict:
     return payload
 
 
+JOURNAL_MAGIC = b"GHJ1"
+
+
+@dataclass
+class JournalEntry:
+    index: int
+    raw: bytes
+    session: str | None
+    key: tuple[str, bytes] | None  # (key ID, wrapped) when the entry brought its session's data key
+
+
+class _Reader:
+    def __init__(self, data: bytes):
+        self.data, self.offset = data, 0
+
+    def take(self, count: int) -> bytes:
+        assert self.offset + count <= len(self.data), "journal record: truncated field"
+        self.offset += count
+        return self.data[self.offset - count:self.offset]
+
+    def integer(self, size: int) -> int:
+        return int.from_bytes(self.take(size), "big")
+
+    def blob(self) -> bytes:
+        return self.take(self.integer(4))
+
+    def text(self) -> str:
+        return self.blob().decode()
+
+    def optional_text(self) -> str | None:
+        return self.text() if self.integer(1) else None
+
+
+def journal_entries(data_dir: str) -> list[JournalEntry]:
+    """Every entry in the journal's segments (docs/evidence.md, "Storage"), in log order. A record
+    still being written (or cut by a crash) ends a segment's reading: it is not acknowledged."""
+    directory = os.path.join(data_dir, "ledger.sqlite.journal")
+    try:
+        names = sorted(name for name in os.listdir(directory) if name.endswith(".seg"))
+    except FileNotFoundError:
+        return []
+    entries = []
+    for name in names:
+        try:
+            with open(os.path.join(directory, name), "rb") as f:
+                data = f.read()
+        except FileNotFoundError:
+            continue  # removed meanwhile: SQLite holds all of it
+        offset = 0
+        while offset + 16 <= len(data) and data[offset:offset + 4] == JOURNAL_MAGIC:
+            length = int.from_bytes(data[offset + 4:offset + 8], "big")
+            payload = data[offset + 16:offset + 16 + length]
+            if len(payload) < length or hashlib.sha256(payload).digest()[:8] != data[offset + 8:offset + 16]:
+                break
+            reader = _Reader(payload)
+            first, count = reader.integer(8), reader.integer(4)
+            for position in range(count):
+                raw, session = reader.blob(), reader.optional_text()
+                reader.optional_text()  # time
+                flags = reader.integer(1)
+                for _ in range(reader.integer(4)):
+                    reader.text(), reader.text()  # subject kind, digest
+                key = None
+                if flags & 2:
+                    key_id, wrapped = reader.text(), reader.blob()
+                    reader.optional_text(), reader.integer(8)  # connection, creation time
+                    key = (key_id, wrapped)
+                entries.append(JournalEntry(first + position, raw, session, key))
+            assert reader.offset == len(payload), f"{name}: a journal record with trailing bytes"
+            offset += 16 + length
+    return entries
+
+
+def stored_entries(data_dir: str, first: int = 0) -> tuple[list[tuple[int, bytes]], dict[str, bytes], dict[int, str | None]]:
+    """(index, entry) from `first` on, in order, with the data keys and sessions the journal adds:
+    the journal is read before SQLite, so an entry the gateway moves from one to the other
+    meanwhile is found in SQLite."""
+    journal = journal_entries(data_dir)
+    path = os.path.join(data_dir, "ledger.sqlite")
+    rows = []
+    if os.path.exists(path):
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as db:
+            rows = db.execute("SELECT idx, leaf_hash, entry FROM entries WHERE idx >= ? ORDER BY idx", (first,)).fetchall()
+            size = db.execute("SELECT coalesce(max(idx) + 1, 0) FROM entries").fetchone()[0]
+    else:
+        size = 0
+    entries = []
+    for index, leaf_hash, raw in rows:
+        raw = bytes(raw)
+        assert hashlib.sha256(b"\x00" + raw).digest() == bytes(leaf_hash), f"entry {index}: leaf hash mismatch"
+        entries.append((index, raw))
+    tail = [e for e in journal if e.index >= max(first, size)]
+    assert [e.index for e in tail] == list(range(max(first, size), max(first, size) + len(tail))), \
+        "the journal does not continue the log where SQLite ends"
+    entries += [(e.index, e.raw) for e in tail]
+    keys = {e.key[0]: e.key[1] for e in journal if e.key}
+    sessions = {e.index: e.session for e in tail}
+    return entries, keys, sessions
+
+
+def raw_entries(data_dir: str, session: str | None = None) -> dict[int, bytes]:
+    """Every stored entry's bytes by index (of one session, if given)."""
+    entries, _, _ = stored_entries(data_dir)
+    return {index: raw for index, raw in entries if session is None or json.loads(raw).get("session") == session}
+
+
 class EventStore:
     def __init__(self, data_dir: str):
         self.data_dir = data_dir
@@ -127,10 +236,11 @@ class EventStore:
                 self._master = master_key(f.read())
         return self._master
 
-    def _data_key(self, db: sqlite3.Connection, key_id: str) -> bytes | None:
+    def _data_key(self, db: sqlite3.Connection, key_id: str, journaled: dict[str, bytes]) -> bytes | None:
         if key_id not in self._keys:
             row = db.execute("SELECT wrapped FROM data_keys WHERE key_id = ?", (key_id,)).fetchone()
-            wrapped = row[0] if row else None
+            # Not in SQLite yet: the journal brought it with the session's first entry.
+            wrapped = row[0] if row else journaled.get(key_id)
             key = unwrap_data_key(bytes(wrapped), key_id, self._master_key()) if wrapped is not None else None
             if key is None:
                 return None  # erased keys are not cached: nothing to remember
@@ -138,25 +248,25 @@ class EventStore:
         return self._keys[key_id]
 
     def last_seq(self) -> int:
+        journal = journal_entries(self.data_dir)
         if not os.path.exists(self.path):
             return 0
         with self._connect() as db:
-            return db.execute("SELECT coalesce(max(idx) + 1, 0) FROM entries").fetchone()[0]
+            size = db.execute("SELECT coalesce(max(idx) + 1, 0) FROM entries").fetchone()[0]
+        return max([size] + [e.index + 1 for e in journal])
 
     def since(self, seq: int = 0, kind: str | None = None) -> list[Event]:
         if not os.path.exists(self.path):
             return []
         events = []
+        rows, journaled_keys, _ = stored_entries(self.data_dir, seq)
         with self._connect() as db:
-            rows = db.execute("SELECT idx, leaf_hash, entry FROM entries WHERE idx >= ? ORDER BY idx", (seq,)).fetchall()
-            for index, leaf_hash, raw in rows:
-                raw = bytes(raw)
-                assert hashlib.sha256(b"\x00" + raw).digest() == bytes(leaf_hash), f"entry {index}: leaf hash mismatch"
+            for index, raw in rows:
                 entry = json.loads(raw)
                 assert canonical(entry) == raw, f"entry {index} is not canonical JSON"
                 if kind and entry["kind"] != kind:
                     continue
-                key = self._data_key(db, entry["sealed"]["key"]) if "sealed" in entry else None
+                key = self._data_key(db, entry["sealed"]["key"], journaled_keys) if "sealed" in entry else None
                 sealed = open_entry(entry, key)
                 body = {
                     "time": entry["time"],
