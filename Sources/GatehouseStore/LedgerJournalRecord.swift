@@ -7,14 +7,16 @@ import GatehouseLedger
 /// index and every entry with what the SQLite index needs (subjects, session, time, a new
 /// data key), so the index can always be rebuilt from the journal. Pure: no I/O.
 ///
-///     record  = "GHJ1" | payload length (u32) | first 8 bytes of SHA-256(payload) | payload
+///     record  = "GHJ1" | payload length (u32) | checksum (8 bytes) | payload
 ///     payload = first index (u64) | entry count (u32) | entry...
 ///     entry   = bytes | session (opt string) | time (opt string) | flags (u8: 1 derives
 ///               classification, 2 has data key) | subject count (u32) | (kind, digest)...
 ///               | [key ID (string) | wrapped (bytes) | connection (opt string) | created at (f64 bits)]
 ///
 /// Integers are big-endian; `bytes` and `string` are a u32 length then the bytes (UTF-8);
-/// `opt` is a u8 0 (absent) or 1 then the value. The checksum tells a record cut short by a
+/// `opt` is a u8 0 (absent) or 1 then the value. The checksum is the first 8 bytes of the SHA-256
+/// of the payload with each entry's `bytes` (length and content) replaced by its 32-byte leaf
+/// hash (`SHA-256(0x00 || bytes)`). It tells a record cut short by a
 /// crash (never acknowledged: its fdatasync had not returned) from a complete one; a segment's
 /// end not yet written is zeros.
 struct LedgerJournalBatch: Sendable {
@@ -29,11 +31,29 @@ enum LedgerJournalRecord {
     static let headerLength = 16
 
     static func encode(_ batch: LedgerJournalBatch) -> [UInt8] {
-        var payload = JournalWriter()
+        // One buffer of the final size: entry bytes are copied once.
+        var record = JournalWriter(capacity: headerLength + batch.entries.reduce(12) { $0 + $1.bytes.count + 64 })
+        record.output += magic + [UInt8](repeating: 0, count: headerLength - magic.count)
+        writePayload(batch, into: &record, bytesAsLeafHashes: false)
+        let length = UInt32(record.output.count - headerLength)
+        withUnsafeBytes(of: length.bigEndian) { record.output.replaceSubrange(4..<8, with: $0) }
+        record.output.replaceSubrange(8..<headerLength, with: checksum(batch))
+        return record.output
+    }
+
+    /// The checksum covers the payload with each entry's bytes replaced by its leaf hash, which
+    /// is computed anyway: a large entry is not hashed twice, and a changed byte still changes it.
+    private static func checksum(_ batch: LedgerJournalBatch) -> [UInt8] {
+        var summary = JournalWriter(capacity: 12 + 128 * batch.entries.count)
+        writePayload(batch, into: &summary, bytesAsLeafHashes: true)
+        return Array(SHA256.hash(data: summary.output).prefix(8))
+    }
+
+    private static func writePayload(_ batch: LedgerJournalBatch, into payload: inout JournalWriter, bytesAsLeafHashes: Bool) {
         payload.integer(batch.firstIndex)
         payload.integer(UInt32(batch.entries.count))
         for entry in batch.entries {
-            payload.bytes(entry.bytes)
+            if bytesAsLeafHashes { payload.output += entry.leafHash.bytes } else { payload.bytes(entry.bytes) }
             payload.optionalString(entry.sessionID)
             payload.optionalString(entry.time)
             payload.integer(UInt8((entry.derivesClassification ? 1 : 0) | (entry.newDataKey != nil ? 2 : 0)))
@@ -49,13 +69,6 @@ enum LedgerJournalRecord {
                 payload.integer(key.createdAt.timeIntervalSince1970.bitPattern)
             }
         }
-        var record = JournalWriter()
-        record.output.reserveCapacity(headerLength + payload.output.count)
-        record.output += magic
-        record.integer(UInt32(payload.output.count))
-        record.output += checksum(payload.output[...])
-        record.output += payload.output
-        return record.output
     }
 
     /// Everything `decode` found in one segment file.
@@ -98,15 +111,11 @@ enum LedgerJournalRecord {
                 scan.damage = .tornTail
                 return scan
             }
-            let payload = bytes[payloadStart..<(payloadStart + length)]
             let end = payloadStart + length
-            guard checksum(payload).elementsEqual(bytes[(offset + 8)..<(offset + headerLength)]) else {
+            guard let batch = batch(from: bytes[payloadStart..<end]),
+                  checksum(batch).elementsEqual(bytes[(offset + 8)..<(offset + headerLength)]) else {
                 // Cut short where the rest of the file was never written (zeros) or at its end.
                 scan.damage = allZero(bytes[end...]) ? .tornTail : .corrupt(offset: offset, reason: "checksum mismatch")
-                return scan
-            }
-            guard let batch = batch(from: payload) else {
-                scan.damage = .corrupt(offset: offset, reason: "a record whose checksum matches but whose content does not parse")
                 return scan
             }
             scan.batches.append(batch)
@@ -143,15 +152,13 @@ enum LedgerJournalRecord {
         return LedgerJournalBatch(firstIndex: first, entries: entries)
     }
 
-    private static func checksum(_ payload: ArraySlice<UInt8>) -> [UInt8] {
-        Array(SHA256.hash(data: payload).prefix(8))
-    }
-
     private static func allZero(_ bytes: ArraySlice<UInt8>) -> Bool { bytes.allSatisfy { $0 == 0 } }
 }
 
 private struct JournalWriter {
     var output: [UInt8] = []
+
+    init(capacity: Int) { output.reserveCapacity(capacity) }
 
     mutating func integer<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.bigEndian) { output += $0 }

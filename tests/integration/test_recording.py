@@ -10,7 +10,7 @@ import asyncpg
 import psycopg
 
 from harness import clients, pg_log
-from harness.events import outcomes, statements
+from harness.events import journal_entries, outcomes, statements, stored_entries
 
 UPSTREAM_USERS = {"gh_scram", "gh_md5", "gh_tls"}
 GATEWAY_CATALOG_APPLICATION = "gatehouse catalog"
@@ -187,3 +187,22 @@ def test_no_statement_reaches_the_server_unrecorded(gateway, upstream):
                               f"events with this text at {same_text}"))
     assert not unmatched, "statements executed upstream without an earlier statement event:\n" + \
         "\n".join(map(str, unmatched))
+
+
+def test_the_journal_read_independently_holds_what_sqlite_holds(gateway):
+    """The running gateway's journal, parsed by the harness's own reader (docs/evidence.md,
+    "Storage"), holds each entry byte for byte as SQLite has it once indexed, with a checksum
+    that checks out, and the data key of each new session."""
+    marker = uuid.uuid4().hex[:10]
+    before = gateway.events.last_seq()
+    with psycopg.connect(gateway.dsn("shop"), autocommit=True) as conn:
+        for i in range(5):
+            conn.execute(f"SELECT '{marker}', {i}").fetchall()
+    gateway.events.wait_for(lambda ev: len([e for e in outcomes(ev) if marker in str(ev)]) >= 5, before)
+    journal = {e.index: e for e in journal_entries(gateway.data_dir)}
+    fresh = [index for index in journal if index >= before]
+    assert fresh, "the statements just run are not in the journal's segments"
+    stored, _, _ = stored_entries(gateway.data_dir)
+    in_sqlite = dict(stored)
+    assert all(journal[index].raw == in_sqlite[index] for index in fresh if index in in_sqlite)
+    assert any(e.key is not None for e in journal.values()), "no session's data key travelled in the journal"

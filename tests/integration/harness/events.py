@@ -125,13 +125,26 @@ class JournalEntry:
 
 
 class _Reader:
+    """Reads a journal record's payload and builds what its checksum covers: the payload with
+    each entry's bytes replaced by their leaf hash."""
+
     def __init__(self, data: bytes):
-        self.data, self.offset = data, 0
+        self.data, self.offset, self.summary = data, 0, bytearray()
 
     def take(self, count: int) -> bytes:
-        assert self.offset + count <= len(self.data), "journal record: truncated field"
+        if self.offset + count > len(self.data):
+            raise ValueError("journal record: truncated field")
         self.offset += count
-        return self.data[self.offset - count:self.offset]
+        taken = self.data[self.offset - count:self.offset]
+        self.summary += taken
+        return taken
+
+    def entry_bytes(self) -> bytes:
+        start = len(self.summary)
+        raw = self.blob()
+        del self.summary[start:]
+        self.summary += hashlib.sha256(b"\x00" + raw).digest()
+        return raw
 
     def integer(self, size: int) -> int:
         return int.from_bytes(self.take(size), "big")
@@ -165,23 +178,28 @@ def journal_entries(data_dir: str) -> list[JournalEntry]:
         while offset + 16 <= len(data) and data[offset:offset + 4] == JOURNAL_MAGIC:
             length = int.from_bytes(data[offset + 4:offset + 8], "big")
             payload = data[offset + 16:offset + 16 + length]
-            if len(payload) < length or hashlib.sha256(payload).digest()[:8] != data[offset + 8:offset + 16]:
+            if len(payload) < length:
                 break
-            reader = _Reader(payload)
-            first, count = reader.integer(8), reader.integer(4)
-            for position in range(count):
-                raw, session = reader.blob(), reader.optional_text()
-                reader.optional_text()  # time
-                flags = reader.integer(1)
-                for _ in range(reader.integer(4)):
-                    reader.text(), reader.text()  # subject kind, digest
-                key = None
-                if flags & 2:
-                    key_id, wrapped = reader.text(), reader.blob()
-                    reader.optional_text(), reader.integer(8)  # connection, creation time
-                    key = (key_id, wrapped)
-                entries.append(JournalEntry(first + position, raw, session, key))
-            assert reader.offset == len(payload), f"{name}: a journal record with trailing bytes"
+            reader, record = _Reader(payload), []
+            try:
+                first, count = reader.integer(8), reader.integer(4)
+                for position in range(count):
+                    raw, session = reader.entry_bytes(), reader.optional_text()
+                    reader.optional_text()  # time
+                    flags = reader.integer(1)
+                    for _ in range(reader.integer(4)):
+                        reader.text(), reader.text()  # subject kind, digest
+                    key = None
+                    if flags & 2:
+                        key_id, wrapped = reader.text(), reader.blob()
+                        reader.optional_text(), reader.integer(8)  # connection, creation time
+                        key = (key_id, wrapped)
+                    record.append(JournalEntry(first + position, raw, session, key))
+            except ValueError:
+                break  # being written, or cut by a crash
+            if reader.offset != len(payload) or hashlib.sha256(reader.summary).digest()[:8] != data[offset + 8:offset + 16]:
+                break
+            entries += record
             offset += 16 + length
     return entries
 
