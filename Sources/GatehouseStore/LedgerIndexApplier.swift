@@ -21,6 +21,8 @@ final class LedgerIndexApplier: @unchecked Sendable {
     private let condition = NSCondition()
     private var pending: [LedgerJournalBatch] = []
     private var pendingEntries = 0
+    /// Entries the running round took and has not finished writing.
+    private var applyingEntries = 0
     private var draining = false
     private var roundScheduled = false
     private var waiters = 0
@@ -70,7 +72,7 @@ final class LedgerIndexApplier: @unchecked Sendable {
     func waitForRoom() {
         condition.lock()
         defer { condition.unlock() }
-        while pendingEntries >= Self.maxPendingEntries, failure == nil {
+        while pendingEntries + applyingEntries >= Self.maxPendingEntries, failure == nil {
             waiters += 1
             scheduleRound()
             condition.wait()
@@ -143,6 +145,7 @@ final class LedgerIndexApplier: @unchecked Sendable {
             let batches = condition.withLock { () -> [LedgerJournalBatch] in
                 let taken = pending
                 pending.removeAll()
+                applyingEntries = pendingEntries
                 pendingEntries = 0
                 return taken
             }
@@ -160,12 +163,13 @@ final class LedgerIndexApplier: @unchecked Sendable {
             }
             let again = condition.withLock { () -> Bool in
                 draining = false
+                applyingEntries = 0
+                condition.broadcast()
                 if failure == nil, !pending.isEmpty, pendingEntries >= Self.roundEntries || waiters > 0 {
                     draining = true
                     return true
                 }
                 scheduleRound()
-                condition.broadcast()
                 return false
             }
             guard again else { return }

@@ -142,6 +142,31 @@ import Testing
         #expect(read == LedgerFixture.entry(10))
     }
 
+    /// Appends faster than SQLite takes them in wait once `maxPendingEntries` are queued, so
+    /// memory (and a reader's wait) stays bounded; they go on as soon as SQLite catches up.
+    @Test func appendsWaitWhileSQLiteIsTooFarBehind() async throws {
+        let store = try fixture.open()
+        defer { store.close() }
+        let gate = ApplierGate()
+        gate.hold(store)
+        try store.append([[UInt8]](repeating: [1], count: LedgerIndexApplier.maxPendingEntries))
+        let done = NSCondition()
+        nonisolated(unsafe) var appended: LedgerAppend?
+        store.append([LedgerAppendEntry(bytes: [2])]) { result in
+            done.withLock {
+                appended = try? result.get()
+                done.broadcast()
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(done.withLock { appended } == nil)  // held back: SQLite is a whole window behind
+        gate.release()
+        done.lock()
+        while appended == nil { done.wait() }
+        done.unlock()
+        #expect(appended?.firstIndex == UInt64(LedgerIndexApplier.maxPendingEntries))
+    }
+
     @Test func segmentsAreRemovedOnceAppliedAndCloseLeavesNone() throws {
         let store = try SQLiteLedgerStore(path: fixture.path, logger: Logger(label: "test.ledger-store"), beforeCommit: nil,
                                           segmentLimit: 512)
