@@ -10,24 +10,15 @@ enum DurableFileIO {
         }
     }
 
-    /// Writes every byte (a short write or EINTR continues where it stopped).
-    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Failure("write", path)
-            }
-            offset += count
-        }
-    }
-
-    /// Writes every byte at `offset` (pwrite; a short write or EINTR continues where it stopped).
-    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, at offset: Int, path: String) throws {
+    /// Writes every byte, at `offset` (pwrite) or else at the descriptor's position (write);
+    /// a short write or EINTR continues where it stopped.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, at offset: Int? = nil, path: String) throws {
         var done = 0
         while done < bytes.count {
-            let count = bytes[done...].withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, off_t(offset + done)) }
+            let count = bytes[done...].withUnsafeBytes { buffer in
+                offset.map { pwrite(descriptor, buffer.baseAddress, buffer.count, off_t($0 + done)) }
+                    ?? Foundation.write(descriptor, buffer.baseAddress, buffer.count)
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw Failure("write", path)
@@ -42,26 +33,5 @@ enum DurableFileIO {
         guard descriptor >= 0 else { throw Failure("open", path) }
         defer { close(descriptor) }
         guard fsync(descriptor) == 0 else { throw Failure("fsync", path) }
-    }
-
-    /// The whole file, or nil when it does not exist.
-    static func contents(of path: String) throws -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            if errno == ENOENT { return nil }
-            throw Failure("open", path)
-        }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Failure("read", path)
-            }
-            if count == 0 { return bytes }
-            bytes += chunk[0..<count]
-        }
     }
 }

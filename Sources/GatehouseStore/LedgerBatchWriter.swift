@@ -45,11 +45,15 @@ enum LedgerBatchWriter {
     /// leave entries sealed under a key that is not stored: refused.
     private static func store(_ key: LedgerNewDataKey, with insert: Statement, in db: Database) throws {
         try insert.execute(arguments: [key.keyID, Data(key.wrapped), key.connection, UTCTimestamp.string(from: key.createdAt) ?? ""])
-        guard db.changesCount == 0 else { return }
-        let stored = try Row.fetchOne(db, sql: "SELECT wrapped, erased_at FROM data_keys WHERE key_id = ?", arguments: [key.keyID])
-        guard let stored else { return }
+        if db.changesCount == 0, try conflicts(key, in: db) { throw LedgerStoreError.dataKeyExists(keyID: key.keyID) }
+    }
+
+    /// Whether a key of that ID is stored, not erased, with other bytes.
+    static func conflicts(_ key: LedgerNewDataKey, in db: Database) throws -> Bool {
+        guard let stored = try Row.fetchOne(db, sql: "SELECT wrapped, erased_at FROM data_keys WHERE key_id = ?", arguments: [key.keyID])
+        else { return false }
         let wrapped: Data? = stored[0]
         let erasedAt: String? = stored[1]
-        if erasedAt == nil, let wrapped, wrapped != Data(key.wrapped) { throw LedgerStoreError.dataKeyExists(keyID: key.keyID) }
+        return erasedAt == nil && wrapped.map { $0 != Data(key.wrapped) } == true
     }
 }

@@ -27,6 +27,8 @@ final class LedgerIndexApplier: @unchecked Sendable {
     private var roundScheduled = false
     private var waiters = 0
     private var appliedSize: UInt64
+    /// Where the last queued batch ends.
+    private var enqueuedEnd: UInt64
     private var failure: LedgerStoreError?
     // Guarded by `applyLock`: one SQLite write of batches at a time, from the queue or a caller.
     private let applyLock = NSLock()
@@ -38,6 +40,7 @@ final class LedgerIndexApplier: @unchecked Sendable {
         self.database = database
         self.frontier = frontier
         appliedSize = frontier.leafCount
+        enqueuedEnd = frontier.leafCount
     }
 
     /// Entries SQLite holds (as far as this process knows).
@@ -48,6 +51,7 @@ final class LedgerIndexApplier: @unchecked Sendable {
         condition.withLock {
             pending.append(batch)
             pendingEntries += batch.entries.count
+            enqueuedEnd = max(enqueuedEnd, batch.endIndex)
             scheduleRound()
         }
     }
@@ -82,8 +86,7 @@ final class LedgerIndexApplier: @unchecked Sendable {
 
     /// Waits until everything queued so far has been applied (or applying failed).
     func waitUntilIdle() {
-        let queued = condition.withLock { pending.last?.endIndex ?? 0 }
-        try? waitUntilApplied(queued)
+        try? waitUntilApplied(condition.withLock { enqueuedEnd })
     }
 
     /// Why applying failed, if it has.

@@ -117,8 +117,7 @@ final class LedgerJournal {
         var batches: [LedgerJournalBatch] = []
         for (position, name) in names.enumerated() {
             let path = directory + "/" + name
-            guard let bytes = try DurableFileIO.contents(of: path) else { continue }
-            let scan = LedgerJournalRecord.decode(bytes)
+            let scan = LedgerJournalRecord.decode(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))))
             switch scan.damage {
             case nil:
                 break

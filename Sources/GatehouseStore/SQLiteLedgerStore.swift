@@ -244,13 +244,7 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
                 continue
             }
             inBatch[key.keyID] = key.wrapped
-            let stored = try database.read { db in
-                try Row.fetchOne(db, sql: "SELECT wrapped, erased_at FROM data_keys WHERE key_id = ?", arguments: [key.keyID])
-            }
-            guard let stored else { continue }
-            let wrapped: Data? = stored[0]
-            let erasedAt: String? = stored[1]
-            if erasedAt == nil, let wrapped, wrapped != Data(key.wrapped) { throw LedgerStoreError.dataKeyExists(keyID: key.keyID) }
+            if try database.read({ try LedgerBatchWriter.conflicts(key, in: $0) }) { throw LedgerStoreError.dataKeyExists(keyID: key.keyID) }
         }
     }
 }

@@ -202,7 +202,7 @@ def test_the_journal_read_independently_holds_what_sqlite_holds(gateway):
     journal = {e.index: e for e in journal_entries(gateway.data_dir)}
     fresh = [index for index in journal if index >= before]
     assert fresh, "the statements just run are not in the journal's segments"
-    stored, _, _ = stored_entries(gateway.data_dir)
+    stored, _ = stored_entries(gateway.data_dir)
     in_sqlite = dict(stored)
     assert all(journal[index].raw == in_sqlite[index] for index in fresh if index in in_sqlite)
     assert any(e.key is not None for e in journal.values()), "no session's data key travelled in the journal"

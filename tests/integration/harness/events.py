@@ -120,7 +120,6 @@ JOURNAL_MAGIC = b"GHJ1"
 class JournalEntry:
     index: int
     raw: bytes
-    session: str | None
     key: tuple[str, bytes] | None  # (key ID, wrapped) when the entry brought its session's data key
 
 
@@ -184,8 +183,8 @@ def journal_entries(data_dir: str) -> list[JournalEntry]:
             try:
                 first, count = reader.integer(8), reader.integer(4)
                 for position in range(count):
-                    raw, session = reader.entry_bytes(), reader.optional_text()
-                    reader.optional_text()  # time
+                    raw = reader.entry_bytes()
+                    reader.optional_text(), reader.optional_text()  # session, time
                     flags = reader.integer(1)
                     for _ in range(reader.integer(4)):
                         reader.text(), reader.text()  # subject kind, digest
@@ -194,7 +193,7 @@ def journal_entries(data_dir: str) -> list[JournalEntry]:
                         key_id, wrapped = reader.text(), reader.blob()
                         reader.optional_text(), reader.integer(8)  # connection, creation time
                         key = (key_id, wrapped)
-                    record.append(JournalEntry(first + position, raw, session, key))
+                    record.append(JournalEntry(first + position, raw, key))
             except ValueError:
                 break  # being written, or cut by a crash
             if reader.offset != len(payload) or hashlib.sha256(reader.summary).digest()[:8] != data[offset + 8:offset + 16]:
@@ -204,8 +203,8 @@ def journal_entries(data_dir: str) -> list[JournalEntry]:
     return entries
 
 
-def stored_entries(data_dir: str, first: int = 0) -> tuple[list[tuple[int, bytes]], dict[str, bytes], dict[int, str | None]]:
-    """(index, entry) from `first` on, in order, with the data keys and sessions the journal adds:
+def stored_entries(data_dir: str, first: int = 0) -> tuple[list[tuple[int, bytes]], dict[str, bytes]]:
+    """(index, entry) from `first` on, in order, with the data keys the journal adds:
     the journal is read before SQLite, so an entry the gateway moves from one to the other
     meanwhile is found in SQLite."""
     journal = journal_entries(data_dir)
@@ -227,13 +226,12 @@ def stored_entries(data_dir: str, first: int = 0) -> tuple[list[tuple[int, bytes
         "the journal does not continue the log where SQLite ends"
     entries += [(e.index, e.raw) for e in tail]
     keys = {e.key[0]: e.key[1] for e in journal if e.key}
-    sessions = {e.index: e.session for e in tail}
-    return entries, keys, sessions
+    return entries, keys
 
 
 def raw_entries(data_dir: str, session: str | None = None) -> dict[int, bytes]:
     """Every stored entry's bytes by index (of one session, if given)."""
-    entries, _, _ = stored_entries(data_dir)
+    entries, _ = stored_entries(data_dir)
     return {index: raw for index, raw in entries if session is None or json.loads(raw).get("session") == session}
 
 
@@ -277,7 +275,7 @@ class EventStore:
         if not os.path.exists(self.path):
             return []
         events = []
-        rows, journaled_keys, _ = stored_entries(self.data_dir, seq)
+        rows, journaled_keys = stored_entries(self.data_dir, seq)
         with self._connect() as db:
             for index, raw in rows:
                 entry = json.loads(raw)
