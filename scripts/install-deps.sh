@@ -8,7 +8,8 @@ set -euo pipefail
 # busybox-static: the shell and tools inside the Kubernetes stand-in's pod sandboxes
 # (tests/integration/harness/kube_server.py).
 APT_PACKAGES=(postgresql postgresql-contrib libpg-query-dev libphonenumber-dev libsqlite3-dev zlib1g-dev git pgbouncer openssl chromium chromium-driver
-              default-jdk-headless libpostgresql-jdbc-java busybox-static)
+              default-jdk-headless libpostgresql-jdbc-java busybox-static
+              e2fsprogs)  # chattr: the ledger test that makes the journal refuse writes
 # pip requirement -> the module that proves it is installed
 declare -A PIP_PACKAGES=(
   ["psycopg[binary]"]="psycopg_binary"

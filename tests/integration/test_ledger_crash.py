@@ -13,6 +13,7 @@ import sqlite3
 import string
 import subprocess
 
+import psycopg
 import pytest
 
 from harness import clients, ledger, pg_log, pgbin
@@ -166,3 +167,40 @@ def test_kill_9_mid_flow_loses_no_statement_and_keeps_the_log_valid(crash_gatewa
     # And the count agrees overall: every marked psql execution is a distinct statement.
     psql_texts = [_normalise(pg_log.statement_text(e)) for e in marked if "bench" not in pg_log.statement_text(e)]
     assert len(psql_texts) == len(set(psql_texts))
+
+
+def test_a_journal_that_cannot_be_written_lets_no_statement_through(crash_gateway, upstream):
+    """An agent that gets the gateway's disk to refuse writes (filled, failing) gets nothing
+    unrecorded through: the journal write fails, the statement is refused with a clear error, and
+    PostgreSQL's own log shows it never ran. Writes are refused here by making the journal's
+    segment and directory immutable (`chattr +i`: EPERM even for root, even on an open file)."""
+    gw = crash_gateway
+    server = upstream.server
+    marker = "lgj" + _letters(8)
+    offset = server.log_size()
+    with psycopg.connect(gw.dsn("shop"), autocommit=True) as conn:
+        assert conn.execute(f"SELECT '{marker}before'").fetchone()[0] == f"{marker}before"
+        journal = os.path.join(gw.data_dir, "ledger.sqlite.journal")
+        frozen = [os.path.join(journal, name) for name in os.listdir(journal) if name.endswith(".seg")] + [journal]
+        assert len(frozen) >= 2, "the gateway has no journal segment in use"
+        subprocess.run(["chattr", "+i", *frozen], check=True)
+        try:
+            with pytest.raises(psycopg.errors.InternalError) as refused:
+                conn.execute(f"SELECT '{marker}during'").fetchall()
+        finally:
+            subprocess.run(["chattr", "-i", *frozen], check=True)
+    assert "could not be recorded, so it was not run" in str(refused.value)
+    # Ground truth from the server: the first statement ran, the refused one never did.
+    log = server.log_since(offset)
+    assert f"{marker}before" in log and f"{marker}during" not in log
+
+    # Restarted on the same data directory, the log verifies and the gateway records and serves.
+    gw.stop()
+    gw.start()
+    verified = gw.audit("verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    result = clients.psql(gw.dsn("shop"), f"SELECT '{marker}after'")
+    assert result.returncode == 0 and result.stdout.strip() == f"{marker}after", result.stderr
+    texts = [e.payload.get("text", "") for e in statements(gw.events.since(0))]
+    assert any(f"{marker}before" in t for t in texts) and any(f"{marker}after" in t for t in texts)
+    assert not any(f"{marker}during" in t for t in texts)
