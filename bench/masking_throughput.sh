@@ -4,4 +4,4 @@
 set -eu
 cd "$(dirname "$0")/.."
 swift build -c release --product masking-benchmark --scratch-path .build-release
-.build-release/release/masking-benchmark
+.build-release/release/masking-benchmark "$@"

@@ -1,3 +1,5 @@
+import Foundation
+import GatehouseCore
 import GatehouseMasking
 
 /// Masks a whole blob's content before the agent sees any of it: by its rule's format on
@@ -11,8 +13,9 @@ public struct BlobContentMasker: Sendable {
     }
 
     public enum Outcome: Sendable, Equatable {
-        /// The bytes to hand out (unchanged when nothing was found), and whom they named.
-        case masked([UInt8], hits: [SubjectHit])
+        /// The bytes to hand out (unchanged when nothing was found), whom they named (the first
+        /// `SubjectReference.limitPerEvent`, as many as a record keeps) and how many people that was.
+        case masked([UInt8], hits: [SubjectHit], distinct: Int)
         /// The content cannot be masked (a binary format on a classified path, or malformed
         /// JSON/CSV): it is not handed out, and the client is told why.
         case withheld(reason: String)
@@ -42,28 +45,43 @@ public struct BlobContentMasker: Sendable {
             let result: MaskResult
             switch format {
             case .binary:
-                guard rule != nil else { return .masked(content, hits: []) }
+                guard rule != nil else { return .masked(content, hits: [], distinct: 0) }
                 return .withheld(reason: "'\(blob)' holds personal data (\(rule!.category)) in a format Gatehouse cannot mask")
             case .text:
-                result = engine.mask(content)
+                var hits = SubjectHitCollector(limit: Self.subjectLimit)
+                let output = content.withUnsafeBytes { engine.mask($0, collecting: &hits) }
+                result = MaskResult(output: output, hits: hits.hits, distinctSubjects: hits.distinctCount)
             case .json:
-                result = try JSONMasker(engine: engine, fieldCategories: rule?.jsonFields ?? [:]).mask(content)
+                result = try jsonMasker(rule).mask(content)
             case .ndjson:
-                result = try maskLines(content, with: JSONMasker(engine: engine, fieldCategories: rule?.jsonFields ?? [:]))
+                result = try maskLines(content, with: jsonMasker(rule))
             case .csv:
-                result = try CSVMasker(engine: engine, options: CSVMaskingOptions(columnCategories: rule?.columns ?? [:])).mask(content)
+                var masker = CSVMasker(engine: engine, options: CSVMaskingOptions(columnCategories: rule?.columns ?? [:]))
+                masker.subjectLimit = Self.subjectLimit
+                result = try masker.mask(content)
             }
-            return .masked(result.output ?? content, hits: result.hits)
+            return .masked(result.output ?? content, hits: result.hits, distinct: result.distinctSubjects)
         } catch {
             return .withheld(reason: "'\(blob)' is not valid \(format.rawValue) and cannot be masked: \(error)")
         }
+    }
+
+    /// Hits beyond what a record keeps are only counted.
+    static let subjectLimit = SubjectReference.limitPerEvent
+
+    private func jsonMasker(_ rule: BlobDataRule?) throws -> JSONMasker {
+        var masker = try JSONMasker(engine: engine, fieldCategories: rule?.jsonFields ?? [:])
+        masker.subjectLimit = Self.subjectLimit
+        // A large export is masked on every core: the agent waits for all of it before the first byte.
+        masker.parallelism = ProcessInfo.processInfo.activeProcessorCount
+        return masker
     }
 
     /// Each line a JSON document; blank lines and line endings kept as they are.
     func maskLines(_ content: [UInt8], with masker: JSONMasker) throws -> MaskResult {
         var output: [UInt8] = []
         output.reserveCapacity(content.count)
-        var hits = SubjectHitCollector()
+        var hits = SubjectHitCollector(limit: masker.subjectLimit)
         var changed = false
         var start = 0
         while start < content.count {
@@ -74,13 +92,12 @@ public struct BlobContentMasker: Sendable {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                 output += line
             } else {
-                let result = try masker.mask(line)
-                if let masked = result.output { output += masked; changed = true } else { output += line }
-                hits.add(result.hits)
+                let masked = try line.withUnsafeBytes { try masker.mask($0, collecting: &hits) }
+                if let masked { output += masked; changed = true } else { output += line }
             }
             output += content[end..<min(newline + 1, content.count)]
             start = newline + 1
         }
-        return MaskResult(output: changed ? output : nil, hits: hits.hits)
+        return MaskResult(output: changed ? output : nil, hits: hits.hits, distinctSubjects: hits.distinctCount)
     }
 }

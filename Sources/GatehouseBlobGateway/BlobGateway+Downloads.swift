@@ -79,7 +79,8 @@ extension BlobGateway {
             entry = try await cache.entry(for: key) {
                 let body = try await upstream.collectBody(upTo: limit)
                 switch masker.mask(Array(buffer: body), blob: blob, rule: rule, contentType: contentType) {
-                case .masked(let bytes, let hits): return .init(bytes: bytes, hits: hits, upstreamBytes: body.readableBytes)
+                case .masked(let bytes, let hits, let distinct):
+                    return .init(bytes: bytes, hits: hits, distinctSubjects: distinct, upstreamBytes: body.readableBytes)
                 case .withheld(let reason): throw Withheld(reason: reason)
                 }
             }
@@ -111,7 +112,7 @@ extension BlobGateway {
         }
         let sent = request.method == .head ? [] : Array(slice)
         _ = await record(responseActivity(call, status: status.code, fromUpstream: entry.upstreamBytes, toClient: sent.count,
-                                          sha256: Self.sha256(sent), masked: entry.hits.count, subjects: Self.subjects(entry.hits)), call)
+                                          sha256: Self.sha256(sent), masked: entry.distinctSubjects, subjects: Self.subjects(entry.hits)), call)
         if request.method == .head { return Response(status: .ok, headers: headers) }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: sent)))
     }

@@ -14,7 +14,10 @@ actor MaskedBlobCache {
 
     struct Entry: Sendable {
         let bytes: [UInt8]
+        /// The first `SubjectReference.limitPerEvent` people the bytes name...
         let hits: [SubjectHit]
+        /// ...of this many.
+        let distinctSubjects: Int
         let upstreamBytes: Int
     }
 

@@ -2,12 +2,16 @@
 public struct MaskResult: Sendable {
     /// The masked bytes, or nil when nothing was found: the caller forwards the original bytes.
     public var output: [UInt8]?
-    /// One entry per distinct identifier masked, in order of first appearance.
+    /// One entry per distinct identifier masked, in order of first appearance (the first
+    /// `subjectLimit` of them where the masker has one).
     public var hits: [SubjectHit]
+    /// How many distinct identifiers were masked, kept in `hits` or not.
+    public var distinctSubjects: Int
 
-    public init(output: [UInt8]?, hits: [SubjectHit]) {
+    public init(output: [UInt8]?, hits: [SubjectHit], distinctSubjects: Int? = nil) {
         self.output = output
         self.hits = hits
+        self.distinctSubjects = distinctSubjects ?? hits.count
     }
 }
 

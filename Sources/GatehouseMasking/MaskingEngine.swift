@@ -36,11 +36,26 @@ public struct MaskingEngine: Sendable {
     /// Masks every detection in `bytes`. Returns nil output when nothing was found (the caller
     /// forwards the original bytes untouched, zero copies).
     public func mask(_ bytes: UnsafeRawBufferPointer) -> MaskResult {
+        var hits = SubjectHitCollector()
+        let output = mask(bytes, collecting: &hits)
+        return MaskResult(output: output, hits: hits.hits)
+    }
+
+    /// `mask(_:)` for callers that gather the hits of many values (a document, a response):
+    /// returns the masked bytes or nil, and adds the hits to `hits`.
+    public func mask(_ bytes: UnsafeRawBufferPointer, collecting hits: inout SubjectHitCollector) -> [UInt8]? {
         let detections = detectors.detect(in: bytes)
-        guard !detections.isEmpty else { return MaskResult(output: nil, hits: []) }
+        return detections.isEmpty ? nil : mask(bytes, detections: detections, collecting: &hits)
+    }
+
+    public func mask(_ bytes: [UInt8], collecting hits: inout SubjectHitCollector) -> [UInt8]? {
+        bytes.withUnsafeBytes { mask($0, collecting: &hits) }
+    }
+
+    /// Masks `detections`, found in `bytes` by `detectors`, sorted and not overlapping.
+    func mask(_ bytes: UnsafeRawBufferPointer, detections: [Detection], collecting hits: inout SubjectHitCollector) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + detections.count * 16)
-        var hits = SubjectHitCollector()
         // Typed views copy with memcpy; slices of a raw buffer would copy byte by byte.
         let typed = bytes.assumingMemoryBound(to: UInt8.self)
         var cursor = 0
@@ -53,7 +68,7 @@ public struct MaskingEngine: Sendable {
             cursor = detection.range.upperBound
         }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: typed[cursor...]))
-        return MaskResult(output: output, hits: hits.hits)
+        return output
     }
 
     public func mask(_ bytes: [UInt8]) -> MaskResult {
@@ -74,8 +89,15 @@ public struct MaskingEngine: Sendable {
     /// masked as a whole with the category's strategy (`[CONTACT]`, `N***`, `name_<hex>`).
     /// Only an empty value comes back with nil output.
     public func maskClassifiedValue(_ bytes: UnsafeRawBufferPointer, category: String) -> MaskResult {
-        guard !bytes.isEmpty else { return MaskResult(output: nil, hits: []) }
         var hits = SubjectHitCollector()
+        let output = maskClassifiedValue(bytes, category: category, collecting: &hits)
+        return MaskResult(output: output, hits: hits.hits)
+    }
+
+    /// `maskClassifiedValue(_:category:)` adding its hit to `hits`.
+    public func maskClassifiedValue(_ bytes: UnsafeRawBufferPointer, category: String,
+                                    collecting hits: inout SubjectHitCollector) -> [UInt8]? {
+        guard !bytes.isEmpty else { return nil }
         let value = Array(bytes.assumingMemoryBound(to: UInt8.self))
         let content = ClassifiedValue.trimmedRange(of: value)
         let detections = detectors.detect(in: bytes)
@@ -85,11 +107,10 @@ public struct MaskingEngine: Sendable {
             output += replacement(for: Array(value[content]), kind: kind, name: kind.rawValue,
                                   strategy: strategy(for: kind), hits: &hits)
             output += value[content.upperBound...]
-            return MaskResult(output: output, hits: hits.hits)
+            return output
         }
-        let output = replacement(for: value, kind: .custom, name: category,
-                                 strategy: categoryStrategies[category] ?? defaultStrategy, hits: &hits)
-        return MaskResult(output: output, hits: hits.hits)
+        return replacement(for: value, kind: .custom, name: category,
+                           strategy: categoryStrategies[category] ?? defaultStrategy, hits: &hits)
     }
 
     /// The subject hit of a row's data-subject key (`subjectKeyText`), or nil when the engine
@@ -98,6 +119,10 @@ public struct MaskingEngine: Sendable {
         guard collectsSubjects else { return nil }
         let normalised = normalisedIdentifier(Array(subjectKeyText(relation: relation, key: key).utf8), kind: .subjectKey)
         return SubjectHit(kind: .subjectKey, digest: hexString(subjectHash.mac(normalised)))
+    }
+
+    public func maskClassifiedValue(_ bytes: [UInt8], category: String, collecting hits: inout SubjectHitCollector) -> [UInt8]? {
+        bytes.withUnsafeBytes { maskClassifiedValue($0, category: category, collecting: &hits) }
     }
 
     public func maskClassifiedValue(_ bytes: [UInt8], category: String) -> MaskResult {
@@ -112,7 +137,7 @@ public struct MaskingEngine: Sendable {
             return strategy == .redact ? Redaction.render(kind: kind, name: name) : PartialMask.render(value, kind: kind)
         }
         let normalised = normalisedIdentifier(value, kind: kind)
-        if collectsSubjects { hits.add(SubjectHit(kind: kind, digest: hexString(subjectHash.mac(normalised)))) }
+        if collectsSubjects { hits.add(kind: kind, mac: subjectHash.digest(normalised)) }
         switch strategy {
         case .redact: return Redaction.render(kind: kind, name: name)
         case .partial: return PartialMask.render(value, kind: kind)

@@ -1,5 +1,6 @@
 // Masking engine throughput: MB/s on ~64 MB of prose without identifiers and on ~64 MB dense
 // with them, single core. Run through bench/masking_throughput.sh (release build).
+import Foundation
 import GatehouseCore
 import Crypto
 import GatehouseMasking
@@ -110,7 +111,87 @@ func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }
 
-print("masking-benchmark: best of \(repetitions) runs, single core")
-measure("prose without digits (scan floor)", generate(megabytes: 64, dense: false, numbers: false))
-measure("text without identifiers", generate(megabytes: 64, dense: false))
-measure("text dense with identifiers", generate(megabytes: 64, dense: true))
+/// A customer export like `bench/blob_throughput.py`'s: a JSON array of records, each with a
+/// name (a classified field), an email and a phone number (found by the detectors).
+func customerExport(megabytes: Int) -> [UInt8] {
+    var text: [UInt8] = [UInt8(ascii: "[")]
+    var n = 0
+    while text.count < megabytes << 20 {
+        if n > 0 { text += Array(",\n".utf8) }
+        let plan = n % 3 == 0 ? "silver" : "gold"
+        text += Array(("{\"id\": \(n), \"name\": \"Customer \(n)\", \"email\": \"customer.\(n)@example.com\", "
+            + "\"phone\": \"+49 30 \(1_000_000 + n % 8_999_999)\", \"plan\": \"\(plan)\", "
+            + "\"note\": \"prefers email, renewal due in spring\"}").utf8)
+        n += 1
+    }
+    text.append(UInt8(ascii: "]"))
+    return text
+}
+
+/// The whole document through `JSONMasker`, as a masked blob download does it: on one core,
+/// then cut into runs masked on every core.
+func measureJSON(_ name: String, _ document: [UInt8]) throws {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    var line = "\(name): \(document.count >> 20) MB | mask whole document"
+    for parallelism in [1, cores] {
+        var masker = try JSONMasker(engine: engine, fieldCategories: ["$[*].name": "name"])
+        masker.subjectLimit = SubjectReference.limitPerEvent   // as the blob gateway masks
+        masker.parallelism = parallelism
+        var best = Double.infinity
+        var hits = 0, distinct = 0
+        for _ in 0..<repetitions {
+            let time = try ContinuousClock().measure {
+                let result = try masker.mask(document)
+                (hits, distinct) = (result.hits.count, result.distinctSubjects)
+            }
+            best = min(best, seconds(time))
+        }
+        let rate = Int((Double(document.count) / 1_048_576 / best).rounded())
+        line += parallelism == 1 ? " \(rate) MB/s on 1 core (\(distinct) distinct subjects, \(hits) kept)," : " \(rate) MB/s on \(cores) cores"
+    }
+    print(line)
+}
+
+/// Lines like `bench/kube_exec_compare.py`'s log through `StreamingTextMasker` in 32 KiB reads,
+/// as exec output is masked.
+func measureStream(_ name: String, _ text: [UInt8], chunk: Int = 32 << 10) {
+    var best = Double.infinity
+    var out = 0
+    for _ in 0..<repetitions {
+        let time = ContinuousClock().measure {
+            var masker = StreamingTextMasker(engine: engine)
+            out = 0
+            text.withUnsafeBytes { all in
+                var start = 0
+                while start < all.count {
+                    let end = min(start + chunk, all.count)
+                    out += masker.feed(UnsafeRawBufferPointer(rebasing: all[start..<end])).bytes.count
+                    start = end
+                }
+            }
+            out += masker.finish().bytes.count
+        }
+        best = min(best, seconds(time))
+    }
+    let megabytes = Double(text.count) / 1_048_576
+    print("\(name): \(Int(megabytes.rounded())) MB | streaming masker \(Int((megabytes / best).rounded())) MB/s, \(out) bytes out")
+}
+
+func logLines(megabytes: Int) -> [UInt8] {
+    let line = Array("2026-12-07T10:00:00Z INFO request handled path=/orders/1234 status=200 duration_ms=12 region=eu-west\n".utf8)
+    var text: [UInt8] = []
+    while text.count < megabytes << 20 { text += line }
+    return text
+}
+
+// `masking-benchmark [text] [json] [log]`: all three when none is named.
+let selected = Set(CommandLine.arguments.dropFirst())
+func wanted(_ name: String) -> Bool { selected.isEmpty || selected.contains(name) }
+print("masking-benchmark: best of \(repetitions) runs, single core unless stated")
+if wanted("text") {
+    measure("prose without digits (scan floor)", generate(megabytes: 64, dense: false, numbers: false))
+    measure("text without identifiers", generate(megabytes: 64, dense: false))
+    measure("text dense with identifiers", generate(megabytes: 64, dense: true))
+}
+if wanted("log") { measureStream("log lines (exec output)", logLines(megabytes: 64)) }
+if wanted("json") { try measureJSON("JSON customer export (blob download)", customerExport(megabytes: 64)) }

@@ -1,4 +1,5 @@
 import Crypto
+import GatehouseCore
 import GatehouseMasking
 import Testing
 @testable import GatehouseBlob
@@ -9,7 +10,7 @@ import Testing
     var masker: BlobContentMasker { BlobContentMasker(engine: engine) }
 
     func text(_ outcome: BlobContentMasker.Outcome) -> String? {
-        if case .masked(let bytes, _) = outcome { return String(decoding: bytes, as: UTF8.self) }
+        if case .masked(let bytes, _, _) = outcome { return String(decoding: bytes, as: UTF8.self) }
         return nil
     }
 
@@ -47,11 +48,33 @@ import Testing
         #expect(why.contains("not valid json"))
     }
 
+    /// A large export names more people than a record keeps: the first 1,000 are kept, every one
+    /// is counted once (in every format, and across the lines of NDJSON).
+    @Test func aBlobNamingManyPeopleKeepsTheFirstThousandAndCountsEveryone() {
+        let people = 1_500
+        let emails = (0..<people).map { "person.\($0)@example.com" }
+        let rule = BlobDataRule(container: "exports", category: "contact")
+        let documents: [(String, String)] = [
+            ("all.json", "[" + (emails + emails).map { "{\"email\": \"\($0)\"}" }.joined(separator: ",") + "]"),
+            ("all.ndjson", (emails + emails).map { "{\"email\": \"\($0)\"}" }.joined(separator: "\n")),
+            ("all.csv", "email\n" + (emails + emails).joined(separator: "\n")),
+            ("all.txt", (emails + emails).joined(separator: " ")),
+        ]
+        for (name, document) in documents {
+            let outcome = masker.mask(Array(document.utf8), blob: name, rule: name.hasSuffix(".txt") ? nil : rule, contentType: nil)
+            guard case .masked(let bytes, let hits, let distinct) = outcome else { Issue.record("\(name) was withheld"); continue }
+            #expect(distinct == people, "\(name)")
+            #expect(hits.count == SubjectReference.limitPerEvent, "\(name)")
+            #expect(hits == engine.mask(emails.prefix(SubjectReference.limitPerEvent).joined(separator: " ")).hits, "\(name)")
+            #expect(!String(decoding: bytes, as: UTF8.self).contains("@example.com"), "\(name)")
+        }
+    }
+
     @Test func unclassifiedTextGetsTheDetectorsAndBinaryPassesUntouched() {
         #expect(text(masker.mask(Array("ping bob@example.com".utf8), blob: "notes/today.txt", rule: nil, contentType: nil)) == "ping [EMAIL]")
         #expect(text(masker.mask(Array("ping bob@example.com".utf8), blob: "notes/today", rule: nil, contentType: "text/plain")) == "ping [EMAIL]")
         let binary: [UInt8] = Array("bob@example.com".utf8)
-        #expect(masker.mask(binary, blob: "backup.bin", rule: nil, contentType: "application/octet-stream") == .masked(binary, hits: []))
+        #expect(masker.mask(binary, blob: "backup.bin", rule: nil, contentType: "application/octet-stream") == .masked(binary, hits: [], distinct: 0))
         #expect(!BlobContentMasker.needsMasking(rule: nil, blob: "backup.bin", contentType: "application/octet-stream"))
         #expect(BlobContentMasker.needsMasking(rule: nil, blob: "x.csv", contentType: nil))
     }

@@ -24,6 +24,22 @@ import Testing
         #expect(collector.hits == distinct + [phone])
     }
 
+    @Test func aLimitKeepsTheFirstHitsAndStillCountsEverySubject() {
+        var collector = SubjectHitCollector(limit: 10)
+        let distinct = (0..<3_000).map { Self.hit($0) }
+        for hit in distinct + distinct.reversed() { collector.add(hit) }
+        #expect(collector.hits == Array(distinct.prefix(10)))
+        #expect(collector.distinctCount == 3_000)
+        // A hit the engine makes (from the raw MAC) and the same hit as text are one subject.
+        let engine = MaskingEngine(detectors: DetectorSet(), pseudonymKey: SymmetricKey(size: .bits256), subjectKey: SymmetricKey(size: .bits256))
+        var mixed = SubjectHitCollector(limit: 1)
+        _ = Array("mail a@example.com and b@example.com".utf8).withUnsafeBytes { engine.mask($0, collecting: &mixed) }
+        let asText = engine.mask("a@example.com b@example.com").hits
+        #expect(mixed.hits == [asText[0]] && mixed.distinctCount == 2)
+        mixed.add(asText)
+        #expect(mixed.distinctCount == 2)
+    }
+
     @Test func digestsThatAreNotHexAreStillToldApart() {
         var collector = SubjectHitCollector()
         let odd = (0..<40).map { SubjectHit(kind: .custom, digest: "NOT-HEX-\($0)") }

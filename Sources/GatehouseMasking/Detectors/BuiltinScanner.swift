@@ -55,6 +55,9 @@ struct BuiltinScanner: Sendable {
                 if ipv6 { consider(IPv6Matcher.match(b, at: i, floor: floor), .ipv6) }
             } else if Self.isLoneShortNumber(b, at: i) {
                 // Most numbers in prose ("42 items", "10:30"): no matcher can accept them.
+            } else if let end = ISOTimestamp.end(b, at: i) {
+                i = end
+                continue
             } else {
                 // Stricter, check-digit validated matchers first: they win ties.
                 if iban { consider(IBANMatcher.match(b, at: i, floor: floor), .iban) }

@@ -20,11 +20,16 @@ struct KeyedHash: @unchecked Sendable {
     }
 
     func mac(_ message: [UInt8]) -> [UInt8] {
+        digest(message).withUnsafeBytes { Array($0) }
+    }
+
+    /// The MAC as a digest value: no array for callers that only read it.
+    func digest(_ message: [UInt8]) -> SHA256.Digest {
         var inner = self.inner
         message.withUnsafeBytes { inner.update(bufferPointer: $0) }
         let innerDigest = inner.finalize()
         var outer = self.outer
         innerDigest.withUnsafeBytes { outer.update(bufferPointer: $0) }
-        return outer.finalize().withUnsafeBytes { Array($0) }
+        return outer.finalize()
     }
 }

@@ -7,6 +7,8 @@ enum Redaction {
 
     static func render(kind: IdentifierKind, name: String) -> [UInt8] {
         if kind != .custom, let bytes = builtinLabels[kind] { return bytes }
+        // Category and pattern names are almost always ASCII: upper-cased without a String.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return [UInt8(ascii: "[")] + name.utf8.map(ASCII.upper) + [UInt8(ascii: "]")] }
         return Array("[\(label(kind: kind, name: name))]".utf8)
     }
 

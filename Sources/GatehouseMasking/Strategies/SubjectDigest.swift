@@ -28,7 +28,10 @@ func normalisedIdentifier(_ value: [UInt8], kind: IdentifierKind) -> [UInt8] {
     case .ipv4:
         return Array(trimmedASCIIWhitespace(value))
     case .custom, .subjectKey:
-        return Array(String(decoding: trimmedASCIIWhitespace(value), as: UTF8.self).lowercased().utf8)
+        let trimmed = trimmedASCIIWhitespace(value)
+        // ASCII lower-cases byte by byte; anything else takes Unicode's rules.
+        if trimmed.allSatisfy({ $0 < 0x80 }) { return trimmed.map(ASCII.lower) }
+        return Array(String(decoding: trimmed, as: UTF8.self).lowercased().utf8)
     }
 }
 

@@ -13,6 +13,8 @@
 public struct CSVMasker: Sendable {
     public let engine: MaskingEngine
     public let options: CSVMaskingOptions
+    /// As `JSONMasker.subjectLimit`.
+    public var subjectLimit = Int.max
 
     public init(engine: MaskingEngine, options: CSVMaskingOptions = CSVMaskingOptions()) {
         self.engine = engine
@@ -23,7 +25,7 @@ public struct CSVMasker: Sendable {
     public func mask(_ csv: UnsafeRawBufferPointer) throws -> MaskResult {
         var pass = CSVMaskingPass(input: csv, masker: self)
         try pass.run()
-        return MaskResult(output: pass.finishedOutput(), hits: pass.hits.hits)
+        return MaskResult(output: pass.finishedOutput(), hits: pass.hits.hits, distinctSubjects: pass.hits.distinctCount)
     }
 
     public func mask(_ csv: [UInt8]) throws -> MaskResult {

@@ -7,7 +7,7 @@ struct CSVMaskingPass {
 
     let input: UnsafeRawBufferPointer
     let masker: CSVMasker
-    var hits = SubjectHitCollector()
+    var hits: SubjectHitCollector
     private var i = 0
     private var output: [UInt8] = []
     private var copied = 0
@@ -19,6 +19,7 @@ struct CSVMaskingPass {
         self.input = input
         self.masker = masker
         self.categories = masker.options.indexCategories
+        self.hits = SubjectHitCollector(limit: masker.subjectLimit)
     }
 
     mutating func run() throws {
@@ -100,10 +101,12 @@ struct CSVMaskingPass {
 
     private mutating func mask(_ cell: Cell, category: String?) {
         guard !cell.content.isEmpty else { return }
-        let result = category.map { masker.engine.maskClassifiedValue(cell.content, category: $0) }
-            ?? masker.engine.mask(cell.content)
-        hits.add(result.hits)
-        guard let value = result.output else { return }
+        let masked = if let category {
+            masker.engine.maskClassifiedValue(cell.content, category: category, collecting: &hits)
+        } else {
+            masker.engine.mask(cell.content, collecting: &hits)
+        }
+        guard let value = masked else { return }
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<cell.token.lowerBound]))
         let delimiter = masker.options.delimiter
         if cell.quoted || value.contains(where: { $0 == delimiter || $0 == Self.quote || $0 == Self.cr || $0 == Self.lf }) {

@@ -4,7 +4,7 @@ struct JSONMaskingPass {
     let input: UnsafeRawBufferPointer
     let masker: JSONMasker
     var i = 0
-    var hits = SubjectHitCollector()
+    var hits: SubjectHitCollector
     /// Path from the root to the current value; kept only when fields are configured.
     private var location: [JSONLocation] = []
     private var output: [UInt8] = []
@@ -13,9 +13,10 @@ struct JSONMaskingPass {
     private var changed = false
     private var scratch: [UInt8] = []
 
-    init(input: UnsafeRawBufferPointer, masker: JSONMasker) {
+    init(input: UnsafeRawBufferPointer, masker: JSONMasker, hits: SubjectHitCollector) {
         self.input = input
         self.masker = masker
+        self.hits = hits
     }
 
     mutating func run() throws {
@@ -24,6 +25,23 @@ struct JSONMaskingPass {
         try value(depth: 0, category: masker.category(at: []))
         skipWhitespace()
         guard i == input.count else { throw fail("unexpected data after the document") }
+    }
+
+    /// A run of a top-level array's elements cut by `JSONArraySplitter`: `value (, value)*`,
+    /// numbered from `firstIndex`, as `array` would read them.
+    mutating func runElements(firstIndex: Int) throws {
+        let category = masker.category(at: [])
+        var index = firstIndex
+        skipWhitespace()
+        while true {
+            try child(.index(index), depth: 1, category: category)
+            index += 1
+            skipWhitespace()
+            guard i < input.count else { return }
+            guard input[i] == UInt8(ascii: ",") else { throw fail("expected , or ]") }
+            i += 1
+            skipWhitespace()
+        }
     }
 
     mutating func finishedOutput() -> [UInt8]? {
@@ -123,10 +141,13 @@ struct JSONMaskingPass {
 
     /// Masks one decoded scalar; a masked value replaces the token as a JSON string.
     private mutating func maskScalar(_ decoded: [UInt8], token: Range<Int>, category: String?) throws {
-        let result = category.map { masker.engine.maskClassifiedValue(decoded, category: $0) }
-            ?? masker.engine.mask(decoded)
-        hits.add(result.hits)
-        guard let replacement = result.output else { return }
+        // No copy of the engine per value: each would retain and release all of its parts.
+        let masked = if let category {
+            masker.engine.maskClassifiedValue(decoded, category: category, collecting: &hits)
+        } else {
+            masker.engine.mask(decoded, collecting: &hits)
+        }
+        guard let replacement = masked else { return }
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<token.lowerBound]))
         JSONStringCodec.encode(replacement, into: &output)
         copied = token.upperBound
