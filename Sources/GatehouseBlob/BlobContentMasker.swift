@@ -77,27 +77,49 @@ public struct BlobContentMasker: Sendable {
         return masker
     }
 
-    /// Each line a JSON document; blank lines and line endings kept as they are.
+    /// Each line a JSON document; blank lines and line endings kept as they are. A large file is
+    /// cut at line ends and masked on every core, as a large JSON array is.
     func maskLines(_ content: [UInt8], with masker: JSONMasker) throws -> MaskResult {
+        try content.withUnsafeBytes { all in
+            if let result = Self.maskLinesSideBySide(all, with: masker) { return result }
+            var hits = SubjectHitCollector(limit: masker.subjectLimit)
+            let output = try Self.maskLines(all, with: masker, collecting: &hits)
+            return MaskResult(output: output, hits: hits.hits, distinctSubjects: hits.distinctCount)
+        }
+    }
+
+    /// Runs of lines masked side by side, or nil when the file is not cut (one core, too small)
+    /// or a line is not valid.
+    static func maskLinesSideBySide(_ content: UnsafeRawBufferPointer, with masker: JSONMasker) -> MaskResult? {
+        guard masker.parallelism > 1, content.count >= JSONMasker.parallelMinimumBytes,
+              let runs = ParallelRuns.lines(in: content, parts: masker.parallelism) else { return nil }
+        return ParallelRuns.mask(content, runs: runs, subjectLimit: masker.subjectLimit) { _, run, hits in
+            try maskLines(run, with: masker, collecting: &hits)
+        }
+    }
+
+    static func maskLines(_ content: UnsafeRawBufferPointer, with masker: JSONMasker,
+                          collecting hits: inout SubjectHitCollector) throws -> [UInt8]? {
         var output: [UInt8] = []
         output.reserveCapacity(content.count)
-        var hits = SubjectHitCollector(limit: masker.subjectLimit)
         var changed = false
         var start = 0
         while start < content.count {
             let newline = content[start...].firstIndex(of: 0x0A) ?? content.count
             var end = newline
             if end > start && content[end - 1] == 0x0D { end -= 1 }
-            let line = Array(content[start..<end])
+            let line = UnsafeRawBufferPointer(rebasing: content[start..<end])
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                 output += line
+            } else if let masked = try masker.mask(line, collecting: &hits) {
+                output += masked
+                changed = true
             } else {
-                let masked = try line.withUnsafeBytes { try masker.mask($0, collecting: &hits) }
-                if let masked { output += masked; changed = true } else { output += line }
+                output += line
             }
             output += content[end..<min(newline + 1, content.count)]
             start = newline + 1
         }
-        return MaskResult(output: changed ? output : nil, hits: hits.hits, distinctSubjects: hits.distinctCount)
+        return changed ? output : nil
     }
 }

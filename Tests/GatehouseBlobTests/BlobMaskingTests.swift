@@ -70,6 +70,41 @@ import Testing
         }
     }
 
+    /// A large NDJSON file is cut at line ends and masked on several cores: the bytes, hits,
+    /// count and errors are those of one pass (CRLF and blank lines included).
+    @Test(arguments: [2, 3, 7])
+    func aLargeNDJSONFileMaskedOnSeveralCoresGivesWhatOnePassGives(parallelism: Int) throws {
+        var lines: [String] = []
+        for n in 0..<40_000 {
+            switch n % 4 {
+            case 0: lines.append(#"{"name": "Customer \#(n % 5_000)", "email": "c\#(n % 7_000)@example.com"}"# + "\r")
+            case 1: lines.append("")
+            case 2: lines.append(#"{"note": "call +49 30 \#(1_000_000 + n)", "n": \#(n)}"#)
+            default: lines.append(#"  {"plan": "gold"}  "#)
+            }
+        }
+        let content = Array(lines.joined(separator: "\n").utf8)
+        #expect(content.count >= JSONMasker.parallelMinimumBytes)
+        func masker(_ parallelism: Int) throws -> JSONMasker {
+            var masker = try JSONMasker(engine: engine, fieldCategories: ["$.name": "name"])
+            masker.parallelism = parallelism
+            masker.subjectLimit = 100
+            return masker
+        }
+        let serial = try self.masker.maskLines(content, with: masker(1))
+        let parallel = try #require(content.withUnsafeBytes { BlobContentMasker.maskLinesSideBySide($0, with: try masker(parallelism)) })
+        #expect(parallel.output == serial.output && serial.output != nil)
+        #expect(parallel.hits == serial.hits && parallel.distinctSubjects == serial.distinctSubjects)
+        #expect(serial.distinctSubjects > 10_000)
+        let runs = try #require(content.withUnsafeBytes { ParallelRuns.lines(in: $0, parts: parallelism) })
+        #expect(runs.map { String(decoding: content[$0], as: UTF8.self) }.joined(separator: "\n") == String(decoding: content, as: UTF8.self))
+        // A broken line far into the file fails the same way.
+        let broken = content + Array("\n{\"email\": ".utf8)
+        var serialError: MalformedInputError?
+        do { _ = try self.masker.maskLines(broken, with: masker(1)) } catch let error as MalformedInputError { serialError = error }
+        #expect(throws: try #require(serialError)) { try self.masker.maskLines(broken, with: masker(parallelism)) }
+    }
+
     @Test func unclassifiedTextGetsTheDetectorsAndBinaryPassesUntouched() {
         #expect(text(masker.mask(Array("ping bob@example.com".utf8), blob: "notes/today.txt", rule: nil, contentType: nil)) == "ping [EMAIL]")
         #expect(text(masker.mask(Array("ping bob@example.com".utf8), blob: "notes/today", rule: nil, contentType: "text/plain")) == "ping [EMAIL]")

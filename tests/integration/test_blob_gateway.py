@@ -299,6 +299,28 @@ def test_a_masked_download_is_recorded_before_and_after_with_what_the_client_got
     assert response.payload.get("subjects"), "whom the download named is in the subject index"
 
 
+def test_a_large_export_is_masked_whole_and_its_record_counts_everyone_it_names(blob):
+    """Over 1 MiB, the gateway masks the array on every core: the agent still gets no one's
+    address, the document stays whole and in order, and the record counts every person while
+    keeping the digests of the first 1,000 (docs/blob.md)."""
+    people = [{"id": n, "name": f"Person {n}", "email": f"person.{n}@example.com", "plan": "gold"} for n in range(12_000)]
+    blob["server"].put("exports", "customers/large.json", json.dumps(people + people).encode(), content_type="application/json")
+    original = blob["server"].stored("exports", "customers/large.json")
+    assert len(original) > 1 << 20
+    events = EventStore(blob["data_dir"])
+    seq = events.last_seq()
+    downloaded = client(blob, max_single_get_size=1 << 20, max_chunk_get_size=1 << 20).get_container_client("exports") \
+        .download_blob("customers/large.json", max_concurrency=4).readall()
+    assert not identifiers(original) & identifiers(downloaded) and b"@" not in downloaded
+    records = json.loads(downloaded)
+    assert [(r["id"], r["name"], r["email"], r["plan"]) for r in records] == [(p["id"], "[NAME]", "[EMAIL]", "gold") for p in people + people]
+    recorded = events.wait_for(lambda evs: any(e.kind == "blob" and e.payload.get("phase") == "response" for e in evs), seq=seq)
+    responses = [e for e in recorded if e.kind == "blob" and e.payload["phase"] == "response"]
+    assert responses and all(r.payload["maskedValues"] == 2 * len(people) for r in responses)   # a name and an address each
+    assert all(r.payload.get("subjectsTruncated") is True for r in responses)
+    assert all(len(r.payload["subjects"]) == 1_000 for r in responses)
+
+
 # --- Entra ID as the upstream credential ---------------------------------------------------------
 
 @contextlib.contextmanager

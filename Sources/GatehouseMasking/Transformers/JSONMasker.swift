@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Masks personal identifiers inside a JSON document (UTF-8 bytes).
 ///
 /// - Values at configured field paths are masked whole by their category
@@ -46,66 +44,40 @@ public struct JSONMasker: Sendable {
 
     /// Returns nil output when nothing was masked (forward the input as is).
     public func mask(_ json: UnsafeRawBufferPointer) throws -> MaskResult {
-        if parallelism > 1, json.count >= Self.parallelMinimumBytes,
-           let runs = JSONArraySplitter.runs(in: json, parts: parallelism),
-           let result = mask(json, runs: runs) {
-            return result
-        }
+        if let result = maskSideBySide(json) { return result }
         var hits = SubjectHitCollector(limit: subjectLimit)
         let output = try mask(json, collecting: &hits)
         return MaskResult(output: output, hits: hits.hits, distinctSubjects: hits.distinctCount)
     }
 
+    /// The document cut into runs of array elements masked side by side, or nil when it is not
+    /// cut (one core, too small, not an array) or a run is not valid.
+    func maskSideBySide(_ json: UnsafeRawBufferPointer) -> MaskResult? {
+        guard parallelism > 1, json.count >= Self.parallelMinimumBytes,
+              let runs = JSONArraySplitter.runs(in: json, parts: parallelism) else { return nil }
+        return ParallelRuns.mask(json, runs: runs.map(\.range), subjectLimit: subjectLimit) { k, run, hits in
+            try mask(run, collecting: &hits) { try $0.runElements(firstIndex: runs[k].firstIndex) }
+        }
+    }
+
     /// For many documents whose hits are gathered together (NDJSON lines): returns the masked
     /// document or nil, and adds its hits to `hits` (whose limit applies, not `subjectLimit`).
     public func mask(_ json: UnsafeRawBufferPointer, collecting hits: inout SubjectHitCollector) throws -> [UInt8]? {
+        try mask(json, collecting: &hits) { try $0.run() }
+    }
+
+    /// One pass over `json` reading it with `read` (a document, or a run of array elements).
+    private func mask(_ json: UnsafeRawBufferPointer, collecting hits: inout SubjectHitCollector,
+                      read: (inout JSONMaskingPass) throws -> Void) throws -> [UInt8]? {
         var pass = JSONMaskingPass(input: json, masker: self, hits: hits)
         hits = SubjectHitCollector()   // the pass holds the only copy: no copy-on-write of the set
         defer { hits = pass.hits }
-        try pass.run()
+        try read(&pass)
         return pass.finishedOutput()
     }
 
     public func mask(_ json: [UInt8]) throws -> MaskResult {
         try json.withUnsafeBytes { try mask($0) }
-    }
-
-    /// The runs masked at once and joined, or nil when one of them is not valid: the caller
-    /// masks the whole document in one pass then, which says where it is wrong.
-    private func mask(_ json: UnsafeRawBufferPointer, runs: [JSONArraySplitter.Run]) -> MaskResult? {
-        typealias Part = (output: [UInt8]?, hits: SubjectHitCollector)
-        let parts = UnsafeMutableBufferPointer<Part?>.allocate(capacity: runs.count)
-        parts.initialize(repeating: nil)
-        defer { parts.deinitialize().deallocate() }
-        DispatchQueue.concurrentPerform(iterations: runs.count) { k in
-            let run = runs[k]
-            var pass = JSONMaskingPass(input: UnsafeRawBufferPointer(rebasing: json[run.range]), masker: self,
-                                       hits: SubjectHitCollector(limit: subjectLimit))
-            guard (try? pass.runElements(firstIndex: run.firstIndex)) != nil else { return }
-            parts[k] = (pass.finishedOutput(), pass.hits)   // each thread writes its own slot
-        }
-        var hits = SubjectHitCollector(limit: subjectLimit)
-        for part in parts {
-            guard let part else { return nil }
-            hits.merge(part.hits)
-        }
-        guard parts.contains(where: { $0?.output != nil }) else {
-            return MaskResult(output: nil, hits: hits.hits, distinctSubjects: hits.distinctCount)
-        }
-        var output: [UInt8] = []
-        output.reserveCapacity(json.count + json.count / 8)
-        var cursor = 0
-        for (run, part) in zip(runs, parts) {
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: json[cursor..<run.range.lowerBound]))
-            if let masked = part?.output {
-                output.append(contentsOf: masked)
-            } else {
-                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: json[run.range]))
-            }
-            cursor = run.range.upperBound
-        }
-        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: json[cursor...]))
-        return MaskResult(output: output, hits: hits.hits, distinctSubjects: hits.distinctCount)
     }
 
     /// The category of the first field naming `location`.
