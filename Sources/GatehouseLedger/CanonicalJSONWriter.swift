@@ -119,6 +119,33 @@ struct CanonicalJSONWriter {
         afterValue = true
     }
 
+    /// The bytes in standard base64 with padding, as a string (`NoteBase64.encode`, written in
+    /// place: a sealed box holds everything an exec session printed, so no String in between).
+    mutating func base64String<Bytes: Collection>(_ value: Bytes) where Bytes.Element == UInt8 {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        let start = bytes.count
+        let length = (value.count + 2) / 3 * 4
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "="), count: length))
+        bytes.withUnsafeMutableBufferPointer { out in
+            var o = start
+            var iterator = value.makeIterator()
+            while let a = iterator.next() {
+                let b = iterator.next(), c = b == nil ? nil : iterator.next()
+                let group = UInt32(a) << 16 | UInt32(b ?? 0) << 8 | UInt32(c ?? 0)
+                out[o] = Self.base64Alphabet[Int(group >> 18)]
+                out[o + 1] = Self.base64Alphabet[Int(group >> 12 & 0x3F)]
+                if b != nil { out[o + 2] = Self.base64Alphabet[Int(group >> 6 & 0x3F)] }
+                if c != nil { out[o + 3] = Self.base64Alphabet[Int(group & 0x3F)] }
+                o += 4
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        afterValue = true
+    }
+
+    private static let base64Alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
     /// Whether any of eight bytes may be a control character, `"` or `\\` (never false when one
     /// is; sometimes true when none is, which only sends those bytes the slow way).
     @inline(__always)

@@ -367,11 +367,11 @@ extension SealedFieldsBox {
     func write(into writer: inout CanonicalJSONWriter) {
         writer.beginObject()
         writer.key("box")
-        writer.string(NoteBase64.encode(box))
+        writer.base64String(box)
         writer.key("key")
         writer.string(keyID)
         writer.key("nonce")
-        writer.string(NoteBase64.encode(nonce))
+        writer.base64String(nonce)
         writer.endObject()
     }
 }

@@ -27,7 +27,11 @@ public struct SealedFieldsBox: Sendable, Equatable {
         } catch {
             throw LedgerEntryError.sealingFailed
         }
-        return SealedFieldsBox(keyID: key.id, nonce: Array(nonce), box: Array(sealed.ciphertext) + Array(sealed.tag))
+        var box = [UInt8]()
+        box.reserveCapacity(sealed.ciphertext.count + tagByteCount)
+        box.append(contentsOf: sealed.ciphertext)
+        box.append(contentsOf: sealed.tag)
+        return SealedFieldsBox(keyID: key.id, nonce: Array(nonce), box: box)
     }
 
     /// The plaintext, or `LedgerEntryError.sealedFieldsRejected` when authentication fails (another

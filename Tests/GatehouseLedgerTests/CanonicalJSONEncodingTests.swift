@@ -6,6 +6,23 @@ import Testing
         String(decoding: try value.canonicalBytes(), as: UTF8.self)
     }
 
+    /// Sealed boxes are written as base64 straight into the entry: the same text as the
+    /// canonical base64 the reader accepts, for every length's padding.
+    @Test func base64IsWrittenAsNoteBase64WritesIt() {
+        var random = SystemRandomNumberGenerator()
+        for length in Array(0...70) + [1_000] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+            var writer = CanonicalJSONWriter()
+            writer.beginArray()
+            writer.base64String(bytes)
+            writer.base64String(bytes[...])
+            writer.endArray()
+            let encoded = NoteBase64.encode(bytes)
+            #expect(writer.bytes == Array("[\"\(encoded)\",\"\(encoded)\"]".utf8))
+            #expect(length == 0 || NoteBase64.decodeCanonical(encoded) == bytes)
+        }
+    }
+
     @Test func keysAreSortedWithoutWhitespace() throws {
         let value = CanonicalJSONValue.object([
             "b": .integer(1), "a": .array([.integer(1), .integer(2)]), "aa": .object([:]), "B": .null, "": .bool(true),
