@@ -193,5 +193,8 @@ if wanted("text") {
     measure("text without identifiers", generate(megabytes: 64, dense: false))
     measure("text dense with identifiers", generate(megabytes: 64, dense: true))
 }
-if wanted("log") { measureStream("log lines (exec output)", logLines(megabytes: 64)) }
+if wanted("log") {
+    measureStream("log lines (exec output)", logLines(megabytes: 64))
+    measureStream("text dense with identifiers (exec output)", generate(megabytes: 64, dense: true))
+}
 if wanted("json") { try measureJSON("JSON customer export (blob download)", customerExport(megabytes: 64)) }

@@ -170,6 +170,23 @@ def test_exec_output_is_masked_against_the_pods_own_file_and_the_exit_code_kept(
     assert failed.returncode == 3 and "to stderr" in failed.stderr, failed.stderr
 
 
+def test_identifiers_the_agent_puts_after_numbers_are_still_masked(cluster):
+    """The agent reformats the pod's file so that each identifier follows a number (`7 +49 30 …`,
+    `0 DE89 …`): the detectors read them on their own, ground truth from the pod's own file."""
+    original = cluster["standin"].file(SHOP, API_POD, "/data/customers.csv").decode()
+    identifiers = IDENTIFIER.findall(original)
+    script = ('while IFS=, read -r id name email phone iban city; do echo "$id $phone 0 $iban 3 $email"; '
+              'echo "qty 3 $phone, 2026-12-07T10:00:00Z $iban"; done < /data/customers.csv')
+    result = kubectl(cluster, "exec", API_POD, "-n", SHOP, "--", "sh", "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 2 * original.count("\n")
+    for value in identifiers:
+        assert value not in result.stdout, value
+    people = original.count("\n") - 1
+    assert (result.stdout.count("[PHONE]"), result.stdout.count("[IBAN]"), result.stdout.count("[EMAIL]")) == (2 * people, 2 * people, people), \
+        result.stdout
+
+
 def test_an_identifier_printed_a_character_at_a_time_is_still_masked(cluster):
     # One character per WebSocket message: no message ever holds the address whole.
     script = "for c in a n n a . s c h m i d t @ e x a m p l e . c o m; do printf %s $c; sleep 0.01; done; echo"

@@ -36,15 +36,24 @@ extension UnsafeRawBufferPointer {
         return j
     }
 
-    /// True when a number starting at `p` would only be the tail of a longer token: a letter or
-    /// digit right before it, or a digit followed by a separator (`12-`, `1.`, `12 `).
-    @inline(__always) func continuesToken(before p: Int) -> Bool {
+    /// True when a number starting at `p` is glued to the token before it: a letter or digit right
+    /// before it, or a digit and a dot (`1.5`, `3.4111…`: the digits after a decimal point).
+    /// The check-digit validated matchers stop only at this: a number after a space or a hyphen
+    /// (`qty 3 4111 1111 1111 1111`, `0-4111111111111111`) is read on its own, so putting a
+    /// number in front of an identifier does not hide it.
+    @inline(__always) func isGluedToToken(before p: Int) -> Bool {
         let previous = byte(p - 1)
         if ASCII.isAlnum(previous) { return true }
-        if previous == ASCII.dot || previous == ASCII.hyphen || previous == ASCII.space {
-            return ASCII.isDigit(byte(p - 2))
-        }
-        return false
+        return previous == ASCII.dot && ASCII.isDigit(byte(p - 2))
+    }
+
+    /// `isGluedToToken(before:)`, or a digit and a space or hyphen before it (`12 `, `12-`): the
+    /// number may be the tail of a longer grouped one. For weak evidence only (phone numbers in
+    /// national format), which would otherwise match the last groups of any long number.
+    @inline(__always) func continuesToken(before p: Int) -> Bool {
+        if isGluedToToken(before: p) { return true }
+        let previous = byte(p - 1)
+        return (previous == ASCII.hyphen || previous == ASCII.space) && ASCII.isDigit(byte(p - 2))
     }
 
     /// True when a number ending at `e` would be cut out of a longer token: a letter or digit

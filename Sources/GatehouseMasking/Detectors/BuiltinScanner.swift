@@ -106,7 +106,10 @@ struct BuiltinScanner: Sendable {
                 }
                 if usSSN { consider(USSocialSecurityMatcher.match(b, at: i, floor: floor), .usSSN) }
                 if ipv4 { consider(IPv4Matcher.match(b, at: i, floor: floor), .ipv4) }
-                if phone { consider(PhoneMatcher.match(b, at: i, floor: floor, plan: phonePlan, longerThan: best?.count ?? 0), .phone) }
+                if phone {
+                    consider(PhoneMatcher.match(b, at: i, floor: floor, plan: phonePlan, longerThan: best?.count ?? 0,
+                                                startsValidatedIdentifier: { startsValidatedIdentifier(b, at: $0) }), .phone)
+                }
             }
             if let best {
                 found.append(Detection(range: best, kind: bestKind))
@@ -120,6 +123,16 @@ struct BuiltinScanner: Sendable {
             }
         }
         return found
+    }
+
+    /// Whether an enabled, check-digit validated identifier that starts with a digit starts at `q`.
+    func startsValidatedIdentifier(_ b: UnsafeRawBufferPointer, at q: Int) -> Bool {
+        (paymentCard && PaymentCardMatcher.match(b, at: q, floor: q) != nil)
+            || (usSSN && USSocialSecurityMatcher.match(b, at: q, floor: q) != nil)
+            || (ipv4 && IPv4Matcher.match(b, at: q, floor: q) != nil)
+            || (germanTaxID && GermanTaxIDMatcher.match(b, at: q, floor: q) != nil)
+            || (dutchBSN && DutchBSNMatcher.match(b, at: q, floor: q) != nil)
+            || (spanishDNI && SpanishDNIMatcher.match(b, at: q, floor: q) != nil)
     }
 
     /// Whether a short digit run ending at `end` goes on as an identifier can: into a letter

@@ -3,7 +3,7 @@
 enum DutchBSNMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
         let runEnd = b.digitRunEnd(from: p), next = b.byte(runEnd)
-        guard !b.continuesToken(before: p) else { return nil }
+        guard !b.isGluedToToken(before: p) else { return nil }
         let digits: [Int], end: Int
         if runEnd - p == 9 {
             (digits, end) = ((p..<runEnd).map { ASCII.digitValue(b[$0]) }, runEnd)

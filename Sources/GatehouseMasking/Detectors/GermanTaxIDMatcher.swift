@@ -3,7 +3,7 @@
 /// times but never three in a row), and the last digit is the ISO 7064 MOD 11,10 check digit.
 enum GermanTaxIDMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
-        guard !b.continuesToken(before: p), b[p] != ASCII.zero else { return nil }
+        guard !b.isGluedToToken(before: p), b[p] != ASCII.zero else { return nil }
         var digits: [Int] = []
         var i = p
         let runEnd = b.digitRunEnd(from: p)

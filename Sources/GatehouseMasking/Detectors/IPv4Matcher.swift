@@ -2,7 +2,7 @@
 /// a version string, not an address).
 enum IPv4Matcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
-        guard !b.continuesToken(before: p) else { return nil }
+        guard !b.isGluedToToken(before: p) else { return nil }
         guard let end = octets(b, from: p) else { return nil }
         guard !b.continuesToken(after: end) else { return nil }
         return p..<end

@@ -3,7 +3,7 @@
 /// not part of a longer number.
 enum PaymentCardMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
-        guard !b.continuesToken(before: p) else { return nil }
+        guard !b.isGluedToToken(before: p) else { return nil }
         var i = p
         var digits = 0
         var prefix = 0          // the first six digits, for the issuer check

@@ -18,8 +18,11 @@
 enum PhoneMatcher {
     /// The phone number starting at `p`, if it is longer than `longerThan` bytes (a match another
     /// detector already found there): the numbering plans are only consulted when it would win.
+    ///
+    /// `startsValidatedIdentifier` says whether a check-digit validated identifier (a card, a US
+    /// SSN…) starts at an offset: a number with its own `+` or `(` ends before one.
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int, plan: PhoneNumberingPlan,
-                      longerThan: Int = 0) -> Range<Int>? {
+                      longerThan: Int = 0, startsValidatedIdentifier: (Int) -> Bool = { _ in false }) -> Range<Int>? {
         // Where the number starts. A `(` only opens an area code or country code that closes
         // right after its digits; otherwise it is prose around the number (`(780-463-0414)`).
         let firstRunEnd = b.digitRunEnd(from: p)
@@ -36,9 +39,37 @@ enum PhoneMatcher {
             inParens = true
             if b.byte(p - 2) == ASCII.plus { start = p - 2; international = true }                             // +(49) 30 …
         }
-        guard start >= floor, !b.continuesToken(before: start), !isInsideCode(b, before: start),
-              !followsPrintedIBANGroups(b, start) else { return nil }
+        // A `+` or `(` is strong evidence of its own: after any number it still starts one.
+        let continues = international || inParens ? b.isGluedToToken(before: start) : b.continuesToken(before: start)
+        guard start >= floor, !continues, !isInsideCode(b, before: start),
+              !followsPrintedIBANGroups(b, start, floor: floor) else { return nil }
 
+        let whole = candidate(b, at: p, start: start, international: international, inParens: inParens, plan: plan,
+                              longerThan: longerThan, maxGroups: .max)
+        if let found = whole.match { return found }
+        // `+49 30 1234567 4111 1111 1111 1111`, `(555) 123-4567 2026-12-07`: a number that starts
+        // with its own `+` or `(` can be followed by another number, which made the whole run
+        // fail; its leading groups are tried, longest first, ending before a validated identifier
+        // if one follows (so that neither is cut), else at the longest that is a number. (Not in
+        // national format, where the leading groups of a long number often pass for a phone number.)
+        guard international || inParens, whole.groups > 2 else { return nil }
+        var longest: Range<Int>?
+        for groups in stride(from: whole.groups - 1, through: 2, by: -1) {
+            guard let found = candidate(b, at: p, start: start, international: international, inParens: inParens, plan: plan,
+                                        longerThan: longerThan, maxGroups: groups).match else { continue }
+            let next = found.upperBound + 1
+            if ASCII.isDigit(b.byte(next)) && startsValidatedIdentifier(next) { return found }
+            longest = longest ?? found
+        }
+        return longest
+    }
+
+    /// The number made of at most `maxGroups` groups from `p`, if it is one, and how many groups
+    /// were read.
+    private static func candidate(_ b: UnsafeRawBufferPointer, at p: Int, start: Int, international: Bool, inParens: Bool,
+                                  plan: PhoneNumberingPlan, longerThan: Int, maxGroups: Int) -> (match: Range<Int>?, groups: Int) {
+        let startsInParens = inParens
+        var inParens = inParens
         var shape = Shape()
         var i = p
         while true {
@@ -46,15 +77,16 @@ enum PhoneMatcher {
             let groupStart = i
             i = b.digitRunEnd(from: i)
             let length = i - groupStart
-            guard length > 0 else { return nil }
+            guard length > 0 else { return (nil, shape.groups) }
             if inParens {
-                guard b.byte(i) == ASCII.closeParen, length <= 5 else { return nil }
+                guard b.byte(i) == ASCII.closeParen, length <= 5 else { return (nil, shape.groups) }
                 i += 1
                 shape.parenthesised = true
                 // `+49 (0) 30 …`: the trunk prefix, not dialled from abroad.
                 if international && shape.groups == 1 && length == 1 && b[groupStart] == ASCII.zero { shape.trunkInParens = groupStart }
             }
-            guard shape.add(group: length, first: b[groupStart]) else { return nil }
+            guard shape.add(group: length, first: b[groupStart]) else { return (nil, shape.groups) }
+            if shape.groups >= maxGroups { break }
             if length == 4 {
                 shape.hasYearGroup = shape.hasYearGroup || (1900...2099).contains(Shape.value(b, groupStart, 4))
             }
@@ -83,7 +115,10 @@ enum PhoneMatcher {
         // Cheapest first: most candidates in prose are short numbers (`12.50`, `2024-05-01`).
         guard shape.digits >= 7, i - start > longerThan, !b.continuesToken(after: i), !isInsideCode(b, after: i),
               b.byte(i) != ASCII.openParen, !shape.isDate(b, from: p),
-              !LabelledNumber.isLabelledOtherwise(b, before: start) else { return nil }
+              // A label (`order 0123 456789`) says what a national-format number is; a `+` or `(`
+              // of its own says it is a phone number whatever word comes before it.
+              international || startsInParens || !LabelledNumber.isLabelledOtherwise(b, before: start)
+        else { return (nil, shape.groups) }
 
         // The digits alone, on the stack (this runs for every number-shaped candidate).
         let accepted = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { buffer -> Bool in
@@ -104,7 +139,7 @@ enum PhoneMatcher {
             guard evidence != .weak || (shape.isPlausibleWeakGrouping && !shape.hasYearGroup) else { return false }
             return plan.acceptsNational(digits, evidence: evidence)
         }
-        return accepted ? start..<i : nil
+        return (accepted ? start..<i : nil, shape.groups)
     }
 
     /// What the groups of a candidate look like, gathered as they are read.
@@ -241,10 +276,11 @@ enum PhoneMatcher {
 
     /// True after two space-separated four-character upper-case/digit groups (`NL91 ABNA 0417…`):
     /// the digits are the tail of a printed IBAN that failed validation, not a phone number.
-    static func followsPrintedIBANGroups(_ b: UnsafeRawBufferPointer, _ start: Int) -> Bool {
+    /// Groups that were an identifier found before (`floor`: a card `4111 1111 1111 1111`) are not.
+    static func followsPrintedIBANGroups(_ b: UnsafeRawBufferPointer, _ start: Int, floor: Int) -> Bool {
         var end = start
         for _ in 0..<2 {
-            guard b.byte(end - 1) == ASCII.space else { return false }
+            guard b.byte(end - 1) == ASCII.space, end - 5 >= floor else { return false }
             for k in 2...5 {
                 let c = b.byte(end - k)
                 guard ASCII.isUpper(c) || ASCII.isDigit(c) else { return false }

@@ -18,7 +18,7 @@ enum SpanishDNIMatcher {
             start = prefixAt
             number = Int(prefix - 0x58)
         } else {
-            guard !b.continuesToken(before: p) else { return nil }
+            guard !b.isGluedToToken(before: p) else { return nil }
             if run == 8 {
                 read = ((p..<(p + 8)).map { ASCII.digitValue(b[$0]) }, p + 8)
             } else if run == 2 {

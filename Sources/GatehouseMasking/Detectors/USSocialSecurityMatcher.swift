@@ -3,7 +3,7 @@
 /// those sizes in a row in prose are masked too: rare, and the safe direction.)
 enum USSocialSecurityMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
-        guard !b.continuesToken(before: p) else { return nil }
+        guard !b.isGluedToToken(before: p) else { return nil }
         let separator = b.byte(p + 3)
         guard separator == ASCII.hyphen || separator == ASCII.space else { return nil }
         let shape: [Bool] = [true, true, true, false, true, true, false, true, true, true, true]

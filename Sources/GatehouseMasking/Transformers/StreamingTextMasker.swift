@@ -6,10 +6,10 @@
 /// look-around the matchers need), so memory stays bounded and output lags input by at most that
 /// much. The tail is extended backwards only to avoid cutting inside a word or number, or to keep
 /// a detection that straddles the cut whole, and never past `2 * holdback`. A cut never splits a
-/// UTF-8 sequence. The window scan decides what is an identifier; the final prefix is then
-/// masked on its own; the result equals masking the whole text at once except in pathological
-/// cases (a run of letters and digits longer than `holdback / 4` cut in two), where a piece of
-/// it may be masked as well.
+/// UTF-8 sequence. The window scan decides what is an identifier, and the final prefix is masked
+/// with what it found there (each byte is scanned once, not again for masking); the result
+/// equals masking the whole text at once except in pathological cases (a run of letters and
+/// digits longer than `holdback / 4` cut in two), where a piece of it may be masked as well.
 ///
 /// Custom patterns or dictionary terms longer than `holdback` can only be matched when they fall
 /// inside one window: configure a larger `holdback` for them.
@@ -39,9 +39,13 @@ public struct StreamingTextMasker: Sendable {
         return window.withUnsafeBytes { buffer in
             let detections = engine.detectors.detect(in: buffer)
             let cut = Self.cut(in: buffer, detections: detections, holdback: holdback)
-            // The whole-window scan is authoritative: a prefix with no detection there goes out as is.
-            let hasDetection = detections.contains { $0.range.lowerBound < cut }
-            let result = emit(UnsafeRawBufferPointer(rebasing: buffer[..<cut]), scan: hasDetection)
+            // The whole-window scan is authoritative: the prefix is masked where it found
+            // identifiers (none straddles the cut, which is placed around them).
+            let prefix = UnsafeRawBufferPointer(rebasing: buffer[..<cut])
+            let inPrefix = detections.prefix { $0.range.lowerBound < cut }
+            let result = inPrefix.allSatisfy({ $0.range.upperBound <= cut })
+                ? emit(prefix, detections: Array(inPrefix))
+                : emit(prefix, scan: true)   // cut inside one by the UTF-8 step back: scan the prefix alone
             pending.removeFirst(cut)
             return result
         }
@@ -56,6 +60,13 @@ public struct StreamingTextMasker: Sendable {
         let rest = pending
         pending.removeAll(keepingCapacity: true)
         return rest.withUnsafeBytes { emit($0, scan: true) }
+    }
+
+    private mutating func emit(_ bytes: UnsafeRawBufferPointer, detections: [Detection]) -> MaskedChunk {
+        guard !detections.isEmpty else { return MaskedChunk(bytes: Array(bytes), hits: []) }
+        var hits = SubjectHitCollector()
+        let output = engine.mask(bytes, detections: detections, collecting: &hits)
+        return MaskedChunk(bytes: output, hits: hits.hits.filter { seen.insert($0).inserted })
     }
 
     private mutating func emit(_ bytes: UnsafeRawBufferPointer, scan: Bool) -> MaskedChunk {

@@ -7,7 +7,7 @@ enum AustrianSocialSecurityNumberMatcher {
 
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
         let run = b.digitRunEnd(from: p) - p
-        guard run == 10 || (run == 4 && b.byte(p + 4) == ASCII.space), !b.continuesToken(before: p), b[p] != ASCII.zero,
+        guard run == 10 || (run == 4 && b.byte(p + 4) == ASCII.space), !b.isGluedToToken(before: p), b[p] != ASCII.zero,
               let (d, end) = b.groupedDigits(at: p, groups: [4, 6], separators: [ASCII.space]),
               !b.continuesToken(after: end) else { return nil }
         let month = d[6] * 10 + d[7]

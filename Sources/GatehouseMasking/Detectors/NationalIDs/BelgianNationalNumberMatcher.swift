@@ -6,7 +6,7 @@ enum BelgianNationalNumberMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
         let run = b.digitRunEnd(from: p) - p, next = b.byte(p + run)
         let separated = next == ASCII.dot || next == ASCII.hyphen || next == ASCII.space
-        guard run == 11 || ((run == 2 || run == 6) && separated), !b.continuesToken(before: p) else { return nil }
+        guard run == 11 || ((run == 2 || run == 6) && separated), !b.isGluedToToken(before: p) else { return nil }
         let read = b.groupedDigits(at: p, groups: [11], separators: [])
             ?? b.groupedDigits(at: p, groups: [2, 2, 2, 3, 2], separators: [ASCII.dot, ASCII.hyphen, ASCII.space],
                                contiguousAllowed: false, mixedSeparators: true)

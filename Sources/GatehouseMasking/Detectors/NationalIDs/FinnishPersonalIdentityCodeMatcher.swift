@@ -10,7 +10,7 @@ enum FinnishPersonalIdentityCodeMatcher {
 
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
         // The check character may itself be a digit: the individual number is the three after the sign.
-        guard !b.continuesToken(before: p), b.digitRunEnd(from: p) == p + 6,
+        guard !b.isGluedToToken(before: p), b.digitRunEnd(from: p) == p + 6,
               let century = centurySigns[b.byte(p + 6)], b.digitRunEnd(from: p + 7) >= p + 10 else { return nil }
         let check = ASCII.upper(b.byte(p + 10))
         let end = p + 11

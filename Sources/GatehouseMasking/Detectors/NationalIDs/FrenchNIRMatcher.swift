@@ -9,7 +9,7 @@ enum FrenchNIRMatcher {
         // Cheap shape test first: this runs at every number in the text.
         let run = b.digitRunEnd(from: p) - p
         guard run == 15 || (run == 1 && b.byte(p + 1) == ASCII.space) || (run == 6 && (b.byte(p + 6) == 0x41 || b.byte(p + 6) == 0x42)),   // 2A, 2B
-              !b.continuesToken(before: p), [1, 2, 3, 4, 7, 8].contains(ASCII.digitValue(b[p])) else { return nil }
+              !b.isGluedToToken(before: p), [1, 2, 3, 4, 7, 8].contains(ASCII.digitValue(b[p])) else { return nil }
         // The department may be 2A or 2B: read the characters, then map them to digits.
         var chars: [UInt8] = []
         var i = p

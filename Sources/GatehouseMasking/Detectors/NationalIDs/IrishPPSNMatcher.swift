@@ -5,7 +5,7 @@
 enum IrishPPSNMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
         let end = b.digitRunEnd(from: p)
-        guard end - p == 7, !b.continuesToken(before: p) else { return nil }
+        guard end - p == 7, !b.isGluedToToken(before: p) else { return nil }
         let check = ASCII.upper(b.byte(end))
         guard ASCII.isUpper(check) else { return nil }
         var second = ASCII.upper(b.byte(end + 1))

@@ -6,7 +6,7 @@ enum PolishPESELMatcher {
 
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
         let end = b.digitRunEnd(from: p)
-        guard end - p == 11, !b.continuesToken(before: p), !b.continuesToken(after: end) else { return nil }
+        guard end - p == 11, !b.isGluedToToken(before: p), !b.continuesToken(after: end) else { return nil }
         let d = (p..<end).map { ASCII.digitValue(b[$0]) }
         guard isValid(d) else { return nil }
         return p..<end

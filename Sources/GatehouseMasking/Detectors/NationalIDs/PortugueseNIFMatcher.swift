@@ -4,7 +4,7 @@
 enum PortugueseNIFMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
         let run = b.digitRunEnd(from: p) - p
-        guard run == 9 || (run == 3 && b.byte(p + 3) == ASCII.space), !b.continuesToken(before: p) else { return nil }
+        guard run == 9 || (run == 3 && b.byte(p + 3) == ASCII.space), !b.isGluedToToken(before: p) else { return nil }
         guard let (d, end) = b.groupedDigits(at: p, groups: [3, 3, 3], separators: [ASCII.space]),
               !b.continuesToken(after: end), [1, 2, 3, 5, 6, 8, 9].contains(d[0]) else { return nil }
         let sum = (0..<8).reduce(0) { $0 + d[$1] * (9 - $1) }

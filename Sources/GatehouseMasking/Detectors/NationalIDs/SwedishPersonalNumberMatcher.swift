@@ -4,7 +4,7 @@
 /// numbers are too often something else (phone numbers, order numbers).
 enum SwedishPersonalNumberMatcher {
     static func match(_ b: UnsafeRawBufferPointer, at p: Int, floor: Int) -> Range<Int>? {
-        guard !b.continuesToken(before: p) else { return nil }
+        guard !b.isGluedToToken(before: p) else { return nil }
         let run = b.digitRunEnd(from: p) - p
         var d: [Int]
         var end: Int
