@@ -23,8 +23,12 @@ public struct SubjectHitCollector: Sendable {
         self.limit = limit
     }
 
-    public mutating func add(_ hit: SubjectHit) {
-        if insert(SubjectKey(hit)) && hits.count < limit { hits.append(hit) }
+    /// Returns whether the subject is new to this collector (kept or only counted).
+    @discardableResult
+    public mutating func add(_ hit: SubjectHit) -> Bool {
+        guard insert(SubjectKey(hit)) else { return false }
+        if hits.count < limit { hits.append(hit) }
+        return true
     }
 
     public mutating func add(_ more: [SubjectHit]) {

@@ -19,7 +19,8 @@ public struct StreamingTextMasker: Sendable {
     public let engine: MaskingEngine
     public let holdback: Int
     private var pending: [UInt8] = []
-    private var seen: Set<SubjectHit> = []
+    /// Who was reported already: keys only (limit 0), however many people the output names.
+    private var seen = SubjectHitCollector(limit: 0)
 
     public init(engine: MaskingEngine, holdback: Int = StreamingTextMasker.defaultHoldback) {
         precondition(holdback >= 8, "holdback must leave room for an identifier")
@@ -66,13 +67,13 @@ public struct StreamingTextMasker: Sendable {
         guard !detections.isEmpty else { return MaskedChunk(bytes: Array(bytes), hits: []) }
         var hits = SubjectHitCollector()
         let output = engine.mask(bytes, detections: detections, collecting: &hits)
-        return MaskedChunk(bytes: output, hits: hits.hits.filter { seen.insert($0).inserted })
+        return MaskedChunk(bytes: output, hits: hits.hits.filter { seen.add($0) })
     }
 
     private mutating func emit(_ bytes: UnsafeRawBufferPointer, scan: Bool) -> MaskedChunk {
         guard scan else { return MaskedChunk(bytes: Array(bytes), hits: []) }
         let result = engine.mask(bytes)
-        let fresh = result.hits.filter { seen.insert($0).inserted }
+        let fresh = result.hits.filter { seen.add($0) }
         return MaskedChunk(bytes: result.output ?? Array(bytes), hits: fresh)
     }
 
