@@ -33,6 +33,13 @@ import Testing
         #expect(found("+49 30 1234567 123-45-6789").map(\.value) == ["+49 30 1234567", "123-45-6789"])
         #expect(values("(555) 123-4567 2026-12-07T10:00:00Z", of: .phone) == ["(555) 123-4567"])
         #expect(values("+49 30 1234 5678", of: .phone) == ["+49 30 1234 5678"])   // a whole number keeps all its groups
+        // A last group that runs on into an IPv6 address or a time belongs to it.
+        #expect(found("+49 30 1234567 2001:db8::42").map(\.value) == ["+49 30 1234567", "2001:db8::42"])
+        #expect(found("call +49 30 1234567 10:30 today").map(\.value) == ["+49 30 1234567"])
+        #expect(found("+49 30 1234567: ok").map(\.value) == ["+49 30 1234567"])
+        #expect(found("Tel 030 1234567 10:30").map(\.value) == ["030 1234567"])
+        #expect(found("06 12 34 56 78 10:30").map(\.value) == ["06 12 34 56 78"])
+        #expect(found("Tel 030 1234567 2001:db8::1").map(\.value) == ["030 1234567", "2001:db8::1"])
     }
 
     @Test func aPhoneNumberAfterACardIsFound() {

@@ -71,12 +71,14 @@ enum PhoneMatcher {
         let startsInParens = inParens
         var inParens = inParens
         var shape = Shape()
+        var lastGroupLength = 0
         var i = p
         while true {
             if shape.groups > 0 && b.byte(i) == ASCII.openParen { inParens = true; i += 1 }
             let groupStart = i
             i = b.digitRunEnd(from: i)
             let length = i - groupStart
+            lastGroupLength = length
             guard length > 0 else { return (nil, shape.groups) }
             if inParens {
                 guard b.byte(i) == ASCII.closeParen, length <= 5 else { return (nil, shape.groups) }
@@ -107,6 +109,13 @@ enum PhoneMatcher {
             inParens = false
         }
         let numberEnd = i
+        // `030 1234567 10:30`, `… 1234567 2001:db8::42`: a last group that runs on into a time or
+        // an IPv6 address is that token's; the number is read without it.
+        let next = b.byte(numberEnd + 1)
+        if shape.groups > 1 && lastGroupLength <= 4 && b.byte(numberEnd) == ASCII.colon && (ASCII.isHex(next) || next == ASCII.colon) {
+            return candidate(b, at: p, start: start, international: international, inParens: startsInParens, plan: plan,
+                             longerThan: longerThan, maxGroups: shape.groups - 1)
+        }
         // Most numbers end in a space or punctuation: only look for an extension where one can start.
         let afterNumber = ASCII.lower(b.byte(i)), afterSpace = ASCII.lower(b.byte(i + 1))
         if afterNumber == 0x78 || (afterNumber == ASCII.space && (afterSpace == 0x78 || afterSpace == 0x65)) {
