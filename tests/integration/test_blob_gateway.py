@@ -321,6 +321,27 @@ def test_a_large_export_is_masked_whole_and_its_record_counts_everyone_it_names(
     assert all(len(r.payload["subjects"]) == 1_000 for r in responses)
 
 
+def test_a_large_ndjson_file_is_masked_line_by_line_and_counts_everyone(blob):
+    """An unclassified NDJSON file over 1 MiB is cut at line ends and masked on every core: no
+    address of the stand-in's copy reaches the agent, every line is still there in order, CRLF and
+    blank lines kept, and the record counts every address."""
+    lines = [json.dumps({"n": n, "note": f"mail person.{n}@example.com"}) for n in range(20_000)]
+    content = ("\r\n".join(lines) + "\n\n" + "\n".join(lines) + "\n").encode()
+    blob["server"].put("exports", "notes/large.ndjson", content, content_type="application/x-ndjson")
+    original = blob["server"].stored("exports", "notes/large.ndjson")
+    assert len(original) > 1 << 20
+    events = EventStore(blob["data_dir"])
+    seq = events.last_seq()
+    downloaded = client(blob).get_container_client("exports").download_blob("notes/large.ndjson", max_concurrency=4).readall()
+    assert not identifiers(original) & identifiers(downloaded) and b"@" not in downloaded
+    assert downloaded.count(b"\r\n") == original.count(b"\r\n") and downloaded.count(b"\n") == original.count(b"\n")
+    expected = [{"n": n, "note": "mail [EMAIL]"} for n in range(20_000)]
+    assert [json.loads(line) for line in downloaded.splitlines() if line.strip()] == expected + expected
+    recorded = events.wait_for(lambda evs: any(e.kind == "blob" and e.payload.get("phase") == "response" for e in evs), seq=seq)
+    responses = [e for e in recorded if e.kind == "blob" and e.payload["phase"] == "response"]
+    assert responses and all(r.payload["maskedValues"] == 20_000 and len(r.payload["subjects"]) == 1_000 for r in responses)
+
+
 # --- Entra ID as the upstream credential ---------------------------------------------------------
 
 @contextlib.contextmanager
