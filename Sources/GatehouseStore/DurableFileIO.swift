@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 
 /// The few POSIX calls durable files need here, with errors that name the file: the journal's
 /// segments (`LedgerJournal`) and the checkpoint sink.
@@ -10,21 +11,9 @@ enum DurableFileIO {
         }
     }
 
-    /// Writes every byte, at `offset` (pwrite) or else at the descriptor's position (write);
-    /// a short write or EINTR continues where it stopped.
+    /// `GatehouseCore.writeAll`, failing with the file named.
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32, at offset: Int? = nil, path: String) throws {
-        var done = 0
-        while done < bytes.count {
-            let count = bytes[done...].withUnsafeBytes { buffer in
-                offset.map { pwrite(descriptor, buffer.baseAddress, buffer.count, off_t($0 + done)) }
-                    ?? Foundation.write(descriptor, buffer.baseAddress, buffer.count)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw Failure("write", path)
-            }
-            done += count
-        }
+        guard GatehouseCore.writeAll(bytes, to: descriptor, at: offset) else { throw Failure("write", path) }
     }
 
     /// Makes a directory's entries (a new or removed name in it) survive a crash.

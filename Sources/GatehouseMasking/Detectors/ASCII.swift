@@ -29,6 +29,11 @@ extension UnsafeRawBufferPointer {
     /// The byte at `i`, or 0 outside the buffer: lets matchers look around without bounds checks.
     @inline(__always) func byte(_ i: Int) -> UInt8 { i >= 0 && i < count ? self[i] : 0 }
 
+    /// The `count` digits from `i` as a number (a byte outside the buffer counts as 0).
+    @inline(__always) func decimalValue(from i: Int, count: Int) -> Int {
+        (i..<(i + count)).reduce(0) { $0 * 10 + ASCII.digitValue(byte($1)) }
+    }
+
     /// The end of the run of ASCII digits starting at `i`.
     @inline(__always) func digitRunEnd(from i: Int) -> Int {
         var j = i

@@ -8,8 +8,8 @@ enum ISOTimestamp {
     static func end(_ b: UnsafeRawBufferPointer, at p: Int) -> Int? {
         guard !ASCII.isAlnum(b.byte(p - 1)), b.byte(p + 4) == ASCII.hyphen, b.byte(p + 7) == ASCII.hyphen,
               digits(b, p, 4), digits(b, p + 5, 2), digits(b, p + 8, 2),
-              (1900...2099).contains(value(b, p, 4)), (1...12).contains(value(b, p + 5, 2)),
-              (1...31).contains(value(b, p + 8, 2))
+              (1900...2099).contains(b.decimalValue(from: p, count: 4)), (1...12).contains(b.decimalValue(from: p + 5, count: 2)),
+              (1...31).contains(b.decimalValue(from: p + 8, count: 2))
         else { return nil }
         var end = p + 10
         let separator = b.byte(end)
@@ -24,9 +24,9 @@ enum ISOTimestamp {
     /// `hh:mm[:ss[.fraction]][Z|±hh:mm]` at `p`.
     private static func timeEnd(_ b: UnsafeRawBufferPointer, at p: Int) -> Int? {
         guard digits(b, p, 2), b.byte(p + 2) == ASCII.colon, digits(b, p + 3, 2),
-              value(b, p, 2) < 24, value(b, p + 3, 2) < 60 else { return nil }
+              b.decimalValue(from: p, count: 2) < 24, b.decimalValue(from: p + 3, count: 2) < 60 else { return nil }
         var end = p + 5
-        if b.byte(end) == ASCII.colon, digits(b, end + 1, 2), value(b, end + 1, 2) < 61 {
+        if b.byte(end) == ASCII.colon, digits(b, end + 1, 2), b.decimalValue(from: end + 1, count: 2) < 61 {
             end += 3
             if b.byte(end) == ASCII.dot || b.byte(end) == UInt8(ascii: ",") {
                 let fraction = b.digitRunEnd(from: end + 1)
@@ -45,9 +45,5 @@ enum ISOTimestamp {
 
     private static func digits(_ b: UnsafeRawBufferPointer, _ from: Int, _ count: Int) -> Bool {
         (from..<(from + count)).allSatisfy { ASCII.isDigit(b.byte($0)) }
-    }
-
-    private static func value(_ b: UnsafeRawBufferPointer, _ from: Int, _ count: Int) -> Int {
-        (from..<(from + count)).reduce(0) { $0 * 10 + ASCII.digitValue(b.byte($1)) }
     }
 }

@@ -238,7 +238,7 @@ enum PhoneMatcher {
         }
 
         static func value(_ b: UnsafeRawBufferPointer, _ from: Int, _ length: Int) -> Int {
-            (from..<(from + length)).reduce(0) { $0 * 10 + ASCII.digitValue(b.byte($1)) }
+            b.decimalValue(from: from, count: length)
         }
     }
 

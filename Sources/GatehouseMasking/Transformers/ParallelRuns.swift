@@ -34,7 +34,11 @@ public enum ParallelRuns {
         var cursor = 0
         for (run, part) in zip(runs, parts) {
             output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[cursor..<run.lowerBound]))
-            output.append(contentsOf: part?.output ?? Array(UnsafeRawBufferPointer(rebasing: input[run])))
+            if let masked = part?.output {
+                output.append(contentsOf: masked)
+            } else {
+                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[run]))
+            }
             cursor = run.upperBound
         }
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[cursor...]))

@@ -46,7 +46,7 @@ public struct StreamingTextMasker: Sendable {
             let inPrefix = detections.prefix { $0.range.lowerBound < cut }
             let result = inPrefix.allSatisfy({ $0.range.upperBound <= cut })
                 ? emit(prefix, detections: Array(inPrefix))
-                : emit(prefix, scan: true)   // cut inside one by the UTF-8 step back: scan the prefix alone
+                : emit(prefix, detections: engine.detectors.detect(in: prefix))   // cut inside one by the UTF-8 step back: scan the prefix alone
             pending.removeFirst(cut)
             return result
         }
@@ -60,7 +60,7 @@ public struct StreamingTextMasker: Sendable {
     public mutating func finish() -> MaskedChunk {
         let rest = pending
         pending.removeAll(keepingCapacity: true)
-        return rest.withUnsafeBytes { emit($0, scan: true) }
+        return rest.withUnsafeBytes { emit($0, detections: engine.detectors.detect(in: $0)) }
     }
 
     private mutating func emit(_ bytes: UnsafeRawBufferPointer, detections: [Detection]) -> MaskedChunk {
@@ -68,13 +68,6 @@ public struct StreamingTextMasker: Sendable {
         var hits = SubjectHitCollector()
         let output = engine.mask(bytes, detections: detections, collecting: &hits)
         return MaskedChunk(bytes: output, hits: hits.hits.filter { seen.add($0) })
-    }
-
-    private mutating func emit(_ bytes: UnsafeRawBufferPointer, scan: Bool) -> MaskedChunk {
-        guard scan else { return MaskedChunk(bytes: Array(bytes), hits: []) }
-        let result = engine.mask(bytes)
-        let fresh = result.hits.filter { seen.add($0) }
-        return MaskedChunk(bytes: result.output ?? Array(bytes), hits: fresh)
     }
 
     /// Where the final prefix ends: `holdback` bytes before the end, moved back (by at most
