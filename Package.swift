@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Vocabulary shared by every other module: principals, requests, decisions, events.
@@ -75,6 +76,15 @@ let package = Package(
             "GatehouseCore", "GatehouseLedger",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // The ledger's shared log in PostgreSQL, for several gateway instances (docs/deployment.md).
+        .target(name: "GatehouseStorePostgres", dependencies: [
+            "GatehouseStore", "GatehouseLedger", "GatehouseCore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -231,7 +241,7 @@ let package = Package(
             "GatehouseCore", "GatehouseConfig", "GatehouseIdentity", "GatehousePostgres",
             "GatehouseStore", "GatehouseWeb", "GatehouseMasking", "GatehouseApproval", "GatehousePolicy", "GatehouseNotify",
             "GatehouseGitGateway", "GatehouseGitScan", "GatehouseHTTPProxy", "GatehouseBlob", "GatehouseBlobGateway",
-            "GatehouseKubernetes", "GatehouseKubeGateway", "GatehouseLedger", "GatehouseSQL",
+            "GatehouseKubernetes", "GatehouseKubeGateway", "GatehouseLedger", "GatehouseSQL", "GatehouseStorePostgres",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -71,7 +71,16 @@ extension GatehouseConfiguration {
 
     private func describeLedger() -> [String] {
         let key = ledger.masterKey.map { "from \($0)" } ?? "file \(defaultLedgerMasterKeyPath) (generated on first start if missing)"
-        var lines = ["Ledger", "  database: \(ledgerDatabasePath)", "  master key: \(key)",
+        let database: String
+        switch store {
+        case .sqlite:
+            database = "  database: \(ledgerDatabasePath)"
+        case .postgres(let shared):
+            database = "  shared log: PostgreSQL \(shared.user)@\(shared.host):\(shared.port)/\(shared.database) (sslmode \(shared.sslMode.rawValue), "
+                + "password \(shared.password.map { "from \($0)" } ?? "none")), this instance '\(shared.instance)'; "
+                + "its index: \(ledgerDatabasePath)"
+        }
+        var lines = ["Ledger", database, "  master key: \(key)",
                      "  signing key: \(ledgerSigningKeyPath); origin: \(ledger.origin ?? "the signing key's name")",
                      "  checkpoints: every \(ledger.checkpointIntervalMilliseconds) ms when grown; sink: \(ledger.checkpointSink.map { "\($0)" } ?? "none")"]
         let overrides = connections.compactMap { connection in connection.retentionDays.map { "\(connection.name) \($0) days" } }

@@ -27,6 +27,8 @@ public struct GatehouseConfiguration: Sendable {
     public var notifications: [NotificationConfiguration]
     /// The web UI: public URL, sign-in, roles.
     public var web: WebConfiguration
+    /// Where durable state lives: the data directory, or a shared PostgreSQL store.
+    public var store: StoreConfiguration
 
     public init(
         sourcePath: String, dataDirectory: String,
@@ -37,7 +39,7 @@ public struct GatehouseConfiguration: Sendable {
         blobConnections: [BlobConnectionConfiguration] = [], kubernetesConnections: [KubernetesConnectionConfiguration] = [],
         masking: MaskingConfiguration = MaskingConfiguration(),
         ledger: LedgerConfiguration = LedgerConfiguration(), notifications: [NotificationConfiguration] = [],
-        web: WebConfiguration = WebConfiguration()
+        web: WebConfiguration = WebConfiguration(), store: StoreConfiguration = .sqlite
     ) {
         self.sourcePath = sourcePath
         self.dataDirectory = dataDirectory
@@ -53,6 +55,7 @@ public struct GatehouseConfiguration: Sendable {
         self.ledger = ledger
         self.notifications = notifications
         self.web = web
+        self.store = store
     }
 
     /// Reads and validates a configuration file. Every failure, including an unreadable

@@ -11,4 +11,13 @@ public struct LedgerDataKey: Hashable, Sendable {
     public let erasedAt: Date?
     /// `erasure` (on request) or `retention` (the period ended), once erased.
     public let erasedBecause: String?
+
+    public init(keyID: String, wrapped: [UInt8]?, connection: String?, createdAt: Date?, erasedAt: Date?, erasedBecause: String?) {
+        self.keyID = keyID
+        self.wrapped = wrapped
+        self.connection = connection
+        self.createdAt = createdAt
+        self.erasedAt = erasedAt
+        self.erasedBecause = erasedBecause
+    }
 }

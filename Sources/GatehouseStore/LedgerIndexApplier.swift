@@ -46,6 +46,9 @@ final class LedgerIndexApplier: @unchecked Sendable {
     /// Entries SQLite holds (as far as this process knows).
     var applied: UInt64 { condition.withLock { appliedSize } }
 
+    /// The tree of what this applier has written to SQLite.
+    var frontierApplied: MerkleFrontier { applyLock.withLock { frontier } }
+
     /// Queues a batch that is durable in the journal.
     func enqueue(_ batch: LedgerJournalBatch) {
         condition.withLock {

@@ -9,7 +9,7 @@ struct LedgerPendingEntry: Sendable {
     let subjects: [SubjectReference]
     let sessionID: String?
     let time: String?
-    let newDataKey: LedgerNewDataKey?
+    private(set) var newDataKey: LedgerNewDataKey?
     let derivesClassification: Bool
 
     init(_ entry: LedgerAppendEntry) {
@@ -32,5 +32,13 @@ struct LedgerPendingEntry: Sendable {
         self.time = time
         self.newDataKey = newDataKey
         self.derivesClassification = derivesClassification
+    }
+
+    /// The same entry without its data key: a shared log keeps keys beside its records, never in them.
+    var withoutDataKey: LedgerPendingEntry {
+        guard newDataKey != nil else { return self }
+        var copy = self
+        copy.newDataKey = nil
+        return copy
     }
 }

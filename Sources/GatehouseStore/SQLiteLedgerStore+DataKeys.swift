@@ -3,13 +3,15 @@ import Foundation
 import GRDB
 
 /// Wrapped data keys, by ID: stored once, erased for good (crypto-shredding). The store only
-/// keeps bytes; wrapping and unwrapping belong to the caller.
+/// keeps bytes; wrapping and unwrapping belong to the caller. With a shared log the keys live
+/// there only (`LedgerSharedLog`), so an erasure reaches every instance at once.
 extension SQLiteLedgerStore {
     /// Stores a new key. Refused when the ID exists, erased or not: a key is never replaced,
     /// or what it encrypted could silently become unreadable (or an erasure undone). (The
     /// recorder stores a session's key with its first entry instead: `LedgerAppendEntry.newDataKey`.)
     public func storeDataKey(_ key: LedgerNewDataKey) throws {
         _ = try leafCount
+        if let sharedLog { return try sharedLog.storeDataKey(key) }
         try writeDatabase { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM data_keys WHERE key_id = ?", arguments: [key.keyID]) == nil else {
                 throw LedgerStoreError.dataKeyExists(keyID: key.keyID)
@@ -22,6 +24,7 @@ extension SQLiteLedgerStore {
     /// The key, or nil when no key of that ID was ever stored.
     public func dataKey(keyID: String) throws -> LedgerDataKey? {
         _ = try leafCount
+        if let sharedLog { return try sharedLog.dataKey(keyID: keyID) }
         return try readDatabase { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.dataKeyColumns) FROM data_keys WHERE key_id = ?", arguments: [keyID])
                 .map(Self.dataKey)
@@ -35,6 +38,13 @@ extension SQLiteLedgerStore {
     /// journal's segments are then overwritten and removed (`absorbJournal(wipe:)`).
     public func eraseDataKey(keyID: String, at time: Date = Date(), because reason: String = "erasure") throws {
         _ = try leafCount
+        if let sharedLog {
+            // Kept only in the shared store: no instance's index ever held the key.
+            guard try sharedLog.eraseDataKey(keyID: keyID, at: time, because: reason) else {
+                throw LedgerStoreError.dataKeyUnknown(keyID: keyID)
+            }
+            return
+        }
         let erasedAt = UTCTimestamp.string(from: time) ?? UTCTimestamp.string(from: Date())!
         try writeDatabase { db in
             try db.execute(sql: """
@@ -51,6 +61,7 @@ extension SQLiteLedgerStore {
     /// Keys still present that were created before `cutoff` (for retention), oldest first.
     public func dataKeys(createdBefore cutoff: Date) throws -> [LedgerDataKey] {
         _ = try leafCount
+        if let sharedLog { return try sharedLog.dataKeys(createdBefore: cutoff) }
         let cutoffText = UTCTimestamp.string(from: cutoff) ?? ""
         return try readDatabase { db in
             try Row.fetchAll(db, sql: """
@@ -71,7 +82,7 @@ extension SQLiteLedgerStore {
     }
 
     func writeDatabase(_ body: (Database) throws -> Void) throws {
-        try index.waitUntilApplied(leafCount)
+        try index.waitUntilApplied(tree.committed().leafCount)
         do {
             try database.write(body)
         } catch let error as DatabaseError {

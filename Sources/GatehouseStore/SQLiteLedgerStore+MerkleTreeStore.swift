@@ -6,7 +6,10 @@ import GatehouseLedger
 extension SQLiteLedgerStore: MerkleTreeStore {
     /// The committed tree size (entries whose transaction has committed).
     public var leafCount: UInt64 {
-        get throws { try tree.committed().leafCount }
+        get throws {
+            try catchUpWithSharedLog()
+            return try tree.committed().leafCount
+        }
     }
 
     /// The committed tree's root, from memory.
@@ -28,7 +31,8 @@ extension SQLiteLedgerStore: MerkleTreeStore {
     /// A read that reports SQLite failures as `LedgerStoreError` (Merkle and ledger errors pass).
     /// Waits first until SQLite holds every entry appended before the call (`LedgerIndexApplier`).
     func readDatabase<T>(_ body: (Database) throws -> T) throws -> T {
-        try index.waitUntilApplied(leafCount)
+        // The local size: callers bounded their question by `leafCount`, which caught up already.
+        try index.waitUntilApplied(tree.committed().leafCount)
         do {
             return try database.read(body)
         } catch let error as DatabaseError {

@@ -19,13 +19,22 @@ import Logging
 /// journal's lock orders them, and a process that finds another's work there catches up from
 /// disk before its next batch. Opening re-verifies the whole stored tree against the entries
 /// (`LedgerIntegrityCheck`) and refuses a store that does not match, naming the first bad index.
+///
+/// With a shared log (`LedgerSharedLog`: several gateway instances on one PostgreSQL store), the
+/// shared log takes the journal's place: a group commit is durable once the shared log committed
+/// it, and SQLite is this instance's index of everything every instance appended
+/// (`SQLiteLedgerStore+SharedLog`).
 public final class SQLiteLedgerStore: @unchecked Sendable {
     let database: DatabasePool
     let tree: LedgerTreeState
     let index: LedgerIndexApplier
-    private let journal: LedgerJournal
-    /// Guards `journal` and `journalEpoch` within this process (the journal's lock is per process).
-    private let journalLock = NSLock()
+    /// Nil with a shared log.
+    private let journal: LedgerJournal!
+    /// Where appends become durable when several instances share the ledger; nil for a journal.
+    let sharedLog: (any LedgerSharedLog)?
+    /// Guards `journal` and `journalEpoch` (or the shared log's catch-up) within this process
+    /// (the journal's lock is per process).
+    let journalLock = NSLock()
     private var journalEpoch: UInt64 = 0
     private var isClosed = false
     /// Data keys this process journaled that SQLite may not hold yet (ID, bytes, entry index).
@@ -39,22 +48,37 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
         try self.init(path: path, logger: logger, beforeCommit: nil)
     }
 
+    /// Opens the local index at `path` of the ledger whose durable log is `sharedLog`, catching
+    /// up with everything the shared log holds beyond it. Refuses an index the shared log
+    /// does not account for (another store's, or a log that was changed).
+    public convenience init(path: String, sharedLog: any LedgerSharedLog, logger: Logger) throws {
+        try self.init(path: path, logger: logger, beforeCommit: nil, sharedLog: sharedLog)
+    }
+
     /// `beforeCommit` runs on the writer before each journal write; tests use it to hold the
     /// writer so callers pile up. `segmentLimit`: journal segments are rotated past this size.
-    init(path: String, logger: Logger, beforeCommit: (@Sendable () -> Void)?, segmentLimit: Int = 8 << 20) throws {
+    init(path: String, logger: Logger, beforeCommit: (@Sendable () -> Void)?, segmentLimit: Int = 8 << 20,
+         sharedLog: (any LedgerSharedLog)? = nil) throws {
         let database: DatabasePool
-        let journal: LedgerJournal
-        let frontier: MerkleFrontier
-        let epoch: UInt64
+        let journal: LedgerJournal?
+        var frontier: MerkleFrontier
+        var epoch: UInt64 = 0
         do {
             database = try DurableDatabase.open(path: path, label: "gatehouse.ledger", secureDelete: true, schema: LedgerSchema.create)
-            journal = try LedgerJournal(directory: path + ".journal", segmentLimit: segmentLimit)
-            // What the journal holds beyond SQLite (a crash before it was applied) goes in first.
-            let absorbed = try journal.withExclusiveLock {
-                try Self.absorb(journal, into: LedgerIndexApplier(database: database, frontier: MerkleFrontier()), wipe: false)
+            if let sharedLog {
+                journal = nil
+                frontier = try database.read { db in try LedgerIntegrityCheck.verify(db) }
+                frontier = try Self.openIndex(LedgerIndexApplier(database: database, frontier: frontier), of: sharedLog)
+            } else {
+                let opened = try LedgerJournal(directory: path + ".journal", segmentLimit: segmentLimit)
+                journal = opened
+                // What the journal holds beyond SQLite (a crash before it was applied) goes in first.
+                let absorbed = try opened.withExclusiveLock {
+                    try Self.absorb(opened, into: LedgerIndexApplier(database: database, frontier: MerkleFrontier()), wipe: false)
+                }
+                epoch = absorbed.epoch
+                frontier = try database.read { db in try LedgerIntegrityCheck.verify(db) }
             }
-            epoch = absorbed.epoch
-            frontier = try database.read { db in try LedgerIntegrityCheck.verify(db) }
         } catch let error as LedgerStoreError {
             logger.error("ledger store refused", metadata: ["path": "\(path)", "error": "\(error)"])
             throw error
@@ -63,6 +87,7 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
         }
         self.database = database
         self.journal = journal
+        self.sharedLog = sharedLog
         self.tree = LedgerTreeState(frontier: frontier)
         self.index = LedgerIndexApplier(database: database, frontier: frontier)
         self.journalEpoch = epoch
@@ -78,7 +103,8 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
             },
             writerLabel: "gatehouse.ledger.writer", closedMessage: "the ledger store is closed",
             failureMessage: "ledger entries were not appended")
-        logger.info("ledger store open", metadata: ["path": "\(path)", "tree_size": "\(frontier.leafCount)"])
+        logger.info("ledger store open", metadata: ["path": "\(path)", "tree_size": "\(frontier.leafCount)",
+                                                    "shared_log": "\(sharedLog?.description ?? "none")"])
     }
 
     /// Durably appends the entries, in order and contiguously (group commit: concurrent callers
@@ -122,6 +148,12 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
         }) else { return }
         queue.close()
         index.waitUntilIdle()
+        if let sharedLog {
+            tree.close()
+            sharedLog.close()
+            closeDatabase()
+            return
+        }
         do {
             try absorbJournal(wipe: false)
         } catch {
@@ -130,6 +162,10 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
         }
         tree.close()
         journalLock.withLock { journal.close() }
+        closeDatabase()
+    }
+
+    private func closeDatabase() {
         do {
             try database.close()
         } catch {
@@ -144,7 +180,7 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
 
     /// Tests: makes journal writes fail (after the record is written, before it is synced).
     func injectJournalFault(_ fault: ((LedgerJournalBatch) throws -> Void)?) {
-        journalLock.withLock { journal.faultAfterWrite = fault }
+        journalLock.withLock { journal?.faultAfterWrite = fault }
     }
 
     /// The writer connection, for tests that break the schema or tamper with rows (once SQLite
@@ -164,6 +200,7 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
     /// (with `wipe`, overwritten first: after an erasure, no copy of the key may stay in them).
     /// Other processes see the new epoch and catch up before their next batch.
     func absorbJournal(wipe: Bool) throws {
+        guard sharedLog == nil else { return }  // nothing is journaled locally
         try journalLock.withLock {
             try journal.withExclusiveLock {
                 journalEpoch = try Self.absorb(journal, into: index, wipe: wipe).epoch
@@ -190,6 +227,7 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
     private func commit(_ calls: [[LedgerPendingEntry]]) throws -> [LedgerAppend] {
         if let failure = index.failureReason { throw failure }
         index.waitForRoom()
+        if let sharedLog { return try commitShared(calls, to: sharedLog) }
         var before = try tree.frontierForWriting()
         let (appends, batch, after) = try journalLock.withLock {
             try journal.withExclusiveLock {
@@ -202,14 +240,7 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
                     before = absorbed.frontier
                 }
                 try checkDataKeys(calls)
-                var frontier = before
-                var appends: [LedgerAppend] = []
-                appends.reserveCapacity(calls.count)
-                for call in calls {
-                    let firstIndex = frontier.leafCount
-                    for entry in call { frontier.append(leafHash: entry.leafHash) }
-                    appends.append(LedgerAppend(firstIndex: firstIndex, treeSize: frontier.leafCount, rootHash: frontier.rootHash))
-                }
+                let (appends, frontier) = Self.appends(of: calls, after: before)
                 let batch = LedgerJournalBatch(firstIndex: before.leafCount, entries: calls.flatMap { $0 })
                 do {
                     try journal.append(LedgerJournalRecord.encode(batch), for: batch)
@@ -230,6 +261,19 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
         tree.adopt(after)
         index.enqueue(batch)
         return appends
+    }
+
+    /// What each caller of a batch is told, and the tree once the batch is in.
+    static func appends(of calls: [[LedgerPendingEntry]], after before: MerkleFrontier) -> ([LedgerAppend], MerkleFrontier) {
+        var frontier = before
+        var appends: [LedgerAppend] = []
+        appends.reserveCapacity(calls.count)
+        for call in calls {
+            let firstIndex = frontier.leafCount
+            for entry in call { frontier.append(leafHash: entry.leafHash) }
+            appends.append(LedgerAppend(firstIndex: firstIndex, treeSize: frontier.leafCount, rootHash: frontier.rootHash))
+        }
+        return (appends, frontier)
     }
 
     /// A key offered again with the same bytes is fine (the recorder offers a session's key until

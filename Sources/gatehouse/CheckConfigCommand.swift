@@ -114,7 +114,7 @@ extension CheckConfigCommand {
     /// What approved writes classified so far, from the ledger (when it exists): the gateway
     /// treats it as configured classification (docs/security.md, stashing).
     func printDerivedClassification(_ configuration: GatehouseConfiguration) {
-        guard FileManager.default.fileExists(atPath: configuration.ledgerDatabasePath) else { return }
+        guard configuration.store != .sqlite || FileManager.default.fileExists(atPath: configuration.ledgerDatabasePath) else { return }
         let derived: [String: DataClassification]
         var quiet = Logger(label: "gatehouse")
         quiet.logLevel = .warning

@@ -4,6 +4,7 @@ import GatehouseConfig
 import GatehouseCore
 import GatehouseLedger
 import GatehouseStore
+import GatehouseStorePostgres
 import Logging
 
 /// The evidence ledger's files and keys from the configuration, for `serve`, `demo` and `audit`:
@@ -14,12 +15,36 @@ enum LedgerSetup {
     /// HKDF `info` turning configured master key material into the 32-byte master key.
     static let masterKeyInfo = "gatehouse ledger master key v1"
 
-    /// Opens (creating if needed) and verifies the ledger database.
+    /// Opens (creating if needed) and verifies the ledger database: with `store: postgres`, this
+    /// instance's index of the shared log, brought up to date with it.
     static func openStore(_ configuration: GatehouseConfiguration, logger: Logger) throws -> SQLiteLedgerStore {
         do {
-            return try SQLiteLedgerStore(path: configuration.ledgerDatabasePath, logger: logger)
+            return try store(at: configuration.ledgerDatabasePath, configuration, logger: logger)
         } catch let error as LedgerStoreError {
             throw ValidationFailure("the ledger \(configuration.ledgerDatabasePath) is refused: \(error)")
+        }
+    }
+
+    private static func store(at path: String, _ configuration: GatehouseConfiguration, logger: Logger,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SQLiteLedgerStore {
+        guard case .postgres(let settings) = configuration.store else { return try SQLiteLedgerStore(path: path, logger: logger) }
+        let password: String?
+        do {
+            password = try settings.password?.resolve(environment: environment)
+        } catch {
+            throw ValidationFailure("\(configuration.sourcePath): store password: \(error)")
+        }
+        let sharedLog = try PostgresLedgerLog(
+            settings: PostgresStoreSettings(host: settings.host, port: settings.port, database: settings.database, user: settings.user,
+                                            password: password, tls: PostgresStoreSettings.TLSMode(rawValue: settings.sslMode.rawValue)!,
+                                            caFile: settings.caFile, instanceName: settings.instance),
+            logger: logger)
+        do {
+            try sharedLog.claimMasterKey(fingerprint: masterKey(configuration, environment: environment).fingerprint)
+            return try SQLiteLedgerStore(path: path, sharedLog: sharedLog, logger: logger)
+        } catch {
+            sharedLog.close()
+            throw error
         }
     }
 
@@ -79,12 +104,14 @@ enum LedgerSetup {
         let origin = configuration.ledger.origin ?? verifier.keyName
         let external = try externalCheckpoints(configuration, override: checkpoints)
         let path = configuration.ledgerDatabasePath
-        guard FileManager.default.fileExists(atPath: path) else { throw ValidationFailure("no ledger at \(path)") }
+        if configuration.store == .sqlite {
+            guard FileManager.default.fileExists(atPath: path) else { throw ValidationFailure("no ledger at \(path)") }
+        }
         var logger = Logger(label: "gatehouse.verify")
         logger.logLevel = .critical  // failures are reported to whoever asked
         let store: SQLiteLedgerStore
         do {
-            store = try SQLiteLedgerStore(path: path, logger: logger)
+            store = try Self.store(at: path, configuration, logger: logger)
         } catch let error as LedgerStoreError {
             throw LedgerLogVerificationFailure(openError: error)
         }

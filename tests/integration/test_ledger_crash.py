@@ -4,8 +4,6 @@ data directory. Afterwards `gatehouse audit verify` accepts the whole log, and e
 PostgreSQL executed for the gateway's client sessions (its log_statement='all' log) has its
 statement event in the ledger, recorded no later than the server ran it (write-ahead)."""
 
-import collections
-import datetime
 import os
 import random
 import re
@@ -23,12 +21,6 @@ ROUNDS = 3
 PSQL_CLIENTS = 3
 PSQL_STATEMENTS = 20000  # far more than a round lasts: the kill interrupts them
 PGBENCH_CLIENTS = 3
-# Both sides print milliseconds; one side may round where the other truncates.
-CLOCK_GRAIN = datetime.timedelta(milliseconds=1)
-
-
-def _normalise(sql: str) -> str:
-    return re.sub(r"\s+", " ", sql).strip().rstrip(";").strip()
 
 
 def _letters(n: int) -> str:
@@ -123,16 +115,8 @@ def test_kill_9_mid_flow_loses_no_statement_and_keeps_the_log_valid(crash_gatewa
     # The ledger is one contiguous log that the independent reader re-hashes entry by entry.
     events = gw.events.since(0)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
-    recorded = collections.defaultdict(list)  # (session, normalised text) -> statement events
-    for event in statements(events):
-        recorded[(event.session_id, _normalise(event.payload.get("text", "")))].append(event)
 
-    entries = pg_log.parse(server.log_since(offset))
-    app_names = pg_log.application_names(entries)
-    pids = pg_log.pids_of_users(entries, {ledger.LEDGER_ROLE})
-    catalog_pids = {pid for pid in pids if app_names.get(pid) == "gatehouse catalog"}
-    client_pids = pids - catalog_pids
-    executed = pg_log.executed_statements(entries, client_pids)
+    executed, app_names = pg_log.client_executions(server.log_since(offset), {ledger.LEDGER_ROLE})
 
     # The server ran the marked statements of every round (so the comparison below means something).
     marked = [e for e in executed if marker in pg_log.statement_text(e)]
@@ -143,29 +127,11 @@ def test_kill_9_mid_flow_loses_no_statement_and_keeps_the_log_valid(crash_gatewa
 
     # Every statement the server ran for a client session has a statement event in that session,
     # one event per execution, recorded no later than the server logged the execution.
-    by_key = collections.defaultdict(list)
-    unmatched = []
-    for entry in executed:
-        session = re.fullmatch(r"gatehouse session (\S+)", app_names.get(entry.pid, ""))
-        if not session:
-            unmatched.append(("no gateway session in application_name", entry.pid, app_names.get(entry.pid),
-                              pg_log.statement_text(entry)))
-            continue
-        by_key[(session.group(1), _normalise(pg_log.statement_text(entry)))].append(entry)
-    for key, executions in by_key.items():
-        candidates = recorded.get(key, [])
-        if len(candidates) < len(executions):
-            unmatched.append((f"session {key[0]}", key[1], f"executed {len(executions)}x, recorded {len(candidates)}x"))
-            continue
-        # The i-th execution needs the i-th event (same session, same text) no later than it.
-        for execution, event in zip(sorted(executions, key=lambda e: e.time), candidates):
-            if event.timestamp > execution.time + CLOCK_GRAIN:
-                unmatched.append((f"session {key[0]}", key[1], f"executed at {execution.time.isoformat()}",
-                                  f"recorded at {event.time}"))
+    unmatched = pg_log.unrecorded_executions(executed, app_names, statements(events))
     assert not unmatched, "statements executed upstream without an earlier statement event:\n" + \
         "\n".join(map(str, unmatched[:40])) + f"\n({len(unmatched)} in all)"
     # And the count agrees overall: every marked psql execution is a distinct statement.
-    psql_texts = [_normalise(pg_log.statement_text(e)) for e in marked if "bench" not in pg_log.statement_text(e)]
+    psql_texts = [pg_log.normalise(pg_log.statement_text(e)) for e in marked if "bench" not in pg_log.statement_text(e)]
     assert len(psql_texts) == len(set(psql_texts))
 
 

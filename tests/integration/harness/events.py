@@ -176,31 +176,125 @@ def journal_entries(data_dir: str) -> list[JournalEntry]:
         offset = 0
         while offset + 16 <= len(data) and data[offset:offset + 4] == JOURNAL_MAGIC:
             length = int.from_bytes(data[offset + 4:offset + 8], "big")
-            payload = data[offset + 16:offset + 16 + length]
-            if len(payload) < length:
-                break
-            reader, record = _Reader(payload), []
-            try:
-                first, count = reader.integer(8), reader.integer(4)
-                for position in range(count):
-                    raw = reader.entry_bytes()
-                    reader.optional_text(), reader.optional_text()  # session, time
-                    flags = reader.integer(1)
-                    for _ in range(reader.integer(4)):
-                        reader.text(), reader.text()  # subject kind, digest
-                    key = None
-                    if flags & 2:
-                        key_id, wrapped = reader.text(), reader.blob()
-                        reader.optional_text(), reader.integer(8)  # connection, creation time
-                        key = (key_id, wrapped)
-                    record.append(JournalEntry(first + position, raw, key))
-            except ValueError:
+            record = parse_record(data[offset:offset + 16 + length])
+            if record is None:
                 break  # being written, or cut by a crash
-            if reader.offset != len(payload) or hashlib.sha256(reader.summary).digest()[:8] != data[offset + 8:offset + 16]:
-                break
             entries += record
             offset += 16 + length
     return entries
+
+
+def parse_record(data: bytes) -> list[JournalEntry] | None:
+    """One whole journal record (docs/evidence.md, "Storage"): its entries, or None when it is
+    cut short or its checksum does not match."""
+    if len(data) < 16 or data[:4] != JOURNAL_MAGIC:
+        return None
+    length = int.from_bytes(data[4:8], "big")
+    payload = data[16:16 + length]
+    if len(payload) < length:
+        return None
+    read = _read_payload(payload)
+    if read is None or read[1] != data[8:16]:
+        return None
+    return read[0]
+
+
+def resealed_record(data: bytes) -> bytes:
+    """The record with its checksum recomputed for what its payload now holds (what an attacker
+    who knows the format does after changing an entry)."""
+    read = _read_payload(data[16:])
+    assert read is not None, "not a record"
+    return data[:8] + read[1] + data[16:]
+
+
+def _read_payload(payload: bytes) -> tuple[list[JournalEntry], bytes] | None:
+    """A record's entries and the checksum its payload gives, or None if it does not parse."""
+    reader, record = _Reader(payload), []
+    try:
+        first, count = reader.integer(8), reader.integer(4)
+        for position in range(count):
+            raw = reader.entry_bytes()
+            reader.optional_text(), reader.optional_text()  # session, time
+            flags = reader.integer(1)
+            for _ in range(reader.integer(4)):
+                reader.text(), reader.text()  # subject kind, digest
+            key = None
+            if flags & 2:
+                key_id, wrapped = reader.text(), reader.blob()
+                reader.optional_text(), reader.integer(8)  # connection, creation time
+                key = (key_id, wrapped)
+            record.append(JournalEntry(first + position, raw, key))
+    except ValueError:
+        return None
+    if reader.offset != len(payload):
+        return None
+    return record, hashlib.sha256(reader.summary).digest()[:8]
+
+
+class SharedLog:
+    """The ledger's shared log in a PostgreSQL store (docs/deployment.md), read independently of
+    Gatehouse: the records in order, each parsed and its entries re-hashed, the tree root after
+    each record recomputed and compared with the one it states, data keys from the keys table
+    unwrapped with the master key material the instances share."""
+
+    def __init__(self, dsn: str, master_key_material: bytes):
+        self.dsn = dsn
+        self.master = master_key(master_key_material)
+
+    def records(self) -> list[tuple[int, int, bytes, bytes, str]]:
+        import psycopg
+        with psycopg.connect(self.dsn) as conn:
+            return [(first, count, bytes(record), bytes(root), by) for first, count, record, root, by in conn.execute(
+                "SELECT first_index, entry_count, record, root_after, appended_by FROM gatehouse_ledger_records ORDER BY first_index")]
+
+    def size(self) -> int:
+        import psycopg
+        with psycopg.connect(self.dsn) as conn:
+            return conn.execute("SELECT log_size FROM gatehouse_ledger_head").fetchone()[0]
+
+    def wrapped_keys(self) -> dict[str, bytes | None]:
+        import psycopg
+        with psycopg.connect(self.dsn) as conn:
+            return {key_id: (bytes(wrapped) if wrapped is not None else None)
+                    for key_id, wrapped in conn.execute("SELECT key_id, wrapped FROM gatehouse_ledger_data_keys")}
+
+    def entries(self) -> list[bytes]:
+        """Every entry, checked: contiguous records, checksums, no key inside a record, and each
+        record's stated root equal to the RFC 9162 root recomputed here."""
+        from .ledger import TreeBuilder
+        tree, entries = TreeBuilder(), []
+        for first, count, data, root, _ in self.records():
+            assert first == len(entries), f"the record at {first} does not follow {len(entries)} entries"
+            record = parse_record(data)
+            assert record is not None, f"the record at {first} is damaged"
+            assert len(record) == count and [e.index for e in record] == list(range(first, first + count))
+            assert all(e.key is None for e in record), "a shared record carries a data key"
+            for entry in record:
+                tree.append(hashlib.sha256(b"\x00" + entry.raw).digest())
+                entries.append(entry.raw)
+            assert tree.root() == root, f"the record at {first} states another root than its entries give"
+        return entries
+
+    def events(self) -> list[Event]:
+        keys, opened, events = self.wrapped_keys(), {}, []
+        for index, raw in enumerate(self.entries()):
+            entry = json.loads(raw)
+            assert canonical(entry) == raw, f"entry {index} is not canonical JSON"
+            key = None
+            if "sealed" in entry:
+                key_id = entry["sealed"]["key"]
+                if key_id not in opened:
+                    wrapped = keys.get(key_id)
+                    opened[key_id] = unwrap_data_key(wrapped, key_id, self.master) if wrapped is not None else None
+                key = opened[key_id]
+            sealed = open_entry(entry, key)
+            body = {"time": entry["time"], "sessionID": entry["session"], "connection": entry.get("connection"),
+                    "principal": entry.get("principal"),
+                    "payload": joined_payload(entry["kind"], entry["payload"], sealed or {})}
+            events.append(Event(index + 1, entry["time"], entry["session"], entry.get("connection"),
+                                (entry.get("principal") or {}).get("subject"), entry["kind"], body,
+                                sealed_readable=sealed is not None))
+        return events
 
 
 def stored_entries(data_dir: str, first: int = 0) -> tuple[list[tuple[int, bytes]], dict[str, bytes]]:

@@ -182,6 +182,8 @@ class GatewayConfig:
     # Further `listeners.postgres` and `listeners.http` keys ({"authentication_timeout_seconds": 2}).
     postgres_listener: dict = field(default_factory=dict)
     http_listener: dict = field(default_factory=dict)
+    # The `store` section ({"type": "postgres", "host": ..., ...}); None: the embedded default.
+    store: dict | None = None
 
     def yaml(self) -> str:
         q = json.dumps
@@ -247,4 +249,6 @@ class GatewayConfig:
             lines += ["", f"notifications: {q(self.notifications)}"]
         if self.web is not None:
             lines += ["", f"web: {q(self.web)}"]
+        if self.store is not None:
+            lines += ["", f"store: {q(self.store)}"]
         return "\n".join(lines) + "\n"

@@ -82,14 +82,15 @@ class LedgerGateway:
     def __init__(self, directory: str, upstream, *, ledger: dict | None = None, name: str = "ledger-gw",
                  approval: dict | None = None, personal_data: list | None = None, notifications: list | None = None,
                  issuers: list | None = None, web: dict | None = None, git_connections: list | None = None,
-                 backstop: bool = False):
+                 backstop: bool = False, store: dict | None = None, env: dict | None = None):
         """`approval`: when given, a third connection `shop_approval` (the demo classification)
         holds statements under these approval settings; `notifications`: the targets list;
         `issuers` (harness `Issuer`s) and `web`: the identity issuers and the web UI section;
         `git_connections`: harness `GitConnection`s; `personal_data`: the classification of
         `shop_approval` (the demo's by default); `backstop`: the connections with personal data
         log in as `gh_agent` and run approved statements as `gh_approved`, set up by
-        `gatehouse db-setup --apply` before the first start (no risk accepted)."""
+        `gatehouse db-setup --apply` before the first start (no risk accepted); `store`: the `store`
+        section (a shared PostgreSQL store), `env`: more environment (its password, the master key)."""
         from .stack import DEMO_MASKING, DEMO_PERSONAL_DATA  # stack imports nothing from here
 
         password = ensure_ledger_role(upstream)
@@ -119,9 +120,10 @@ class LedgerGateway:
             issuers=issuers or [],
             web=web,
             git_connections=git_connections or [],
+            store=store,
         )
         self.yaml = config.yaml()
-        self.env = {LEDGER_PASSWORD_ENV: password}
+        self.env = {LEDGER_PASSWORD_ENV: password, **(env or {})}
         if backstop:
             self.env[BACKSTOP_PASSWORD_ENV] = setup_backstop(upstream, directory, self.yaml, "shop_approval" if approval else "shop_masked")
         self.runs: list[Gateway] = []
@@ -237,6 +239,29 @@ def merkle_root(leaves: list[bytes]) -> bytes:
     while k * 2 < n:
         k *= 2
     return node_hash(merkle_root(leaves[:k]), merkle_root(leaves[k:]))
+
+
+class TreeBuilder:
+    """The RFC 9162 root of a growing log in O(log n) per leaf: the perfect subtrees so far,
+    largest first; the root folds them from the smallest (MTH splits at the largest power of two)."""
+
+    def __init__(self):
+        self.subtrees: list[tuple[int, bytes]] = []  # (leaf count, hash)
+
+    def append(self, leaf: bytes) -> None:
+        size, node = 1, leaf
+        while self.subtrees and self.subtrees[-1][0] == size:
+            left = self.subtrees.pop()[1]
+            size, node = size * 2, node_hash(left, node)
+        self.subtrees.append((size, node))
+
+    def root(self) -> bytes:
+        if not self.subtrees:
+            return hashlib.sha256(b"").digest()
+        root = self.subtrees[-1][1]
+        for _, node in reversed(self.subtrees[:-1]):
+            root = node_hash(node, root)
+        return root
 
 
 def root_from_inclusion_proof(index: int, size: int, leaf: bytes, proof: list[bytes]) -> bytes | None:

@@ -81,3 +81,48 @@ def authentication_method(entries: list[LogEntry], pid: int) -> str | None:
             if match:
                 return match.group(1)
     return None
+
+
+# Both sides print milliseconds; one side may round where the other truncates.
+CLOCK_GRAIN = datetime.timedelta(milliseconds=1)
+
+
+def normalise(sql: str) -> str:
+    return re.sub(r"\s+", " ", sql).strip().rstrip(";").strip()
+
+
+def client_executions(log_text: str, users: set[str]) -> tuple[list[LogEntry], dict[int, str]]:
+    """The statements the server ran for gateway client sessions of these login roles (not the
+    gateway's catalog connections), and every backend's application_name."""
+    entries = parse(log_text)
+    app_names = application_names(entries)
+    pids = {pid for pid in pids_of_users(entries, users) if app_names.get(pid) != "gatehouse catalog"}
+    return executed_statements(entries, pids), app_names
+
+
+def unrecorded_executions(executed: list[LogEntry], app_names: dict[int, str], statement_events) -> list[tuple]:
+    """Executions (the server's log_statement lines of gateway client sessions) without a statement
+    event in the same session, same text, recorded no later than the server ran it (write-ahead),
+    one event per execution. `statement_events`: the ledger's statement events (harness Event)."""
+    import collections
+    recorded = collections.defaultdict(list)  # (session, normalised text) -> statement events
+    for event in statement_events:
+        recorded[(event.session_id, normalise(event.payload.get("text", "")))].append(event)
+    by_key = collections.defaultdict(list)
+    unmatched = []
+    for entry in executed:
+        session = re.fullmatch(r"gatehouse session (\S+)", app_names.get(entry.pid, ""))
+        if not session:
+            unmatched.append(("no gateway session in application_name", entry.pid, app_names.get(entry.pid), statement_text(entry)))
+            continue
+        by_key[(session.group(1), normalise(statement_text(entry)))].append(entry)
+    for key, executions in by_key.items():
+        candidates = recorded.get(key, [])
+        if len(candidates) < len(executions):
+            unmatched.append((f"session {key[0]}", key[1], f"executed {len(executions)}x, recorded {len(candidates)}x"))
+            continue
+        # The i-th execution needs the i-th event (same session, same text) no later than it.
+        for execution, event in zip(sorted(executions, key=lambda e: e.time), candidates):
+            if event.timestamp > execution.time + CLOCK_GRAIN:
+                unmatched.append((f"session {key[0]}", key[1], f"executed at {execution.time.isoformat()}", f"recorded at {event.time}"))
+    return unmatched

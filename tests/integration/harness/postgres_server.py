@@ -56,6 +56,11 @@ class PostgresServer:
         os.remove(pwfile)
         self._write_config()
         pgbin.hand_over(self.root)
+        self.restart()
+        return self
+
+    def restart(self) -> None:
+        """Starts the server (again, after `stop`: data kept)."""
         self._check(
             pgbin.run_as_server_user(
                 [pgbin.tool("pg_ctl"), "-D", self.data_dir, "-l", self.log_path, "-w", "-t", "60", "start"],
@@ -64,7 +69,6 @@ class PostgresServer:
             "pg_ctl start",
         )
         self.started = True
-        return self
 
     def stop(self) -> None:
         if self.started:

@@ -1,0 +1,43 @@
+import PostgresNIO
+
+/// The shared log's tables (docs/deployment.md, "The shared store"), created on first use. The
+/// advisory lock keeps instances starting together from racing on `CREATE TABLE IF NOT EXISTS`.
+/// `gatehouse_schema` records the version, so a later layout can migrate it.
+enum PostgresLedgerSchema {
+    static let version = 1
+
+    static let create: [PostgresQuery] = [
+        "SELECT pg_advisory_xact_lock(7284031)",
+        "CREATE TABLE IF NOT EXISTS gatehouse_schema (component text PRIMARY KEY, version integer NOT NULL)",
+        "INSERT INTO gatehouse_schema VALUES ('ledger', \(version)) ON CONFLICT (component) DO NOTHING",
+        """
+        CREATE TABLE IF NOT EXISTS gatehouse_ledger_head (
+            id integer PRIMARY KEY CHECK (id = 1),
+            log_size bigint NOT NULL CHECK (log_size >= 0))
+        """,
+        "INSERT INTO gatehouse_ledger_head VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+        """
+        CREATE TABLE IF NOT EXISTS gatehouse_ledger_records (
+            first_index bigint PRIMARY KEY CHECK (first_index >= 0),
+            entry_count integer NOT NULL CHECK (entry_count > 0),
+            record bytea NOT NULL,
+            root_after bytea NOT NULL CHECK (length(root_after) = 32),
+            appended_by text NOT NULL,
+            appended_at timestamptz NOT NULL DEFAULT now())
+        """,
+        """
+        CREATE UNIQUE INDEX IF NOT EXISTS gatehouse_ledger_records_end
+            ON gatehouse_ledger_records ((first_index + entry_count))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS gatehouse_ledger_data_keys (
+            key_id text PRIMARY KEY,
+            wrapped bytea,
+            connection text,
+            created_at text NOT NULL,
+            erased_at text,
+            erased_because text)
+        """,
+        "CREATE TABLE IF NOT EXISTS gatehouse_ledger_settings (name text PRIMARY KEY, value bytea NOT NULL)",
+    ]
+}

@@ -1,0 +1,262 @@
+"""Several gateway instances on one PostgreSQL store (docs/deployment.md): the evidence ledger is
+one log in the store, appended to by every instance, each append committed there before the
+statement it records is forwarded.
+
+Real parts: the store is a PostgreSQL server the test starts; the upstream is the session's
+PostgreSQL with log_statement='all', which is the ground truth for what ran. The shared log is
+read back independently (harness.events.SharedLog: records parsed, entries re-hashed, each
+record's root recomputed, sealed fields opened with the shared master key)."""
+
+import os
+import random
+import re
+import secrets
+import string
+import subprocess
+import time
+
+import psycopg
+import pytest
+
+from harness import clients, ledger, pg_log, pgbin
+from harness.events import SharedLog, resealed_record, statements
+from harness.gateway import GatewayStartError
+from harness.postgres_server import PostgresServer
+
+STORE_ROLE, STORE_DATABASE, STORE_PASSWORD_ENV = "gh_store", "gatehouse", "GH_STORE_PASSWORD"
+MASTER_KEY_ENV = "GH_SHARED_MASTER_KEY"
+PSQL_STATEMENTS = 20000  # far more than the run lasts: the kill interrupts them
+
+
+def _letters(n: int) -> str:
+    # Letters only: no digit run a masking detector could take for a phone number or an ID.
+    return "".join(random.choice(string.ascii_lowercase) for _ in range(n))
+
+
+@pytest.fixture(scope="module")
+def store():
+    server = PostgresServer(ssl=False, statement_logging=False).start()
+    password = secrets.token_hex(16)
+    server.create_role(STORE_ROLE, password)
+    server.psql(f"CREATE DATABASE {STORE_DATABASE} OWNER {STORE_ROLE}")
+    server.store_password = password
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture
+def fresh_store(store):
+    """The store emptied, so each test starts a new shared log."""
+    store.psql(f"DROP DATABASE IF EXISTS {STORE_DATABASE} WITH (FORCE)")
+    store.psql(f"CREATE DATABASE {STORE_DATABASE} OWNER {STORE_ROLE}")
+    return store
+
+
+def _store_dsn(store) -> str:
+    return store.dsn(STORE_DATABASE, STORE_ROLE, store.store_password)
+
+
+class Instances:
+    """Gateway instances sharing the store and one master key, each with its own data directory."""
+
+    def __init__(self, tmp_path, upstream, store, names):
+        self.master = secrets.token_hex(32)
+        self.store = store
+        self.gateways = {}
+        for name in names:
+            section = {"type": "postgres", "host": store.host, "port": store.port, "database": STORE_DATABASE,
+                       "user": STORE_ROLE, "password_env": STORE_PASSWORD_ENV, "sslmode": "disable", "instance": name}
+            self.gateways[name] = ledger.LedgerGateway(
+                str(tmp_path / name), upstream, name=f"shared-{name}", ledger={"master_key_env": MASTER_KEY_ENV},
+                store=section, env={STORE_PASSWORD_ENV: store.store_password, MASTER_KEY_ENV: self.master})
+
+    def __getitem__(self, name):
+        return self.gateways[name]
+
+    def start(self):
+        for gateway in self.gateways.values():
+            gateway.start()
+        return self
+
+    def stop(self):
+        for gateway in self.gateways.values():
+            gateway.stop()
+
+    def shared_log(self) -> SharedLog:
+        return SharedLog(_store_dsn(self.store), self.master.encode())
+
+
+@pytest.fixture
+def instances(tmp_path, upstream, fresh_store):
+    started = Instances(tmp_path, upstream, fresh_store, ["a", "b", "c"]).start()
+    yield started
+    started.stop()
+
+
+def _start_clients(gw, tmp_path, tag: str) -> list[subprocess.Popen]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    script = tmp_path / f"{tag}-psql.sql"
+    script.write_text("".join(f"SELECT '{tag}n{i}x' AS probe, pg_sleep(0.002);\n" for i in range(PSQL_STATEMENTS)))
+    psql = subprocess.Popen([pgbin.tool("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", gw.dsn("shop"),
+                             "-f", str(script)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    bench_script = tmp_path / f"{tag}-pgbench.sql"
+    bench_script.write_text(f"\\set k random(1, 9)\nSELECT '{tag}bench' AS probe, :k AS k;\n")
+    bench = subprocess.Popen([pgbin.tool("pgbench"), "-h", "127.0.0.1", "-p", str(gw.port), "-U", "agent", "-n", "-c", "2",
+                              "-j", "1", "-T", "300", "-M", "prepared", "-f", str(bench_script), "shop"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             env=dict(env, PGPASSWORD=gw.token(), PGSSLMODE="disable"))
+    return [psql, bench]
+
+
+def _stop(processes) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_three_instances_append_to_one_log_and_a_killed_one_loses_nothing(instances, upstream, tmp_path):
+    server = upstream.server
+    offset = server.log_size()
+    marker = "shs" + _letters(8)
+    shared = instances.shared_log()
+    running = {name: _start_clients(instances[name], tmp_path, f"{marker}{name}") for name in "abc"}
+    try:
+        assert ledger.wait_until(lambda: shared.size() >= 1500, timeout=90), \
+            f"the instances produced no traffic\n{instances['a'].output()}"
+        instances["b"].kill()  # mid-flow: its clients lose their gateway
+        grown = shared.size()
+        assert ledger.wait_until(lambda: shared.size() >= grown + 300, timeout=60), "a and c stopped recording when b died"
+    finally:
+        for processes in running.values():
+            _stop(processes)
+    instances["b"].start()  # the same configuration and data directory
+
+    # Each instance serves, and reads the entries the others appended.
+    for name in "abc":
+        probe = f"{marker}after{name}"
+        result = clients.psql(instances[name].dsn("shop"), f"SELECT '{probe}'")
+        assert result.returncode == 0 and result.stdout.strip() == probe, result.stderr
+    size = shared.size()
+    for name in "ac":
+        verified = instances[name].audit("verify")
+        assert verified.returncode == 0, f"audit verify on {name}:\n{verified.stdout}{verified.stderr}"
+        # Its own index, caught up with what the other two appended.
+        verified_size = re.search(r": (\d+) entries", verified.stdout)
+        assert verified_size and int(verified_size.group(1)) >= size, verified.stdout
+
+    # One contiguous log, every root as stated, appended by all three.
+    records = shared.records()
+    assert {record[4] for record in records} == {"a", "b", "c"}
+    events = shared.events()
+    assert len(events) >= size
+
+    # Ground truth: every statement the upstream ran for a client session of any instance has
+    # its statement event, recorded no later than the server ran it.
+    executed, app_names = pg_log.client_executions(server.log_since(offset), {ledger.LEDGER_ROLE})
+    marked = [e for e in executed if marker in pg_log.statement_text(e)]
+    for name in "abc":
+        assert sum(f"{marker}{name}n" in pg_log.statement_text(e) for e in marked) >= 20, f"instance {name}'s psql barely ran"
+    unmatched = pg_log.unrecorded_executions(executed, app_names, statements(events))
+    assert not unmatched, "statements executed upstream without an earlier statement event:\n" + \
+        "\n".join(map(str, unmatched[:40])) + f"\n({len(unmatched)} in all)"
+
+
+def test_with_the_store_down_nothing_runs_and_the_gateway_recovers_by_itself(instances, upstream):
+    gw = instances["a"]
+    before, refused, after = (f"sh{tag}{_letters(8)}" for tag in "bra")
+    server = upstream.server
+    with psycopg.connect(gw.dsn("shop"), autocommit=True) as held:
+        assert held.execute(f"SELECT '{before}'").fetchone() == (before,)
+        offset = server.log_size()
+        instances.store.stop()
+        try:
+            # A statement on a running session is refused, and so is a new session.
+            with pytest.raises(psycopg.Error) as error:
+                held.execute(f"SELECT '{refused}'")
+            assert "could not be recorded, so it was not run" in str(error.value), str(error.value)
+            login = clients.psql(gw.dsn("shop"), f"SELECT '{refused}'")
+            assert login.returncode != 0 and "cannot record the session, so it is refused" in login.stderr, login.stderr
+            time.sleep(0.5)
+            assert refused not in server.log_since(offset)  # ground truth: the upstream never ran it
+        finally:
+            instances.store.restart()
+        # No restart of the gateway: the held session and new ones work once the store is back.
+        assert ledger.wait_until(lambda: _runs(held, after), timeout=30, interval=0.5), gw.output()
+    result = clients.psql(gw.dsn("shop"), f"SELECT '{after}'")
+    assert result.returncode == 0 and result.stdout.strip() == after, result.stderr
+    texts = [e.payload.get("text", "") for e in statements(instances.shared_log().events())]
+    assert any(before in text for text in texts) and any(after in text for text in texts)
+    assert not any(refused in text for text in texts)
+
+
+def _runs(connection, probe: str) -> bool:
+    try:
+        return connection.execute(f"SELECT '{probe}'").fetchone() == (probe,)
+    except psycopg.Error:
+        return False
+
+
+def test_a_changed_record_stops_an_instance_from_building_on_it(instances, tmp_path, upstream):
+    gw = instances["a"]
+    result = clients.psql(gw.dsn("shop"), "SELECT 'shared log tamper probe'")
+    assert result.returncode == 0, result.stderr
+    instances.stop()
+    # An attacker with write access to the store rewrites a statement inside a record (same
+    # length, so only the content changes), then a new instance builds its index from the log.
+    with psycopg.connect(_store_dsn(instances.store), autocommit=True) as conn:
+        first, record = conn.execute(
+            "SELECT first_index, record FROM gatehouse_ledger_records WHERE position('\"statement\"'::bytea in record) > 0 "
+            "ORDER BY first_index LIMIT 1").fetchone()
+        changed = bytes(record).replace(b'"statement"', b'"statemenT"', 1)
+        # Once as is (the record's checksum catches it), once with the checksum recomputed (the
+        # root the record states catches it: that root is what every instance built and checked).
+        for rewritten, reason in ((changed, "is damaged or out of order"), (resealed_record(changed), "does not give the root it states")):
+            conn.execute("UPDATE gatehouse_ledger_records SET record = %s WHERE first_index = %s", (rewritten, first))
+            fresh = Instances(tmp_path / f"fresh-{len(reason)}", upstream, instances.store, ["d"])
+            fresh["d"].env[MASTER_KEY_ENV] = instances.master
+            with pytest.raises(GatewayStartError) as refused:
+                fresh["d"].start()
+            assert f"the shared log's record at entry {first} {reason}" in str(refused.value), str(refused.value)
+
+
+def test_an_erasure_through_one_instance_leaves_no_copy_of_the_key_on_any(instances):
+    a, c = instances["a"], instances["c"]
+    result = clients.psql(a.dsn("shop_masked"), "SELECT email FROM customers LIMIT 1")
+    assert result.returncode == 0, result.stderr
+    shared = instances.shared_log()
+    session = next(e.session_id for e in reversed(statements(shared.events())) if "customers" in e.payload.get("text", ""))
+    wrapped = shared.wrapped_keys()[session]
+    assert wrapped, "the session's data key is in the store"
+    erased = c.audit("erase", "--session", session, "--reason", "data subject request")
+    assert erased.returncode == 0, erased.stdout + erased.stderr
+    assert shared.wrapped_keys()[session] is None
+    # No instance's disk holds the key: the index never had it.
+    for name in "abc":
+        data_dir = instances[name].data_dir
+        for entry in os.listdir(data_dir):
+            path = os.path.join(data_dir, entry)
+            if os.path.isfile(path):
+                with open(path, "rb") as f:
+                    assert wrapped not in f.read(), f"{name}: {entry} holds the erased key"
+    # And the session's sealed fields are unreadable for everyone now.
+    sealed = [e for e in shared.events() if e.session_id == session and e.kind == "statement"]
+    assert sealed and not any(e.sealed_readable for e in sealed)
+
+
+def test_an_index_the_shared_log_does_not_account_for_is_refused(instances, store):
+    gw = instances["a"]
+    result = clients.psql(gw.dsn("shop"), "SELECT 'index from another store'")
+    assert result.returncode == 0, result.stderr
+    instances.stop()
+    # The store is replaced by an empty one (a restore gone wrong, or the wrong DSN): instance a's
+    # index holds entries this log never had, and appending after them would fork the history.
+    store.psql(f"DROP DATABASE {STORE_DATABASE} WITH (FORCE)")
+    store.psql(f"CREATE DATABASE {STORE_DATABASE} OWNER {STORE_ROLE}")
+    with pytest.raises(GatewayStartError) as refused:
+        gw.start()
+    assert "that the shared log postgres://" in str(refused.value) and "does not account for" in str(refused.value), str(refused.value)
