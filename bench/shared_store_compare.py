@@ -93,7 +93,9 @@ def main() -> int:
     workdir = tempfile.mkdtemp(prefix="gatehouse-shared-bench-")
     quiet = {"log_connections": "off", "log_disconnections": "off"}
     server = PostgresServer(ssl=False, statement_logging=False, settings={**quiet, "shared_buffers": "'256MB'"}).start()
-    store = PostgresServer(ssl=False, statement_logging=False, settings=quiet).start()
+    # The harness turns durability off for speed; a store is measured with it on.
+    store = PostgresServer(ssl=False, statement_logging=False,
+                           settings={**quiet, "fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}).start()
     env = {"BENCH_MASTER_KEY": secrets.token_hex(32)}
     running: list[Gateway] = []
     rows = []

@@ -76,7 +76,7 @@ extension GatehouseConfiguration {
         case .sqlite:
             database = "  database: \(ledgerDatabasePath)"
         case .postgres(let shared):
-            database = "  shared log: PostgreSQL \(shared.user)@\(shared.host):\(shared.port)/\(shared.database) (sslmode \(shared.sslMode.rawValue), "
+            database = "  shared log: PostgreSQL \(shared.user)@\(shared.hosts.map(\.description).joined(separator: ","))/\(shared.database) (sslmode \(shared.sslMode.rawValue), "
                 + "password \(shared.password.map { "from \($0)" } ?? "none")), this instance '\(shared.instance)'; "
                 + "its index: \(ledgerDatabasePath)"
         }

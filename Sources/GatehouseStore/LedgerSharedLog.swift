@@ -25,6 +25,9 @@ public protocol LedgerSharedLog: AnyObject, Sendable {
     func dataKey(keyID: String) throws -> LedgerDataKey?
     /// Stores a key outside an append; `LedgerStoreError.dataKeyExists` if the ID is taken.
     func storeDataKey(_ key: LedgerNewDataKey) throws
+    /// Stores a key as it is, erased or not (`gatehouse store copy`); the same key again is
+    /// fine (a copy that continues), another under its ID is `LedgerStoreError.dataKeyExists`.
+    func copyDataKey(_ key: LedgerDataKey) throws
     /// Destroys the key's bytes (the row stays, recording when and why); false when unknown.
     func eraseDataKey(keyID: String, at time: Date, because reason: String) throws -> Bool
     /// Keys still present created before `cutoff`, oldest first.

@@ -70,9 +70,9 @@ extension SQLiteLedgerStore {
         }
     }
 
-    private static let dataKeyColumns = "key_id, wrapped, connection, created_at, erased_at, erased_because"
+    static let dataKeyColumns = "key_id, wrapped, connection, created_at, erased_at, erased_because"
 
-    private static func dataKey(_ row: Row) -> LedgerDataKey {
+    static func dataKey(_ row: Row) -> LedgerDataKey {
         let wrapped: Data? = row[1]
         let createdAt: String = row[3]
         let erasedAt: String? = row[4]

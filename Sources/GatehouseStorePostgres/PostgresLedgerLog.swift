@@ -141,6 +141,26 @@ public final class PostgresLedgerLog: LedgerSharedLog, @unchecked Sendable {
         }
     }
 
+    public func copyDataKey(_ key: LedgerDataKey) throws {
+        try withConnection { connection in
+            let createdAt = key.createdAt.flatMap(UTCTimestamp.string(from:)) ?? ""
+            let erasedAt = key.erasedAt.flatMap(UTCTimestamp.string(from:))
+            let inserted = try !query(connection, """
+                INSERT INTO gatehouse_ledger_data_keys (key_id, wrapped, connection, created_at, erased_at, erased_because)
+                VALUES (\(key.keyID), \(key.wrapped.map { ByteBuffer(bytes: $0) }), \(key.connection), \(createdAt), \(erasedAt),
+                        \(key.erasedBecause))
+                ON CONFLICT (key_id) DO NOTHING RETURNING key_id
+                """).isEmpty
+            guard !inserted else { return }
+            let stored = try query(connection, """
+                SELECT \(unescaped: Self.dataKeyColumns) FROM gatehouse_ledger_data_keys WHERE key_id = \(key.keyID)
+                """).first.map(Self.dataKey)
+            guard stored?.wrapped == key.wrapped, (stored?.erasedAt == nil) == (key.erasedAt == nil) else {
+                throw LedgerStoreError.dataKeyExists(keyID: key.keyID)
+            }
+        }
+    }
+
     public func eraseDataKey(keyID: String, at time: Date, because reason: String) throws -> Bool {
         let erasedAt = UTCTimestamp.string(from: time) ?? UTCTimestamp.string(from: Date())!
         return try withConnection { connection in
@@ -247,20 +267,42 @@ public final class PostgresLedgerLog: LedgerSharedLog, @unchecked Sendable {
         }
     }
 
+    /// The first host that answers and is a primary: after a failover the promoted standby is
+    /// found, and a standby that has not been promoted is never written to.
     private func connect() throws -> PostgresConnection {
-        do {
-            let id = nextConnectionID
-            nextConnectionID += 1
-            let connection = try wait(PostgresConnection.connect(on: group.next(), configuration: settings.connectionConfiguration(),
+        var reasons: [String] = []
+        for host in settings.hosts {
+            let name = PostgresStoreSettings.name(host)
+            let connection: PostgresConnection
+            do {
+                let id = nextConnectionID
+                nextConnectionID += 1
+                connection = try wait(PostgresConnection.connect(on: group.next(),
+                                                                 configuration: settings.connectionConfiguration(host: host.host, port: host.port),
                                                                  id: id, logger: logger))
-            // A lock another instance holds too long, or a statement the server sits on, fails
-            // the append (clients get an error) instead of holding every client forever.
-            _ = try wait(connection.query("SET lock_timeout = '5s'", logger: logger))
-            _ = try wait(connection.query("SET statement_timeout = '10s'", logger: logger))
-            return connection
-        } catch {
-            throw LedgerStoreError.database("cannot reach the shared ledger store \(description): \(Self.describe(error))")
+            } catch {
+                reasons.append("\(name): \(Self.describe(error))")
+                continue
+            }
+            do {
+                let standby = try query(connection, "SELECT pg_is_in_recovery()").first?.decode(Bool.self) ?? true
+                guard !standby else {
+                    _ = try? wait(connection.close())
+                    reasons.append("\(name): a standby (in recovery)")
+                    continue
+                }
+                // A lock another instance holds too long, or a statement the server sits on, fails
+                // the append (clients get an error) instead of holding every client forever.
+                try run(connection, "SET lock_timeout = '5s'")
+                try run(connection, "SET statement_timeout = '10s'")
+                if settings.hosts.count > 1 { logger.info("shared ledger store connected", metadata: ["host": "\(name)"]) }
+                return connection
+            } catch {
+                _ = try? wait(connection.close())
+                reasons.append("\(name): \(Self.describe(error))")
+            }
         }
+        throw LedgerStoreError.database("cannot reach a primary of the shared ledger store \(description): \(reasons.joined(separator: "; "))")
     }
 
     private func run(_ connection: PostgresConnection, _ statement: PostgresQuery) throws {

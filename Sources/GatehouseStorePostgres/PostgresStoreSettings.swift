@@ -13,8 +13,8 @@ public struct PostgresStoreSettings: Sendable {
         case verifyFull = "verify-full"
     }
 
-    public var host: String
-    public var port: Int
+    /// Tried in order: the first primary (not in recovery) is used.
+    public var hosts: [(host: String, port: Int)]
     public var database: String
     public var user: String
     /// Never logged or shown.
@@ -25,10 +25,10 @@ public struct PostgresStoreSettings: Sendable {
     public var instanceName: String
     public var connectTimeout: TimeAmount
 
-    public init(host: String, port: Int = 5432, database: String, user: String, password: String?, tls: TLSMode,
+    public init(hosts: [(host: String, port: Int)], database: String, user: String, password: String?, tls: TLSMode,
                 caFile: String? = nil, instanceName: String, connectTimeout: TimeAmount = .seconds(5)) {
-        self.host = host
-        self.port = port
+        precondition(!hosts.isEmpty, "a store needs a host")
+        self.hosts = hosts
         self.database = database
         self.user = user
         self.password = password
@@ -38,10 +38,14 @@ public struct PostgresStoreSettings: Sendable {
         self.connectTimeout = connectTimeout
     }
 
-    /// `user@host:port/database`: for logs and errors.
-    public var description: String { "\(user)@\(host):\(port)/\(database)" }
+    /// `user@host:port[,host:port...]/database`: for logs and errors.
+    public var description: String { "\(user)@\(hosts.map { Self.name($0) }.joined(separator: ","))/\(database)" }
 
-    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    static func name(_ host: (host: String, port: Int)) -> String {
+        host.host.contains(":") ? "[\(host.host)]:\(host.port)" : "\(host.host):\(host.port)"
+    }
+
+    func connectionConfiguration(host: String, port: Int) throws -> PostgresConnection.Configuration {
         let tlsMode: PostgresConnection.Configuration.TLS
         switch tls {
         case .disable:

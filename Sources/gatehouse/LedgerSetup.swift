@@ -27,7 +27,22 @@ enum LedgerSetup {
 
     private static func store(at path: String, _ configuration: GatehouseConfiguration, logger: Logger,
                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SQLiteLedgerStore {
-        guard case .postgres(let settings) = configuration.store else { return try SQLiteLedgerStore(path: path, logger: logger) }
+        guard let sharedLog = try sharedLog(configuration, logger: logger, environment: environment) else {
+            return try SQLiteLedgerStore(path: path, logger: logger)
+        }
+        do {
+            return try SQLiteLedgerStore(path: path, sharedLog: sharedLog, logger: logger)
+        } catch {
+            sharedLog.close()
+            throw error
+        }
+    }
+
+    /// The shared store's log (`store: postgres`), connected, with this configuration's master
+    /// key claimed in it; nil for the embedded default.
+    static func sharedLog(_ configuration: GatehouseConfiguration, logger: Logger,
+                          environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresLedgerLog? {
+        guard case .postgres(let settings) = configuration.store else { return nil }
         let password: String?
         do {
             password = try settings.password?.resolve(environment: environment)
@@ -35,17 +50,17 @@ enum LedgerSetup {
             throw ValidationFailure("\(configuration.sourcePath): store password: \(error)")
         }
         let sharedLog = try PostgresLedgerLog(
-            settings: PostgresStoreSettings(host: settings.host, port: settings.port, database: settings.database, user: settings.user,
+            settings: PostgresStoreSettings(hosts: settings.hosts.map { ($0.host, $0.port) }, database: settings.database, user: settings.user,
                                             password: password, tls: PostgresStoreSettings.TLSMode(rawValue: settings.sslMode.rawValue)!,
                                             caFile: settings.caFile, instanceName: settings.instance),
             logger: logger)
         do {
             try sharedLog.claimMasterKey(fingerprint: masterKey(configuration, environment: environment).fingerprint)
-            return try SQLiteLedgerStore(path: path, sharedLog: sharedLog, logger: logger)
         } catch {
             sharedLog.close()
             throw error
         }
+        return sharedLog
     }
 
     /// What approved writes classified before this start, per connection (the ledger's

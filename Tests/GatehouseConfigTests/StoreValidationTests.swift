@@ -31,14 +31,14 @@ import Testing
               instance: gw-1
             """)
         #expect(configuration.store == .postgres(PostgresStoreConfiguration(
-            host: "db.internal", port: 6543, database: "gatehouse", user: "gatehouse", password: .environment("GATEHOUSE_STORE_PASSWORD"),
+            hosts: [PostgresStoreHost(host: "db.internal", port: 6543)], database: "gatehouse", user: "gatehouse", password: .environment("GATEHOUSE_STORE_PASSWORD"),
             sslMode: .verifyFull, caFile: ca, instance: "gw-1")))
     }
 
     @Test func theDefaultsVerifyTheServerAndNameTheInstanceAfterTheMachine() throws {
         let configuration = try fixture.parse(MinimalConfig.text + masterKey + "store: {type: postgres, host: db.internal, database: g, user: u}\n")
         guard case .postgres(let store) = configuration.store else { Issue.record("not a postgres store"); return }
-        #expect(store.port == 5432 && store.sslMode == .verifyFull && store.caFile == nil && store.password == nil)
+        #expect(store.hosts == [PostgresStoreHost(host: "db.internal")] && store.sslMode == .verifyFull && store.caFile == nil && store.password == nil)
         #expect(store.instance == ProcessInfo.processInfo.hostName)
     }
 
@@ -58,8 +58,23 @@ import Testing
                             keyPath: "store.sslmode", problem: "disable is only for a store on loopback")
         fixture.expectError(keyed + "store: {type: postgres, host: db.internal, database: g, user: u, sslmode: require, ca_file: x}\n",
                             line: keyedLines, keyPath: "store.ca_file", problem: "only used with sslmode verify-full")
+        fixture.expectError(keyed + "store: {type: postgres, host: [127.0.0.1, db.internal], database: g, user: u, sslmode: disable}\n",
+                            line: keyedLines, keyPath: "store.sslmode", problem: "use require or verify-full for db.internal")
+        fixture.expectError(keyed + "store: {type: postgres, host: [], database: g, user: u}\n", line: keyedLines, keyPath: "store.host",
+                            problem: "must list at least one host")
+        fixture.expectError(keyed + "store: {type: postgres, host: 'db:99999', database: g, user: u}\n", line: keyedLines, keyPath: "store.host",
+                            problem: "'99999' is not a port")
         fixture.expectError(keyed + "store: {type: postgres, host: db.internal, database: g, user: u, password: secret}\n", line: keyedLines,
                             keyPath: "store.password", problem: "unknown key")
+    }
+
+    @Test func aPrimaryAndItsStandbysAreListedInOrder() throws {
+        let configuration = try fixture.parse(MinimalConfig.text + masterKey
+            + "store: {type: postgres, host: [db1.internal, 'db2.internal:5433', '[fd00::2]:6000', 'fd00::3'], port: 5444, database: g, user: u}\n")
+        guard case .postgres(let store) = configuration.store else { Issue.record("not a postgres store"); return }
+        #expect(store.hosts == [PostgresStoreHost(host: "db1.internal", port: 5444), PostgresStoreHost(host: "db2.internal", port: 5433),
+                                PostgresStoreHost(host: "fd00::2", port: 6000), PostgresStoreHost(host: "fd00::3", port: 5444)])
+        #expect(store.hosts.map(\.description) == ["db1.internal:5444", "db2.internal:5433", "[fd00::2]:6000", "[fd00::3]:5444"])
     }
 
     @Test func aLoopbackStoreMayGoWithoutTLS() throws {

@@ -11,6 +11,7 @@ import os
 import random
 import re
 import secrets
+import sqlite3
 import string
 import subprocess
 import time
@@ -19,8 +20,8 @@ import psycopg
 import pytest
 
 from harness import clients, ledger, pg_log, pgbin
-from harness.events import SharedLog, resealed_record, statements
-from harness.gateway import GatewayStartError
+from harness.events import EventStore, SharedLog, resealed_record, statements, stored_entries
+from harness.gateway import GatewayStartError, binary
 from harness.postgres_server import PostgresServer
 
 STORE_ROLE, STORE_DATABASE, STORE_PASSWORD_ENV = "gh_store", "gatehouse", "GH_STORE_PASSWORD"
@@ -59,12 +60,13 @@ def _store_dsn(store) -> str:
 class Instances:
     """Gateway instances sharing the store and one master key, each with its own data directory."""
 
-    def __init__(self, tmp_path, upstream, store, names):
+    def __init__(self, tmp_path, upstream, store, names, standbys=()):
         self.master = secrets.token_hex(32)
         self.store = store
         self.gateways = {}
+        hosts = [f"{server.host}:{server.port}" for server in (store, *standbys)]
         for name in names:
-            section = {"type": "postgres", "host": store.host, "port": store.port, "database": STORE_DATABASE,
+            section = {"type": "postgres", "host": hosts if standbys else store.host, "port": store.port, "database": STORE_DATABASE,
                        "user": STORE_ROLE, "password_env": STORE_PASSWORD_ENV, "sslmode": "disable", "instance": name}
             self.gateways[name] = ledger.LedgerGateway(
                 str(tmp_path / name), upstream, name=f"shared-{name}", ledger={"master_key_env": MASTER_KEY_ENV},
@@ -260,3 +262,142 @@ def test_an_index_the_shared_log_does_not_account_for_is_refused(instances, stor
     with pytest.raises(GatewayStartError) as refused:
         gw.start()
     assert "that the shared log postgres://" in str(refused.value) and "does not account for" in str(refused.value), str(refused.value)
+
+
+def test_the_instances_follow_a_promoted_standby_and_lose_no_acknowledged_event(tmp_path, upstream):
+    """The store is a primary with a synchronous streaming standby (both real PostgreSQL). Under
+    load, the primary crashes and the standby is promoted: the instances carry on against it
+    without a restart, and the promoted log holds every statement the upstream ran."""
+    primary = PostgresServer(ssl=False, statement_logging=False, settings={"synchronous_commit": "on"},
+                             hba_lines=["local all all trust", "host all all 127.0.0.1/32 scram-sha-256",
+                                        "host replication all 127.0.0.1/32 scram-sha-256"]).start()
+    standby = None
+    instances = None
+    try:
+        primary.store_password = secrets.token_hex(16)
+        primary.create_role(STORE_ROLE, primary.store_password)
+        primary.psql(f"CREATE DATABASE {STORE_DATABASE} OWNER {STORE_ROLE}")
+        standby = primary.start_standby()
+        standby.store_password = primary.store_password
+        primary.psql("ALTER SYSTEM SET synchronous_standby_names = '*'")
+        primary.psql("SELECT pg_reload_conf()")
+        assert ledger.wait_until(lambda: primary.psql("SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'") == "1",
+                                 timeout=30), "the standby never became synchronous"
+        instances = Instances(tmp_path, upstream, primary, ["a", "b"], standbys=[standby]).start()
+        server = upstream.server
+        offset = server.log_size()
+        marker = "shf" + _letters(8)
+        running = [process for name in "ab" for process in _start_clients(instances[name], tmp_path, f"{marker}{name}")]
+        try:
+            assert ledger.wait_until(lambda: SharedLog(_store_dsn(primary), b"").size() >= 800, timeout=90), instances["a"].output()
+            primary.crash()
+            standby.promote()
+        finally:
+            _stop(running)
+        # No gateway restart: both append to the promoted standby.
+        for name in "ab":
+            probe = f"{marker}after{name}"
+            assert ledger.wait_until(lambda: clients.psql(instances[name].dsn("shop"), f"SELECT '{probe}'").returncode == 0,
+                                     timeout=60, interval=0.5), instances[name].output()
+        promoted = SharedLog(_store_dsn(standby), instances.master.encode())
+        events = promoted.events()
+        texts = [e.payload.get("text", "") for e in statements(events)]
+        assert all(any(f"{marker}after{name}" in text for text in texts) for name in "ab")
+        for name in "ab":
+            verified = instances[name].audit("verify")
+            assert verified.returncode == 0, f"audit verify on {name}:\n{verified.stdout}{verified.stderr}"
+        # Ground truth: every statement the upstream ran for a client session has its event in the
+        # promoted log, recorded no later than it ran (acknowledged only once the standby had it).
+        executed, app_names = pg_log.client_executions(server.log_since(offset), {ledger.LEDGER_ROLE})
+        assert sum(marker in pg_log.statement_text(e) for e in executed) >= 200
+        unmatched = pg_log.unrecorded_executions(executed, app_names, statements(events))
+        assert not unmatched, "statements executed upstream without an event in the promoted log:\n" + \
+            "\n".join(map(str, unmatched[:40])) + f"\n({len(unmatched)} in all)"
+    finally:
+        if instances:
+            instances.stop()
+        if standby:
+            standby.cleanup()
+        primary.cleanup()
+
+
+def test_an_embedded_ledger_moves_into_the_shared_store_with_every_proof_intact(tmp_path, upstream, fresh_store):
+    master = secrets.token_hex(32)
+    env = {MASTER_KEY_ENV: master, STORE_PASSWORD_ENV: fresh_store.store_password}
+    embedded = ledger.LedgerGateway(str(tmp_path / "one"), upstream, name="embedded", ledger={"master_key_env": MASTER_KEY_ENV}, env=env)
+    embedded.start()
+    for sql in ("SELECT 'before the move'", "SELECT email FROM customers LIMIT 2"):
+        result = clients.psql(embedded.dsn("shop_masked"), sql)
+        assert result.returncode == 0, result.stderr
+    events = EventStore(embedded.data_dir, master.encode()).since(0)
+    session = next(e.session_id for e in reversed(statements(events)) if "before the move" in e.payload.get("text", ""))
+    erased = embedded.audit("erase", "--session", session, "--reason", "request before the move")
+    assert erased.returncode == 0, erased.stdout + erased.stderr
+    embedded.stop()
+    # Ground truth, read from the embedded ledger itself before the copy.
+    original, _ = stored_entries(embedded.data_dir)
+    with sqlite3.connect(os.path.join(embedded.data_dir, "ledger.sqlite")) as db:
+        original_keys = {key_id: (bytes(wrapped) if wrapped is not None else None)
+                         for key_id, wrapped in db.execute("SELECT key_id, wrapped FROM data_keys")}
+    assert original_keys[session] is None and any(original_keys.values())
+
+    # The same directory and configuration, with the shared store added; the copy runs offline.
+    section = {"type": "postgres", "host": fresh_store.host, "port": fresh_store.port, "database": STORE_DATABASE, "user": STORE_ROLE,
+               "password_env": STORE_PASSWORD_ENV, "sslmode": "disable", "instance": "one"}
+    moved = ledger.LedgerGateway(str(tmp_path / "one"), upstream, name="moved", ledger={"master_key_env": MASTER_KEY_ENV},
+                                 store=section, env=env)
+    config = tmp_path / "moved.yaml"
+    config.write_text(moved.yaml)
+    copy = subprocess.run([binary(), "store", "copy", "--config", str(config)], capture_output=True, text=True,
+                          env={**os.environ, **moved.env}, timeout=120)
+    assert copy.returncode == 0, copy.stdout + copy.stderr
+    assert f"the shared log holds {len(original)} entries" in copy.stdout, copy.stdout
+
+    # The shared log is the embedded ledger, entry for entry; the keys moved, the erased one as erased.
+    shared = SharedLog(_store_dsn(fresh_store), master.encode())
+    assert shared.entries() == [raw for _, raw in original]
+    assert shared.wrapped_keys() == original_keys
+    with sqlite3.connect(os.path.join(embedded.data_dir, "ledger.sqlite")) as db:
+        assert db.execute("SELECT count(*) FROM data_keys").fetchone()[0] == 0
+    for name in os.listdir(embedded.data_dir):
+        path = os.path.join(embedded.data_dir, name)
+        if os.path.isfile(path):
+            with open(path, "rb") as f:
+                content = f.read()
+            assert not any(wrapped and wrapped in content for wrapped in original_keys.values()), f"{name} still holds a data key"
+
+    # Run again, the copy has nothing left to do.
+    again = subprocess.run([binary(), "store", "copy", "--config", str(config)], capture_output=True, text=True,
+                           env={**os.environ, **moved.env}, timeout=120)
+    assert again.returncode == 0 and "Copied 0 entries" in again.stdout, again.stdout + again.stderr
+
+    # The moved instance serves on, its old checkpoints verify against the shared log, and a new
+    # instance takes the whole log from the store.
+    moved.start()
+    try:
+        result = clients.psql(moved.dsn("shop"), "SELECT 'after the move'")
+        assert result.returncode == 0, result.stderr
+        verified = moved.audit("verify")
+        assert verified.returncode == 0 and "stored checkpoint(s)" in verified.stdout, verified.stdout + verified.stderr
+        joined = ledger.LedgerGateway(str(tmp_path / "two"), upstream, name="joined", ledger={"master_key_env": MASTER_KEY_ENV},
+                                      store=dict(section, instance="two"), env=env)
+        joined.start()
+        try:
+            verified = joined.audit("verify")
+            assert verified.returncode == 0, verified.stdout + verified.stderr
+            subject_entries = [e for e in shared.events() if e.session_id == session]
+            assert subject_entries and not any(e.sealed_readable for e in subject_entries if e.kind == "statement")
+        finally:
+            joined.stop()
+    finally:
+        moved.stop()
+    # Another ledger cannot be copied into this store.
+    other = ledger.LedgerGateway(str(tmp_path / "other"), upstream, name="other", ledger={"master_key_env": MASTER_KEY_ENV}, env=env)
+    other.start()
+    other.stop()
+    other_config = tmp_path / "other.yaml"
+    other_config.write_text(ledger.LedgerGateway(str(tmp_path / "other"), upstream, name="other-moved", store=section,
+                                                 ledger={"master_key_env": MASTER_KEY_ENV}, env=env).yaml)
+    refused = subprocess.run([binary(), "store", "copy", "--config", str(other_config)], capture_output=True, text=True,
+                             env={**os.environ, **moved.env}, timeout=120)
+    assert refused.returncode != 0 and "are not the start of this ledger" in refused.stdout + refused.stderr, refused.stdout + refused.stderr

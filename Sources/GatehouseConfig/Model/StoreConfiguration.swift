@@ -10,8 +10,9 @@ public enum StoreConfiguration: Sendable, Equatable {
 }
 
 public struct PostgresStoreConfiguration: Sendable, Equatable {
-    public var host: String
-    public var port: Int
+    /// Tried in order; the first that is a primary (not in recovery) is used, and after a
+    /// failure the search starts again, so the store follows a promoted standby.
+    public var hosts: [PostgresStoreHost]
     public var database: String
     public var user: String
     /// Where the password comes from; nil for a server that asks none (trust, peer).
@@ -23,11 +24,10 @@ public struct PostgresStoreConfiguration: Sendable, Equatable {
     /// This instance's name on the records it appends (defaults to the machine's host name).
     public var instance: String
 
-    public init(host: String, port: Int = 5432, database: String, user: String, password: SecretSource? = nil,
+    public init(hosts: [PostgresStoreHost], database: String, user: String, password: SecretSource? = nil,
                 sslMode: UpstreamTLSMode = .verifyFull, caFile: String? = nil,
                 instance: String = ProcessInfo.processInfo.hostName) {
-        self.host = host
-        self.port = port
+        self.hosts = hosts
         self.database = database
         self.user = user
         self.password = password
@@ -35,4 +35,16 @@ public struct PostgresStoreConfiguration: Sendable, Equatable {
         self.caFile = caFile
         self.instance = instance
     }
+}
+
+public struct PostgresStoreHost: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int = 5432) {
+        self.host = host
+        self.port = port
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

@@ -330,10 +330,12 @@ def raw_entries(data_dir: str, session: str | None = None) -> dict[int, bytes]:
 
 
 class EventStore:
-    def __init__(self, data_dir: str):
+    def __init__(self, data_dir: str, master_key_material: bytes | None = None):
+        """`master_key_material`: what `ledger.master_key_env`/`_file` holds; by default the data
+        directory's generated `ledger-master.key`."""
         self.data_dir = data_dir
         self.path = os.path.join(data_dir, "ledger.sqlite")
-        self._master: bytes | None = None
+        self._master: bytes | None = master_key(master_key_material) if master_key_material is not None else None
         self._keys: dict[str, bytes | None] = {}
 
     def _connect(self) -> sqlite3.Connection:

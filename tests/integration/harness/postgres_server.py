@@ -70,6 +70,41 @@ class PostgresServer:
         )
         self.started = True
 
+    def start_standby(self) -> "PostgresServer":
+        """A streaming standby of this server (pg_basebackup -R), on its own port, started. The
+        primary needs a `host replication` line in its pg_hba rules."""
+        standby = PostgresServer(hba_lines=self.hba_lines, settings=self.settings, ssl=False,
+                                 statement_logging=self.statement_logging)
+        os.makedirs(standby.socket_dir)
+        standby.superuser_password = self.superuser_password  # the data directory is a copy
+        pgbin.hand_over(standby.root)
+        self._check(
+            pgbin.run_as_server_user(
+                [pgbin.tool("pg_basebackup"), "-D", standby.data_dir, "-h", self.host, "-p", str(self.port), "-U", SUPERUSER,
+                 "-R", "-X", "stream", "--no-sync"],
+                capture_output=True, text=True, env=self.admin_env(),
+            ),
+            "pg_basebackup",
+        )
+        standby._write_config()  # appended: its own port and sockets win over the copied ones
+        pgbin.hand_over(standby.root)
+        standby.restart()
+        return standby
+
+    def crash(self) -> None:
+        """Stops the server the way a power cut would (immediate shutdown: no checkpoint)."""
+        self._check(
+            pgbin.run_as_server_user([pgbin.tool("pg_ctl"), "-D", self.data_dir, "-m", "immediate", "-w", "stop"],
+                                     capture_output=True, text=True),
+            "pg_ctl stop -m immediate",
+        )
+        self.started = False
+
+    def promote(self) -> None:
+        """Makes a standby the primary."""
+        self._check(pgbin.run_as_server_user([pgbin.tool("pg_ctl"), "-D", self.data_dir, "-w", "promote"],
+                                             capture_output=True, text=True), "pg_ctl promote")
+
     def stop(self) -> None:
         if self.started:
             pgbin.run_as_server_user(
