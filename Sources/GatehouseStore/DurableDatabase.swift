@@ -17,9 +17,12 @@ enum DurableDatabase {
         // Operators may hold a write lock briefly (sqlite3 shell); wait rather than fail.
         configuration.busyMode = .timeout(5)
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            // It holds the ledger and its keys: no one else reads it.
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
         }
+        try restrictToOwner(path)
         let database = try DatabasePool(path: path, configuration: configuration)  // WAL mode
         try database.writeWithoutTransaction { db in
             try makeCommitsDurable(db)
@@ -27,6 +30,20 @@ enum DurableDatabase {
             try schema(db)
         }
         return database
+    }
+
+    /// The database file created 0600 (or narrowed to it when a group or others could read it):
+    /// SQLite gives its -wal and -shm files the database file's mode.
+    private static func restrictToOwner(_ path: String) throws {
+        let descriptor = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }  // SQLite reports why it cannot open it
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & 0o077 != 0 else { return }
+        _ = fchmod(descriptor, status.st_mode & 0o700)
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            _ = chmod(path + suffix, 0o600)
+        }
     }
 
     /// Set on the pool's single writer connection, after GRDB's own WAL set-up (which chooses
