@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseIdentity
 import Hummingbird
 import HummingbirdCore
@@ -6,6 +7,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOSSL
+import ServiceLifecycle
 
 /// Gatehouse's HTTP listener. Today it serves the dev issuer's discovery document and JWKS (so
 /// dev tokens are validated by the same path as production ones), a health check, the approvals
@@ -39,6 +41,7 @@ public struct WebServer: Sendable {
     /// The paths `webSocketUpgrade` is asked about; any other upgrade request is answered as a
     /// plain request by the routes (`UpgradeRequestFilter`).
     public var webSocketPaths: @Sendable (String) -> Bool
+    private let shutdown = ShutdownHandle()
 
     public init(
         address: String, port: Int, tls: TLSConfiguration?, devIssuer: DevIssuer?, logger: Logger,
@@ -105,13 +108,34 @@ public struct WebServer: Sendable {
             }
         } ?? HTTPServerBuilder.http1(configuration: http1Configuration)
         if let tls {
-            let app = Application(router: makeRouter(), server: try .tls(http1, tlsConfiguration: tls),
-                                  configuration: configuration, onServerRunning: onServerRunning, logger: logger)
-            try await app.run()
+            try await run(Application(router: makeRouter(), server: try .tls(http1, tlsConfiguration: tls),
+                                      configuration: configuration, onServerRunning: onServerRunning, logger: logger))
         } else {
-            let app = Application(router: makeRouter(), server: http1, configuration: configuration, onServerRunning: onServerRunning,
-                                  logger: logger)
-            try await app.run()
+            try await run(Application(router: makeRouter(), server: http1, configuration: configuration, onServerRunning: onServerRunning,
+                                      logger: logger))
         }
+    }
+
+    /// Stops accepting connections and lets the requests in flight finish; `run` then returns.
+    /// (Cancelling `run`'s task stops at once, and Hummingbird logs that as an error.)
+    public func shutDownGracefully() async {
+        await shutdown.group?.triggerGracefulShutdown()
+    }
+
+    /// In a service group of its own, with no signal handlers: the gateway decides when to stop.
+    private func run(_ app: some Service) async throws {
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        shutdown.group = group
+        try await group.run()
+    }
+}
+
+/// The running server's service group, for `WebServer.shutDownGracefully`.
+private final class ShutdownHandle: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: ServiceGroup?
+    var group: ServiceGroup? {
+        get { lock.withLock { current } }
+        set { lock.withLock { current = newValue } }
     }
 }

@@ -116,13 +116,19 @@ struct GatewayRuntime {
         defer { expiry.cancel() }
 
         let listener = configuration.postgresListener
-        let postgresAddress: SocketAddress
-        do {
-            postgresAddress = try await gateway.start(group: group, maxConnections: limits.postgres)
-        } catch {
-            throw ValidationFailure("cannot listen for PostgreSQL clients on \(listener.address):\(listener.port): \(error)")
+        // Without a PostgreSQL connection the listener could only refuse: it is not bound at all.
+        let servesPostgres = !configuration.connections.isEmpty
+        var postgresPort = 0
+        if servesPostgres {
+            do {
+                postgresPort = try await gateway.start(group: group, maxConnections: limits.postgres).port ?? 0
+            } catch {
+                throw ValidationFailure("cannot listen for PostgreSQL clients on \(listener.address):\(listener.port): \(error)")
+            }
+            announce("gatehouse: postgres listener on \(listener.address):\(postgresPort)")
+        } else {
+            announce("gatehouse: postgres listener off (no postgres connections)")
         }
-        announce("gatehouse: postgres listener on \(listener.address):\(postgresAddress.port ?? 0)")
 
         let httpPort = AsyncStream<Int>.makeStream()
         let webTask = Task {
@@ -136,18 +142,25 @@ struct GatewayRuntime {
         var boundHTTPPort: Int?
         for await port in httpPort.stream { boundHTTPPort = port; break }
         guard let boundHTTPPort else {
-            await gateway.stop()
+            if servesPostgres { await gateway.stop() }
             throw ValidationFailure("the HTTP listener could not start on \(configuration.httpListener.address):\(configuration.httpListener.port)")
         }
         announce("gatehouse: http listener on \(configuration.httpListener.address):\(boundHTTPPort)")
         announce("gatehouse: ready")
-        onReady(postgresAddress.port ?? 0, boundHTTPPort)
+        onReady(postgresPort, boundHTTPPort)
 
         let signal = await waitForTerminationSignal()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
-        await gateway.stop()
-        webTask.cancel()
+        if servesPostgres { await gateway.stop() }
+        // Requests in flight finish; a connection that stays open (an exec session, a slow
+        // client) is cut after a few seconds.
+        await web.shutDownGracefully()
+        let cutOff = Task {
+            try await Task.sleep(for: .seconds(5))
+            webTask.cancel()
+        }
         _ = await webTask.result
+        cutOff.cancel()
         for client in kubernetes?.clients ?? [] { try? await client.shutdown() }
         // Notifications already in flight get to finish (or give up) before the process exits.
         await approvals.sender?.shutdown()

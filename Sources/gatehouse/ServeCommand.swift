@@ -6,8 +6,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the gateway from a configuration file.",
         discussion: """
-            Prints `gatehouse: postgres listener on HOST:PORT`, `gatehouse: http listener on HOST:PORT` \
-            and `gatehouse: ready` once it accepts clients. SIGINT or SIGTERM stop it. \
+            Prints `gatehouse: postgres listener on HOST:PORT` (or `... off` when no connection is \
+            PostgreSQL: the port is not bound), `gatehouse: http listener on HOST:PORT` and \
+            `gatehouse: ready` once it accepts clients. SIGINT or SIGTERM stop it. \
             See docs/configuration.md for the file format.
             """)
 

@@ -16,7 +16,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from harness import jwt_forge, stack
-from harness.gateway import binary
+from harness.gateway import Gateway, binary
+from harness.gateway_config import GatewayConfig, GitConnection
+from harness.ports import free_port
 
 
 def _check_config(path, env):
@@ -87,11 +89,15 @@ def test_serve_stops_on_signal(upstream, signal_number, tmp_path):
         assert conn.execute("SELECT 1").fetchone() == (1,)
     process.send_signal(signal_number)
     try:
-        process.wait(10)
+        assert process.wait(10) == 0
     finally:
         under_test.gateway.stop()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", under_test.port), timeout=2).close()
+    # A clean stop is not an error: nothing at error level (Hummingbird used to log the
+    # cancelled listener as "error ... Waiting on child channel: CancellationError()").
+    errors = [line for line in under_test.gateway.output(100_000).splitlines() if re.search(r"\b(error|critical)\b", line)]
+    assert not errors, "\n".join(errors)
 
 
 def test_serve_on_a_port_in_use_fails_cleanly(gateway):
@@ -105,6 +111,24 @@ def test_serve_on_a_port_in_use_fails_cleanly(gateway):
     assert "Fatal error" not in result.stderr, result.stderr
     with psycopg.connect(gateway.dsn("shop"), autocommit=True) as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_without_postgres_connections_the_postgres_port_is_not_bound(tmp_path):
+    """A gateway for HTTP protocols only (Git, Blob, Kubernetes) does not open 6432 or any port
+    it would only refuse on."""
+    postgres_port = free_port()
+    config = GatewayConfig(data_dir=str(tmp_path / "data"), postgres_address="127.0.0.1", postgres_port=postgres_port,
+                           http_port=free_port(), connections=[],
+                           git_connections=[GitConnection("code", "http://127.0.0.1:9/git")])
+    gw = Gateway(str(tmp_path), config.yaml(), name="http-only").start()
+    try:
+        assert "gatehouse: postgres listener off (no postgres connections)" in gw.output()
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", postgres_port), timeout=2).close()
+        with urllib.request.urlopen(f"http://127.0.0.1:{gw.http_address[1]}/healthz", timeout=5) as response:
+            assert response.status == 200
+    finally:
+        gw.stop()
 
 
 def test_check_config_describes_a_kubernetes_connection(gateway, tmp_path):
