@@ -50,6 +50,18 @@ public final class LedgerCheckpointer: Sendable {
         return stored
     }
 
+    /// Throws `LedgerCheckpointError.latestDoesNotVerify` when the latest stored checkpoint is
+    /// not this key's signature on this origin (the origin or the key changed since): nothing
+    /// could be signed after it, so the gateway refuses to start rather than run unsigned.
+    public func verifyLatest() throws {
+        guard let latest = try store.latestCheckpoint() else { return }
+        do {
+            _ = try Checkpoint(signedNote: latest.note, verifier: verifier, origin: origin)
+        } catch {
+            throw LedgerCheckpointError.latestDoesNotVerify(treeSize: latest.treeSize, reason: "\(error)")
+        }
+    }
+
     /// Signs when the log has grown, every `interval`, until the task is cancelled. A failure is
     /// logged each time and signing stays stopped for that tree (it is retried next tick).
     public func run(every interval: Duration) async {

@@ -17,6 +17,16 @@ struct LedgerMaintenance {
         let checkpointer = LedgerCheckpointer(
             store: recorder.store, signer: signer, origin: LedgerSetup.origin(configuration, signer: signer),
             sink: configuration.ledger.checkpointSink, logger: logger)
+        do {
+            try checkpointer.verifyLatest()
+        } catch {
+            throw ValidationFailure("""
+                \(error). The ledger's origin (ledger.origin, now '\(LedgerSetup.origin(configuration, signer: signer))') or its signing \
+                key (\(configuration.ledgerSigningKeyPath)) changed since that checkpoint was signed: a log keeps one origin and key, \
+                or no checkpoint after it can be chained to it. Set ledger.origin back to the first line of the stored checkpoints \
+                and restore the key file.
+                """)
+        }
         let interval = Duration.milliseconds(configuration.ledger.checkpointIntervalMilliseconds)
         let retention = LedgerRetention(
             erasure: LedgerErasure(recorder: recorder),

@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from harness import ledger
+from harness.gateway import GatewayStartError
 
 ROUNDS = 3
 
@@ -97,3 +98,27 @@ def test_checkpoints_written_to_the_sink(tmp_path, upstream, sink_kind):
             key.verify_note(forged)
     finally:
         gw.stop()
+
+
+def test_a_changed_origin_stops_the_gateway_at_start_with_the_reason(tmp_path, upstream):
+    """Changing `ledger.origin` (or replacing the signing key) on a data directory with checkpoints
+    would leave nothing signable after them: the gateway refuses to start and says how to fix it,
+    rather than run with every checkpoint refused."""
+    first = ledger.LedgerGateway(str(tmp_path / "gw"), upstream, name="origin-a", ledger={"origin": "example.com/ledger-a"})
+    first.start()
+    try:
+        db_path = os.path.join(first.data_dir, "ledger.sqlite")
+        with psycopg.connect(first.dsn("shop"), autocommit=True) as conn:
+            conn.execute("SELECT 'origin probe'").fetchall()
+        assert ledger.wait_until(lambda: _db_notes(db_path), timeout=30), "no checkpoint was signed"
+    finally:
+        first.stop()
+    changed = ledger.LedgerGateway(str(tmp_path / "gw"), upstream, name="origin-b", ledger={"origin": "example.com/ledger-b"})
+    with pytest.raises(GatewayStartError) as refused:
+        changed.start()
+    message = str(refused.value)
+    assert "does not verify" in message and "ledger.origin, now 'example.com/ledger-b'" in message, message
+    assert "Set ledger.origin back" in message, message
+    # Set back, it starts and signs again.
+    first.start()
+    first.stop()
