@@ -100,6 +100,7 @@ struct DemoCommand: AsyncParsableCommand {
             printError("gatehouse demo: cannot mint the demo token: \(error)")
             return
         }
+        let gatehouse = Executable.shellCommand()
         announce("""
 
             Gatehouse demo is running. Connect as alice (group engineers) through the gateway:
@@ -116,18 +117,18 @@ struct DemoCommand: AsyncParsableCommand {
             password: never enable the dev issuer in production). Open the request, give a reason, approve.
             Or, from a terminal:
 
-              export GATEHOUSE_TOKEN=$(gatehouse token --config \(configPath) --sub bob@example.com --groups engineers,approvers)
-              gatehouse approvals list --config \(configPath)
-              gatehouse approvals approve <ID> --config \(configPath) --reason "demo" --minutes 10
+              export GATEHOUSE_TOKEN=$(\(gatehouse) token --config \(configPath) --sub bob@example.com --groups engineers,approvers)
+              \(gatehouse) approvals list --config \(configPath)
+              \(gatehouse) approvals approve <ID> --config \(configPath) --reason "demo" --minutes 10
 
             The query then returns, masked. In the UI, Sessions shows alice's session and its timeline (every
             ledger entry, each with its inclusion proof checked), and Ledger verifies the whole log. Every statement and decision is recorded in the evidence ledger
             \(configuration.ledgerDatabasePath) before it takes effect; verify it with
-            `gatehouse audit verify --config \(configPath)`, see who touched a person with
-            `gatehouse audit subject --config \(configPath) --email <address>`.
-            Mint more tokens:  gatehouse token --config \(configPath) --sub bob@example.com --groups engineers
+            `\(gatehouse) audit verify --config \(configPath)`, see who touched a person with
+            `\(gatehouse) audit subject --config \(configPath) --email <address>`.
+            Mint more tokens:  \(gatehouse) token --config \(configPath) --sub bob@example.com --groups engineers
             """ + (blob ? blobInstructions(token: token, certificate: certificate) : "")
-            + (kubernetes ? kubernetesInstructions(configPath: configPath) : "") + "\nStop with Ctrl-C.")
+            + (kubernetes ? kubernetesInstructions(configPath: configPath, gatehouse: gatehouse) : "") + "\nStop with Ctrl-C.")
     }
 
     private func demoConfiguration(postgres: DemoPostgres, storage: DemoStandIn?, cluster: DemoStandIn?,

@@ -95,7 +95,7 @@ struct KubeconfigCommand: ParsableCommand {
             }
             var arguments = ["token", "--config", path, "--sub", sub, "--groups", groups, "--exec-credential"]
             if let agent { arguments += ["--agent", agent] }
-            user = ["exec": ["apiVersion": "client.authentication.k8s.io/v1", "command": Self.executablePath(), "args": arguments,
+            user = ["exec": ["apiVersion": "client.authentication.k8s.io/v1", "command": Executable.path(), "args": arguments,
                              "interactiveMode": "Never"] as [String: Any]]
         } else if let token = token ?? ProcessInfo.processInfo.environment["GATEHOUSE_TOKEN"], !token.isEmpty {
             user = ["token": token]
@@ -114,12 +114,5 @@ struct KubeconfigCommand: ParsableCommand {
         // JSON is YAML, and kubectl reads either.
         let data = try JSONSerialization.data(withJSONObject: kubeconfig, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         print(String(decoding: data, as: UTF8.self))
-    }
-
-    /// This executable's absolute path, for the exec plugin.
-    static func executablePath() -> String {
-        let invoked = CommandLine.arguments[0]
-        if invoked.contains("/") { return URL(fileURLWithPath: invoked).standardizedFileURL.resolvingSymlinksInPath().path }
-        return (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? invoked
     }
 }

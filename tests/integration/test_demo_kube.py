@@ -28,10 +28,14 @@ def demo(tmp_path_factory):
         assert "Kubernetes: connection `cluster`" in running["output"], running["output"]
         config = os.path.join(running["data_dir"], "gatehouse.yaml")
         home = tmp_path_factory.mktemp("kube-demo-home")
-        made = subprocess.run([binary(), "kubeconfig", "--config", config, "--connection", "cluster", "--sub", "alice@example.com",
-                               "--groups", "engineers", "--namespace", "shop"], capture_output=True, text=True, timeout=60)
+        # The printed command, run as pasted into a shell whose PATH does not hold the binary: the
+        # demo names the binary by its path when `gatehouse` is not what PATH finds.
+        printed = re.search(r"^ *(\S+ kubeconfig --config .*?\\\n.*?> alice\.kubeconfig)$", running["output"], re.M | re.S)
+        assert printed, running["output"]
+        assert printed.group(1).startswith(os.path.realpath(binary()) + " kubeconfig"), printed.group(1)
+        made = subprocess.run(["bash", "-c", printed.group(1)], cwd=home, capture_output=True, text=True, timeout=60,
+                              env=dict(os.environ, PATH="/usr/bin:/bin"))
         assert made.returncode == 0, made.stderr
-        (home / "alice.kubeconfig").write_text(made.stdout)
         yield dict(os.environ, HOME=str(home), KUBECONFIG=str(home / "alice.kubeconfig"), GATEHOUSE_DEMO_CONFIG=config)
 
 

@@ -39,14 +39,14 @@ extension DemoCommand {
         """
     }
 
-    func kubernetesInstructions(configPath: String) -> String {
+    func kubernetesInstructions(configPath: String, gatehouse: String) -> String {
         """
 
 
         Kubernetes: connection `cluster` serves an API server stand-in with sample pods (docs/kubernetes.md).
         With kubectl, as alice (the kubeconfig mints her a token at each run):
 
-          gatehouse kubeconfig --config \(configPath) --connection cluster --sub alice@example.com --groups engineers \\
+          \(gatehouse) kubeconfig --config \(configPath) --connection cluster --sub alice@example.com --groups engineers \\
             --namespace shop > alice.kubeconfig
           export KUBECONFIG=$PWD/alice.kubeconfig
           kubectl get pods
@@ -57,7 +57,7 @@ extension DemoCommand {
           kubectl get secrets                                                       # refused: not an allowed operation
           kubectl logs billing-worker-0                                             # personal data: waits for an approver
           kubectl cp customer-api-7d9f8b6c4-x2k9p:/data/customers.csv customers.csv # a masked copy
-          gatehouse audit replay --config \(configPath) --session <ID from the web UI> -o s.cast  # replay an exec
+          \(gatehouse) audit replay --config \(configPath) --session <ID from the web UI> -o s.cast  # replay an exec
         """
     }
 }
