@@ -8,13 +8,16 @@ import Logging
 /// against the root the latest note signed) before signing, so the log never signs two trees
 /// that contradict each other. Each note is stored with the log and, when configured, also
 /// written to a sink outside the database.
-public final class LedgerCheckpointer: Sendable {
+public final class LedgerCheckpointer: @unchecked Sendable {
     private let store: SQLiteLedgerStore
     private let signer: any NoteSigner
     private let verifier: any NoteVerifier
     private let origin: String
     private let sink: CheckpointSink?
     private let logger: Logger
+    // Guarded by `lock`: why the last attempt to sign failed, nil after one that did not.
+    private let lock = NSLock()
+    private var failure: String?
 
     public init(store: SQLiteLedgerStore, signer: Ed25519NoteSigner, origin: String, sink: CheckpointSink?, logger: Logger) {
         self.store = store
@@ -62,15 +65,20 @@ public final class LedgerCheckpointer: Sendable {
         }
     }
 
+    /// Why the last attempt to sign failed (`run`), or nil: `/readyz` reports it.
+    public var lastFailure: String? { lock.withLock { failure } }
+
     /// Signs when the log has grown, every `interval`, until the task is cancelled. A failure is
     /// logged each time and signing stays stopped for that tree (it is retried next tick).
     public func run(every interval: Duration) async {
         while !Task.isCancelled {
             do {
                 try checkpointIfGrown()
+                lock.withLock { failure = nil }
             } catch LedgerStoreError.closed {
                 return
             } catch {
+                lock.withLock { failure = "\(error)" }
                 logger.error("checkpoint not signed", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: interval)

@@ -173,6 +173,18 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
         }
     }
 
+    /// Why appends cannot succeed until the store is reopened (the index could not be updated,
+    /// or disk and memory may disagree), or nil.
+    public var unusableReason: String? {
+        if let failure = index.failureReason { return failure.description }
+        do {
+            _ = try tree.frontierForWriting()
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
     /// Group commits written so far: one journal fdatasync each (benchmarks report it; tests check batching).
     public var committedTransactionCount: Int { queue.committedTransactionCount }
     var failedTransactionCount: Int { queue.failedTransactionCount }

@@ -8,7 +8,7 @@ import Hummingbird
 struct CleartextTransportGuard<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if path == "/healthz" || path.hasPrefix(WebServer.devIssuerPath + "/") || ClientAddress.isLoopback(context) {
+        if path == "/healthz" || path == "/readyz" || path.hasPrefix(WebServer.devIssuerPath + "/") || ClientAddress.isLoopback(context) {
             return try await next(request, context)
         }
         return Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: .init(string:

@@ -41,14 +41,18 @@ public struct WebServer: Sendable {
     /// The paths `webSocketUpgrade` is asked about; any other upgrade request is answered as a
     /// plain request by the routes (`UpgradeRequestFilter`).
     public var webSocketPaths: @Sendable (String) -> Bool
+    /// What `/readyz` checks (absent: it always answers ready once listening).
+    public var readiness: (@Sendable () async -> [ReadinessCheck])?
     private let shutdown = ShutdownHandle()
 
     public init(
         address: String, port: Int, tls: TLSConfiguration?, devIssuer: DevIssuer?, logger: Logger,
         approvals: ApprovalAPI? = nil, ui: WebUI? = nil, extraRoutes: [@Sendable (Router<GatehouseRequestContext>) -> Void] = [],
         idleTimeoutSeconds: Int = 30, maxConnections: Int = 1000, devIssuerClientID: String? = nil,
-        webSocketUpgrade: WebSocketUpgradeDecider? = nil, webSocketPaths: @escaping @Sendable (String) -> Bool = { _ in false }
+        webSocketUpgrade: WebSocketUpgradeDecider? = nil, webSocketPaths: @escaping @Sendable (String) -> Bool = { _ in false },
+        readiness: (@Sendable () async -> [ReadinessCheck])? = nil
     ) {
+        self.readiness = readiness
         self.webSocketUpgrade = webSocketUpgrade
         self.webSocketPaths = webSocketPaths
         self.devIssuerClientID = devIssuerClientID
@@ -74,6 +78,7 @@ public struct WebServer: Sendable {
         let router = Router(context: GatehouseRequestContext.self)
         if tls == nil { router.middlewares.add(CleartextTransportGuard()) }
         router.get("/healthz") { _, _ in "ok\n" }
+        ReadinessRoute.register(on: router, checks: readiness ?? { [] })
         if let devIssuer {
             // The dev issuer signs humans in only for this gateway's own UI.
             DevIssuerRoutes(issuer: devIssuer, authorizations: DevIssuerAuthorizations(), allowedRedirectURIs: ui.map { [$0.callbackURL] } ?? [],

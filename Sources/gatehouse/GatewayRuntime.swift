@@ -50,8 +50,8 @@ struct GatewayRuntime {
         // Git and Blob requests go upstream through a client of their own: no redirects, long reads.
         let gitClient = configuration.gitConnections.isEmpty && configuration.blobConnections.isEmpty ? nil : GitSetup.makeHTTPClient()
         do {
-            try await serve(ledger: ledger, recorder: recorder, issuers: issuers, devIssuer: devIssuer, httpClient: httpClient,
-                            gitClient: gitClient, group: group, onReady: onReady)
+            try await serve(ledger: ledger, recorder: recorder, checkpointer: maintenance.checkpointer, issuers: issuers,
+                            devIssuer: devIssuer, httpClient: httpClient, gitClient: gitClient, group: group, onReady: onReady)
         } catch {
             // The HTTP clients must be shut down on every path, failures included.
             try? await httpClient.shutdown()
@@ -63,7 +63,8 @@ struct GatewayRuntime {
     }
 
     private func serve(
-        ledger: SQLiteLedgerStore, recorder ledgerRecorder: LedgerEventRecorder, issuers: [IssuerConfiguration], devIssuer: DevIssuer?,
+        ledger: SQLiteLedgerStore, recorder ledgerRecorder: LedgerEventRecorder, checkpointer: LedgerCheckpointer,
+        issuers: [IssuerConfiguration], devIssuer: DevIssuer?,
         httpClient: HTTPClient, gitClient: HTTPClient?,
         group: EventLoopGroup, onReady: (_ postgresPort: Int, _ httpPort: Int) -> Void
     ) async throws {
@@ -104,6 +105,7 @@ struct GatewayRuntime {
         if let blob { extraRoutes.append { blob.register(on: $0) } }
         if let kubernetes = kubernetes?.gateway { extraRoutes.append { kubernetes.register(on: $0) } }
         let limits = connectionLimits()
+        let servesPostgres = !configuration.connections.isEmpty
         let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,
                             tls: try configuration.httpListener.tls.map(serverTLSConfiguration), devIssuer: devIssuer, logger: logger,
                             approvals: api, ui: ui, extraRoutes: extraRoutes,
@@ -111,13 +113,13 @@ struct GatewayRuntime {
                             devIssuerClientID: configuration.web.login == nil ? WebConfiguration.devIssuerClientID : nil,
                             webSocketUpgrade: kubernetes.map { kube in
                                 { head, channel, logger in await kube.gateway.shouldUpgrade(head, channel: channel, logger: logger) }
-                            }, webSocketPaths: KubeGateway.isExecPath)
+                            }, webSocketPaths: KubeGateway.isExecPath,
+                            readiness: { Self.readiness(ledger: ledger, checkpointer: checkpointer, servesPostgres: servesPostgres) })
         let expiry = approvals.startExpiring()
         defer { expiry.cancel() }
 
         let listener = configuration.postgresListener
         // Without a PostgreSQL connection the listener could only refuse: it is not bound at all.
-        let servesPostgres = !configuration.connections.isEmpty
         var postgresPort = 0
         if servesPostgres {
             do {
@@ -171,6 +173,23 @@ struct GatewayRuntime {
 }
 
 extension GatewayRuntime {
+    /// What `/readyz` reports (docs/deployment.md): the ledger can be appended to (its store
+    /// answers, nothing needs a reopen), the last checkpoint attempt succeeded, the listeners are up
+    /// (the HTTP listener answering means the PostgreSQL one was bound before it).
+    static func readiness(ledger: SQLiteLedgerStore, checkpointer: LedgerCheckpointer, servesPostgres: Bool) -> [ReadinessCheck] {
+        let ledgerCheck: ReadinessCheck
+        do {
+            _ = try ledger.leafCount
+            let reason = ledger.unusableReason
+            ledgerCheck = ReadinessCheck(name: "ledger", ok: reason == nil, detail: reason)
+        } catch {
+            ledgerCheck = ReadinessCheck(name: "ledger", ok: false, detail: "\(error)")
+        }
+        let failure = checkpointer.lastFailure
+        return [ledgerCheck, ReadinessCheck(name: "checkpoints", ok: failure == nil, detail: failure),
+                ReadinessCheck(name: "listeners", ok: true, detail: servesPostgres ? "postgres and http" : "http (no postgres connections)")]
+    }
+
     /// The listeners' connection limits, lowered (and said so) when descriptors cannot hold them.
     func connectionLimits() -> (postgres: Int, http: Int) {
         let budget = DescriptorBudget.current()

@@ -9,6 +9,7 @@ struct LedgerMaintenance {
     static let retentionCheckInterval: Duration = .seconds(3600)
 
     let tasks: [Task<Void, Never>]
+    let checkpointer: LedgerCheckpointer
 
     func cancel() { tasks.forEach { $0.cancel() } }
 
@@ -45,6 +46,6 @@ struct LedgerMaintenance {
                 try? await Task.sleep(for: retentionCheckInterval)
             }
         }
-        return LedgerMaintenance(tasks: [checkpoints, retentionTask])
+        return LedgerMaintenance(tasks: [checkpoints, retentionTask], checkpointer: checkpointer)
     }
 }

@@ -127,6 +127,10 @@ def test_without_postgres_connections_the_postgres_port_is_not_bound(tmp_path):
             socket.create_connection(("127.0.0.1", postgres_port), timeout=2).close()
         with urllib.request.urlopen(f"http://127.0.0.1:{gw.http_address[1]}/healthz", timeout=5) as response:
             assert response.status == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{gw.http_address[1]}/readyz", timeout=5) as response:
+            body = json.loads(response.read())
+        assert response.status == 200 and body["ready"] and body["checks"]["ledger"]["ok"], body
+        assert body["checks"]["listeners"]["detail"] == "http (no postgres connections)", body
     finally:
         gw.stop()
 

@@ -7,6 +7,7 @@ PostgreSQL with log_statement='all', which is the ground truth for what ran. The
 read back independently (harness.events.SharedLog: records parsed, entries re-hashed, each
 record's root recomputed, sealed fields opened with the shared master key)."""
 
+import json
 import os
 import random
 import re
@@ -15,6 +16,8 @@ import sqlite3
 import string
 import subprocess
 import time
+import urllib.error
+import urllib.request
 
 import psycopg
 import pytest
@@ -175,8 +178,15 @@ def test_with_the_store_down_nothing_runs_and_the_gateway_recovers_by_itself(ins
     with psycopg.connect(gw.dsn("shop"), autocommit=True) as held:
         assert held.execute(f"SELECT '{before}'").fetchone() == (before,)
         offset = server.log_size()
+        status, body = _readiness(gw, detail=True)
+        assert status == 200 and body["ready"], body
         instances.store.stop()
         try:
+            # A load balancer takes the instance out: /readyz says why.
+            status, body = _readiness(gw, detail=True)
+            assert status == 503 and not body["ready"] and not body["checks"]["ledger"]["ok"], body
+            assert "cannot reach a primary of the shared ledger store" in body["checks"]["ledger"]["detail"], body
+            assert instances.store.store_password not in json.dumps(body)
             # A statement on a running session is refused, and so is a new session.
             with pytest.raises(psycopg.Error) as error:
                 held.execute(f"SELECT '{refused}'")
@@ -189,11 +199,24 @@ def test_with_the_store_down_nothing_runs_and_the_gateway_recovers_by_itself(ins
             instances.store.restart()
         # No restart of the gateway: the held session and new ones work once the store is back.
         assert ledger.wait_until(lambda: _runs(held, after), timeout=30, interval=0.5), gw.output()
+        # Ready again once a checkpoint is signed again (the next checkpoint interval).
+        assert ledger.wait_until(lambda: _readiness(gw) == (200, True), timeout=30, interval=0.5), _readiness(gw, detail=True)
     result = clients.psql(gw.dsn("shop"), f"SELECT '{after}'")
     assert result.returncode == 0 and result.stdout.strip() == after, result.stderr
     texts = [e.payload.get("text", "") for e in statements(instances.shared_log().events())]
     assert any(before in text for text in texts) and any(after in text for text in texts)
     assert not any(refused in text for text in texts)
+
+
+def _readiness(gw, detail: bool = False):
+    """`/readyz`: (status, ready), or (status, the whole body) with `detail`."""
+    url = f"http://127.0.0.1:{gw.gateway.http_address[1]}/readyz"
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            status, body = response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        status, body = error.code, json.loads(error.read())
+    return (status, body) if detail else (status, body["ready"])
 
 
 def _runs(connection, probe: str) -> bool:
