@@ -134,6 +134,16 @@ public final class PostgresGateway: Sendable {
         self.logger = logger
     }
 
+    /// Classification another gateway instance derived (the shared ledger brought it): every
+    /// session of the connection adopts it before its next statement.
+    public func adoptDerivedClassification(connection: String, tables: [DataClassification.Table]) {
+        guard let known = connections[connection] else { return }
+        let before = known.catalog.current.derived
+        guard known.catalog.derive(tables).derived != before else { return }
+        logger.info("classification derived by another instance adopted", metadata: ["connection": "\(connection)",
+                                                                                   "tables": "\(tables.map(\.relation.description))"])
+    }
+
     /// What approved writes classified on a connection (since before this start too).
     public func derivedClassification(of connection: String) -> DataClassification {
         connections[connection]?.catalog.current.derived ?? DataClassification()

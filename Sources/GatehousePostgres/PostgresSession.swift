@@ -367,14 +367,24 @@ final class PostgresSession {
     private func commit(_ events: [GatehouseEvent], analyses: [StatementAnalysis], frame: PostgresFrame, isSimpleQuery: Bool,
                         beforeForwarding: @escaping () -> Void) {
         waitingForRecorder = true
-        gateway.record(takePendingOutcomes() + events, on: client.eventLoop).whenComplete { [self] result in
+        let derivations = classificationDerivations(analyses, statementIDs: Self.statementIDs(events))
+        gateway.record(takePendingOutcomes() + events + derivations.map(\.event), on: client.eventLoop).whenComplete { [self] result in
             waitingForRecorder = false
             guard !ended else { return }
             switch result {
             case .success:
+                let changed = classificationChangedWhileRecording(analyses)
+                for derivation in derivations {
+                    logger.info("classification derived from a write", metadata: ["tables": "\(derivation.tables.map(\.relation.description))"])
+                    adopt(connection.catalog.derive(derivation.tables))
+                }
+                if let changed {
+                    refuse(changed, isSimpleQuery: isSimpleQuery)
+                    drainHeldFrames()
+                    return
+                }
                 if analyses.contains(where: { $0.kind == .ddl || !$0.analysable }) { ranDDL = true }
                 markIfNotifyingPersonalData(analyses)
-                deriveClassification(analyses, statementIDs: Self.statementIDs(events))
                 createdRelations += analyses.flatMap(\.createsOrDrops).filter { !createdRelations.contains($0) }
                 if analyses.contains(where: Self.mayRedefinePreparedStatements) {
                     extended.preparedStatementsChangedBySQL()
@@ -412,6 +422,23 @@ final class PostgresSession {
             }
             drainHeldFrames()
         }
+    }
+
+    /// Classification derived elsewhere (another instance's copy, taken in from the shared log
+    /// while this statement was being recorded) that names a relation the statement touches: its
+    /// masking was planned without it, so it does not run. The session adopts the classification
+    /// and the client may simply run it again.
+    private func classificationChangedWhileRecording(_ analyses: [StatementAnalysis]) -> ErrorFields? {
+        let current = connection.catalog.current
+        guard current.derived != catalog.derived else { return nil }
+        let known = Set(catalog.derived.tables)
+        // Looked up as classification is (an unqualified name matches through any schema).
+        let newlyClassified = DataClassification().merging(current.derived.tables.filter { !known.contains($0) })
+        guard analyses.contains(where: { $0.relations.contains { newlyClassified.table($0) != nil } }) else { return nil }
+        adopt(current)
+        return ErrorFields(code: SQLState.serializationFailure,
+                           message: "gatehouse: a table this statement touches became personal data while it was being recorded "
+                               + "(a copy made through another gateway instance); it was not run: run it again")
     }
 
     func drainHeldFrames() {
@@ -569,22 +596,21 @@ final class PostgresSession {
     }
 
     /// What a statement copies out of classified columns is personal data where it lands, for
-    /// every session of the connection from the next statement on, and after a restart: the
-    /// derivation is a ledger entry of its own (`classification`), read back at start.
-    private func deriveClassification(_ analyses: [StatementAnalysis], statementIDs: [Int]) {
-        guard !connection.classification.isEmpty else { return }
+    /// every session of the connection from the next statement on, on every instance sharing the
+    /// ledger, and after a restart: each derivation is a ledger entry of its own
+    /// (`classification`), recorded with the statement, before the copy can exist, and adopted
+    /// once that record is durable.
+    private func classificationDerivations(_ analyses: [StatementAnalysis],
+                                           statementIDs: [Int]) -> [(tables: [DataClassification.Table], event: GatehouseEvent)] {
+        guard !connection.classification.isEmpty else { return [] }
         let views = catalog.views
-        var derived: [GatehouseEvent] = []
-        for (analysis, statementID) in zip(analyses, statementIDs) where !analysis.fills.isEmpty {
+        return zip(analyses, statementIDs).compactMap { analysis, statementID in
+            guard !analysis.fills.isEmpty else { return nil }
             let tables = ClassificationDerivation.derive(analysis.fills, classification: connection.effectiveClassification(catalog),
                                                          baseColumns: { views.baseColumns(of: $0) })
-            guard !tables.isEmpty else { continue }
-            logger.info("classification derived from a write", metadata: ["tables": "\(tables.map(\.relation.description))"])
-            adopt(connection.catalog.derive(tables))
-            derived.append(event(.classification(.init(statementID: statementID, tables: tables))))
+            guard !tables.isEmpty else { return nil }
+            return (tables, event(.classification(.init(statementID: statementID, tables: tables))))
         }
-        // With the statement's outcome: the copy is classified in memory at once, whatever the ledger does.
-        pendingOutcomes.append(contentsOf: derived)
     }
 
     /// A statement that read personal data and can notify makes this backend's notifications

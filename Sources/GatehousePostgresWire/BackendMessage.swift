@@ -161,6 +161,8 @@ public enum SQLState {
     public static let internalError = "XX000"
     public static let tooManyConnections = "53300"
     public static let configurationLimitExceeded = "53400"
+    /// Retry: what the statement was decided on changed while it was being recorded.
+    public static let serializationFailure = "40001"
     /// Gatehouse's own codes (class GH, unused by PostgreSQL), stable for agents to act on: the
     /// statement was held for approval and an approver denied it ...
     public static let approvalDenied = "GH001"

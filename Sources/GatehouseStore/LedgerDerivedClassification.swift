@@ -9,11 +9,16 @@ public enum LedgerDerivedClassification {
     public static func load(from store: SQLiteLedgerStore) throws -> [String: DataClassification] {
         var derived: [String: DataClassification] = [:]
         for stored in try store.derivedClassificationEntries() {
-            let envelope = try LedgerEntryEnvelope(canonicalBytes: stored.bytes)
-            guard case .classification(let classification) = envelope.payload, let connection = envelope.connection else { continue }
-            derived[connection, default: DataClassification()] = derived[connection, default: DataClassification()]
-                .merging(classification.tables)
+            guard let (connection, tables) = try decode(stored.bytes) else { continue }
+            derived[connection, default: DataClassification()] = derived[connection, default: DataClassification()].merging(tables)
         }
         return derived
+    }
+
+    /// The connection and the tables a `classification` entry classified; nil for another kind.
+    public static func decode(_ bytes: [UInt8]) throws -> (connection: String, tables: [DataClassification.Table])? {
+        let envelope = try LedgerEntryEnvelope(canonicalBytes: bytes)
+        guard case .classification(let classification) = envelope.payload, let connection = envelope.connection else { return nil }
+        return (connection, classification.tables)
     }
 }

@@ -31,7 +31,7 @@ extension SQLiteLedgerStore {
                     index.enqueue(batch)
                     return appends
                 }
-                before = try Self.takeIn(sharedLog, after: before, into: index)
+                before = try takeIn(sharedLog, after: before)
                 tree.adopt(before)
             }
             throw LedgerStoreError.database("the shared log \(sharedLog.description) refused \(Self.maxAppendAttempts) appends in a row "
@@ -48,25 +48,34 @@ extension SQLiteLedgerStore {
         try journalLock.withLock {
             let known = try tree.committed()
             guard size > known.leafCount else { return }
-            tree.adopt(try Self.takeIn(sharedLog, after: known, into: index))
+            tree.adopt(try takeIn(sharedLog, after: known))
         }
     }
 
     /// The records that follow `frontier`, decoded, each one's root checked against the tree
     /// it extends, and queued for SQLite (readers wait for it there); returns the extended tree.
     /// A page at a time: a new instance may take in a long log.
-    static func takeIn(_ sharedLog: any LedgerSharedLog, after known: MerkleFrontier,
-                       into index: LedgerIndexApplier) throws -> MerkleFrontier {
+    func takeIn(_ sharedLog: any LedgerSharedLog, after known: MerkleFrontier) throws -> MerkleFrontier {
         var frontier = known
+        var derivations: [[UInt8]] = []
+        defer { if !derivations.isEmpty { derivedClassificationObserver.notify(derivations) } }
         while true {
             let page = try sharedLog.records(from: frontier.leafCount, limit: Self.catchUpPage)
             if page.isEmpty { return frontier }
             for record in page {
-                let batch = try checkedBatch(record, extending: &frontier, log: sharedLog.description)
+                let batch = try Self.checkedBatch(record, extending: &frontier, log: sharedLog.description)
+                derivations += batch.entries.filter(\.derivesClassification).map(\.bytes)
                 index.waitForRoom()
                 index.enqueue(batch)
             }
         }
+    }
+
+    /// Calls `observer` with the bytes of every `classification` entry another instance appended,
+    /// as this one takes it in: a copy of personal data made through any instance becomes personal
+    /// data on this one too (the gateway adopts it, as it does its own at once).
+    public func observeDerivedClassification(_ observer: @escaping @Sendable ([[UInt8]]) -> Void) {
+        derivedClassificationObserver.set(observer)
     }
 
     /// At open: refuses an index the log does not account for (longer than the log, or with
@@ -108,4 +117,14 @@ extension SQLiteLedgerStore {
 
     /// Records taken in per query while catching up.
     static let catchUpPage = 256
+}
+
+/// The observer `observeDerivedClassification` sets.
+final class DerivedClassificationObserver: @unchecked Sendable {
+    private let lock = NSLock()
+    private var observer: (@Sendable ([[UInt8]]) -> Void)?
+
+    func set(_ observer: @escaping @Sendable ([[UInt8]]) -> Void) { lock.withLock { self.observer = observer } }
+
+    func notify(_ entries: [[UInt8]]) { lock.withLock { observer }?(entries) }
 }

@@ -32,6 +32,7 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
     private let journal: LedgerJournal!
     /// Where appends become durable when several instances share the ledger; nil for a journal.
     let sharedLog: (any LedgerSharedLog)?
+    let derivedClassificationObserver = DerivedClassificationObserver()
     /// Guards `journal` and `journalEpoch` (or the shared log's catch-up) within this process
     /// (the journal's lock is per process).
     let journalLock = NSLock()

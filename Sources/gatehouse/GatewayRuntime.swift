@@ -90,6 +90,23 @@ struct GatewayRuntime {
                                           analyzer: StatementAnalyzer(), serverTLS: postgresTLS, approvals: approvals.broker,
                                           approvalURL: approvals.url, notificationKinds: approvals.notificationKinds,
                                           derivedClassification: derived, logger: logger)
+        ledger.observeDerivedClassification { [logger] entries in
+            for bytes in entries {
+                do {
+                    if let (connection, tables) = try LedgerDerivedClassification.decode(bytes) {
+                        gateway.adoptDerivedClassification(connection: connection, tables: tables)
+                    }
+                } catch {
+                    logger.error("a classification entry from the shared ledger cannot be read", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        if configuration.store != .sqlite {
+            // Taken in between the first read and the observer: read again (merging is idempotent).
+            for (connection, classification) in try LedgerSetup.derivedClassification(ledger) {
+                gateway.adoptDerivedClassification(connection: connection, tables: classification.tables)
+            }
+        }
         try await checkUpstreamRoles(group: group)
         let api = approvals.api(validator: validator)
         let ui = try WebUISetup.make(configuration, approvals: approvals, api: api, devIssuer: devIssuer, ledger: ledger,

@@ -4,9 +4,11 @@ import GatehouseStore
 import Logging
 
 /// The gateway's background ledger work: signing checkpoints every `checkpoint_interval_ms`
-/// when the log has grown, and applying retention at start and then hourly.
+/// when the log has grown, applying retention at start and then hourly, and with a shared store
+/// taking in what other instances appended every second.
 struct LedgerMaintenance {
     static let retentionCheckInterval: Duration = .seconds(3600)
+    static let sharedLogCatchUpInterval: Duration = .seconds(1)
 
     let tasks: [Task<Void, Never>]
     let checkpointer: LedgerCheckpointer
@@ -46,6 +48,17 @@ struct LedgerMaintenance {
                 try? await Task.sleep(for: retentionCheckInterval)
             }
         }
-        return LedgerMaintenance(tasks: [checkpoints, retentionTask], checkpointer: checkpointer)
+        var tasks = [checkpoints, retentionTask]
+        if configuration.store != .sqlite {
+            // What other instances append (classification they derived above all) arrives within
+            // a second even while this one is idle; appends and reads catch up anyway.
+            tasks.append(Task {
+                while !Task.isCancelled {
+                    _ = try? recorder.store.leafCount
+                    try? await Task.sleep(for: sharedLogCatchUpInterval)
+                }
+            })
+        }
+        return LedgerMaintenance(tasks: tasks, checkpointer: checkpointer)
     }
 }

@@ -424,3 +424,48 @@ def test_an_embedded_ledger_moves_into_the_shared_store_with_every_proof_intact(
     refused = subprocess.run([binary(), "store", "copy", "--config", str(other_config)], capture_output=True, text=True,
                              env={**os.environ, **moved.env}, timeout=120)
     assert refused.returncode != 0 and "are not the start of this ledger" in refused.stdout + refused.stderr, refused.stdout + refused.stderr
+
+
+def test_a_copy_of_personal_data_made_through_one_instance_is_masked_through_another(instances, upstream):
+    """The attacker copies classified columns through instance a, into a new table and into a table
+    b already knows as unclassified, then at once reads the copy through instance b, which did not
+    see the write. The copy's classification is a ledger entry appended with the write, before the
+    copy exists; b adopts it when it takes it in (every second, and at its next append). A statement
+    b decided before adopting it is refused as retryable (40001) rather than run: no attempt ever
+    returns the real names (ground truth: the upstream's copy, read directly)."""
+    import psycopg as pg
+    admin_dsn = upstream.admin_dsn("shop")
+    with pg.connect(admin_dsn, autocommit=True) as admin:
+        admin.execute(f"GRANT CREATE ON SCHEMA public TO {ledger.LEDGER_ROLE}")
+    # Names: classified, and no detector would recognise them in an unclassified column.
+    copies = [("gh_shared_new", "CREATE TABLE gh_shared_new AS SELECT id, full_name AS label FROM customers"),
+              ("gh_shared_known", "INSERT INTO gh_shared_known (label) SELECT full_name FROM customers")]
+    retried = 0
+    try:
+        with pg.connect(instances["a"].dsn("shop_masked"), autocommit=True) as through_a, \
+                pg.connect(instances["b"].dsn("shop_masked"), autocommit=True) as through_b:
+            through_a.execute("CREATE TABLE gh_shared_known (label text)")
+            time.sleep(1.5)
+            assert through_b.execute("SELECT count(*) FROM gh_shared_known").fetchone() == (0,)  # b knows it, unclassified
+            for table, copy in copies:
+                through_a.execute(copy)
+                with pg.connect(admin_dsn, autocommit=True) as admin:
+                    real = {row[0] for row in admin.execute(f"SELECT label FROM {table} WHERE label <> ''")}
+                assert real, "the copy holds the real names upstream"
+                for _ in range(10):
+                    try:
+                        seen = [row[0] for row in through_b.execute(f"SELECT label FROM {table}")]
+                        break
+                    except pg.errors.SerializationFailure as error:
+                        assert "became personal data while it was being recorded" in str(error), str(error)
+                        retried += 1
+                else:
+                    pytest.fail("b refused the read ten times")
+                assert len(seen) >= len(real)
+                leaked = [value for value in seen if value in real]
+                assert not leaked, f"instance b returned {len(leaked)} real names from {table}"
+        print(f"reads refused as retryable before b adopted the copy's classification: {retried}")
+    finally:
+        with pg.connect(admin_dsn, autocommit=True) as admin:
+            admin.execute("DROP TABLE IF EXISTS gh_shared_new; DROP TABLE IF EXISTS gh_shared_known; "
+                          f"REVOKE CREATE ON SCHEMA public FROM {ledger.LEDGER_ROLE}")
