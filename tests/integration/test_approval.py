@@ -355,3 +355,33 @@ def test_an_agent_cannot_flood_the_approvers(gw, tokens):
         session.conn.cancel()
         session.join(timeout=10)
         session.conn.close()
+
+
+def test_a_time_range_export_that_holds_a_held_statement_holds_its_approval(gw, tokens, tmp_path):
+    """A held statement's time is when it arrived; its approval's, when an approver decided,
+    later. A range ending in between still carries the approval steps that let it run."""
+    marker = "apprmark_range"
+    held = Held(gw, tokens["agent"], f"/* purpose: TICKET-9 check */ SELECT email, '{marker}' FROM customers WHERE id = 5")
+    request = pending_request(gw, tokens["approver"], marker)
+    time.sleep(1.5)  # the decision comes well after the arrival
+    status, body = api(gw, tokens["approver"], "POST", f"/api/v1/approvals/{request['id']}/approve",
+                       {"reason": "range check", "grant": {"kind": "one-time"}})
+    assert status == 200, body
+    held.join()
+    assert held.error is None, held.error
+    events = EventStore(gw.data_dir).since(0)
+    statement = next(e for e in events if e.kind == "statement" and marker in e.payload.get("text", ""))
+    steps = {e.payload["step"]: e for e in approval_events(gw, request["id"])}
+    assert set(steps) == {"requested", "approved", "grant_used"}
+    start = statement.timestamp - datetime.timedelta(milliseconds=1)
+    end = statement.timestamp + datetime.timedelta(milliseconds=500)
+    assert steps["approved"].timestamp >= end, "the range must end before the decision for this test to mean anything"
+    bundle = tmp_path / "range.gatehouse-evidence"
+    exported = gw.audit("export", "--from", start.isoformat().replace("+00:00", "Z"), "--to", end.isoformat().replace("+00:00", "Z"),
+                        "--output", str(bundle))
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    content = json.loads(bundle.read_bytes())
+    indexes = {item["index"] for item in content["entries"]}
+    assert statement.seq - 1 in indexes
+    for step in ("requested", "approved", "grant_used"):
+        assert steps[step].seq - 1 in indexes, f"the bundle lacks the {step} step of the statement it holds"

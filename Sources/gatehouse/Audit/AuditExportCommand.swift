@@ -45,7 +45,8 @@ struct AuditExportCommand: ParsableCommand {
         } else {
             let start = try Self.date(from!, option: "--from"), end = try Self.date(to!, option: "--to")
             guard start < end else { throw ValidationError("--from must be before --to") }
-            indexes = try store.entryIndexes(timeRange: start..<end)
+            // With the approval steps of every statement in the range, whenever they were taken.
+            indexes = try LedgerRangeCompletion.completed(store.entryIndexes(timeRange: start..<end), in: store)
             scope = "time \(UTCTimestamp.string(from: start) ?? from!) to \(UTCTimestamp.string(from: end) ?? to!)"
         }
         do {
