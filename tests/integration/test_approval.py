@@ -361,7 +361,9 @@ def test_a_time_range_export_that_holds_a_held_statement_holds_its_approval(gw, 
     """A held statement's time is when it arrived; its approval's, when an approver decided,
     later. A range ending in between still carries the approval steps that let it run."""
     marker = "apprmark_range"
-    held = Held(gw, tokens["agent"], f"/* purpose: TICKET-9 check */ SELECT email, '{marker}' FROM customers WHERE id = 5")
+    # A requester of its own: another test's time-boxed grant must not let this statement through.
+    requester = gw.gateway.token("agent-rita", groups=("engineers",), username="rita", agent="claude-code")
+    held = Held(gw, requester, f"/* purpose: TICKET-9 check */ SELECT email, '{marker}' FROM customers WHERE id = 5")
     request = pending_request(gw, tokens["approver"], marker)
     time.sleep(1.5)  # the decision comes well after the arrival
     status, body = api(gw, tokens["approver"], "POST", f"/api/v1/approvals/{request['id']}/approve",
