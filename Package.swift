@@ -80,9 +80,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        // The ledger's shared log in PostgreSQL, for several gateway instances (docs/deployment.md).
+        // The shared store in PostgreSQL, for several gateway instances: the ledger's log and the approvals (docs/deployment.md).
         .target(name: "GatehouseStorePostgres", dependencies: [
-            "GatehouseStore", "GatehouseLedger", "GatehouseCore",
+            "GatehouseStore", "GatehouseLedger", "GatehouseCore", "GatehouseApproval",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOPosix", package: "swift-nio"),

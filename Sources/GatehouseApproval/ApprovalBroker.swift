@@ -9,30 +9,39 @@ import GatehousePolicy
 /// held, so they may call back into the broker. A waiter is called exactly once. The observer
 /// sees a request's transition before its waiter is resolved, and an approval before the
 /// grant can be used, so evidence stays in causal order.
+///
+/// With a shared store (several instances, `ApprovalBroker+Sharing.swift`) the requests this
+/// instance holds are published there, decisions are taken there, and the broker also lists
+/// the requests other instances hold and uses the time-boxed grants any instance made.
 public final class ApprovalBroker: @unchecked Sendable {
-    private struct Waiting {
+    struct Waiting {
         var request: ApprovalRequest
         let onResolution: @Sendable (ApprovalResolution) -> Void
     }
 
     private let lock = NSLock()
-    private let onTransition: @Sendable (ApprovalTransition) -> Void
+    let onTransition: @Sendable (ApprovalTransition) -> Void
     private let finishedLimit: Int
-    private var waiting: [String: Waiting] = [:]
+    var waiting: [String: Waiting] = [:]
     /// Recently finished requests, so that late decisions get a precise refusal (bounded).
     private var finished: [String: ApprovalRequest] = [:]
     private var finishedOrder: [String] = []
-    private var grants = GrantBook()
+    var grants = GrantBook()
+    /// Where requests and grants are shared with other instances (nil: this instance alone).
+    let shared: SharedApprovals?
+    /// Pending requests other instances hold (shared store only).
+    var elsewhere: [String: ApprovalRequest] = [:]
 
     /// Requests one person may have waiting at once, over all connections and protocols.
     public static let defaultMaxPendingPerPerson = 10
     public let maxPendingPerPerson: Int
 
     /// - Parameter finishedLimit: how many finished requests `request(_:)` still answers for.
-    public init(finishedLimit: Int = 1000, maxPendingPerPerson: Int = defaultMaxPendingPerPerson,
+    public init(finishedLimit: Int = 1000, maxPendingPerPerson: Int = defaultMaxPendingPerPerson, shared: SharedApprovals? = nil,
                 onTransition: @escaping @Sendable (ApprovalTransition) -> Void = { _ in }) {
         self.finishedLimit = finishedLimit
         self.maxPendingPerPerson = maxPendingPerPerson
+        self.shared = shared
         self.onTransition = onTransition
     }
 
@@ -40,7 +49,10 @@ public final class ApprovalBroker: @unchecked Sendable {
     /// (and the ledger) under requests. Checked before the request is recorded, so requests
     /// arriving at the same instant from several sessions can pass it together.
     public func hasRoomForAnotherRequest(from requester: Principal) -> Bool {
-        locked { waiting.values.lazy.filter { $0.request.requester.isSamePerson(as: requester) }.count < maxPendingPerPerson }
+        locked {
+            let mine = waiting.values.lazy.filter { $0.request.requester.isSamePerson(as: requester) }.count
+            return mine + elsewhere.values.lazy.filter { $0.requester.isSamePerson(as: requester) }.count < maxPendingPerPerson
+        }
     }
 
     /// What a requester beyond the limit is told.
@@ -54,15 +66,19 @@ public final class ApprovalBroker: @unchecked Sendable {
     public func submit(_ request: ApprovalRequest, onResolution: @escaping @Sendable (ApprovalResolution) -> Void) {
         onTransition(.requested(request))
         locked { waiting[request.id] = Waiting(request: request, onResolution: onResolution) }
+        shared?.publish(request)
     }
 
-    /// An approver's decision on a pending request (see `ApprovalRequest.decide` for the rules).
-    /// A decision after the deadline expires the request (resolving its waiter) and is refused.
+    /// An approver's decision on a pending request (see `ApprovalRequest.decide` for the rules),
+    /// taken in this instance's memory; with a shared store decisions go through
+    /// `decision(on:...)`, which the API and the web UI use either way. A decision after the
+    /// deadline expires the request (resolving its waiter) and is refused.
     @discardableResult
     public func decide(
         requestID: String, by approver: Principal, approve: Bool, reason: String?, grant: GrantChoice,
         now: Date, rules: ApprovalRules
     ) throws(ApprovalRefusal) -> ApprovalDecisionOutcome {
+        guard shared == nil else { throw .storeUnavailable("a broker with a shared store decides through it") }
         let step: DecideStep = locked {
             guard var entry = waiting[requestID] else {
                 if let request = finished[requestID] { return .refused(.notPending(request.state), expired: nil) }
@@ -115,6 +131,8 @@ public final class ApprovalBroker: @unchecked Sendable {
     public func expireDue(now: Date) -> [ApprovalRequest] {
         let due: [Waiting] = locked {
             grants.dropExpired(now: now)
+            // Another instance's request past its deadline: its holder expires it (or is gone).
+            elsewhere = elsewhere.filter { now < $0.value.deadline }
             let ids = waiting.values.filter { now >= $0.request.deadline }.map(\.request.id)
             return ids.compactMap { id in
                 guard var entry = waiting.removeValue(forKey: id) else { return nil }
@@ -124,6 +142,7 @@ public final class ApprovalBroker: @unchecked Sendable {
             }
         }
         for entry in due.sorted(by: { $0.request.createdAt < $1.request.createdAt }) {
+            shared?.settle(entry.request)
             onTransition(.expired(entry.request))
             entry.onResolution(.expired)
         }
@@ -140,19 +159,20 @@ public final class ApprovalBroker: @unchecked Sendable {
             return entry
         }
         guard let cancelled else { return false }
+        shared?.settle(cancelled.request)
         onTransition(.cancelled(cancelled.request))
         cancelled.onResolution(.cancelled)
         return true
     }
 
-    /// The pending requests, oldest first.
+    /// The pending requests (every instance's, with a shared store), oldest first.
     public func pending() -> [ApprovalRequest] {
-        locked { waiting.values.map(\.request) }.sorted { $0.createdAt < $1.createdAt }
+        locked { waiting.values.map(\.request) + elsewhere.values }.sorted { $0.createdAt < $1.createdAt }
     }
 
     /// A pending or recently finished request.
     public func request(_ requestID: String) -> ApprovalRequest? {
-        locked { waiting[requestID]?.request ?? finished[requestID] }
+        locked { waiting[requestID]?.request ?? elsewhere[requestID] ?? finished[requestID] }
     }
 
     /// The grants in force at `now`.
@@ -180,15 +200,16 @@ public final class ApprovalBroker: @unchecked Sendable {
 
     // MARK: - Under the lock
 
-    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
         return try body()
     }
 
-    /// Moves a request out of `waiting` into the bounded `finished` list.
-    private func finish(_ request: ApprovalRequest) {
+    /// Moves a request out of `waiting` (or `elsewhere`) into the bounded `finished` list.
+    func finish(_ request: ApprovalRequest) {
         waiting.removeValue(forKey: request.id)
+        elsewhere.removeValue(forKey: request.id)
         if finished.updateValue(request, forKey: request.id) == nil { finishedOrder.append(request.id) }
         while finishedOrder.count > finishedLimit { finished.removeValue(forKey: finishedOrder.removeFirst()) }
     }

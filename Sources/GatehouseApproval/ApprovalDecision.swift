@@ -2,7 +2,7 @@ import Foundation
 import GatehouseCore
 
 /// One approver's recorded decision on a request.
-public struct ApprovalDecision: Sendable, Hashable {
+public struct ApprovalDecision: Sendable, Hashable, Codable {
     public var approver: Principal
     public var approved: Bool
     public var reason: String?

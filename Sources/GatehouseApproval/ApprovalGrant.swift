@@ -3,8 +3,8 @@ import GatehouseCore
 import GatehousePolicy
 
 /// Permission, given by approvers, for statements to proceed without another hold.
-public struct ApprovalGrant: Sendable, Hashable, Identifiable {
-    public enum Coverage: Sendable, Hashable {
+public struct ApprovalGrant: Sendable, Hashable, Identifiable, Codable {
+    public enum Coverage: Sendable, Hashable, Codable {
         /// Exactly this statement text, once.
         case oneTime(statementText: String)
         /// Any fully analysed statement that touches only these relations and is of one of

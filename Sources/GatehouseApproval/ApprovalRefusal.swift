@@ -18,6 +18,8 @@ public enum ApprovalRefusal: Error, Sendable, Hashable, CustomStringConvertible 
     case grantTooShort(minutes: Int)
     /// No request with that ID (the broker only).
     case unknownRequest(String)
+    /// The shared store (several instances) could not take the decision; nothing was decided.
+    case storeUnavailable(String)
 
     public var description: String {
         switch self {
@@ -39,6 +41,8 @@ public enum ApprovalRefusal: Error, Sendable, Hashable, CustomStringConvertible 
             "a time-boxed grant must last at least 1 minute (got \(minutes))"
         case .unknownRequest(let id):
             "no approval request \(id)"
+        case .storeUnavailable(let reason):
+            "the decision could not be stored, so nothing was decided (\(reason)); try again"
         }
     }
 }

@@ -5,7 +5,7 @@ import GatehousePolicy
 /// A statement (or a Git fetch or push) held for approval: who asked, where, what it touches and
 /// why it was held, the purpose given, and the decisions so far. For Git, the "statement" is the
 /// request described in words (`git fetch team/app.git: want 1f2e…`): it holds no content.
-public struct ApprovalRequest: Sendable, Hashable, Identifiable {
+public struct ApprovalRequest: Sendable, Hashable, Identifiable, Codable {
     /// `apr_` and 16 random hex digits.
     public let id: String
     /// Subject, agent application and groups of whoever sent the statement.

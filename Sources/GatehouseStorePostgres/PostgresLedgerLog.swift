@@ -20,50 +20,21 @@ import PostgresNIO
 /// One connection, one operation at a time; a broken connection is dropped and the next
 /// operation connects again, so the gateway recovers by itself when the store returns.
 public final class PostgresLedgerLog: LedgerSharedLog, @unchecked Sendable {
-    private let settings: PostgresStoreSettings
-    private let logger: Logger
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    /// Longest wait for one answer before the connection is given up (a store that hangs
-    /// rather than refuses): appends then fail, and clients get the gateway's error.
-    private let answerTimeout: DispatchTimeInterval
-    // Everything below `lock` is guarded by it: one operation at a time on `connection`.
-    private let lock = NSLock()
-    private var connection: PostgresConnection?
-    private var closed = false
-    private var nextConnectionID = 1
+    private let store: PostgresStoreConnection
+    private var settings: PostgresStoreSettings { store.settings }
 
     /// Connects and creates the tables if they are missing. Throws `LedgerStoreError.database`
     /// with the store's own reason when it cannot.
     public init(settings: PostgresStoreSettings, logger: Logger, answerTimeout: DispatchTimeInterval = .seconds(15)) throws {
-        self.settings = settings
-        self.logger = logger
-        self.answerTimeout = answerTimeout
-        try withConnection { connection in
-            try run(connection, "BEGIN")
-            do {
-                for statement in PostgresLedgerSchema.create { try run(connection, statement) }
-                let version = try query(connection, "SELECT version FROM gatehouse_schema WHERE component = 'ledger'").first?.decode(Int.self)
-                guard version == PostgresLedgerSchema.version else {
-                    throw LedgerStoreError.database("the shared ledger store \(description) has layout version \(version.map(String.init) ?? "none"), "
-                                                    + "this Gatehouse reads version \(PostgresLedgerSchema.version)")
-                }
-                try run(connection, "COMMIT")
-            } catch {
-                try? run(connection, "ROLLBACK")
-                throw error
-            }
-        }
+        store = PostgresStoreConnection(settings: settings, label: "shared ledger store", logger: logger, answerTimeout: answerTimeout)
+        try store.createSchema(component: "ledger", version: PostgresLedgerSchema.version, lockID: PostgresLedgerSchema.lockID,
+                               PostgresLedgerSchema.create)
     }
 
-    public var description: String { "postgres://\(settings.description)" }
+    public var description: String { store.description }
 
     public func close() {
-        lock.withLock {
-            closed = true
-            if let connection { _ = try? wait(connection.close()) }
-            connection = nil
-        }
-        try? group.syncShutdownGracefully()
+        store.close()
     }
 
     // MARK: LedgerSharedLog
@@ -75,9 +46,9 @@ public final class PostgresLedgerLog: LedgerSharedLog, @unchecked Sendable {
             try run(connection, "BEGIN")
             do {
                 for key in newDataKeys where try !insert(key, on: connection) {
-                    guard let stored = try query(connection, """
-                        SELECT \(unescaped: Self.dataKeyColumns) FROM gatehouse_ledger_data_keys WHERE key_id = \(key.keyID)
-                        """).first.map(Self.dataKey) else { throw LedgerStoreError.dataKeyExists(keyID: key.keyID) }
+                    guard let stored = try storedDataKey(key.keyID, on: connection) else {
+                        throw LedgerStoreError.dataKeyExists(keyID: key.keyID)
+                    }
                     // The recorder offers a session's key until an append carrying it commits: the same
                     // bytes again are fine; other bytes would seal entries under a key that is not stored.
                     if stored.erasedAt == nil && stored.wrapped != key.wrapped { throw LedgerStoreError.dataKeyExists(keyID: key.keyID) }
@@ -129,10 +100,7 @@ public final class PostgresLedgerLog: LedgerSharedLog, @unchecked Sendable {
     }
 
     public func dataKey(keyID: String) throws -> LedgerDataKey? {
-        try withConnection { connection in
-            try query(connection, "SELECT \(unescaped: Self.dataKeyColumns) FROM gatehouse_ledger_data_keys WHERE key_id = \(keyID)")
-                .first.map(Self.dataKey)
-        }
+        try withConnection { try storedDataKey(keyID, on: $0) }
     }
 
     public func storeDataKey(_ key: LedgerNewDataKey) throws {
@@ -152,9 +120,7 @@ public final class PostgresLedgerLog: LedgerSharedLog, @unchecked Sendable {
                 ON CONFLICT (key_id) DO NOTHING RETURNING key_id
                 """).isEmpty
             guard !inserted else { return }
-            let stored = try query(connection, """
-                SELECT \(unescaped: Self.dataKeyColumns) FROM gatehouse_ledger_data_keys WHERE key_id = \(key.keyID)
-                """).first.map(Self.dataKey)
+            let stored = try storedDataKey(key.keyID, on: connection)
             guard stored?.wrapped == key.wrapped, (stored?.erasedAt == nil) == (key.erasedAt == nil) else {
                 throw LedgerStoreError.dataKeyExists(keyID: key.keyID)
             }
@@ -228,6 +194,11 @@ public final class PostgresLedgerLog: LedgerSharedLog, @unchecked Sendable {
             """).isEmpty
     }
 
+    private func storedDataKey(_ keyID: String, on connection: PostgresConnection) throws -> LedgerDataKey? {
+        try query(connection, "SELECT \(unescaped: Self.dataKeyColumns) FROM gatehouse_ledger_data_keys WHERE key_id = \(keyID)")
+            .first.map(Self.dataKey)
+    }
+
     private static let dataKeyColumns = "key_id, wrapped, connection, created_at, erased_at, erased_because"
 
     private static func dataKey(_ row: PostgresRow) throws -> LedgerDataKey {
@@ -240,110 +211,15 @@ public final class PostgresLedgerLog: LedgerSharedLog, @unchecked Sendable {
 
     // MARK: The connection
 
-    /// Runs `body` on the connection (made now if there is none). A failure that leaves the
-    /// connection unusable drops it; every failure becomes a `LedgerStoreError` naming the store.
     private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        try lock.withLock {
-            guard !closed else { throw LedgerStoreError.closed }
-            let connection: PostgresConnection
-            if let existing = self.connection, !existing.isClosed {
-                connection = existing
-            } else {
-                connection = try connect()
-                self.connection = connection
-            }
-            do {
-                return try body(connection)
-            } catch let error as LedgerStoreError {
-                throw error
-            } catch {
-                // The server refusing a statement leaves the connection usable; anything else may not.
-                if connection.isClosed || (error as? PSQLError)?.code != .server {
-                    _ = try? wait(connection.close())
-                    self.connection = nil
-                }
-                throw LedgerStoreError.database("the shared ledger store \(description): \(Self.describe(error))")
-            }
-        }
-    }
-
-    /// The first host that answers and is a primary: after a failover the promoted standby is
-    /// found, and a standby that has not been promoted is never written to.
-    private func connect() throws -> PostgresConnection {
-        var reasons: [String] = []
-        for host in settings.hosts {
-            let name = PostgresStoreSettings.name(host)
-            let connection: PostgresConnection
-            do {
-                let id = nextConnectionID
-                nextConnectionID += 1
-                connection = try wait(PostgresConnection.connect(on: group.next(),
-                                                                 configuration: settings.connectionConfiguration(host: host.host, port: host.port),
-                                                                 id: id, logger: logger))
-            } catch {
-                reasons.append("\(name): \(Self.describe(error))")
-                continue
-            }
-            do {
-                let standby = try query(connection, "SELECT pg_is_in_recovery()").first?.decode(Bool.self) ?? true
-                guard !standby else {
-                    _ = try? wait(connection.close())
-                    reasons.append("\(name): a standby (in recovery)")
-                    continue
-                }
-                // A lock another instance holds too long, or a statement the server sits on, fails
-                // the append (clients get an error) instead of holding every client forever.
-                try run(connection, "SET lock_timeout = '5s'")
-                try run(connection, "SET statement_timeout = '10s'")
-                if settings.hosts.count > 1 { logger.info("shared ledger store connected", metadata: ["host": "\(name)"]) }
-                return connection
-            } catch {
-                _ = try? wait(connection.close())
-                reasons.append("\(name): \(Self.describe(error))")
-            }
-        }
-        throw LedgerStoreError.database("cannot reach a primary of the shared ledger store \(description): \(reasons.joined(separator: "; "))")
+        try store.withConnection(body)
     }
 
     private func run(_ connection: PostgresConnection, _ statement: PostgresQuery) throws {
-        _ = try wait(connection.query(statement, logger: logger))
+        try store.run(connection, statement)
     }
 
     private func query(_ connection: PostgresConnection, _ statement: PostgresQuery) throws -> [PostgresRow] {
-        Array(try wait(connection.query(statement, logger: logger)).rows)
+        try store.query(connection, statement)
     }
-
-    /// The future's value, or a timeout error after `answerTimeout`.
-    private func wait<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
-        let semaphore = DispatchSemaphore(value: 0)
-        let box = ResultBox<T>()
-        future.whenComplete { result in
-            box.result = result
-            semaphore.signal()
-        }
-        guard semaphore.wait(timeout: .now() + answerTimeout) == .success, let result = box.result else {
-            throw StoreTimeout()
-        }
-        return try result.get()
-    }
-
-    /// The store's reason, without anything a caller sent (PSQLError's own description hides it all).
-    static func describe(_ error: Error) -> String {
-        if let error = error as? PSQLError {
-            if let message = error.serverInfo?[.message] {
-                let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
-                return message + state
-            }
-            if let underlying = error.underlying { return "\(error.code): \(underlying)" }
-            return "\(error.code)"
-        }
-        if error is StoreTimeout { return "no answer in time" }
-        return "\(error)"
-    }
-}
-
-private struct StoreTimeout: Error {}
-
-private final class ResultBox<T>: @unchecked Sendable {
-    var result: Result<T, Error>?
 }

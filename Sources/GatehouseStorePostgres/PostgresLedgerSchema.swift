@@ -1,15 +1,13 @@
 import PostgresNIO
 
-/// The shared log's tables (docs/deployment.md, "The shared store"), created on first use. The
-/// advisory lock keeps instances starting together from racing on `CREATE TABLE IF NOT EXISTS`.
-/// `gatehouse_schema` records the version, so a later layout can migrate it.
+/// The shared log's tables (docs/deployment.md, "How the shared ledger works"), created on first
+/// use (`PostgresStoreConnection.createSchema`); `gatehouse_schema` records the version as
+/// component `ledger`, so a later layout can migrate it.
 enum PostgresLedgerSchema {
     static let version = 1
+    static let lockID: Int64 = 7_284_031
 
     static let create: [PostgresQuery] = [
-        "SELECT pg_advisory_xact_lock(7284031)",
-        "CREATE TABLE IF NOT EXISTS gatehouse_schema (component text PRIMARY KEY, version integer NOT NULL)",
-        "INSERT INTO gatehouse_schema VALUES ('ledger', \(version)) ON CONFLICT (component) DO NOTHING",
         """
         CREATE TABLE IF NOT EXISTS gatehouse_ledger_head (
             id integer PRIMARY KEY CHECK (id = 1),

@@ -97,11 +97,11 @@ public struct ApprovalAPI: Sendable {
         case .failure(let problem): return Self.error(.unprocessableContent, code: "invalid_body", message: problem.message)
         }
         let id = context.parameters.get("id") ?? ""
-        return decide(id: id, caller: caller, approve: approve, body: parsed, logger: context.logger)
+        return await decide(id: id, caller: caller, approve: approve, body: parsed, logger: context.logger)
     }
 
-    func decide(id: String, caller: Principal, approve: Bool, body: DecisionBody, logger: Logger) -> Response {
-        switch decideOnBroker(id: id, caller: caller, approve: approve, body: body, logger: logger) {
+    func decide(id: String, caller: Principal, approve: Bool, body: DecisionBody, logger: Logger) async -> Response {
+        switch await decideOnBroker(id: id, caller: caller, approve: approve, body: body, logger: logger) {
         case .failure(let refused):
             return refusal(refused)
         case .success(let decided):
@@ -124,15 +124,15 @@ public struct ApprovalAPI: Sendable {
     /// request as it stands afterwards, or why the caller may not decide.
     func decideOnBroker(
         id: String, caller: Principal, approve: Bool, body: DecisionBody, logger: Logger
-    ) -> Result<(outcome: ApprovalDecisionOutcome, request: ApprovalRequest), ApprovalRefusal> {
+    ) async -> Result<(outcome: ApprovalDecisionOutcome, request: ApprovalRequest), ApprovalRefusal> {
         guard let pending = broker.request(id) else { return .failure(.unknownRequest(id)) }
         guard let connectionRules = rules(pending.connection) else {
             // The connection left the configuration: nobody can approve for it.
             return .failure(caller.isSamePerson(as: pending.requester) ? .selfApproval : .notAnApprover(approverGroups: []))
         }
         do {
-            let outcome = try broker.decide(requestID: id, by: caller, approve: approve, reason: body.reason,
-                                            grant: body.grant, now: now(), rules: connectionRules)
+            let outcome = try await broker.decision(on: id, by: caller, approve: approve, reason: body.reason,
+                                                    grant: body.grant, now: now(), rules: connectionRules)
             return .success((outcome, broker.request(id) ?? pending))
         } catch {
             logger.info("approval decision refused", metadata: ["request": "\(id)", "subject": "\(caller.subject)", "refusal": "\(error.code)"])
@@ -221,16 +221,19 @@ extension ApprovalRefusal {
         case .grantTooLong: "grant_too_long"
         case .grantTooShort: "grant_too_short"
         case .unknownRequest: "unknown_request"
+        case .storeUnavailable: "store_unavailable"
         }
     }
 
-    /// 403 for who may not decide, 409 for a request past deciding, 422 for a bad grant, 404 unknown.
+    /// 403 for who may not decide, 409 for a request past deciding, 422 for a bad grant, 404
+    /// unknown, 503 when the shared store could not take the decision.
     var httpStatus: HTTPResponse.Status {
         switch self {
         case .selfApproval, .notAnApprover: .forbidden
         case .notPending, .expired, .alreadyApproved: .conflict
         case .grantTooLong, .grantTooShort: .unprocessableContent
         case .unknownRequest: .notFound
+        case .storeUnavailable: .serviceUnavailable
         }
     }
 }

@@ -5,6 +5,8 @@ import GatehouseCore
 import GatehouseIdentity
 import GatehouseNotify
 import GatehousePolicy
+import GatehouseStore
+import GatehouseStorePostgres
 import GatehouseWeb
 import Logging
 
@@ -18,6 +20,8 @@ struct ApprovalSetup {
     let sender: NotificationSender?
     /// The kinds of the configured targets, recorded with each request (`notified`).
     let notificationKinds: [String]
+    /// Where requests and grants are shared with other instances (`store: postgres`).
+    let shared: PostgresApprovalStore?
 
     /// Resolves the notification targets' URLs and secrets now: a broken target stops the start.
     init(configuration: GatehouseConfiguration, logger: Logger) throws {
@@ -31,7 +35,12 @@ struct ApprovalSetup {
         })
         self.sender = sender
         notificationKinds = configuration.notifications.map(\.kind)
-        broker = ApprovalBroker { transition in
+        do {
+            shared = try LedgerSetup.storeSettings(configuration).map { try PostgresApprovalStore(settings: $0, logger: logger) }
+        } catch let error as LedgerStoreError {
+            throw ValidationFailure("approvals cannot be shared: \(error)")
+        }
+        broker = ApprovalBroker(shared: shared) { transition in
             // Sessions record every step in the ledger; here the operator's log line, and the news.
             logger.info("approval", metadata: ["step": "\(transition)"])
             if let notice = Self.notice(for: transition, url: url) { sender?.notify(notice) }
@@ -42,6 +51,25 @@ struct ApprovalSetup {
     func api(validator: TokenValidator) -> ApprovalAPI {
         let rules = configuration.approvalRulesByConnection
         return ApprovalAPI(broker: broker, rules: { rules[$0] }, authenticate: { try await validator.validate($0) }, approvalURL: url)
+    }
+
+    /// Takes in the approvals other instances share, and records the cancellation of the
+    /// requests this instance held before it restarted (their clients are gone).
+    func startSharing(recorder: any EventRecorder, logger: Logger) async throws {
+        let orphans: [ApprovalRequest]
+        do {
+            orphans = try broker.startSharing()
+        } catch {
+            throw ValidationFailure("approvals cannot be shared: \(error)")
+        }
+        guard !orphans.isEmpty else { return }
+        let comment = "the gateway instance holding it (\(shared?.instance ?? "")) restarted; its client was disconnected"
+        let session = "gateway-" + UUID().uuidString.lowercased()
+        try await recorder.record(orphans.map { request in
+            GatehouseEvent(sessionID: session, connection: request.connection, principal: request.requester,
+                           payload: .approval(.init(step: .cancelled, requestID: request.id, statementIDs: [], comment: comment)))
+        })
+        logger.info("approval requests held before the restart cancelled", metadata: ["count": "\(orphans.count)"])
     }
 
     /// Expires requests past their deadline, every second (the waiting client then gets its

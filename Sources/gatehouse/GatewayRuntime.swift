@@ -85,6 +85,8 @@ struct GatewayRuntime {
         let postgresTLS = try configuration.postgresListener.tls.map { try NIOSSLContext(configuration: serverTLSConfiguration($0)) }
         let masking = try MaskingSetup.settings(for: configuration)
         let approvals = try ApprovalSetup(configuration: configuration, logger: logger)
+        defer { approvals.shared?.close() }
+        try await approvals.startSharing(recorder: recorder, logger: logger)
         let derived = try LedgerSetup.derivedClassification(ledger)
         let gateway = try PostgresGateway(configuration: configuration, masking: masking, validator: validator, recorder: recorder,
                                           analyzer: StatementAnalyzer(), serverTLS: postgresTLS, approvals: approvals.broker,

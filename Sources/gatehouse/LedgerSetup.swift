@@ -42,18 +42,8 @@ enum LedgerSetup {
     /// key claimed in it; nil for the embedded default.
     static func sharedLog(_ configuration: GatehouseConfiguration, logger: Logger,
                           environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresLedgerLog? {
-        guard case .postgres(let settings) = configuration.store else { return nil }
-        let password: String?
-        do {
-            password = try settings.password?.resolve(environment: environment)
-        } catch {
-            throw ValidationFailure("\(configuration.sourcePath): store password: \(error)")
-        }
-        let sharedLog = try PostgresLedgerLog(
-            settings: PostgresStoreSettings(hosts: settings.hosts.map { ($0.host, $0.port) }, database: settings.database, user: settings.user,
-                                            password: password, tls: PostgresStoreSettings.TLSMode(rawValue: settings.sslMode.rawValue)!,
-                                            caFile: settings.caFile, instanceName: settings.instance),
-            logger: logger)
+        guard let settings = try storeSettings(configuration, environment: environment) else { return nil }
+        let sharedLog = try PostgresLedgerLog(settings: settings, logger: logger)
         do {
             try sharedLog.claimMasterKey(fingerprint: masterKey(configuration, environment: environment).fingerprint)
         } catch {
@@ -61,6 +51,21 @@ enum LedgerSetup {
             throw error
         }
         return sharedLog
+    }
+
+    /// How to reach the shared store (`store: postgres`), its password resolved; nil for the embedded default.
+    static func storeSettings(_ configuration: GatehouseConfiguration,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresStoreSettings? {
+        guard case .postgres(let settings) = configuration.store else { return nil }
+        let password: String?
+        do {
+            password = try settings.password?.resolve(environment: environment)
+        } catch {
+            throw ValidationFailure("\(configuration.sourcePath): store password: \(error)")
+        }
+        return PostgresStoreSettings(hosts: settings.hosts.map { ($0.host, $0.port) }, database: settings.database, user: settings.user,
+                                     password: password, tls: PostgresStoreSettings.TLSMode(rawValue: settings.sslMode.rawValue)!,
+                                     caFile: settings.caFile, instanceName: settings.instance)
     }
 
     /// What approved writes classified before this start, per connection (the ledger's

@@ -8,14 +8,13 @@ import datetime
 import json
 import os
 import subprocess
-import threading
 import time
 
 import psycopg
 import pytest
 
 from harness import ledger
-from harness.approvals_api import api
+from harness.approvals_api import Held, api, dsn, pending_request
 from harness.events import EventStore, parse_time
 from harness.gateway import binary
 
@@ -40,52 +39,6 @@ def tokens(gw):
         # Its own requester: the time-boxed grant it gets would cover the other tests' statements.
         "boxed": run.token("agent-carl", groups=("engineers",), username="carl"),
     }
-
-
-
-
-def dsn(gw, token: str, **extra) -> str:
-    from harness import clients
-    return clients.gateway_dsn(gw.port, "shop_approval", token, sslmode="disable", **extra)
-
-
-class Held:
-    """Runs statements in a psycopg session on a thread, so the test can decide meanwhile."""
-
-    def __init__(self, gw, token: str, sql: str, application_name: str = "approval-test", conn=None):
-        self.conn = conn or psycopg.connect(dsn(gw, token, application_name=application_name), autocommit=True)
-        # The gateway's notices (SQLSTATE, severity, message, hint) as they arrive. Read them in
-        # the handler: psycopg's Diagnostic is only valid during the callback.
-        self.notices: list[tuple[str, str, str, str]] = []
-        self.conn.add_notice_handler(lambda n: self.notices.append(
-            (n.sqlstate, n.severity_nonlocalized, n.message_primary, n.message_hint)))
-        self.result: list | None = None
-        self.error: Exception | None = None
-        self.done_at: float | None = None
-        self.thread = threading.Thread(target=self._run, args=(sql,), daemon=True)
-        self.thread.start()
-
-    def _run(self, sql: str) -> None:
-        try:
-            self.result = self.conn.execute(sql).fetchall()
-        except Exception as error:  # the test inspects it
-            self.error = error
-        self.done_at = time.monotonic()
-
-    def join(self, timeout: float = 30) -> "Held":
-        self.thread.join(timeout)
-        assert not self.thread.is_alive(), "the held statement never finished"
-        return self
-
-
-def pending_request(gw, token: str, marker: str, timeout: float = 15) -> dict:
-    def find():
-        status, body = api(gw, token, "GET", "/api/v1/approvals")
-        assert status == 200, body
-        return next((r for r in body if marker in r.get("maskedStatement", "")), None)
-    request = ledger.wait_until(find, timeout=timeout)
-    assert request, f"no pending request for {marker}"
-    return request
 
 
 def approval_events(gw, request_id: str) -> list:

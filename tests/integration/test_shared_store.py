@@ -22,13 +22,13 @@ import urllib.request
 import psycopg
 import pytest
 
-from harness import clients, ledger, pg_log, pgbin
+from harness import clients, ledger, pg_log, pgbin, shared_store
 from harness.events import EventStore, SharedLog, resealed_record, statements, stored_entries
 from harness.gateway import GatewayStartError, binary
 from harness.postgres_server import PostgresServer
+from harness.shared_store import (MASTER_KEY_ENV, STORE_DATABASE, STORE_PASSWORD_ENV, STORE_ROLE, Instances,
+                                  store_dsn as _store_dsn)
 
-STORE_ROLE, STORE_DATABASE, STORE_PASSWORD_ENV = "gh_store", "gatehouse", "GH_STORE_PASSWORD"
-MASTER_KEY_ENV = "GH_SHARED_MASTER_KEY"
 PSQL_STATEMENTS = 20000  # far more than the run lasts: the kill interrupts them
 
 
@@ -39,11 +39,7 @@ def _letters(n: int) -> str:
 
 @pytest.fixture(scope="module")
 def store():
-    server = PostgresServer(ssl=False, statement_logging=False).start()
-    password = secrets.token_hex(16)
-    server.create_role(STORE_ROLE, password)
-    server.psql(f"CREATE DATABASE {STORE_DATABASE} OWNER {STORE_ROLE}")
-    server.store_password = password
+    server = shared_store.start_store()
     yield server
     server.cleanup()
 
@@ -51,44 +47,7 @@ def store():
 @pytest.fixture
 def fresh_store(store):
     """The store emptied, so each test starts a new shared log."""
-    store.psql(f"DROP DATABASE IF EXISTS {STORE_DATABASE} WITH (FORCE)")
-    store.psql(f"CREATE DATABASE {STORE_DATABASE} OWNER {STORE_ROLE}")
-    return store
-
-
-def _store_dsn(store) -> str:
-    return store.dsn(STORE_DATABASE, STORE_ROLE, store.store_password)
-
-
-class Instances:
-    """Gateway instances sharing the store and one master key, each with its own data directory."""
-
-    def __init__(self, tmp_path, upstream, store, names, standbys=()):
-        self.master = secrets.token_hex(32)
-        self.store = store
-        self.gateways = {}
-        hosts = [f"{server.host}:{server.port}" for server in (store, *standbys)]
-        for name in names:
-            section = {"type": "postgres", "host": hosts if standbys else store.host, "port": store.port, "database": STORE_DATABASE,
-                       "user": STORE_ROLE, "password_env": STORE_PASSWORD_ENV, "sslmode": "disable", "instance": name}
-            self.gateways[name] = ledger.LedgerGateway(
-                str(tmp_path / name), upstream, name=f"shared-{name}", ledger={"master_key_env": MASTER_KEY_ENV},
-                store=section, env={STORE_PASSWORD_ENV: store.store_password, MASTER_KEY_ENV: self.master})
-
-    def __getitem__(self, name):
-        return self.gateways[name]
-
-    def start(self):
-        for gateway in self.gateways.values():
-            gateway.start()
-        return self
-
-    def stop(self):
-        for gateway in self.gateways.values():
-            gateway.stop()
-
-    def shared_log(self) -> SharedLog:
-        return SharedLog(_store_dsn(self.store), self.master.encode())
+    return shared_store.empty(store)
 
 
 @pytest.fixture

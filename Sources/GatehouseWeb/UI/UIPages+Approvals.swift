@@ -102,7 +102,7 @@ extension WebUI {
             """
     }
 
-    func decide(id: String, fields: [String: String], session: UISessionStore.Session, logger: Logger) -> Response {
+    func decide(id: String, fields: [String: String], session: UISessionStore.Session, logger: Logger) async -> Response {
         let approve: Bool
         switch fields["decision"] {
         case "approve": approve = true
@@ -122,7 +122,7 @@ extension WebUI {
         case .failure(let problem):
             return requestPage(id: id, session: session, status: .unprocessableContent, problem: "Not decided: \(problem.message).")
         }
-        switch approvals.decideOnBroker(id: id, caller: session.principal, approve: approve, body: body, logger: logger) {
+        switch await approvals.decideOnBroker(id: id, caller: session.principal, approve: approve, body: body, logger: logger) {
         case .failure(let refusal):
             return requestPage(id: id, session: session, status: refusal.httpStatus, problem: "Not decided: \(refusal.description)")
         case .success(let decided):

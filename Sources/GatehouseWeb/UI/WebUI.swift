@@ -71,7 +71,7 @@ public struct WebUI: Sendable {
         }
         router.post("\(base)/approvals/:id/decide") { request, context in
             await ui.form(request, needs: [.approver, .admin]) { session, fields in
-                ui.decide(id: context.parameters.get("id") ?? "", fields: fields, session: session, logger: context.logger)
+                await ui.decide(id: context.parameters.get("id") ?? "", fields: fields, session: session, logger: context.logger)
             }
         }
         router.get("\(base)/sessions") { request, _ in ui.page(request, needs: [.auditor, .admin]) { ui.sessionsPage(request, session: $0) } }
