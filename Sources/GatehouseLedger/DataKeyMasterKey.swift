@@ -20,6 +20,12 @@ public struct MasterKey: Sendable {
         self.init(key: key)
     }
 
+    /// A key for another purpose, derived from this one (HKDF-SHA256 with `purpose` as info, so it
+    /// reveals nothing of the master key): every instance sharing the master key derives the same.
+    public func derivedKey(for purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array(purpose.utf8), outputByteCount: 32)
+    }
+
     /// A fresh random master key.
     public static func generate() -> MasterKey {
         MasterKey(key: SymmetricKey(size: .bits256))

@@ -18,32 +18,28 @@ import PostgresNIO
 public final class PostgresApprovalStore: SharedApprovals, @unchecked Sendable {
     public let instance: String
     private let writer: PostgresStoreConnection
-    private let listener: PostgresStoreConnection
+    private let listener: PostgresStoreListener
     private let logger: Logger
     private let queue = DispatchQueue(label: "gatehouse.approvals.store")
     // Guarded by `queue`.
     private var changes: SharedApprovalChanges?
     private var unstored: [ApprovalRequest] = []
-    private var timer: DispatchSourceTimer?
 
     static let channel = "gatehouse_approvals"
-    private static let encoder = JSONEncoder()
-    private static let decoder = JSONDecoder()
 
     /// Connects and creates the tables if they are missing.
     public init(settings: PostgresStoreSettings, logger: Logger) throws {
         instance = settings.instanceName
         self.logger = logger
         writer = PostgresStoreConnection(settings: settings, label: "shared approval store", logger: logger, answerTimeout: .seconds(10))
-        listener = PostgresStoreConnection(settings: settings, label: "shared approval store", logger: logger, answerTimeout: .seconds(5))
+        listener = PostgresStoreListener(settings: settings, channel: Self.channel, label: "shared approval store", logger: logger)
         try writer.createSchema(component: "approvals", version: PostgresApprovalSchema.version, lockID: PostgresApprovalSchema.lockID,
                                 PostgresApprovalSchema.create)
     }
 
     public func close() {
         queue.sync {
-            timer?.cancel()
-            timer = nil
+            listener.stop()
             changes = nil
         }
         listener.close()
@@ -55,14 +51,10 @@ public final class PostgresApprovalStore: SharedApprovals, @unchecked Sendable {
     public func start(_ changes: SharedApprovalChanges) throws -> SharedApprovalSnapshot {
         try queue.sync { () throws -> SharedApprovalSnapshot in
             self.changes = changes
-            _ = try listen()
-            let stored = try writer.withConnection { try self.snapshot(on: $0) }
-            let timer = DispatchSource.makeTimerSource(queue: queue)
-            timer.schedule(deadline: .now() + 1, repeating: 1)
-            timer.setEventHandler { [weak self] in self?.tick() }
-            timer.resume()
-            self.timer = timer
-            return stored
+            try listener.start(on: queue, heard: { [weak self] in self?.heard($0) },
+                               everySecond: { [weak self] in self?.storeWaitingWrites() },
+                               relistened: { [weak self] in try self?.readEverythingAgain() })
+            return try writer.withConnection { try self.snapshot(on: $0) }
         }
     }
 
@@ -116,7 +108,7 @@ public final class PostgresApprovalStore: SharedApprovals, @unchecked Sendable {
                 if let grant = stored.grant, !grant.isOneTime {
                     try writer.run(connection, """
                         INSERT INTO gatehouse_approval_grants (grant_id, request_id, expires_at, grant_made)
-                        VALUES (\(grant.id), \(grant.requestID), \(grant.expiresAt), \(try Self.json(grant)))
+                        VALUES (\(grant.id), \(grant.requestID), \(grant.expiresAt), \(try StoreJSON.encode(grant)))
                         ON CONFLICT (grant_id) DO NOTHING
                         """)
                     try notify("g:" + grant.id, on: connection)
@@ -135,7 +127,7 @@ public final class PostgresApprovalStore: SharedApprovals, @unchecked Sendable {
             do {
                 try writer.withConnection { connection in
                     let stored = SharedApprovalRequest(request: request, holder: instance)
-                    let body = try Self.json(stored.request)
+                    let body = try StoreJSON.encode(stored.request)
                     try writer.run(connection, """
                         WITH written AS (
                             INSERT INTO gatehouse_approval_requests (request_id, holder, state, deadline, request)
@@ -157,29 +149,14 @@ public final class PostgresApprovalStore: SharedApprovals, @unchecked Sendable {
 
     private func update(_ stored: SharedApprovalRequest, on connection: PostgresConnection) throws {
         try writer.run(connection, """
-            UPDATE gatehouse_approval_requests SET state = \(stored.request.state.rawValue), request = \(try Self.json(stored.request)),
-                grant_made = \(try stored.grant.map(Self.json)), updated_at = now()
+            UPDATE gatehouse_approval_requests SET state = \(stored.request.state.rawValue), request = \(try StoreJSON.encode(stored.request)),
+                grant_made = \(try stored.grant.map(StoreJSON.encode)), updated_at = now()
             WHERE request_id = \(stored.request.id)
             """)
     }
 
     private func notify(_ payload: String, on connection: PostgresConnection) throws {
         try writer.run(connection, "SELECT pg_notify(\(Self.channel), \(payload))")
-    }
-
-    /// Listens on the listening connection, connecting it if needed. True when it was (re)connected now.
-    private func listen() throws -> Bool {
-        try listener.withConnection { connection, connected in
-            if connected {
-                connection.addListener(channel: Self.channel) { [weak self] _, notification in
-                    let payload = notification.payload
-                    self?.queue.async { self?.heard(payload) }
-                }
-            }
-            // Answered only after the LISTEN sent before it: nothing committed from here on is missed.
-            try listener.run(connection, "SELECT 1")
-            return connected
-        }
     }
 
     /// A notification: read what changed and pass it on.
@@ -193,7 +170,7 @@ public final class PostgresApprovalStore: SharedApprovals, @unchecked Sendable {
                 } else if payload.hasPrefix("g:"), let row = try writer.query(connection, """
                     SELECT grant_made FROM gatehouse_approval_grants WHERE grant_id = \(id)
                     """).first {
-                    changes.grant(try Self.decoder.decode(ApprovalGrant.self, from: Data(try row.decode(String.self).utf8)))
+                    changes.grant(try StoreJSON.decode(ApprovalGrant.self, from: try row.decode(String.self)))
                 }
             }
         } catch {
@@ -202,24 +179,17 @@ public final class PostgresApprovalStore: SharedApprovals, @unchecked Sendable {
         }
     }
 
-    /// Once a second: retry refused writes; check the listening connection, and after it was
-    /// lost read the whole state again (notifications sent meanwhile are gone).
-    private func tick() {
+    /// After the listening connection was lost: everything pending, every grant, and the
+    /// requests this instance waits on (decided meanwhile, perhaps).
+    private func readEverythingAgain() throws {
         guard let changes else { return }
-        storeWaitingWrites()
-        do {
-            guard try listen() else { return }
-            logger.info("listening to the shared approval store again")
-            try writer.withConnection { connection in
-                let all = try self.snapshot(on: connection)
-                for stored in all.pending { changes.request(stored) }
-                for grant in all.grants { changes.grant(grant) }
-                for id in changes.waitingIDs() {
-                    if let stored = try request(id, on: connection) { changes.request(stored) }
-                }
+        try writer.withConnection { connection in
+            let all = try snapshot(on: connection)
+            for stored in all.pending { changes.request(stored) }
+            for grant in all.grants { changes.grant(grant) }
+            for id in changes.waitingIDs() {
+                if let stored = try request(id, on: connection) { changes.request(stored) }
             }
-        } catch {
-            logger.error("the shared approval store cannot be heard", metadata: ["error": "\(error)"])
         }
     }
 
@@ -228,7 +198,7 @@ public final class PostgresApprovalStore: SharedApprovals, @unchecked Sendable {
             SELECT holder, request, grant_made FROM gatehouse_approval_requests WHERE state = 'pending' AND deadline > now()
             """).map(Self.decodeRequest)
         let grants = try writer.query(connection, "SELECT grant_made FROM gatehouse_approval_grants WHERE expires_at > now()").map { row in
-            try Self.decoder.decode(ApprovalGrant.self, from: Data(try row.decode(String.self).utf8))
+            try StoreJSON.decode(ApprovalGrant.self, from: try row.decode(String.self))
         }
         return SharedApprovalSnapshot(pending: pending, grants: grants)
     }
@@ -241,11 +211,7 @@ public final class PostgresApprovalStore: SharedApprovals, @unchecked Sendable {
 
     private static func decodeRequest(_ row: PostgresRow) throws -> SharedApprovalRequest {
         let (holder, request, grant) = try row.decode((String, String, String?).self)
-        return SharedApprovalRequest(request: try decoder.decode(ApprovalRequest.self, from: Data(request.utf8)), holder: holder,
-                                     grant: try grant.map { try decoder.decode(ApprovalGrant.self, from: Data($0.utf8)) })
-    }
-
-    private static func json(_ value: some Encodable) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
+        return SharedApprovalRequest(request: try StoreJSON.decode(ApprovalRequest.self, from: request), holder: holder,
+                                     grant: try grant.map { try StoreJSON.decode(ApprovalGrant.self, from: $0) })
     }
 }

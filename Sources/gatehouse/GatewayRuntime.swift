@@ -111,8 +111,10 @@ struct GatewayRuntime {
         }
         try await checkUpstreamRoles(group: group)
         let api = approvals.api(validator: validator)
+        let signIns = try WebUISetup.sharedSignIns(configuration, logger: logger)
+        defer { signIns?.close() }
         let ui = try WebUISetup.make(configuration, approvals: approvals, api: api, devIssuer: devIssuer, ledger: ledger,
-                                     recorder: recorder, httpClient: httpClient,
+                                     recorder: recorder, httpClient: httpClient, signIns: signIns,
                                      derivedClassification: { gateway.derivedClassification(of: $0) }, logger: logger)
         let git = try gitClient.flatMap { try GitSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0,
                                                                      approvals: approvals) }

@@ -6,6 +6,7 @@ import GatehouseIdentity
 import GatehouseLedger
 import GatehousePolicy
 import GatehouseStore
+import GatehouseStorePostgres
 import GatehouseWeb
 import Logging
 
@@ -14,7 +15,7 @@ import Logging
 enum WebUISetup {
     static func make(
         _ configuration: GatehouseConfiguration, approvals: ApprovalSetup, api: ApprovalAPI, devIssuer: DevIssuer?,
-        ledger: SQLiteLedgerStore, recorder: any EventRecorder, httpClient: HTTPClient,
+        ledger: SQLiteLedgerStore, recorder: any EventRecorder, httpClient: HTTPClient, signIns: PostgresSignInStore?,
         derivedClassification: @escaping @Sendable (String) -> DataClassification, logger: Logger
     ) throws -> WebUI {
         let publicURL = configuration.publicBaseURL
@@ -25,9 +26,28 @@ enum WebUISetup {
         var ui = WebUI(publicBaseURL: publicURL, login: login, roles: roles, approvals: api,
                        evidence: try evidence(configuration, ledger: ledger),
                        connections: configuration.connections.map(connection) + configuration.gitConnections.map(connection),
-                       sessionLifetime: TimeInterval(configuration.web.sessionMinutes * 60), recorder: recorder)
+                       sessionLifetime: TimeInterval(configuration.web.sessionMinutes * 60), recorder: recorder,
+                       sharing: try signIns.map { .init(store: $0, signInKey: try LedgerSetup.masterKey(configuration).derivedKey(for: signInKeyPurpose)) })
         ui.derivedClassification = { classifiedTables(derivedClassification($0)) }
+        do {
+            try ui.startSharing()
+        } catch {
+            throw ValidationFailure("web UI sign-ins cannot be shared: \(error)")
+        }
         return ui
+    }
+
+    /// HKDF info for the key sealing sign-ins in progress, derived from the ledger master key
+    /// when instances share a store (a sign-in started on one may return to another).
+    static let signInKeyPurpose = "gatehouse web UI sign-in cookie v1"
+
+    /// The shared store's sign-ins (`store: postgres`), connected; nil for the embedded default.
+    static func sharedSignIns(_ configuration: GatehouseConfiguration, logger: Logger) throws -> PostgresSignInStore? {
+        do {
+            return try LedgerSetup.storeSettings(configuration).map { try PostgresSignInStore(settings: $0, logger: logger) }
+        } catch let error as LedgerStoreError {
+            throw ValidationFailure("web UI sign-ins cannot be shared: \(error)")
+        }
     }
 
     /// The UI's OIDC client: `web.login` names one of `identity.issuers`; without it the dev

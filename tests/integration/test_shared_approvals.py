@@ -9,8 +9,11 @@ Real parts: the store and the upstream are PostgreSQL servers; identities come f
 OIDC provider process that every instance trusts, as in production; the upstream's statement log
 is the ground truth for what ran and when."""
 
+import http.client
+import re
 import threading
 import time
+import urllib.parse
 
 import psycopg
 import pytest
@@ -243,3 +246,99 @@ def test_with_the_store_down_no_decision_is_taken_and_approvals_resume_by_themse
     assert ran(upstream, offset, "sharedoutage_x") == 1
     assert [e.payload["step"] for e in steps(instances, request["id"])] == ["requested", "approved", "grant_used"]
     held.conn.close()
+
+
+class CookieJarClient:
+    """Just enough of a browser across several gateways on one host: one cookie jar (cookies are
+    scoped to the host, not the port, as a browser scopes them), no redirects followed."""
+
+    def __init__(self):
+        self.cookies: dict[str, str] = {}
+
+    def request(self, url: str, method: str = "GET", form: dict | None = None) -> tuple[int, dict, str]:
+        parsed = urllib.parse.urlparse(url)
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, f"{parsed.path}?{parsed.query}" if parsed.query else parsed.path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode(errors="replace")
+        for value in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = value.partition("=")
+            cookie = rest.split(";", 1)[0]
+            if "Max-Age=0" in value:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = cookie
+        connection.close()
+        return response.status, dict(response.headers), text
+
+
+def ui_url(gw, path: str) -> str:
+    host, port = gw.gateway.http_address
+    return f"http://{host}:{port}{path}"
+
+
+@pytest.fixture
+def ui_instances(tmp_path, upstream, store, provider):
+    """Three instances behind one public URL (a's), as behind a load balancer: the provider sends
+    every sign-in back to that URL, and the test delivers it to whichever instance it chooses."""
+    started = Instances(tmp_path, upstream, shared_store.empty(store), ["a", "b", "c"], approval=APPROVAL,
+                        issuers=[Issuer(provider.issuer, [CLIENT_ID], ["RS256"])],
+                        web={"login": {"issuer": provider.issuer, "client_id": CLIENT_ID, "client_secret_env": "GH_UI_CLIENT_SECRET"}})
+    public = None
+    for name in "abc":
+        gateway = started[name]
+        gateway.env["GH_UI_CLIENT_SECRET"] = "ui-test-secret"
+        if public is None:
+            public = f"http://127.0.0.1:{gateway_http_port(gateway)}"
+        gateway.yaml = gateway.yaml.replace("web: {", f"web: {{public_url: '{public}', ", 1)
+    started.start()
+    yield started
+    started.stop()
+
+
+def gateway_http_port(gateway) -> int:
+    return int(re.search(r"\n  http:\n(?:    .*\n)*?    port: (\d+)", gateway.yaml).group(1))
+
+
+def test_a_sign_in_started_on_one_instance_completes_on_another_and_holds_on_all(ui_instances, provider):
+    a, b, c = ui_instances["a"], ui_instances["b"], ui_instances["c"]
+    browser = CookieJarClient()
+    status, headers, _ = browser.request(ui_url(a, "/ui/login?return=/ui/approvals"))
+    assert status == 303 and headers["Location"].startswith(provider.issuer), (status, headers)
+    authorize = urllib.parse.urlparse(headers["Location"])
+    status, headers, _ = browser.request(f"{provider.issuer}{authorize.path}?{authorize.query}", "POST", {"sub": "dpo-bob"})
+    assert status == 302, (status, headers)
+    callback = urllib.parse.urlparse(headers["Location"])
+    assert callback.path == "/ui/callback", callback
+    # The load balancer sends the provider's answer to b, which never saw the sign-in start.
+    status, headers, body = browser.request(ui_url(b, f"/ui/callback?{callback.query}"))
+    assert status == 303 and headers["Location"] == "/ui/approvals", (status, headers, body[-800:])
+    assert "gatehouse_session" in browser.cookies
+
+    # Signed in on every instance, including one restarted since.
+    c.stop()
+    c.start()
+    for gateway in (a, b, c):
+        status, _, page = browser.request(ui_url(gateway, "/ui/approvals"))
+        assert status == 200 and "Pending approvals" in page, (gateway.name, status, page[-500:])
+
+    # The provider's answer replayed, on another instance: nobody is signed in by it.
+    replayer = CookieJarClient()
+    status, _, _ = replayer.request(ui_url(c, f"/ui/callback?{callback.query}"))
+    assert status != 303 and "gatehouse_session" not in replayer.cookies
+
+    # Signing out on c ends the session on a and b too.
+    _, _, page = browser.request(ui_url(c, "/ui/approvals"))
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    kept = browser.cookies["gatehouse_session"]
+    status, _, _ = browser.request(ui_url(c, "/ui/logout"), "POST", {"csrf": csrf})
+    assert status == 200, status
+    browser.cookies["gatehouse_session"] = kept  # a stolen copy of the cookie
+    for gateway in (a, b, c):
+        status, headers, _ = browser.request(ui_url(gateway, "/ui/approvals"))
+        assert status == 303 and "/ui/login" in headers["Location"], (gateway.name, status, headers)

@@ -54,8 +54,10 @@ extension WebUI {
             await recordSignIn(nil, refusal: "the provider's answer could not be verified: \(error)", request: request, logger: logger)
             return signInFailed("The provider's answer could not be verified (\(error)).")
         }
-        guard sessions.markUsed(pending, now: now()) else {
-            return signInFailed("This sign-in was already used.")
+        do throws(UISessionStore.Failure) {
+            try await sessions.markUsed(pending, now: now())
+        } catch {
+            return sessionFailure(error, logger: logger)
         }
         let roles = self.roles.roles(of: principal)
         guard !roles.isEmpty else {
@@ -68,9 +70,14 @@ extension WebUI {
             return UILayout.message(status: .serviceUnavailable, title: "Sign-in not recorded", session: nil, text:
                 "Your sign-in could not be recorded in the evidence ledger, so it was not accepted. Try again; the operator's log has details.")
         }
-        let session = sessions.create(principal: principal, roles: roles, now: now())
+        let id: String
+        do throws(UISessionStore.Failure) {
+            id = try await sessions.create(principal: principal, roles: roles, now: now()).id
+        } catch {
+            return sessionFailure(error, logger: logger)
+        }
         logger.info("web UI sign-in", metadata: ["subject": "\(principal.subject)", "roles": "\(roles.sorted().map(\.rawValue))"])
-        let sessionCookie = Cookie(name: Self.sessionCookie, value: session.id, maxAge: Int(sessions.sessionLifetime), path: "/",
+        let sessionCookie = Cookie(name: Self.sessionCookie, value: id, maxAge: Int(sessions.sessionLifetime), path: "/",
                                    secure: secureCookies, httpOnly: true, sameSite: .lax)
         var headers: HTTPFields = [.setCookie: sessionCookie.description]
         headers.append(HTTPField(name: .setCookie, value: expiredCookie(Self.loginCookie, path: Self.basePath)))
@@ -79,8 +86,12 @@ extension WebUI {
 
     func logout(_ request: Request) async -> Response {
         await form(request, needs: Set(UIRole.allCases)) { session, _ in
-            sessions.end(id: session.id)
-            let page = UILayout.message(status: .ok, title: "Signed out", session: nil, text: "You are signed out of Gatehouse.",
+            let everywhere = await sessions.end(session)
+            let text = everywhere ? "You are signed out of Gatehouse."
+                : "You are signed out of this Gatehouse instance, but the shared store could not be reached, so your session may stay "
+                    + "valid on other instances until it expires (\(UTCTimestamp.string(from: session.expiresAt) ?? "")). Sign in and out again "
+                    + "once the store is back, or close the browser."
+            let page = UILayout.message(status: everywhere ? .ok : .serviceUnavailable, title: "Signed out", session: nil, text: text,
                                         link: (Self.basePath + "/login", "Sign in again"))
             var response = page
             response.headers.append(HTTPField(name: .setCookie, value: expiredCookie(Self.sessionCookie, path: "/")))
@@ -108,6 +119,18 @@ extension WebUI {
 
     /// The `clientApplication` of sign-in events, so the ledger tells them from database logins.
     static let signInApplication = "gatehouse web UI"
+
+    private func sessionFailure(_ failure: UISessionStore.Failure, logger: Logger) -> Response {
+        switch failure {
+        case .alreadyUsed:
+            return signInFailed("This sign-in was already used.")
+        case .storeUnavailable(let reason):
+            logger.error("web UI sign-in: the shared store cannot be reached", metadata: ["error": "\(reason)"])
+            return UILayout.message(status: .serviceUnavailable, title: "Sign-in not stored", session: nil, text:
+                "Your sign-in could not be stored where every Gatehouse instance finds it, so it was not accepted. Try again; the operator's log has details.",
+                link: (Self.basePath + "/login", "Start again"))
+        }
+    }
 
     private func signInFailed(_ text: String) -> Response {
         UILayout.message(status: .badRequest, title: "Sign-in failed", session: nil, text: text + " Nothing was signed in.",

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GatehouseApproval
 import GatehouseCore
@@ -34,7 +35,7 @@ public struct WebUI: Sendable {
     public init(
         publicBaseURL: String, login: UILoginProvider?, roles: UIRoleRules, approvals: ApprovalAPI, evidence: UIEvidence?,
         connections: [UIConnection], sessionLifetime: TimeInterval, recorder: (any EventRecorder)?,
-        now: @escaping @Sendable () -> Date = { Date() }
+        sharing: UISharing? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.publicBaseURL = publicBaseURL
         self.login = login
@@ -44,7 +45,26 @@ public struct WebUI: Sendable {
         self.connections = connections
         self.recorder = recorder
         self.now = now
-        sessions = UISessionStore(sessionLifetime: sessionLifetime)
+        sessions = UISessionStore(sessionLifetime: sessionLifetime, signIns: UISignInCookie(key: sharing?.signInKey ?? SymmetricKey(size: .bits256)),
+                                  shared: sharing?.store)
+    }
+
+    /// Sign-ins valid on every instance of a shared store: the sessions in the store, and the
+    /// key that seals sign-ins in progress shared too (a sign-in started on one instance may
+    /// come back to another).
+    public struct UISharing: Sendable {
+        public var store: SharedSignIns
+        public var signInKey: SymmetricKey
+
+        public init(store: SharedSignIns, signInKey: SymmetricKey) {
+            self.store = store
+            self.signInKey = signInKey
+        }
+    }
+
+    /// Takes in the shared store's sessions and follows them (nothing without one).
+    public func startSharing() throws {
+        try sessions.startSharing()
     }
 
     public static let basePath = "/ui"
@@ -60,43 +80,43 @@ public struct WebUI: Sendable {
     public func register<Context: RequestContext>(on router: Router<Context>) {
         let ui = self
         let base = Self.basePath
-        router.get(RouterPath(base)) { request, _ in ui.home(request) }
+        router.get(RouterPath(base)) { request, _ in await ui.home(request) }
         router.get("\(base)/static/gatehouse.css") { _, _ in UILayout.stylesheetResponse() }
         router.get("\(base)/login") { request, context in await ui.startLogin(request, logger: context.logger) }
         router.get("\(base)/callback") { request, context in await ui.finishLogin(request, logger: context.logger) }
         router.post("\(base)/logout") { request, _ in await ui.logout(request) }
-        router.get("\(base)/approvals") { request, _ in ui.page(request, needs: [.approver, .admin]) { ui.pendingPage($0) } }
+        router.get("\(base)/approvals") { request, _ in await ui.page(request, needs: [.approver, .admin]) { ui.pendingPage($0) } }
         router.get("\(base)/approvals/:id") { request, context in
-            ui.page(request, needs: [.approver, .admin]) { ui.requestPage(id: context.parameters.get("id") ?? "", session: $0) }
+            await ui.page(request, needs: [.approver, .admin]) { ui.requestPage(id: context.parameters.get("id") ?? "", session: $0) }
         }
         router.post("\(base)/approvals/:id/decide") { request, context in
             await ui.form(request, needs: [.approver, .admin]) { session, fields in
                 await ui.decide(id: context.parameters.get("id") ?? "", fields: fields, session: session, logger: context.logger)
             }
         }
-        router.get("\(base)/sessions") { request, _ in ui.page(request, needs: [.auditor, .admin]) { ui.sessionsPage(request, session: $0) } }
+        router.get("\(base)/sessions") { request, _ in await ui.page(request, needs: [.auditor, .admin]) { ui.sessionsPage(request, session: $0) } }
         router.get("\(base)/sessions/:id") { request, context in
-            ui.page(request, needs: [.auditor, .admin]) { ui.timelinePage(id: context.parameters.get("id") ?? "", session: $0) }
+            await ui.page(request, needs: [.auditor, .admin]) { ui.timelinePage(id: context.parameters.get("id") ?? "", session: $0) }
         }
-        router.get("\(base)/ledger") { request, _ in ui.page(request, needs: [.auditor, .admin]) { ui.ledgerPage(session: $0, verification: nil) } }
+        router.get("\(base)/ledger") { request, _ in await ui.page(request, needs: [.auditor, .admin]) { ui.ledgerPage(session: $0, verification: nil) } }
         router.post("\(base)/ledger/verify") { request, _ in
             await ui.form(request, needs: [.auditor, .admin]) { session, _ in await ui.verifyLedger(session: session) }
         }
         router.get("\(base)/connections") { request, _ in
-            ui.page(request, needs: Set(UIRole.allCases)) { ui.connectionsPage(session: $0) }
+            await ui.page(request, needs: Set(UIRole.allCases)) { ui.connectionsPage(session: $0) }
         }
     }
 
     // MARK: - Access
 
-    func currentSession(_ request: Request) -> UISessionStore.Session? {
+    func currentSession(_ request: Request) async -> UISessionStore.Session? {
         guard let id = request.cookies[Self.sessionCookie]?.value, !id.isEmpty else { return nil }
-        return sessions.session(id: id, now: now())
+        return await sessions.session(id: id, now: now())
     }
 
     /// A GET page for a signed-in human holding one of `roles`; others are sent to sign in or told why not.
-    func page(_ request: Request, needs roles: Set<UIRole>, _ render: (UISessionStore.Session) -> Response) -> Response {
-        guard let session = currentSession(request) else { return redirectToLogin(returnTo: request.uri.path) }
+    func page(_ request: Request, needs roles: Set<UIRole>, _ render: (UISessionStore.Session) -> Response) async -> Response {
+        guard let session = await currentSession(request) else { return redirectToLogin(returnTo: request.uri.path) }
         guard !session.roles.isDisjoint(with: roles) else { return forbidden(session: session, needs: roles) }
         return render(session)
     }
@@ -106,7 +126,7 @@ public struct WebUI: Sendable {
         _ request: Request, needs roles: Set<UIRole>,
         _ handle: (UISessionStore.Session, [String: String]) async -> Response
     ) async -> Response {
-        guard let session = currentSession(request) else {
+        guard let session = await currentSession(request) else {
             return UILayout.message(status: .forbidden, title: "Signed out", session: nil, text:
                 "Your session has ended, so this form was not accepted. Sign in again and repeat the action.",
                 link: (Self.basePath + "/login", "Sign in"))
@@ -153,8 +173,8 @@ public struct WebUI: Sendable {
             "This page needs the \(needed) role. You are signed in as \(session.principal.displayName) with \(held) (groups: \(session.principal.groups.isEmpty ? "none" : session.principal.groups.joined(separator: ", "))).")
     }
 
-    func home(_ request: Request) -> Response {
-        guard let session = currentSession(request) else { return redirectToLogin(returnTo: Self.basePath) }
+    func home(_ request: Request) async -> Response {
+        guard let session = await currentSession(request) else { return redirectToLogin(returnTo: Self.basePath) }
         let target = session.roles.contains(.approver) || session.roles.contains(.admin) ? "/approvals" : "/sessions"
         return Self.seeOther(Self.basePath + target)
     }
