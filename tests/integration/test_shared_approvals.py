@@ -10,6 +10,7 @@ OIDC provider process that every instance trusts, as in production; the upstream
 is the ground truth for what ran and when."""
 
 import http.client
+import os
 import re
 import threading
 import time
@@ -20,7 +21,9 @@ import pytest
 
 from harness import ledger, shared_store
 from harness.approvals_api import Held, api, dsn, pending_request
-from harness.gateway_config import Issuer
+from harness.gateway_config import GitConnection, Issuer
+from harness.git_repos import clone, make_bare, rev_parse
+from harness.git_server import serve_with_credential
 from harness.oidc_mock import CLIENT_ID, OidcMock
 from harness.shared_store import Instances
 
@@ -342,3 +345,51 @@ def test_a_sign_in_started_on_one_instance_completes_on_another_and_holds_on_all
     for gateway in (a, b, c):
         status, headers, _ = browser.request(ui_url(gateway, "/ui/approvals"))
         assert status == 303 and "/ui/login" in headers["Location"], (gateway.name, status, headers)
+
+
+GIT_TOKEN_ENV = "GH_SHARED_GIT_TOKEN"
+
+
+@pytest.fixture(scope="module")
+def upstream_git(tmp_path_factory):
+    root = str(tmp_path_factory.mktemp("shared-git-upstream"))
+    make_bare(root, "hr/people", files={"README.md": "# people tooling\n"}, commits=2)
+    yield from serve_with_credential(root)
+
+
+def test_a_git_clone_held_on_one_instance_is_approved_through_another(tmp_path, upstream, store, provider, tokens, upstream_git):
+    connection = GitConnection("code", upstream_git.base_url, token_env=GIT_TOKEN_ENV, username="svc",
+                               personal_data_repositories=[{"path": "hr/**", "categories": ["employee"]}],
+                               approval={"approver_groups": ["approvers"], "hold_seconds": 30, "max_grant_minutes": 30})
+    started = Instances(tmp_path, upstream, shared_store.empty(store), ["a", "b"], git_connections=[connection],
+                        issuers=[Issuer(provider.issuer, [CLIENT_ID], ["RS256"])])
+    for name in "ab":
+        started[name].env[GIT_TOKEN_ENV] = upstream_git.password
+    started.start()
+    try:
+        a, b = started["a"], started["b"]
+        host, port = a.gateway.http_address
+        result = {}
+        clone_args = ["-c", f"http.extraHeader=Authorization: Bearer {tokens['ann']}"]
+        worker = threading.Thread(target=lambda: result.setdefault("clone", clone(
+            f"http://{host}:{port}/git/code/hr/people.git", str(tmp_path / "people"), extra_args=clone_args)), daemon=True)
+        worker.start()
+
+        def held():
+            status, body = api(b, tokens["bob"], "GET", "/api/v1/approvals")
+            return next((r for r in body if r.get("repositories") == ["hr/people.git"]), None) if status == 200 else None
+        request = ledger.wait_until(held, timeout=30)
+        assert request, "the clone held on a is not listed on b"
+        packs = [r for r in upstream_git.requests if r.method == "POST" and r.path.endswith("hr/people.git/git-upload-pack")]
+        status, body = api(b, tokens["bob"], "POST", f"/api/v1/approvals/{request['id']}/approve",
+                           {"reason": "HR-7", "grant": {"kind": "one-time"}})
+        assert status == 200 and body["outcome"] == "approved", body
+        worker.join(60)
+        assert result["clone"].returncode == 0, result["clone"].stderr
+        after = [r for r in upstream_git.requests if r.method == "POST" and r.path.endswith("hr/people.git/git-upload-pack")]
+        assert len(after) > len(packs), "the pack was not fetched upstream after the approval"
+        assert rev_parse(str(tmp_path / "people")) == rev_parse(os.path.join(upstream_git.root, "hr/people.git"))
+        recorded = [e.payload["step"] for e in steps(started, request["id"])]
+        assert recorded[:3] == ["requested", "approved", "grant_used"], recorded
+    finally:
+        started.stop()
