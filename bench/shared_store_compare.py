@@ -30,6 +30,7 @@ from harness import clients, pgbin  # noqa: E402
 from harness.gateway import Gateway  # noqa: E402
 from harness.gateway_config import Connection, GatewayConfig, Upstream  # noqa: E402
 from harness.ports import free_port  # noqa: E402
+from harness.shared_store import new_signing_key  # noqa: E402
 from harness.postgres_server import PostgresServer  # noqa: E402
 
 ROLE, DATABASE = "bench_user", "bench"
@@ -50,7 +51,7 @@ def start_instance(workdir: str, name: str, server: PostgresServer, password: st
         data_dir=os.path.join(workdir, name, "data"), postgres_address="127.0.0.1", postgres_port=free_port(),
         http_port=free_port(), allow_cleartext_token_on_loopback=True,
         connections=[Connection(DATABASE, upstream, allowed_groups=["engineers"])],
-        ledger={"master_key_env": "BENCH_MASTER_KEY"}, store=store)
+        ledger={"master_key_env": "BENCH_MASTER_KEY", "signing_key_env": "BENCH_SIGNING_KEY"}, store=store)
     os.makedirs(os.path.join(workdir, name), exist_ok=True)
     return Gateway(os.path.join(workdir, name), config.yaml(), env={"BENCH_PG_PASSWORD": password, **env},
                    name=f"gatehouse-{name}").start()
@@ -96,7 +97,7 @@ def main() -> int:
     # The harness turns durability off for speed; a store is measured with it on.
     store = PostgresServer(ssl=False, statement_logging=False,
                            settings={**quiet, "fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}).start()
-    env = {"BENCH_MASTER_KEY": secrets.token_hex(32)}
+    env = {"BENCH_MASTER_KEY": secrets.token_hex(32), "BENCH_SIGNING_KEY": new_signing_key("bench/ledger")}
     running: list[Gateway] = []
     rows = []
     try:

@@ -81,7 +81,7 @@ extension GatehouseConfiguration {
                 + "its index: \(ledgerDatabasePath)"
         }
         var lines = ["Ledger", database, "  master key: \(key)",
-                     "  signing key: \(ledgerSigningKeyPath); origin: \(ledger.origin ?? "the signing key's name")",
+                     "  signing key: \(ledgerSigningKeySource); origin: \(ledger.origin ?? "the signing key's name")",
                      "  checkpoints: every \(ledger.checkpointIntervalMilliseconds) ms when grown; sink: \(ledger.checkpointSink.map { "\($0)" } ?? "none")"]
         let overrides = connections.compactMap { connection in connection.retentionDays.map { "\(connection.name) \($0) days" } }
         lines.append("  retention: \(ledger.retentionDays) days" + (overrides.isEmpty ? "" : " (\(overrides.joined(separator: ", ")))"))

@@ -108,6 +108,9 @@ public struct GatehouseConfiguration: Sendable {
 
     public var ledgerDatabasePath: String { dataDirectory + "/" + LedgerConfiguration.databaseFileName }
     public var ledgerSigningKeyPath: String { dataDirectory + "/" + LedgerConfiguration.signingKeyFileName }
+    /// Where the checkpoint signing key comes from, for messages: the configured variable or
+    /// file, else `ledgerSigningKeyPath`.
+    public var ledgerSigningKeySource: String { ledger.signingKey.map { "\($0)" } ?? ledgerSigningKeyPath }
     /// The master key generated on first start when neither `master_key_env` nor `master_key_file` is set.
     public var defaultLedgerMasterKeyPath: String { dataDirectory + "/" + LedgerConfiguration.defaultMasterKeyFileName }
 

@@ -34,6 +34,8 @@ public final class LedgerCheckpointer: @unchecked Sendable {
     /// not consistent with it: then nothing is signed.
     @discardableResult
     public func checkpointIfGrown(at time: Date = Date()) throws -> LedgerStoredCheckpoint? {
+        // With a shared log, another instance may have signed this tree already.
+        try store.takeInSharedCheckpoints()
         let size = try store.leafCount
         let latest = try store.latestCheckpoint()
         guard size > (latest?.treeSize ?? 0) else { return nil }

@@ -33,6 +33,12 @@ public protocol LedgerSharedLog: AnyObject, Sendable {
     /// Keys still present created before `cutoff`, oldest first.
     func dataKeys(createdBefore cutoff: Date) throws -> [LedgerDataKey]
 
+    /// Stores a signed checkpoint of the log (every instance signs with the same key); one of a
+    /// size already stored is left as it is.
+    func storeCheckpoint(_ checkpoint: LedgerStoredCheckpoint) throws
+    /// The stored checkpoints of sizes above `treeSize`, by increasing size.
+    func checkpoints(above treeSize: UInt64) throws -> [LedgerStoredCheckpoint]
+
     /// Records the master key's fingerprint the first time; afterwards refuses another one:
     /// every instance must wrap data keys under the same master key, or their sealed fields
     /// could be read only where they were written.

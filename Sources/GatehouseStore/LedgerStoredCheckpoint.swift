@@ -6,4 +6,10 @@ public struct LedgerStoredCheckpoint: Hashable, Sendable {
     /// The C2SP signed note, serialized.
     public let note: String
     public let signedAt: Date
+
+    public init(treeSize: UInt64, note: String, signedAt: Date) {
+        self.treeSize = treeSize
+        self.note = note
+        self.signedAt = signedAt
+    }
 }

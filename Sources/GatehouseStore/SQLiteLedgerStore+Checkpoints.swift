@@ -9,11 +9,40 @@ extension SQLiteLedgerStore {
     /// beyond the log, not above the latest stored checkpoint, or when the note's checkpoint is
     /// not this log's at that size (other size or root). Signatures are not checked here: the
     /// store holds no keys; verifying is the reader's job (`Checkpoint(signedNote:verifier:)`).
+    /// With a shared log, it is stored there first, for every instance.
     public func storeCheckpoint(treeSize: UInt64, note: String, signedAt: Date = Date()) throws {
+        try checkMatchesLog(treeSize: treeSize, note: note)
+        if let latest = try latestCheckpoint()?.treeSize, latest >= treeSize {
+            throw LedgerStoreError.checkpointNotNewer(treeSize: treeSize, latest: latest)
+        }
+        try sharedLog?.storeCheckpoint(LedgerStoredCheckpoint(treeSize: treeSize, note: note, signedAt: signedAt))
+        try storeHere(treeSize: treeSize, note: note, signedAt: signedAt)
+    }
+
+    /// Takes in the checkpoints other instances signed since this index's latest (nothing
+    /// without a shared log). Each must be of this log at its size, or it is refused, loudly.
+    public func takeInSharedCheckpoints() throws {
+        guard let sharedLog else { return }
+        let logSize = try leafCount
+        for checkpoint in try sharedLog.checkpoints(above: try latestCheckpoint()?.treeSize ?? 0) where checkpoint.treeSize <= logSize {
+            try checkMatchesLog(treeSize: checkpoint.treeSize, note: checkpoint.note)
+            do {
+                try storeHere(treeSize: checkpoint.treeSize, note: checkpoint.note, signedAt: checkpoint.signedAt)
+            } catch LedgerStoreError.checkpointNotNewer {
+                continue  // this instance signed a newer one meanwhile
+            }
+        }
+    }
+
+    private func checkMatchesLog(treeSize: UInt64, note: String) throws {
         let logSize = try leafCount
         guard treeSize <= logSize else { throw LedgerStoreError.checkpointBeyondLog(treeSize: treeSize, logSize: logSize) }
         // The log is append-only, so this root cannot change between here and the insert.
         try checkNote(note, describes: treeSize, rootHash: rootHash(treeSize: treeSize))
+    }
+
+    private func storeHere(treeSize: UInt64, note: String, signedAt: Date) throws {
+        let logSize = try leafCount
         guard let signedAtText = UTCTimestamp.string(from: signedAt) else {
             throw LedgerStoreError.checkpointDoesNotMatchLog(treeSize: treeSize, reason: "signing time out of range")
         }

@@ -5,8 +5,8 @@ import GatehouseLedger
 
 /// Moving an embedded ledger into a shared store (`gatehouse store copy`): the entries become
 /// the shared log's records (same entries, same order, so every root, proof and checkpoint stays
-/// valid), the data keys move to the store's keys table, and the database becomes this instance's
-/// index of the shared log.
+/// valid), the data keys move to the store's keys table, the checkpoints are stored there too,
+/// and the database becomes this instance's index of the shared log.
 extension SQLiteLedgerStore {
     public struct SharedCopy: Sendable, Equatable {
         /// Entries the shared log held already (an earlier, interrupted copy of this ledger).
@@ -54,6 +54,8 @@ extension SQLiteLedgerStore {
             try Row.fetchAll(db, sql: "SELECT \(Self.dataKeyColumns) FROM data_keys ORDER BY key_id").map(Self.dataKey)
         }
         for key in keys { try sharedLog.copyDataKey(key) }
+        // Its checkpoints too: signed by the key the instances then share (ledger.signing_key_*).
+        for checkpoint in try checkpoints() { try sharedLog.storeCheckpoint(checkpoint) }
         try writeDatabase { db in try db.execute(sql: "DELETE FROM data_keys") }  // secure_delete: the bytes are zeroed
         try? database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         return SharedCopy(alreadyThere: already, entries: size - already, records: records, dataKeys: keys.count, rootHash: frontier.rootHash)

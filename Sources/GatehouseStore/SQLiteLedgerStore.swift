@@ -104,6 +104,10 @@ public final class SQLiteLedgerStore: @unchecked Sendable {
             },
             writerLabel: "gatehouse.ledger.writer", closedMessage: "the ledger store is closed",
             failureMessage: "ledger entries were not appended")
+        if sharedLog != nil {
+            // What the other instances signed, so that checks at start and `audit verify` see it all.
+            try takeInSharedCheckpoints()
+        }
         logger.info("ledger store open", metadata: ["path": "\(path)", "tree_size": "\(frontier.leafCount)",
                                                     "shared_log": "\(sharedLog?.description ?? "none")"])
     }

@@ -149,6 +149,31 @@ public final class PostgresLedgerLog: LedgerSharedLog, @unchecked Sendable {
         }
     }
 
+    public func storeCheckpoint(_ checkpoint: LedgerStoredCheckpoint) throws {
+        let signedAt = UTCTimestamp.string(from: checkpoint.signedAt) ?? ""
+        try withConnection { connection in
+            try run(connection, """
+                INSERT INTO gatehouse_ledger_checkpoints (tree_size, note, signed_at, signed_by)
+                VALUES (\(Int64(checkpoint.treeSize)), \(checkpoint.note), \(signedAt), \(settings.instanceName))
+                ON CONFLICT (tree_size) DO NOTHING
+                """)
+        }
+    }
+
+    public func checkpoints(above treeSize: UInt64) throws -> [LedgerStoredCheckpoint] {
+        try withConnection { connection in
+            try query(connection, """
+                SELECT tree_size, note, signed_at FROM gatehouse_ledger_checkpoints WHERE tree_size > \(Int64(treeSize)) ORDER BY tree_size
+                """).map { row in
+                let (size, note, signedAt) = try row.decode((Int64, String, String).self)
+                guard let time = UTCTimestamp.date(from: signedAt) else {
+                    throw LedgerStoreError.database("the checkpoint at tree size \(size) in \(description) has no valid signing time")
+                }
+                return LedgerStoredCheckpoint(treeSize: UInt64(size), note: note, signedAt: time)
+            }
+        }
+    }
+
     public func claimMasterKey(fingerprint: [UInt8]) throws {
         try withConnection { connection in
             try run(connection, """

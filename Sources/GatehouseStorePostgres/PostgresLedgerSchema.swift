@@ -37,5 +37,13 @@ enum PostgresLedgerSchema {
             erased_because text)
         """,
         "CREATE TABLE IF NOT EXISTS gatehouse_ledger_settings (name text PRIMARY KEY, value bytea NOT NULL)",
+        // Signed checkpoints of the log (C2SP signed notes), whichever instance signed them.
+        """
+        CREATE TABLE IF NOT EXISTS gatehouse_ledger_checkpoints (
+            tree_size bigint PRIMARY KEY CHECK (tree_size > 0),
+            note text NOT NULL,
+            signed_at text NOT NULL,
+            signed_by text NOT NULL)
+        """,
     ]
 }

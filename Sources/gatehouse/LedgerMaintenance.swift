@@ -25,9 +25,9 @@ struct LedgerMaintenance {
         } catch {
             throw ValidationFailure("""
                 \(error). The ledger's origin (ledger.origin, now '\(LedgerSetup.origin(configuration, signer: signer))') or its signing \
-                key (\(configuration.ledgerSigningKeyPath)) changed since that checkpoint was signed: a log keeps one origin and key, \
+                key (\(configuration.ledgerSigningKeySource)) changed since that checkpoint was signed: a log keeps one origin and key, \
                 or no checkpoint after it can be chained to it. Set ledger.origin back to the first line of the stored checkpoints \
-                and restore the key file.
+                and restore the key.
                 """)
         }
         let interval = Duration.milliseconds(configuration.ledger.checkpointIntervalMilliseconds)

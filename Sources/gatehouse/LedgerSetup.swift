@@ -139,10 +139,25 @@ enum LedgerSetup {
         return try LedgerLogVerification(store: store, verifier: verifier, origin: origin).verify(externalCheckpoints: external)
     }
 
-    /// The log's checkpoint signer, from `<data_dir>/ledger-signing.key` (a signed-note signer
-    /// key, `PRIVATE+KEY+<name>+<id>+<key>`), generated on first use and named after the
-    /// configured origin, or `gatehouse/<host name>`.
-    static func signer(_ configuration: GatehouseConfiguration) throws -> Ed25519NoteSigner {
+    /// The log's checkpoint signer (a signed-note signer key, `PRIVATE+KEY+<name>+<id>+<key>`):
+    /// `ledger.signing_key_env` / `_file` (one key for every instance of a shared store), else
+    /// `<data_dir>/ledger-signing.key`, generated on first use and named after the configured
+    /// origin, or `gatehouse/<host name>`.
+    static func signer(_ configuration: GatehouseConfiguration,
+                       environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Ed25519NoteSigner {
+        if let configured = configuration.ledger.signingKey {
+            let text: String
+            do {
+                text = try configured.resolve(environment: environment).trimmingCharacters(in: .whitespacesAndNewlines)
+            } catch {
+                throw ValidationFailure("\(configuration.sourcePath): ledger signing key: \(error)")
+            }
+            guard let signer = try? Ed25519NoteSigner(signerKey: text) else {
+                throw ValidationFailure("\(configuration.sourcePath): ledger signing key (\(configured)) is not a signed-note Ed25519 signer key "
+                                        + "(PRIVATE+KEY+name+id+key); `gatehouse audit key --new` prints one")
+            }
+            return signer
+        }
         let path = configuration.ledgerSigningKeyPath
         let keyFile = GeneratedKeyFile(
             noun: "ledger signing key", expected: "a signed-note Ed25519 signer key (PRIVATE+KEY+name+id+key)",

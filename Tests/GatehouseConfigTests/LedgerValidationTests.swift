@@ -21,6 +21,7 @@ import Testing
         let configuration = try fixture.parse(MinimalConfig.text + """
             ledger:
               master_key_env: GATEHOUSE_LEDGER_KEY
+              signing_key_file: ledger-signer.key
               origin: gatehouse.example.com/ledger
               checkpoint_interval_ms: 250
               checkpoint_sink:
@@ -29,6 +30,7 @@ import Testing
             """)
         var expected = LedgerConfiguration()
         expected.masterKey = .environment("GATEHOUSE_LEDGER_KEY")
+        expected.signingKey = .file(fixture.directory + "/ledger-signer.key")
         expected.origin = "gatehouse.example.com/ledger"
         expected.checkpointIntervalMilliseconds = 250
         expected.checkpointSink = .directory(fixture.directory + "/checkpoints")

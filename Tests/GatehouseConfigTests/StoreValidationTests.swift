@@ -9,7 +9,7 @@ import Testing
     let fixture: ConfigFixture
     init() throws { fixture = try ConfigFixture() }
 
-    private let masterKey = "ledger:\n  master_key_env: GATEHOUSE_LEDGER_KEY\n"
+    private let masterKey = "ledger:\n  master_key_env: GATEHOUSE_LEDGER_KEY\n  signing_key_env: GATEHOUSE_SIGNING_KEY\n"
 
     @Test func anAbsentSectionKeepsEverythingInTheDataDirectory() throws {
         #expect(try fixture.parse(MinimalConfig.text).store == .sqlite)
@@ -46,9 +46,11 @@ import Testing
         let base = MinimalConfig.text
         let lines = base.split(separator: "\n", omittingEmptySubsequences: false).count
         let keyed = base + masterKey
-        let keyedLines = lines + 2
+        let keyedLines = lines + 3
         fixture.expectError(base + "store:\n  type: postgres\n  host: db.internal\n  database: g\n  user: u\n", line: lines, keyPath: "store",
                             problem: "every instance needs the same master key")
+        fixture.expectError(base + "ledger:\n  master_key_env: K\nstore:\n  type: postgres\n  host: db.internal\n  database: g\n  user: u\n",
+                            line: lines + 2, keyPath: "store", problem: "every instance signs checkpoints with the same key")
         fixture.expectError(keyed + "store:\n  type: mysql\n", line: keyedLines + 1, keyPath: "store.type", problem: "must be sqlite or postgres")
         fixture.expectError(keyed + "store:\n  type: sqlite\n  host: db\n", line: keyedLines + 2, keyPath: "store.host",
                             problem: "only used with type postgres")

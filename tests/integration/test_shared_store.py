@@ -7,6 +7,7 @@ PostgreSQL with log_statement='all', which is the ground truth for what ran. The
 read back independently (harness.events.SharedLog: records parsed, entries re-hashed, each
 record's root recomputed, sealed fields opened with the shared master key)."""
 
+import base64
 import json
 import os
 import random
@@ -327,8 +328,9 @@ def test_an_embedded_ledger_moves_into_the_shared_store_with_every_proof_intact(
     # The same directory and configuration, with the shared store added; the copy runs offline.
     section = {"type": "postgres", "host": fresh_store.host, "port": fresh_store.port, "database": STORE_DATABASE, "user": STORE_ROLE,
                "password_env": STORE_PASSWORD_ENV, "sslmode": "disable", "instance": "one"}
-    moved = ledger.LedgerGateway(str(tmp_path / "one"), upstream, name="moved", ledger={"master_key_env": MASTER_KEY_ENV},
-                                 store=section, env=env)
+    # Every instance of the store signs with the key the embedded ledger signed with.
+    keys = {"master_key_env": MASTER_KEY_ENV, "signing_key_file": os.path.join(embedded.data_dir, "ledger-signing.key")}
+    moved = ledger.LedgerGateway(str(tmp_path / "one"), upstream, name="moved", ledger=keys, store=section, env=env)
     config = tmp_path / "moved.yaml"
     config.write_text(moved.yaml)
     copy = subprocess.run([binary(), "store", "copy", "--config", str(config)], capture_output=True, text=True,
@@ -362,7 +364,7 @@ def test_an_embedded_ledger_moves_into_the_shared_store_with_every_proof_intact(
         assert result.returncode == 0, result.stderr
         verified = moved.audit("verify")
         assert verified.returncode == 0 and "stored checkpoint(s)" in verified.stdout, verified.stdout + verified.stderr
-        joined = ledger.LedgerGateway(str(tmp_path / "two"), upstream, name="joined", ledger={"master_key_env": MASTER_KEY_ENV},
+        joined = ledger.LedgerGateway(str(tmp_path / "two"), upstream, name="joined", ledger=keys,
                                       store=dict(section, instance="two"), env=env)
         joined.start()
         try:
@@ -380,7 +382,8 @@ def test_an_embedded_ledger_moves_into_the_shared_store_with_every_proof_intact(
     other.stop()
     other_config = tmp_path / "other.yaml"
     other_config.write_text(ledger.LedgerGateway(str(tmp_path / "other"), upstream, name="other-moved", store=section,
-                                                 ledger={"master_key_env": MASTER_KEY_ENV}, env=env).yaml)
+                                                 ledger=dict(keys, signing_key_file=os.path.join(other.data_dir, "ledger-signing.key")),
+                                                 env=env).yaml)
     refused = subprocess.run([binary(), "store", "copy", "--config", str(other_config)], capture_output=True, text=True,
                              env={**os.environ, **moved.env}, timeout=120)
     assert refused.returncode != 0 and "are not the start of this ledger" in refused.stdout + refused.stderr, refused.stdout + refused.stderr
@@ -429,3 +432,48 @@ def test_a_copy_of_personal_data_made_through_one_instance_is_masked_through_ano
         with pg.connect(admin_dsn, autocommit=True) as admin:
             admin.execute("DROP TABLE IF EXISTS gh_shared_new; DROP TABLE IF EXISTS gh_shared_known; "
                           f"REVOKE CREATE ON SCHEMA public FROM {ledger.LEDGER_ROLE}")
+
+
+def _stored_checkpoints(store) -> list[tuple[int, str, str]]:
+    with psycopg.connect(_store_dsn(store)) as conn:
+        return conn.execute("SELECT tree_size, note, signed_by FROM gatehouse_ledger_checkpoints ORDER BY tree_size").fetchall()
+
+
+def test_one_key_signs_the_shared_log_and_every_instance_verifies_every_checkpoint(instances, upstream):
+    """Checkpoints live in the store: whichever instance signs one, every instance takes it in and
+    `audit verify` anywhere checks them all against the one published key. A checkpoint planted in
+    the store that is not of this log stops every instance from building on it, and says so."""
+    probe = "shck" + _letters(8)
+    for name in "ab":
+        result = clients.psql(instances[name].dsn("shop"), f"SELECT '{probe}{name}'")
+        assert result.returncode == 0, result.stderr
+    shared = instances.shared_log()
+    assert ledger.wait_until(lambda: _stored_checkpoints(instances.store) and
+                             _stored_checkpoints(instances.store)[-1][0] == shared.size(), timeout=20)
+    keys = {instances[name].verifier_key() for name in "abc"}
+    assert len(keys) == 1, keys
+    stored = _stored_checkpoints(instances.store)
+    # c carried no traffic: what it verifies, others signed (ground truth: the store's rows).
+    verified = instances["c"].audit("verify", "--key", keys.pop())
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    counted = int(re.search(r"(\d+) stored checkpoint\(s\)", verified.stdout).group(1))
+    assert counted >= 1 and {by for _, _, by in stored} - {"c"}, (verified.stdout, stored)
+
+    # A planted checkpoint for a size the log is about to reach, with another root.
+    size, note, _ = stored[-1]
+    lines = note.split("\n")
+    forged_root = base64.b64encode(bytes(32)).decode()
+    planted = size + 3
+    with psycopg.connect(_store_dsn(instances.store), autocommit=True) as conn:
+        conn.execute("INSERT INTO gatehouse_ledger_checkpoints VALUES (%s, %s, %s, 'mallory')",
+                     (planted, "\n".join([lines[0], str(planted), forged_root] + lines[3:]), "2026-01-01T00:00:00Z"))
+    for n in range(6):
+        assert clients.psql(instances["a"].dsn("shop"), f"SELECT '{probe}{n}'").returncode == 0
+    def refused():
+        status, body = _readiness(instances["b"], detail=True)
+        return body if status == 503 and not body["checks"]["checkpoints"]["ok"] else None
+    body = ledger.wait_until(refused, timeout=20)
+    assert body and f"tree size {planted}" in body["checks"]["checkpoints"]["detail"], body
+    # Nobody signs past it: every instance's next checkpoint would chain onto a tree the log is not.
+    time.sleep(2)
+    assert not [s for s, _, by in _stored_checkpoints(instances.store) if s > planted], _stored_checkpoints(instances.store)

@@ -2,7 +2,7 @@ import Foundation
 import GatehouseCore
 
 extension ConfigurationDecoder {
-    private static let ledgerKeys = ["master_key_env", "master_key_file", "origin", "checkpoint_interval_ms", "checkpoint_sink", "retention_days",
+    private static let ledgerKeys = ["master_key_env", "master_key_file", "signing_key_env", "signing_key_file", "origin", "checkpoint_interval_ms", "checkpoint_sink", "retention_days",
                                            "refused_logins_per_source_per_minute"]
     private static let sinkKeys = ["directory", "file"]
     /// Up to a century: anything longer is a typo, not a retention policy.
@@ -13,6 +13,8 @@ extension ConfigurationDecoder {
         guard let value else { return ledger }
         let section = try value.mapping(allowedKeys: Self.ledgerKeys)
         ledger.masterKey = try decodeSecretSource(in: section, environmentKey: "master_key_env", fileKey: "master_key_file", secret: "master key")
+        ledger.signingKey = try decodeSecretSource(in: section, environmentKey: "signing_key_env", fileKey: "signing_key_file",
+                                                   secret: "signing key")
         if let origin = try section.optional("origin") { ledger.origin = try checkpointOrigin(origin) }
         if let interval = try section.optional("checkpoint_interval_ms") {
             ledger.checkpointIntervalMilliseconds = try interval.integer(in: 10...86_400_000)

@@ -20,6 +20,11 @@ struct ConfigurationDecoder {
             // A generated key file would differ per instance: each could read only its own sealed fields.
             throw section.error("with type postgres, every instance needs the same master key: set ledger.master_key_env or ledger.master_key_file")
         }
+        if case .postgres = store, ledger.signingKey == nil, let section = try document.optional("store") {
+            // Every instance signs checkpoints of the one log: with keys of their own, no key verifies them all.
+            throw section.error("with type postgres, every instance signs checkpoints with the same key: set ledger.signing_key_env or "
+                                + "ledger.signing_key_file (`gatehouse audit key --new` prints a new one)")
+        }
         if devIssuer != nil, let identity = try document.optional("identity") {
             try checkDevIssuerStaysLocal(identity, httpListener: httpListener, web: web)
         }

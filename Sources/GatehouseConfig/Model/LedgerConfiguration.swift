@@ -16,6 +16,9 @@ public struct LedgerConfiguration: Sendable, Equatable {
     /// Wraps the per-session data keys; nil means `<data_dir>/ledger-master.key`, generated on
     /// first start.
     public var masterKey: SecretSource?
+    /// The checkpoint signing key (a signed-note signer key); nil means
+    /// `<data_dir>/ledger-signing.key`, generated on first start.
+    public var signingKey: SecretSource?
     /// The checkpoint origin (first line, and the signing key's name). nil: the name in the
     /// signing key file, which is `gatehouse/<host name>` when generated.
     public var origin: String?

@@ -70,7 +70,7 @@ struct AuditVerifyCommand: ParsableCommand {
             verifier = try verifierKey(key)
         } else {
             // Never create a key here: a fresh key would verify nothing the log signed.
-            guard FileManager.default.fileExists(atPath: configuration.ledgerSigningKeyPath) else {
+            guard configuration.ledger.signingKey != nil || FileManager.default.fileExists(atPath: configuration.ledgerSigningKeyPath) else {
                 throw ValidationFailure("no signing key at \(configuration.ledgerSigningKeyPath); pass --key")
             }
             verifier = try LedgerSetup.signer(configuration).verifier
