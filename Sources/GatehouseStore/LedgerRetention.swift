@@ -17,9 +17,18 @@ public struct LedgerRetention {
         self.defaultDays = defaultDays
     }
 
-    /// Shreds every key past its period at `now`; returns the erasure, or nil when none was due.
+    /// Shreds every key past its period at `now`; returns the erasure, or nil when none was due
+    /// (or, with a shared store, when another instance is applying retention right now: one
+    /// erasure event per expired session, not one per instance).
     @discardableResult
     public func apply(now: Date = Date()) async throws -> LedgerErasure.Result? {
+        guard let shared = erasure.recorder.store.sharedLog else { return try await applyHere(now: now) }
+        guard try shared.claimRetention() else { return nil }
+        defer { shared.releaseRetention() }
+        return try await applyHere(now: now)
+    }
+
+    private func applyHere(now: Date) async throws -> LedgerErasure.Result? {
         let shortest = ([defaultDays] + days.values).min() ?? defaultDays
         let candidates = try erasure.recorder.store.dataKeys(createdBefore: now.addingTimeInterval(-Self.seconds(days: shortest)))
         let due = candidates.filter { key in

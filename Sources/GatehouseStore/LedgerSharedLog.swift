@@ -39,6 +39,12 @@ public protocol LedgerSharedLog: AnyObject, Sendable {
     /// The stored checkpoints of sizes above `treeSize`, by increasing size.
     func checkpoints(above treeSize: UInt64) throws -> [LedgerStoredCheckpoint]
 
+    /// Takes the store-wide retention lock if no instance holds it (true), so that one instance
+    /// at a time applies retention and the others find nothing left to do.
+    func claimRetention() throws -> Bool
+    /// Releases the retention lock (it is released anyway when the connection ends).
+    func releaseRetention()
+
     /// Records the master key's fingerprint the first time; afterwards refuses another one:
     /// every instance must wrap data keys under the same master key, or their sealed fields
     /// could be read only where they were written.

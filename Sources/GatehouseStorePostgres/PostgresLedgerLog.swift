@@ -174,6 +174,19 @@ public final class PostgresLedgerLog: LedgerSharedLog, @unchecked Sendable {
         }
     }
 
+    public func claimRetention() throws -> Bool {
+        try withConnection { connection in
+            try query(connection, "SELECT pg_try_advisory_lock(\(PostgresLedgerSchema.retentionLockID))").first?.decode(Bool.self) ?? false
+        }
+    }
+
+    public func releaseRetention() {
+        // On a connection made since the claim, this unlocks nothing: the claim ended with the old one.
+        _ = try? withConnection { connection in
+            try run(connection, "SELECT pg_advisory_unlock(\(PostgresLedgerSchema.retentionLockID))")
+        }
+    }
+
     public func claimMasterKey(fingerprint: [UInt8]) throws {
         try withConnection { connection in
             try run(connection, """

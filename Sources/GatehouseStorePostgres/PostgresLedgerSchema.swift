@@ -6,6 +6,8 @@ import PostgresNIO
 enum PostgresLedgerSchema {
     static let version = 1
     static let lockID: Int64 = 7_284_031
+    /// Held (session-level) by the instance applying retention.
+    static let retentionLockID: Int64 = 7_284_041
 
     static let create: [PostgresQuery] = [
         """

@@ -466,14 +466,47 @@ def test_one_key_signs_the_shared_log_and_every_instance_verifies_every_checkpoi
     planted = size + 3
     with psycopg.connect(_store_dsn(instances.store), autocommit=True) as conn:
         conn.execute("INSERT INTO gatehouse_ledger_checkpoints VALUES (%s, %s, %s, 'mallory')",
-                     (planted, "\n".join([lines[0], str(planted), forged_root] + lines[3:]), "2026-01-01T00:00:00Z"))
+                     (planted, "\n".join([lines[0], str(planted), forged_root] + lines[3:]), "2026-01-01T00:00:00.000Z"))
     for n in range(6):
         assert clients.psql(instances["a"].dsn("shop"), f"SELECT '{probe}{n}'").returncode == 0
     def refused():
         status, body = _readiness(instances["b"], detail=True)
         return body if status == 503 and not body["checks"]["checkpoints"]["ok"] else None
     body = ledger.wait_until(refused, timeout=20)
-    assert body and f"tree size {planted}" in body["checks"]["checkpoints"]["detail"], body
+    detail = body and body["checks"]["checkpoints"]["detail"]
+    assert detail and f"tree size {planted}" in detail and "root hash is not the log" in detail, body
     # Nobody signs past it: every instance's next checkpoint would chain onto a tree the log is not.
     time.sleep(2)
     assert not [s for s, _, by in _stored_checkpoints(instances.store) if s > planted], _stored_checkpoints(instances.store)
+
+
+def test_retention_is_applied_by_one_instance_at_a_time(instances):
+    """Retention runs on every instance (at start, then hourly); with a shared store one instance at
+    a time applies it, under a lock in the store, so an expired session gets one erasure event and
+    not one per instance. Here the test holds the lock itself, as a busy instance would."""
+    for name in "ab":
+        assert clients.psql(instances[name].dsn("shop_masked"), "SELECT email FROM customers LIMIT 1").returncode == 0
+    instances.stop()
+    with psycopg.connect(_store_dsn(instances.store), autocommit=True) as conn:
+        expired = [row[0] for row in conn.execute(
+            "UPDATE gatehouse_ledger_data_keys SET created_at = '2001-01-01T00:00:00.000Z' WHERE wrapped IS NOT NULL RETURNING key_id")]
+    assert len(expired) >= 2
+    shared = instances.shared_log()
+
+    def retention_erasures():
+        return [e for e in shared.events() if e.kind == "erasure" and e.payload["scope"] == "retention"]
+    with psycopg.connect(_store_dsn(instances.store), autocommit=True) as holder:
+        assert holder.execute("SELECT pg_try_advisory_lock(7284041)").fetchone() == (True,)
+        instances["a"].start()
+        time.sleep(3)
+        # Held elsewhere: a applied nothing, every key is still there.
+        assert retention_erasures() == [], retention_erasures()
+        assert all(shared.wrapped_keys()[key] is not None for key in expired)
+    # Released: the next instance to start applies it, once, and the one after finds nothing due.
+    instances["b"].start()
+    assert ledger.wait_until(lambda: retention_erasures(), timeout=20), instances["b"].output()
+    instances["c"].start()
+    time.sleep(3)
+    (erasure,) = retention_erasures()
+    assert set(expired) <= set(erasure.payload["sessions"])
+    assert all(shared.wrapped_keys()[key] is None for key in expired)
