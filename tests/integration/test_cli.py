@@ -151,3 +151,36 @@ def test_check_config_describes_a_kubernetes_connection(gateway, tmp_path):
     env.pop("K8S_TOKEN")
     missing = subprocess.run([binary(), "check-config", "--offline", str(path)], capture_output=True, text=True, timeout=60, env=env)
     assert missing.returncode != 0 and "connection 'prod': upstream token" in missing.stdout + missing.stderr
+
+
+def test_init_writes_a_starter_configuration_that_checks_once_its_files_and_secrets_exist(tmp_path):
+    config = tmp_path / "gatehouse.yaml"
+    written = subprocess.run([binary(), "init", "--output", str(config)], capture_output=True, text=True, timeout=60)
+    assert written.returncode == 0 and "check-config" in written.stdout, written.stdout + written.stderr
+    text = config.read_text()
+    # The production shape the issue asks for: Entra ID with group claims, TLS, classification, approval.
+    for expected in ("login.microsoftonline.com", "groups_claim: groups", "tls:", "personal_data:", "approver_groups:",
+                     "sslmode: verify-full"):
+        assert expected in text, expected
+    assert os.stat(config).st_mode & 0o077 == 0o040  # readable by the group it is deployed with, nobody else
+
+    env = {**os.environ, "GATEHOUSE_PG_PASSWORD": "x", "GATEHOUSE_UI_CLIENT_SECRET": "y",
+           "GATEHOUSE_LEDGER_MASTER_KEY": os.urandom(32).hex(), "GATEHOUSE_MASKING_KEY": os.urandom(32).hex()}
+    # Without the TLS files it names, the check says which one is missing.
+    missing = subprocess.run([binary(), "check-config", "--offline", str(config)], capture_output=True, text=True, env=env, timeout=60)
+    assert missing.returncode != 0 and "certs/gateway.pem" in missing.stdout + missing.stderr, missing.stdout + missing.stderr
+    (tmp_path / "certs").mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", str(tmp_path / "certs/gateway.key"), "-out", str(tmp_path / "certs/gateway.pem"), "-days", "1",
+                    "-subj", "/CN=gatehouse.example.com"], check=True, capture_output=True, timeout=60)
+    checked = subprocess.run([binary(), "check-config", "--offline", str(config)], capture_output=True, text=True, env=env, timeout=60)
+    assert checked.returncode == 0 and "gatehouse.yaml: OK" in checked.stdout, checked.stdout + checked.stderr
+    assert "approval: personal-data; approvers dpo" in checked.stdout
+
+    # An existing file is never overwritten unless asked.
+    config.write_text(text + "# edited\n")
+    again = subprocess.run([binary(), "init", "--output", str(config)], capture_output=True, text=True, timeout=60)
+    assert again.returncode != 0 and "exists; nothing was written" in again.stderr + again.stdout
+    assert config.read_text().endswith("# edited\n")
+    forced = subprocess.run([binary(), "init", "--output", str(config), "--force"], capture_output=True, text=True, timeout=60)
+    assert forced.returncode == 0 and config.read_text() == text
