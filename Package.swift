@@ -28,10 +28,17 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Vocabulary shared by every other module: principals, requests, decisions, events.
         .target(name: "GatehouseCore"),
+
+        // Prometheus metrics counted from the events the gateway records (GET /metrics).
+        .target(name: "GatehouseMetrics", dependencies: [
+            "GatehouseCore",
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
 
         // The YAML configuration file: typed model, loading, validation with line numbers.
         .target(name: "GatehouseConfig", dependencies: [
@@ -240,7 +247,7 @@ let package = Package(
 
         // The `gatehouse` command: serve, demo, token, check-config, approvals, audit.
         .executableTarget(name: "gatehouse", dependencies: [
-            "GatehouseCore", "GatehouseConfig", "GatehouseIdentity", "GatehousePostgres",
+            "GatehouseCore", "GatehouseConfig", "GatehouseIdentity", "GatehousePostgres", "GatehouseMetrics",
             "GatehouseStore", "GatehouseWeb", "GatehouseMasking", "GatehouseApproval", "GatehousePolicy", "GatehouseNotify",
             "GatehouseGitGateway", "GatehouseGitScan", "GatehouseHTTPProxy", "GatehouseBlob", "GatehouseBlobGateway",
             "GatehouseKubernetes", "GatehouseKubeGateway", "GatehouseLedger", "GatehouseSQL", "GatehouseStorePostgres",
@@ -257,6 +264,7 @@ let package = Package(
         .testTarget(name: "GatehouseKubernetesTests", dependencies: [
             "GatehouseKubernetes", "GatehousePolicy", "GatehouseMasking", .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .testTarget(name: "GatehouseMetricsTests", dependencies: ["GatehouseMetrics", "GatehouseCore"]),
         .testTarget(name: "GatehouseConfigTests", dependencies: [
             "GatehouseConfig", "GatehouseCore", "GatehousePolicy", "GatehouseMasking", "GatehouseBlob", "GatehouseKubernetes",
         ]),

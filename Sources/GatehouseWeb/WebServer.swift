@@ -43,6 +43,8 @@ public struct WebServer: Sendable {
     public var webSocketPaths: @Sendable (String) -> Bool
     /// What `/readyz` checks (absent: it always answers ready once listening).
     public var readiness: (@Sendable () async -> [ReadinessCheck])?
+    /// `/metrics` in the Prometheus text format (absent: no such route).
+    public var metrics: (@Sendable () -> [UInt8])?
     private let shutdown = ShutdownHandle()
 
     public init(
@@ -50,9 +52,10 @@ public struct WebServer: Sendable {
         approvals: ApprovalAPI? = nil, ui: WebUI? = nil, extraRoutes: [@Sendable (Router<GatehouseRequestContext>) -> Void] = [],
         idleTimeoutSeconds: Int = 30, maxConnections: Int = 1000, devIssuerClientID: String? = nil,
         webSocketUpgrade: WebSocketUpgradeDecider? = nil, webSocketPaths: @escaping @Sendable (String) -> Bool = { _ in false },
-        readiness: (@Sendable () async -> [ReadinessCheck])? = nil
+        readiness: (@Sendable () async -> [ReadinessCheck])? = nil, metrics: (@Sendable () -> [UInt8])? = nil
     ) {
         self.readiness = readiness
+        self.metrics = metrics
         self.webSocketUpgrade = webSocketUpgrade
         self.webSocketPaths = webSocketPaths
         self.devIssuerClientID = devIssuerClientID
@@ -79,6 +82,13 @@ public struct WebServer: Sendable {
         if tls == nil { router.middlewares.add(CleartextTransportGuard()) }
         router.get("/healthz") { _, _ in "ok\n" }
         ReadinessRoute.register(on: router, checks: readiness ?? { [] })
+        if let metrics {
+            // No credential (as /readyz): the figures hold no personal data, no token and no agent-chosen text.
+            router.get("/metrics") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics())))
+            }
+        }
         if let devIssuer {
             // The dev issuer signs humans in only for this gateway's own UI.
             DevIssuerRoutes(issuer: devIssuer, authorizations: DevIssuerAuthorizations(), allowedRedirectURIs: ui.map { [$0.callbackURL] } ?? [],

@@ -5,6 +5,7 @@ import GatehouseConfig
 import GatehouseCore
 import GatehouseIdentity
 import GatehouseKubeGateway
+import GatehouseMetrics
 import GatehousePostgres
 import GatehouseSQL
 import GatehouseStore
@@ -81,14 +82,17 @@ struct GatewayRuntime {
             }
         }
         defer { refusalSummaries.cancel() }
+        // Every event the gateway records is counted for /metrics once it is committed.
+        let metrics = MetricsSetup.metrics(for: configuration)
+        let recording = MetricsRecorder(base: recorder, metrics: metrics)
 
         let postgresTLS = try configuration.postgresListener.tls.map { try NIOSSLContext(configuration: serverTLSConfiguration($0)) }
         let masking = try MaskingSetup.settings(for: configuration)
         let approvals = try ApprovalSetup(configuration: configuration, logger: logger)
         defer { approvals.shared?.close() }
-        try await approvals.startSharing(recorder: recorder, logger: logger)
+        try await approvals.startSharing(recorder: recording, logger: logger)
         let derived = try LedgerSetup.derivedClassification(ledger)
-        let gateway = try PostgresGateway(configuration: configuration, masking: masking, validator: validator, recorder: recorder,
+        let gateway = try PostgresGateway(configuration: configuration, masking: masking, validator: validator, recorder: recording,
                                           analyzer: StatementAnalyzer(), serverTLS: postgresTLS, approvals: approvals.broker,
                                           approvalURL: approvals.url, notificationKinds: approvals.notificationKinds,
                                           derivedClassification: derived, logger: logger)
@@ -114,13 +118,13 @@ struct GatewayRuntime {
         let signIns = try WebUISetup.sharedSignIns(configuration, logger: logger)
         defer { signIns?.close() }
         let ui = try WebUISetup.make(configuration, approvals: approvals, api: api, devIssuer: devIssuer, ledger: ledger,
-                                     recorder: recorder, httpClient: httpClient, signIns: signIns,
+                                     recorder: recording, httpClient: httpClient, signIns: signIns,
                                      derivedClassification: { gateway.derivedClassification(of: $0) }, logger: logger)
-        let git = try gitClient.flatMap { try GitSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0,
+        let git = try gitClient.flatMap { try GitSetup.gateway(configuration, validator: validator, recorder: recording, httpClient: $0,
                                                                      approvals: approvals) }
-        let blob = try gitClient.flatMap { try BlobSetup.gateway(configuration, validator: validator, recorder: recorder, httpClient: $0,
+        let blob = try gitClient.flatMap { try BlobSetup.gateway(configuration, validator: validator, recorder: recording, httpClient: $0,
                                                                    approvals: approvals) }
-        let kubernetes = try KubernetesSetup.gateway(configuration, validator: validator, recorder: recorder, approvals: approvals)
+        let kubernetes = try KubernetesSetup.gateway(configuration, validator: validator, recorder: recording, approvals: approvals)
         var extraRoutes: [@Sendable (Router<GatehouseRequestContext>) -> Void] = []
         if let git { extraRoutes.append { git.register(on: $0) } }
         if let blob { extraRoutes.append { blob.register(on: $0) } }
@@ -135,7 +139,8 @@ struct GatewayRuntime {
                             webSocketUpgrade: kubernetes.map { kube in
                                 { head, channel, logger in await kube.gateway.shouldUpgrade(head, channel: channel, logger: logger) }
                             }, webSocketPaths: KubeGateway.isExecPath,
-                            readiness: { Self.readiness(ledger: ledger, checkpointer: checkpointer, servesPostgres: servesPostgres) })
+                            readiness: { Self.readiness(ledger: ledger, checkpointer: checkpointer, servesPostgres: servesPostgres) },
+                            metrics: { metrics.render(latestCheckpoint: try? ledger.latestCheckpoint()?.signedAt) })
         let expiry = approvals.startExpiring()
         defer { expiry.cancel() }
 
