@@ -42,7 +42,7 @@ struct ApprovalSetup {
         }
         broker = ApprovalBroker(shared: shared) { transition in
             // Sessions record every step in the ledger; here the operator's log line, and the news.
-            logger.info("approval", metadata: ["step": "\(transition)"])
+            logger.info("approval", metadata: Self.logMetadata(transition))
             if let notice = Self.notice(for: transition, url: url) { sender?.notify(notice) }
         }
     }
@@ -94,6 +94,21 @@ struct ApprovalSetup {
         } catch {
             throw ValidationFailure("notifications: '\(configured.name)': \(error)")
         }
+    }
+
+    /// The operator's log line for a step: which step of which request, on which connection.
+    /// Never the statement, the requester or the reasons: those are evidence, in the ledger.
+    static func logMetadata(_ transition: ApprovalTransition) -> Logger.Metadata {
+        let (step, request): (String, String) = switch transition {
+        case .requested(let request): ("requested", request.id)
+        case .approvalCounted(let request, _, _, _): ("approval_counted", request.id)
+        case .approved(let request, _, _, _): ("approved", request.id)
+        case .denied(let request, _, _): ("denied", request.id)
+        case .expired(let request): ("expired", request.id)
+        case .cancelled(let request): ("cancelled", request.id)
+        case .grantUsed(_, let requestID): ("grant_used", requestID)
+        }
+        return ["step": "\(step)", "request": "\(request)"]
     }
 
     /// What a transition announces; partial approvals, cancellations and grant uses are not news.

@@ -18,9 +18,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "Log lines on standard error: text (escaped lines) or json (one object per line).")
+    var logFormat: LogFormat = .text
+
     func run() async throws {
         let configuration = try loadConfiguration(config)
-        _ = EscapingLogHandler.bootstrapped
+        logFormat.bootstrap()
         var logger = Logger(label: "gatehouse")
         logger.logLevel = logLevel
         do {

@@ -184,3 +184,34 @@ def test_init_writes_a_starter_configuration_that_checks_once_its_files_and_secr
     assert config.read_text().endswith("# edited\n")
     forced = subprocess.run([binary(), "init", "--output", str(config), "--force"], capture_output=True, text=True, timeout=60)
     assert forced.returncode == 0 and config.read_text() == text
+
+
+def test_json_logs_are_one_object_per_line_and_client_text_cannot_forge_one(upstream, tmp_path):
+    config = GatewayConfig(data_dir=str(tmp_path / "data"), postgres_address="127.0.0.1", postgres_port=free_port(),
+                           http_port=free_port(), connections=stack.connections_for(upstream), allow_cleartext_token_on_loopback=True)
+    gw = Gateway(str(tmp_path), config.yaml(), env=upstream.env(), name="json-logs",
+                 serve_args=["--log-format", "json", "--log-level", "debug"]).start()
+    forged = 'x"}\n{"level":"critical","message":"forged line","label":"gatehouse"}\n'
+    try:
+        token = gw.token("agent-json")
+        with psycopg.connect(host="127.0.0.1", port=gw.port, dbname="shop", user="agent", password=token, sslmode="disable",
+                             application_name=forged[:60]) as conn:
+            conn.execute("SELECT 1").fetchall()
+        with pytest.raises(psycopg.Error):
+            psycopg.connect(host="127.0.0.1", port=gw.port, dbname=forged[:60], user="agent", password="not-a-token",
+                            sslmode="disable", connect_timeout=10).close()
+    finally:
+        gw.stop()
+    with open(gw.stderr_path, encoding="utf-8") as log:
+        lines = [line for line in log.read().splitlines() if line.strip()]
+    assert len(lines) >= 3, lines
+    records = [json.loads(line) for line in lines]  # every line is one JSON object
+    for record in records:
+        assert {"time", "level", "label", "message", "source"} <= record.keys(), record
+        assert record["level"] in ("trace", "debug", "info", "notice", "warning", "error", "critical"), record
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", record["time"]), record
+    # The client's text did reach a log line (the refused login names the database it asked for)...
+    assert any("forged line" in line for line in lines)
+    # ...inside a value, never as a line of its own.
+    assert not [r for r in records if r["message"] == "forged line"], "a client's text became a log line of its own"
+    assert any(r["message"] == "ledger store open" and "metadata" in r for r in records), records[:3]

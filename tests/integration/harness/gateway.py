@@ -15,6 +15,12 @@ def binary() -> str:
     return os.path.abspath(override) if override else os.path.join(REPO_ROOT, ".build", "debug", "gatehouse")
 
 
+# Every gateway started and every token minted in this test run: the last test of the suite reads
+# every gateway's log for tokens and personal data (test_zz_gateway_logs.py).
+STARTED: list = []
+MINTED_TOKENS: set = set()
+
+
 class GatewayStartError(RuntimeError):
     pass
 
@@ -23,8 +29,10 @@ class Gateway:
     """One `gatehouse serve` process with its config file and captured output."""
 
     def __init__(self, workdir: str, config_yaml: str, env: dict | None = None, name: str = "gateway",
-                 command_prefix: list | None = None):
+                 command_prefix: list | None = None, serve_args: list | None = None):
         self.workdir = workdir
+        # More `gatehouse serve` options, e.g. ["--log-format", "json"].
+        self.serve_args = serve_args or []
         # Run under another program, e.g. ["prlimit", "--nofile=200:200"].
         self.command_prefix = command_prefix or []
         self.name = name
@@ -45,8 +53,9 @@ class Gateway:
         if not os.path.exists(path):
             raise GatewayStartError(f"gatehouse binary not found at {path}: run `swift build` (or set GATEHOUSE_BIN)")
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.process = subprocess.Popen(self.command_prefix + [path, "serve", "--config", self.config_path],
+            self.process = subprocess.Popen(self.command_prefix + [path, "serve", "--config", self.config_path, *self.serve_args],
                                             stdout=out, stderr=err, env=self.env, cwd=self.workdir)
+        STARTED.append(self)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             text = self.stdout()
@@ -106,6 +115,7 @@ class Gateway:
         result = subprocess.run(args, capture_output=True, text=True, env=self.env, cwd=self.workdir, timeout=60)
         if result.returncode != 0:
             raise RuntimeError(f"gatehouse token failed ({result.returncode}): {result.stderr.strip()}")
+        MINTED_TOKENS.add(result.stdout.strip())
         return result.stdout.strip()
 
 

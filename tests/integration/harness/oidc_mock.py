@@ -62,4 +62,6 @@ class OidcMock:
         body = json.loads(response.read())
         if response.status != 200:
             raise RuntimeError(f"token exchange failed: HTTP {response.status}: {body}")
+        from .gateway import MINTED_TOKENS
+        MINTED_TOKENS.add(body["id_token"])
         return body["id_token"]
