@@ -64,7 +64,10 @@ public final class PostgresGateway: Sendable {
         }
     }
 
-    let connections: [String: Connection]
+    /// The connections as last loaded, and how many times they were (re)loaded: a session
+    /// compares the generation at each statement and adopts a reload (`connectionAfterReload`).
+    private let table: NIOLockedValueBox<(generation: Int, connections: [String: Connection])>
+    var connections: [String: Connection] { table.withLockedValue { $0.connections } }
     let validator: TokenValidator
     let recorder: EventRecorder
     let analyzer: StatementAnalyzer
@@ -90,6 +93,28 @@ public final class PostgresGateway: Sendable {
         approvals: ApprovalBroker = ApprovalBroker(), approvalURL: @escaping @Sendable (String) -> String = { "/approvals/\($0)" },
         notificationKinds: [String] = [], derivedClassification: [String: DataClassification] = [:], logger: Logger
     ) throws {
+        let connections = try Self.makeConnections(configuration, masking: masking, analyzer: analyzer, derived: derivedClassification,
+                                                   keeping: [:], logger: logger)
+        self.table = NIOLockedValueBox((generation: 0, connections: connections))
+        self.validator = validator
+        self.recorder = recorder
+        self.analyzer = analyzer
+        self.largeStatements = LargeStatementAnalysis(analyzer: analyzer)
+        self.serverTLS = serverTLS
+        self.approvals = approvals
+        self.approvalURL = approvalURL
+        self.notificationKinds = notificationKinds
+        self.listener = configuration.postgresListener
+        self.logger = logger
+    }
+
+    /// Builds every connection of the configuration, resolving its secrets and TLS settings now.
+    /// A connection still reaching the same upstream server, database and login as one in
+    /// `keeping` keeps that one's catalog (with what approved writes derived on it).
+    private static func makeConnections(
+        _ configuration: GatehouseConfiguration, masking: [String: MaskingSettings], analyzer: StatementAnalyzer,
+        derived: [String: DataClassification], keeping existing: [String: Connection], logger: Logger
+    ) throws -> [String: Connection] {
         var connections: [String: Connection] = [:]
         for connection in configuration.connections {
             let password: String?
@@ -109,29 +134,50 @@ public final class PostgresGateway: Sendable {
                 throw GatewayStartError("connection '\(connection.name)': no masking settings")
             }
             let connector = UpstreamConnector(upstream: connection.upstream, password: password, tls: tls)
+            let kept = existing[connection.name].flatMap { $0.connector.reachesSameLogin(as: connector) ? $0.catalog : nil }
             connections[connection.name] = Connection(
                 name: connection.name,
                 policy: AccessPolicy(connection: connection.name, allowedGroups: connection.allowedGroups, classification: connection.personalData),
                 classification: connection.personalData,
                 masking: settings,
                 connector: connector,
-                catalog: UpstreamCatalogCache(connector: connector, analyzer: analyzer,
-                                              derived: derivedClassification[connection.name] ?? DataClassification(), logger: logger),
+                catalog: kept ?? UpstreamCatalogCache(connector: connector, analyzer: analyzer,
+                                                      derived: existing[connection.name]?.catalog.current.derived
+                                                          ?? derived[connection.name] ?? DataClassification(), logger: logger),
                 approval: connection.approval,
                 approvedRole: connection.personalData.isEmpty ? nil : connection.upstream.approvedRole,
                 acceptsRisk: connection.upstream.acceptedRisk != nil)
         }
-        self.connections = connections
-        self.validator = validator
-        self.recorder = recorder
-        self.analyzer = analyzer
-        self.largeStatements = LargeStatementAnalysis(analyzer: analyzer)
-        self.serverTLS = serverTLS
-        self.approvals = approvals
-        self.approvalURL = approvalURL
-        self.notificationKinds = notificationKinds
-        self.listener = configuration.postgresListener
-        self.logger = logger
+        return connections
+    }
+
+    /// Takes a changed configuration's PostgreSQL connections (SIGHUP, `gatehouse reload`):
+    /// new sessions use them at once; open sessions adopt them at their next statement when
+    /// their connection still reaches the same upstream login (classification, approval,
+    /// allowed groups, masking categories), and keep what they logged in with otherwise. Throws
+    /// (changing nothing) when a secret or TLS setting cannot be used.
+    /// `dryRun`: only checks that it would succeed.
+    public func reload(configuration: GatehouseConfiguration, masking: [String: MaskingSettings], dryRun: Bool = false) throws {
+        let connections = try Self.makeConnections(configuration, masking: masking, analyzer: analyzer, derived: [:],
+                                                   keeping: self.connections, logger: logger)
+        guard !dryRun else { return }
+        table.withLockedValue { $0 = (generation: $0.generation + 1, connections: connections) }
+    }
+
+    /// The configuration generation sessions start from.
+    var generation: Int { table.withLockedValue { $0.generation } }
+
+    /// The connection a session logged in with, as reloaded since `generation`: nil when nothing
+    /// was reloaded; the same connection when it was removed or now reaches another upstream
+    /// login (the session's upstream connection stays what it is).
+    func connectionAfterReload(_ connection: Connection, since generation: Int) -> (generation: Int, connection: Connection)? {
+        table.withLockedValue { state in
+            guard state.generation != generation else { return nil }
+            guard let current = state.connections[connection.name], current.connector.reachesSameLogin(as: connection.connector) else {
+                return (state.generation, connection)
+            }
+            return (state.generation, current)
+        }
     }
 
     /// Classification another gateway instance derived (the shared ledger brought it): every

@@ -23,7 +23,10 @@ final class PostgresSession {
     /// The session ends at its token's expiry: the next statement after it is refused and the
     /// connection closed (docs/identity.md, "Sessions and token expiry").
     let tokenExpiresAt: Date
-    let connection: PostgresGateway.Connection
+    /// The connection's rules as of this session's latest statement (a reload is adopted then).
+    private(set) var connection: PostgresGateway.Connection
+    /// The gateway's configuration generation `connection` belongs to.
+    private var configurationGeneration: Int
     /// The client's `application_name`: where a purpose may be stated (`purpose: ...`).
     let applicationName: String?
     let gateway: PostgresGateway
@@ -118,6 +121,7 @@ final class PostgresSession {
         self.responses.notificationSenderCategory = { notifiers.category(of: $0) }
         self.principal = principal
         self.connection = connection
+        self.configurationGeneration = gateway.generation
         self.gateway = gateway
         self.client = client
         self.upstream = upstream
@@ -654,6 +658,7 @@ final class PostgresSession {
     /// new one from then on, and wait while it loads (a view replaced elsewhere must not be
     /// decided and masked by its old definition). True when `frame` now waits for the load.
     private func adoptSharedCatalog(before frame: PostgresFrame) -> Bool {
+        adoptReloadedConfiguration()
         switch connection.catalog.change(since: catalog.generation) {
         case .none:
             return false
@@ -670,6 +675,16 @@ final class PostgresSession {
             }
             return true
         }
+    }
+
+    /// A configuration reloaded since the last statement: this statement is decided and masked
+    /// by the connection's new classification, approval rules and groups. The catalog stays
+    /// (a reload keeps the catalog of a connection that reaches the same upstream login).
+    private func adoptReloadedConfiguration() {
+        guard let reloaded = gateway.connectionAfterReload(connection, since: configurationGeneration) else { return }
+        configurationGeneration = reloaded.generation
+        connection = reloaded.connection
+        responses.router.planner = connection.planner(catalog)
     }
 
     private func adopt(_ fresh: UpstreamCatalog) {

@@ -10,6 +10,13 @@ struct UpstreamConnector: Sendable {
     let password: String?
     let tls: UpstreamTLS?
 
+    /// Whether both log in as the same role to the same database of the same server: a reloaded
+    /// connection that does is the same upstream to the sessions already open on it.
+    func reachesSameLogin(as other: UpstreamConnector) -> Bool {
+        upstream.host == other.upstream.host && upstream.port == other.upstream.port
+            && upstream.database == other.upstream.database && upstream.user == other.upstream.user
+    }
+
     func connect(on eventLoop: EventLoop, applicationName: String) -> EventLoopFuture<(Channel, UpstreamSession)> {
         let loggedIn = eventLoop.makePromise(of: UpstreamSession.self)
         let machine = UpstreamLoginStateMachine(user: upstream.user, database: upstream.database, password: password, applicationName: applicationName)

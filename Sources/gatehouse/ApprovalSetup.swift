@@ -22,10 +22,13 @@ struct ApprovalSetup {
     let notificationKinds: [String]
     /// Where requests and grants are shared with other instances (`store: postgres`).
     let shared: PostgresApprovalStore?
+    /// Each connection's approval rules, as last loaded (a reload replaces them).
+    let rules: ApprovalRulesTable
 
     /// Resolves the notification targets' URLs and secrets now: a broken target stops the start.
     init(configuration: GatehouseConfiguration, logger: Logger) throws {
         self.configuration = configuration
+        rules = ApprovalRulesTable(configuration.approvalRulesByConnection)
         let url: @Sendable (String) -> String = { id in configuration.approvalPageURL(requestID: id) }
         self.url = url
 
@@ -49,8 +52,8 @@ struct ApprovalSetup {
 
     /// The REST API, authenticating callers with the same token validation as the listener.
     func api(validator: TokenValidator) -> ApprovalAPI {
-        let rules = configuration.approvalRulesByConnection
-        return ApprovalAPI(broker: broker, rules: { rules[$0] }, authenticate: { try await validator.validate($0) }, approvalURL: url)
+        let rules = rules
+        return ApprovalAPI(broker: broker, rules: { rules.current[$0] }, authenticate: { try await validator.validate($0) }, approvalURL: url)
     }
 
     /// Takes in the approvals other instances share, and records the cancellation of the
@@ -128,5 +131,18 @@ struct ApprovalSetup {
         case .expired(let request): return make(.expired, request)
         default: return nil
         }
+    }
+}
+
+/// The approval rules the API and UI decide by, replaced whole when the configuration is reloaded.
+final class ApprovalRulesTable: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rules: [String: ApprovalRules]
+
+    init(_ rules: [String: ApprovalRules]) { self.rules = rules }
+
+    var current: [String: ApprovalRules] {
+        get { lock.withLock { rules } }
+        set { lock.withLock { rules = newValue } }
     }
 }

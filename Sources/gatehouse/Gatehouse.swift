@@ -10,6 +10,6 @@ struct Gatehouse: AsyncParsableCommand {
             Start with `gatehouse demo`: it runs Gatehouse on its embedded defaults with a demo \
             PostgreSQL holding sample personal data, and prints a token and a psql command.
             """,
-        subcommands: [ServeCommand.self, DemoCommand.self, InitCommand.self, TokenCommand.self, KubeconfigCommand.self, CheckConfigCommand.self, DatabaseSetupCommand.self, AuditCommand.self, StoreCommand.self,
+        subcommands: [ServeCommand.self, ReloadCommand.self, DemoCommand.self, InitCommand.self, TokenCommand.self, KubeconfigCommand.self, CheckConfigCommand.self, DatabaseSetupCommand.self, AuditCommand.self, StoreCommand.self,
                       ApprovalsCommand.self])
 }

@@ -26,6 +26,8 @@ struct GatewayRuntime {
     /// SIGINT or SIGTERM; `onReady` runs once both listeners are up.
     func run(onReady: (_ postgresPort: Int, _ httpPort: Int) -> Void = { _, _ in }) async throws {
         let group = MultiThreadedEventLoopGroup.singleton
+        // From the start: a hang-up asks for a reload (taken once ready), never stops the gateway.
+        let hangups = hangupSignals()
         let ledger = try LedgerSetup.openStore(configuration, logger: logger)
         defer { ledger.close() }
         let recorder = try LedgerSetup.recorder(configuration, store: ledger)
@@ -52,7 +54,8 @@ struct GatewayRuntime {
         let gitClient = configuration.gitConnections.isEmpty && configuration.blobConnections.isEmpty ? nil : GitSetup.makeHTTPClient()
         do {
             try await serve(ledger: ledger, recorder: recorder, checkpointer: maintenance.checkpointer, issuers: issuers,
-                            devIssuer: devIssuer, httpClient: httpClient, gitClient: gitClient, group: group, onReady: onReady)
+                            devIssuer: devIssuer, httpClient: httpClient, gitClient: gitClient, group: group, hangups: hangups,
+                            onReady: onReady)
         } catch {
             // The HTTP clients must be shut down on every path, failures included.
             try? await httpClient.shutdown()
@@ -67,7 +70,7 @@ struct GatewayRuntime {
         ledger: SQLiteLedgerStore, recorder ledgerRecorder: LedgerEventRecorder, checkpointer: LedgerCheckpointer,
         issuers: [IssuerConfiguration], devIssuer: DevIssuer?,
         httpClient: HTTPClient, gitClient: HTTPClient?,
-        group: EventLoopGroup, onReady: (_ postgresPort: Int, _ httpPort: Int) -> Void
+        group: EventLoopGroup, hangups: AsyncStream<Void>, onReady: (_ postgresPort: Int, _ httpPort: Int) -> Void
     ) async throws {
         let validator = TokenValidator(issuers: issuers, httpClient: httpClient, logger: logger, devIssuer: devIssuer)
         // Every listener records through it: refused logins are bounded and throttled per source.
@@ -174,6 +177,12 @@ struct GatewayRuntime {
             throw ValidationFailure("the HTTP listener could not start on \(configuration.httpListener.address):\(configuration.httpListener.port)")
         }
         announce("gatehouse: http listener on \(configuration.httpListener.address):\(boundHTTPPort)")
+        let reloads = ConfigurationReload(configuration, gateway: gateway, approvals: approvals, recorder: recording, logger: logger)
+        let reloading = Task { for await _ in hangups { await reloads.reload() } }
+        defer { reloading.cancel() }
+        let pidFile = ProcessIDFile(configuration)
+        pidFile.write(logger: logger)
+        defer { pidFile.remove() }
         announce("gatehouse: ready")
         onReady(postgresPort, boundHTTPPort)
 

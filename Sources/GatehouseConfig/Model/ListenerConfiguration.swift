@@ -11,7 +11,7 @@ public struct TLSFiles: Sendable, Equatable {
 }
 
 /// `listeners.postgres`: where PostgreSQL clients connect.
-public struct PostgresListenerConfiguration: Sendable {
+public struct PostgresListenerConfiguration: Sendable, Equatable {
     public static let defaultPort = 6432
     public static let defaultMaxMessageBytes = 64 * 1024 * 1024
     /// PostgreSQL's own `authentication_timeout` default.
@@ -49,7 +49,7 @@ public struct PostgresListenerConfiguration: Sendable {
 }
 
 /// `listeners.http`: the dev issuer's discovery document and JWKS, health.
-public struct HTTPListenerConfiguration: Sendable {
+public struct HTTPListenerConfiguration: Sendable, Equatable {
     public static let defaultPort = 8080
     public static let defaultIdleTimeoutSeconds = 30
     public static let defaultMaxConnections = 1000

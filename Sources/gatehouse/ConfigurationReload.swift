@@ -1,0 +1,99 @@
+import Dispatch
+import Foundation
+import GatehouseConfig
+import GatehouseCore
+import GatehouseMasking
+import GatehousePostgres
+import Logging
+
+/// SIGHUP (or `gatehouse reload`): reads the configuration file again and applies what can change
+/// without a restart (docs/configuration.md, "Reloading"): the PostgreSQL connections (added,
+/// removed, their classification, approval rules, groups, masking, upstream secrets) and the
+/// approval rules the API and UI decide by. The new file is recorded in the ledger before it
+/// takes effect; a file that does not load, or whose secrets or TLS settings cannot be used, is
+/// refused and the running configuration stays. Sections that need a restart are named in the log.
+actor ConfigurationReload {
+    private var current: GatehouseConfiguration
+    private let gateway: PostgresGateway
+    private let approvals: ApprovalSetup
+    private let recorder: any EventRecorder
+    private let logger: Logger
+
+    init(_ configuration: GatehouseConfiguration, gateway: PostgresGateway, approvals: ApprovalSetup, recorder: any EventRecorder,
+         logger: Logger) {
+        current = configuration
+        self.gateway = gateway
+        self.approvals = approvals
+        self.recorder = recorder
+        self.logger = logger
+    }
+
+    /// Reloads once; true when the new configuration is in force.
+    @discardableResult
+    func reload() async -> Bool {
+        let fresh: GatehouseConfiguration
+        do {
+            fresh = try GatehouseConfiguration.load(path: current.sourcePath)
+        } catch {
+            logger.error("configuration reload refused; the running configuration stays", metadata: ["error": "\(error)"])
+            return false
+        }
+        let masking: [String: MaskingSettings]
+        do {
+            masking = try MaskingSetup.settings(for: fresh)
+            try gateway.reload(configuration: fresh, masking: masking, dryRun: true)
+        } catch {
+            logger.error("configuration reload refused; the running configuration stays", metadata: ["error": "\(error)"])
+            return false
+        }
+        do {
+            // Evidence first: what took effect, and when, is in the ledger before it does.
+            try await recorder.record([try LedgerSetup.configurationEvent(fresh)])
+        } catch {
+            logger.error("configuration reload refused: it could not be recorded", metadata: ["error": "\(error)"])
+            return false
+        }
+        do {
+            try gateway.reload(configuration: fresh, masking: masking)
+        } catch {
+            logger.error("configuration reload failed; the running configuration stays", metadata: ["error": "\(error)"])
+            return false
+        }
+        approvals.rules.current = fresh.approvalRulesByConnection
+        let later = Self.needingRestart(from: current, to: fresh)
+        current = fresh
+        logger.notice("configuration reloaded", metadata: [
+            "postgres_connections": "\(fresh.connections.map(\.name).sorted().joined(separator: ","))",
+            "needs_restart": "\(later.isEmpty ? "nothing" : later.joined(separator: ","))",
+        ])
+        return true
+    }
+
+    /// The sections that changed but take effect only at the next start.
+    static func needingRestart(from old: GatehouseConfiguration, to new: GatehouseConfiguration) -> [String] {
+        var sections: [String] = []
+        if old.dataDirectory != new.dataDirectory { sections.append("data_dir") }
+        if old.postgresListener != new.postgresListener || old.httpListener != new.httpListener { sections.append("listeners") }
+        if old.issuers != new.issuers || old.devIssuer != new.devIssuer { sections.append("identity") }
+        if old.gitConnections != new.gitConnections || old.blobConnections != new.blobConnections
+            || old.kubernetesConnections != new.kubernetesConnections { sections.append("git/azure-blob/kubernetes connections") }
+        if old.ledger != new.ledger { sections.append("ledger") }
+        if old.notifications != new.notifications { sections.append("notifications") }
+        if old.web != new.web { sections.append("web") }
+        if old.store != new.store { sections.append("store") }
+        if old.connections.isEmpty != new.connections.isEmpty { sections.append("the postgres listener (bound only with postgres connections)") }
+        return sections
+    }
+}
+
+/// SIGHUP as a stream: the default action (terminate) is replaced at once, so a hang-up never
+/// stops the gateway.
+func hangupSignals() -> AsyncStream<Void> {
+    signal(SIGHUP, SIG_IGN)
+    return AsyncStream { continuation in
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler { continuation.yield() }
+        source.resume()
+        continuation.onTermination = { _ in source.cancel() }
+    }
+}
