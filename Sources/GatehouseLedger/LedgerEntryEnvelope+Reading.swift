@@ -46,6 +46,7 @@ extension LedgerEntryEnvelope {
             throw LedgerEntryError.unexpectedField("sealed")
         default: break
         }
+        try checkValueRules()
         // A backstop: every rule above should already make this hold.
         guard try canonicalBytes() == bytes else { throw LedgerEntryError.invalidValue("(entry)") }
     }

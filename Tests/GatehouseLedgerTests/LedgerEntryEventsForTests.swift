@@ -102,9 +102,9 @@ enum LedgerEntryEventsForTests {
         grant: .init(kind: .timeBoxed, expires: Date(timeIntervalSince1970: 1_795_687_800.123),
                      relations: [RelationName(schema: "public", name: "customers")]),
         comment: "ok for the invoice fix")), principal: bob)
-    /// Nothing free-text: no box.
+    /// Nothing free-text: no box. Recorded as the requester, as every step but a decision is.
     static let approvalNotified = event(.approval(.init(step: .notified, requestID: "apr_0123456789abcdef", statementIDs: [4],
-                                                        notified: ["slack", "webhook"])), principal: nil)
+                                                        notified: ["slack", "webhook"])))
 
     /// A held Git fetch: the repository instead of relations.
     static let gitApprovalRequested = event(.approval(.init(

@@ -191,4 +191,60 @@ import Testing
         #expect(try SealedFields(canonicalBytes: Array(#"{"parameters":["1",null],"text":"x"}"#.utf8), kind: "statement").parameters
             == ["1", nil])
     }
+
+    // MARK: - Value rules (docs/evidence.md) beyond types and key order
+
+    @Test func aStatementsProtocolModeIsSimpleOrExtended() throws {
+        #expect(throws: LedgerEntryError.invalidValue("payload.protocolMode")) {
+            try LedgerEntryCodec.decode(try edited(Events.simpleStatement) { payload(&$0) { $0["protocolMode"] = .string("pipelined") } },
+                                        dataKey: Events.key)
+        }
+    }
+
+    @Test func anErasureHasAKnownScopeSortedSessionsAndNoActor() throws {
+        #expect(throws: LedgerEntryError.invalidValue("payload.scope")) {
+            try LedgerEntryCodec.decode(try edited(Events.erasure) { payload(&$0) { $0["scope"] = .string("everything") } })
+        }
+        #expect(throws: LedgerEntryError.invalidValue("payload.sessions")) {
+            try LedgerEntryCodec.decode(try edited(Events.erasure) { payload(&$0) { $0["sessions"] = .array([.string("s-2"), .string("s-1")]) } })
+        }
+        #expect(throws: LedgerEntryError.invalidValue("payload.sessions")) {
+            try LedgerEntryCodec.decode(try edited(Events.erasure) { payload(&$0) { $0["sessions"] = .array([.string("s-1"), .string("s-1")]) } })
+        }
+        #expect(throws: LedgerEntryError.unexpectedField("connection")) {
+            try LedgerEntryCodec.decode(try edited(Events.erasure) { $0["connection"] = .string("shop") })
+        }
+    }
+
+    @Test func aConfigurationHasALowerCaseDigestAndSortedConnections() throws {
+        guard case .configuration(let configuration) = Events.configuration.payload else { return }
+        #expect(throws: LedgerEntryError.invalidValue("payload.sha256")) {
+            try LedgerEntryCodec.decode(try edited(Events.configuration) { payload(&$0) { $0["sha256"] = .string(configuration.sha256.uppercased()) } })
+        }
+        #expect(throws: LedgerEntryError.invalidValue("payload.connections")) {
+            try LedgerEntryCodec.decode(try edited(Events.configuration) { payload(&$0) { $0["connections"] = .array([.string("z"), .string("a")]) } })
+        }
+    }
+
+    @Test func everyApprovalStepNamesWhoActedAndNotifiesKnownTargets() throws {
+        #expect(throws: LedgerEntryError.missingField("principal")) {
+            try LedgerEntryCodec.decode(try edited(Events.approvalNotified) { $0["principal"] = nil })
+        }
+        #expect(throws: LedgerEntryError.invalidValue("payload.notified")) {
+            try LedgerEntryCodec.decode(try edited(Events.approvalNotified) { payload(&$0) { $0["notified"] = .array([.string("email")]) } })
+        }
+    }
+
+    @Test func objectIDsAndDigestsAreLowerCaseHex() throws {
+        let fetch = LedgerEntryEventsForTests.event(.git(LedgerEntryGitTests.fetch))
+        #expect(throws: LedgerEntryError.invalidValue("payload.wants[0]")) {
+            try LedgerEntryCodec.decode(try edited(fetch) { payload(&$0) { $0["wants"] = .array([.string(String(repeating: "A", count: 40))]) } })
+        }
+        let blob = LedgerEntryEventsForTests.event(.blob(BlobActivity(phase: "response", operation: "get-blob", status: 200,
+                                                                      sha256: String(repeating: "ab", count: 32))))
+        #expect(try LedgerEntryCodec.decode(try edited(blob) { _ in }, dataKey: Events.key) == .event(blob))
+        #expect(throws: LedgerEntryError.invalidValue("payload.sha256")) {
+            try LedgerEntryCodec.decode(try edited(blob) { payload(&$0) { $0["sha256"] = .string(String(repeating: "AB", count: 32)) } })
+        }
+    }
 }
