@@ -72,7 +72,9 @@ public struct BlobGateway: Sendable {
         public init() {}
     }
 
-    public var connections: [String: Connection]
+    /// The connections by name, as last (re)loaded (`reload(connections:)`).
+    let table: ConnectionTable<Connection>
+    public var connections: [String: Connection] { table.all }
     public var forwarder: HTTPForwarder
     /// Bearer token to principal (the same validation as every other listener).
     public var authenticate: @Sendable (String) async throws -> Principal
@@ -99,7 +101,7 @@ public struct BlobGateway: Sendable {
         self.approvals = approvals
         self.approvalURL = approvalURL
         self.notificationKinds = notificationKinds
-        self.connections = Dictionary(connections.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.table = ConnectionTable(connections, name: \.name)
         self.forwarder = forwarder
         self.authenticate = authenticate
         self.recorder = recorder
@@ -139,7 +141,7 @@ public struct BlobGateway: Sendable {
         guard let name = BlobRequest.connectionName(of: path) else {
             return Self.error(.invalidURI("not a Blob URL: use /blob/<connection>/<container>/<blob>"), requestID: requestID)
         }
-        guard let connection = connections[name] else { return Self.error(.unknownConnection(name), requestID: requestID) }
+        guard let connection = table[name] else { return Self.error(.unknownConnection(name), requestID: requestID) }
         guard let authorization = request.headers[.authorization] else {
             return Self.error(.authenticationRequired("authentication required: send your OIDC token as a bearer token"), requestID: requestID)
         }
@@ -218,5 +220,12 @@ public struct BlobGateway: Sendable {
         ]
         return Response(status: HTTPResponse.Status(code: error.status), headers: headers,
                         body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+extension BlobGateway {
+    /// Takes a reloaded configuration's connections: requests that arrive from now on use them.
+    public func reload(connections: [Connection]) {
+        table.replace(with: connections, name: \.name)
     }
 }

@@ -52,7 +52,9 @@ public struct GitGateway: Sendable {
         public init() {}
     }
 
-    public var connections: [String: Connection]
+    /// The connections by name, as last (re)loaded (`reload(connections:)`).
+    let table: ConnectionTable<Connection>
+    public var connections: [String: Connection] { table.all }
     public var forwarder: HTTPForwarder
     /// Bearer or Basic-password token to principal (the same validation as PostgreSQL logins).
     public var authenticate: @Sendable (String) async throws -> Principal
@@ -76,7 +78,7 @@ public struct GitGateway: Sendable {
         self.approvals = approvals
         self.approvalURL = approvalURL
         self.notificationKinds = notificationKinds
-        self.connections = Dictionary(connections.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.table = ConnectionTable(connections, name: \.name)
         self.forwarder = forwarder
         self.authenticate = authenticate
         self.recorder = recorder
@@ -105,7 +107,7 @@ public struct GitGateway: Sendable {
         guard let path = GitRequestPath(path: request.uri.path) else {
             return Self.plain(.notFound, "not a Git smart-HTTP URL: use /git/<connection>/<repository>; the dumb HTTP protocol is not served")
         }
-        guard let connection = connections[path.connection] else {
+        guard let connection = table[path.connection] else {
             return Self.plain(.notFound, "unknown Git connection '\(path.connection)'")
         }
         guard let token = GitCredentials.token(fromAuthorization: request.headers[.authorization]) else {
@@ -192,5 +194,12 @@ public struct GitGateway: Sendable {
         var headers: HTTPFields = [.cacheControl: "no-store"]
         headers.append(contentsOf: extra)
         return PlainTextResponse.make(status, message, headers: headers)
+    }
+}
+
+extension GitGateway {
+    /// Takes a reloaded configuration's connections: requests that arrive from now on use them.
+    public func reload(connections: [Connection]) {
+        table.replace(with: connections, name: \.name)
     }
 }

@@ -68,7 +68,9 @@ public struct KubeGateway: Sendable {
         public init() {}
     }
 
-    public var connections: [String: Connection]
+    /// The connections by name, as last (re)loaded (`reload(connections:)`).
+    let table: ConnectionTable<Connection>
+    public var connections: [String: Connection] { table.all }
     /// Bearer token to principal (the same validation as every other listener).
     public var authenticate: @Sendable (String) async throws -> Principal
     public var recorder: any EventRecorder
@@ -87,7 +89,7 @@ public struct KubeGateway: Sendable {
         self.approvals = approvals
         self.approvalURL = approvalURL
         self.notificationKinds = notificationKinds
-        self.connections = Dictionary(connections.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.table = ConnectionTable(connections, name: \.name)
         self.authenticate = authenticate
         self.recorder = recorder
         self.engine = engine
@@ -153,7 +155,7 @@ public struct KubeGateway: Sendable {
     /// refuses it: the same for plain requests and exec upgrades. A refused token is recorded.
     func authorize(path: String, authorization: String?, clientAddress: String?, logger: Logger) async
         -> Result<(connection: Connection, principal: Principal), KubeStatus> {
-        guard let name = KubeRequest.connectionName(inPath: path), let connection = connections[name] else {
+        guard let name = KubeRequest.connectionName(inPath: path), let connection = table[name] else {
             return .failure(.notFound("no Kubernetes connection here: use /k8s/<connection> as the kubeconfig's server"))
         }
         guard let authorization, authorization.lowercased().hasPrefix("bearer "),
@@ -211,5 +213,12 @@ public struct KubeGateway: Sendable {
     static func status(_ status: KubeStatus) -> Response {
         Response(status: HTTPResponse.Status(code: status.code), headers: [.contentType: "application/json", .cacheControl: "no-store"],
                  body: ResponseBody(byteBuffer: ByteBuffer(bytes: status.json)))
+    }
+}
+
+extension KubeGateway {
+    /// Takes a reloaded configuration's connections: requests that arrive from now on use them.
+    public func reload(connections: [Connection]) {
+        table.replace(with: connections, name: \.name)
     }
 }

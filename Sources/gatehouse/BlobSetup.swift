@@ -17,7 +17,18 @@ enum BlobSetup {
         approvals: ApprovalSetup
     ) throws -> BlobGateway? {
         guard !configuration.blobConnections.isEmpty else { return nil }
-        let connections = try configuration.blobConnections.map { connection in
+        return BlobGateway(
+            connections: try connections(configuration, httpClient: httpClient), forwarder: HTTPForwarder(client: httpClient),
+            authenticate: { try await validator.validate($0) },
+            recorder: recorder, engine: try MaskingSetup.globalEngine(for: configuration),
+            listenerScheme: configuration.httpListener.tls == nil ? "http" : "https",
+            approvals: approvals.broker, approvalURL: approvals.url, notificationKinds: approvals.notificationKinds)
+    }
+
+    /// The connections, their credentials resolved now (also for a reload: a credential that
+    /// cannot be read refuses the reload).
+    static func connections(_ configuration: GatehouseConfiguration, httpClient: HTTPClient) throws -> [BlobGateway.Connection] {
+        try configuration.blobConnections.map { connection in
             let prefix = "\(configuration.sourcePath): connection '\(connection.name)'"
             let upstream: UpstreamEndpoint
             do {
@@ -77,10 +88,5 @@ enum BlobSetup {
                 approval: BlobApprovalTrigger(rules: connection.approval,
                                               classifiedPaths: connection.personalData.map { ($0.container, $0.blobs, $0.category) }))
         }
-        return BlobGateway(
-            connections: connections, forwarder: HTTPForwarder(client: httpClient), authenticate: { try await validator.validate($0) },
-            recorder: recorder, engine: try MaskingSetup.globalEngine(for: configuration),
-            listenerScheme: configuration.httpListener.tls == nil ? "http" : "https",
-            approvals: approvals.broker, approvalURL: approvals.url, notificationKinds: approvals.notificationKinds)
     }
 }

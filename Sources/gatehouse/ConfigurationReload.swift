@@ -1,28 +1,38 @@
 import Dispatch
+import AsyncHTTPClient
 import Foundation
+import GatehouseBlobGateway
 import GatehouseConfig
 import GatehouseCore
+import GatehouseGitGateway
 import GatehouseMasking
 import GatehousePostgres
 import Logging
 
 /// SIGHUP (or `gatehouse reload`): reads the configuration file again and applies what can change
-/// without a restart (docs/configuration.md, "Reloading"): the PostgreSQL connections (added,
-/// removed, their classification, approval rules, groups, masking, upstream secrets) and the
-/// approval rules the API and UI decide by. The new file is recorded in the ledger before it
+/// without a restart (docs/configuration.md, "Reloading"): the PostgreSQL, Git and Azure Blob
+/// connections (added, removed, their classification, approval rules, groups, masking, push
+/// rules, upstream secrets) and the approval rules the API and UI decide by. The new file is recorded in the ledger before it
 /// takes effect; a file that does not load, or whose secrets or TLS settings cannot be used, is
 /// refused and the running configuration stays. Sections that need a restart are named in the log.
 actor ConfigurationReload {
     private var current: GatehouseConfiguration
     private let gateway: PostgresGateway
+    private let git: GitGateway?
+    private let blob: BlobGateway?
+    /// The client Blob connections fetch Entra ID tokens with.
+    private let httpClient: HTTPClient?
     private let approvals: ApprovalSetup
     private let recorder: any EventRecorder
     private let logger: Logger
 
-    init(_ configuration: GatehouseConfiguration, gateway: PostgresGateway, approvals: ApprovalSetup, recorder: any EventRecorder,
-         logger: Logger) {
+    init(_ configuration: GatehouseConfiguration, gateway: PostgresGateway, git: GitGateway?, blob: BlobGateway?, httpClient: HTTPClient?,
+         approvals: ApprovalSetup, recorder: any EventRecorder, logger: Logger) {
         current = configuration
         self.gateway = gateway
+        self.git = git
+        self.blob = blob
+        self.httpClient = httpClient
         self.approvals = approvals
         self.recorder = recorder
         self.logger = logger
@@ -39,9 +49,13 @@ actor ConfigurationReload {
             return false
         }
         let masking: [String: MaskingSettings]
+        let gitConnections: [GitGateway.Connection]?
+        let blobConnections: [BlobGateway.Connection]?
         do {
             masking = try MaskingSetup.settings(for: fresh)
             try gateway.reload(configuration: fresh, masking: masking, dryRun: true)
+            gitConnections = try git.map { _ in try GitSetup.connections(fresh) }
+            blobConnections = try blob.flatMap { _ in try httpClient.map { try BlobSetup.connections(fresh, httpClient: $0) } }
         } catch {
             logger.error("configuration reload refused; the running configuration stays", metadata: ["error": "\(error)"])
             return false
@@ -59,24 +73,28 @@ actor ConfigurationReload {
             logger.error("configuration reload failed; the running configuration stays", metadata: ["error": "\(error)"])
             return false
         }
+        if let gitConnections { git?.reload(connections: gitConnections) }
+        if let blobConnections { blob?.reload(connections: blobConnections) }
         approvals.rules.current = fresh.approvalRulesByConnection
         let later = Self.needingRestart(from: current, to: fresh)
         current = fresh
         logger.notice("configuration reloaded", metadata: [
-            "postgres_connections": "\(fresh.connections.map(\.name).sorted().joined(separator: ","))",
+            "connections": "\((fresh.connections.map(\.name) + fresh.gitConnections.map(\.name) + fresh.blobConnections.map(\.name)).sorted().joined(separator: ","))",
             "needs_restart": "\(later.isEmpty ? "nothing" : later.joined(separator: ","))",
         ])
         return true
     }
 
     /// The sections that changed but take effect only at the next start.
+    /// (Git and Blob routes exist only when the gateway started with such a connection.)
     static func needingRestart(from old: GatehouseConfiguration, to new: GatehouseConfiguration) -> [String] {
         var sections: [String] = []
         if old.dataDirectory != new.dataDirectory { sections.append("data_dir") }
         if old.postgresListener != new.postgresListener || old.httpListener != new.httpListener { sections.append("listeners") }
         if old.issuers != new.issuers || old.devIssuer != new.devIssuer { sections.append("identity") }
-        if old.gitConnections != new.gitConnections || old.blobConnections != new.blobConnections
-            || old.kubernetesConnections != new.kubernetesConnections { sections.append("git/azure-blob/kubernetes connections") }
+        if old.kubernetesConnections != new.kubernetesConnections { sections.append("kubernetes connections") }
+        if old.gitConnections.isEmpty != new.gitConnections.isEmpty { sections.append("the first or last git connection") }
+        if old.blobConnections.isEmpty != new.blobConnections.isEmpty { sections.append("the first or last azure-blob connection") }
         if old.ledger != new.ledger { sections.append("ledger") }
         if old.notifications != new.notifications { sections.append("notifications") }
         if old.web != new.web { sections.append("web") }

@@ -177,7 +177,8 @@ struct GatewayRuntime {
             throw ValidationFailure("the HTTP listener could not start on \(configuration.httpListener.address):\(configuration.httpListener.port)")
         }
         announce("gatehouse: http listener on \(configuration.httpListener.address):\(boundHTTPPort)")
-        let reloads = ConfigurationReload(configuration, gateway: gateway, approvals: approvals, recorder: recording, logger: logger)
+        let reloads = ConfigurationReload(configuration, gateway: gateway, git: git, blob: blob, httpClient: gitClient, approvals: approvals,
+                                          recorder: recording, logger: logger)
         let reloading = Task { for await _ in hangups { await reloads.reload() } }
         defer { reloading.cancel() }
         let pidFile = ProcessIDFile(configuration)

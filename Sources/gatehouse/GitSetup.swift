@@ -18,9 +18,23 @@ enum GitSetup {
         approvals: ApprovalSetup
     ) throws -> GitGateway? {
         guard !configuration.gitConnections.isEmpty else { return nil }
-        let detectors = try MaskingSetup.detectorSet(configuration.masking)
         let subjectKey = try MaskingSetup.subjectKey(for: configuration)
-        let connections = try configuration.gitConnections.map { connection in
+        return GitGateway(
+            connections: try connections(configuration), forwarder: HTTPForwarder(client: httpClient),
+            authenticate: { try await validator.validate($0) }, recorder: recorder,
+            subjectDigests: { emails in
+                emails.prefix(SubjectReference.limitPerEvent).map {
+                    SubjectReference(kind: IdentifierKind.email.rawValue, digest: subjectDigest(of: $0, kind: .email, key: subjectKey))
+                }
+            },
+            approvals: approvals.broker, approvalURL: approvals.url, notificationKinds: approvals.notificationKinds)
+    }
+
+    /// The connections, their upstream credentials resolved now (also for a reload: a token
+    /// that cannot be read refuses the reload).
+    static func connections(_ configuration: GatehouseConfiguration) throws -> [GitGateway.Connection] {
+        let detectors = try MaskingSetup.detectorSet(configuration.masking)
+        return try configuration.gitConnections.map { connection in
             let upstream: UpstreamEndpoint
             do {
                 upstream = try UpstreamEndpoint(url: connection.upstream.url, credential: try credential(connection.upstream))
@@ -34,15 +48,6 @@ enum GitSetup {
                 scanner: rules.scan == .off ? nil : GitPushScanner(detectors: detectors), scanHolds: rules.scan == .hold,
                 approval: GitApprovalTrigger(rules: connection.approval, repositories: connection.personalDataRepositories))
         }
-        return GitGateway(
-            connections: connections, forwarder: HTTPForwarder(client: httpClient),
-            authenticate: { try await validator.validate($0) }, recorder: recorder,
-            subjectDigests: { emails in
-                emails.prefix(SubjectReference.limitPerEvent).map {
-                    SubjectReference(kind: IdentifierKind.email.rawValue, digest: subjectDigest(of: $0, kind: .email, key: subjectKey))
-                }
-            },
-            approvals: approvals.broker, approvalURL: approvals.url, notificationKinds: approvals.notificationKinds)
     }
 
     /// The HTTP client Git requests go upstream with: no redirects (a credential must not follow

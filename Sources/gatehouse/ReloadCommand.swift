@@ -9,9 +9,9 @@ struct ReloadCommand: ParsableCommand {
         commandName: "reload",
         abstract: "Check the configuration file and have the running gateway reload it (SIGHUP).",
         discussion: """
-            PostgreSQL connections, classification, approval rules and masking change without \
-            dropping sessions; the new file is recorded in the ledger. Listeners, identity, the \
-            ledger, the store, the web UI and Git, Blob and Kubernetes connections change at the \
+            PostgreSQL, Git and Azure Blob connections, classification, approval rules and masking \
+            change without dropping sessions; the new file is recorded in the ledger. Listeners, \
+            identity, the ledger, the store, the web UI and Kubernetes connections change at the \
             next start (docs/configuration.md, "Reloading").
             """)
 

@@ -8,14 +8,18 @@ Ground truth: the upstream's own rows (read directly) say what an unmasked value
 import os
 import signal
 import subprocess
+import threading
 
 import psycopg
 import pytest
 
 from harness import clients, ledger
+from harness.approvals_api import api
 from harness.events import EventStore
 from harness.gateway import Gateway, binary
-from harness.gateway_config import Connection, GatewayConfig, Upstream
+from harness.gateway_config import Connection, GatewayConfig, GitConnection, Upstream
+from harness.git_repos import clone, make_bare
+from harness.git_server import serve_with_credential
 from harness.ports import free_port
 
 CLASSIFIED = [{"table": "public.customers", "columns": {"full_name": "name"}}]
@@ -45,6 +49,13 @@ class Reloadable:
     def stderr(self) -> str:
         with open(self.gateway.stderr_path, encoding="utf-8", errors="replace") as f:
             return f.read()
+
+
+class RunningGateway:
+    """What `approvals_api.api` takes: something with the running `gateway`."""
+
+    def __init__(self, gateway: Gateway):
+        self.gateway = gateway
 
 
 @pytest.fixture
@@ -115,3 +126,53 @@ def test_a_broken_file_is_refused_with_its_line_and_the_running_configuration_st
     with psycopg.connect(clients.gateway_dsn(gw.port, "shop", token, sslmode="disable"), autocommit=True) as conn:
         assert truth not in conn.execute("SELECT full_name FROM customers ORDER BY id LIMIT 1").fetchone()[0]
     assert gw.alive()
+
+
+def test_a_git_repository_classified_by_reload_is_held_from_the_next_request(tmp_path, upstream):
+    root = str(tmp_path / "git")
+    make_bare(root, "hr/people", files={"README.md": "# people\n"}, commits=1)
+    serving = serve_with_credential(root)  # kept: closing the generator stops the server
+    server = next(serving)
+    try:
+        ports = (free_port(), free_port())
+
+        def yaml(classified: bool) -> str:
+            git = GitConnection("code", server.base_url, token_env="GH_RELOAD_GIT_TOKEN", username="svc",
+                                personal_data_repositories=[{"path": "hr/**", "categories": ["employee"]}] if classified else None,
+                                approval={"approver_groups": ["approvers"], "hold_seconds": 30} if classified else None)
+            return GatewayConfig(data_dir=str(tmp_path / "data"), postgres_address="127.0.0.1", postgres_port=ports[0],
+                                 http_port=ports[1], connections=[], git_connections=[git]).yaml()
+        gw = Gateway(str(tmp_path), yaml(classified=False), env={"GH_RELOAD_GIT_TOKEN": server.password}, name="reload-git").start()
+        try:
+            token = gw.token("agent-gia")
+            approver = gw.token("dpo-ida", groups=("engineers", "approvers"))
+            url = f"http://127.0.0.1:{gw.http_address[1]}/git/code/hr/people.git"
+            args = ["-c", f"http.extraHeader=Authorization: Bearer {token}"]
+            assert clone(url, str(tmp_path / "before"), extra_args=args).returncode == 0
+
+            with open(gw.config_path, "w") as f:
+                f.write(yaml(classified=True))
+            os.kill(gw.process.pid, signal.SIGHUP)
+            stderr = lambda: open(gw.stderr_path, encoding="utf-8", errors="replace").read()  # noqa: E731
+            assert ledger.wait_until(lambda: "configuration reloaded" in stderr(), timeout=10), stderr()[-2000:]
+
+            # The same clone is now held for approval; denied, it fails and nothing new was fetched.
+            result = {}
+            worker = threading.Thread(target=lambda: result.setdefault("clone", clone(url, str(tmp_path / "after"), extra_args=args)),
+                                      daemon=True)
+            worker.start()
+            holder = RunningGateway(gw)
+
+            def held():
+                status, body = api(holder, approver, "GET", "/api/v1/approvals")
+                return next((r for r in body if r.get("repositories") == ["hr/people.git"]), None) if status == 200 else None
+            request = ledger.wait_until(held, timeout=20)
+            assert request, "the clone was not held after the reload"
+            status, _ = api(holder, approver, "POST", f"/api/v1/approvals/{request['id']}/deny", {"reason": "classified now"})
+            assert status == 200
+            worker.join(60)
+            assert result["clone"].returncode != 0 and request["id"] in result["clone"].stderr, result["clone"].stderr
+        finally:
+            gw.stop()
+    finally:
+        serving.close()
