@@ -38,6 +38,8 @@ final class UISessionStore: @unchecked Sendable {
     /// is honoured once. Only successful sign-ins add to it, so strangers cannot grow it.
     private var usedStates: [String: Date] = [:]
     private var sessions: [String: Session] = [:]
+    /// Store lookups of cookies this instance does not know: at most this many a second.
+    private var lookups = LookupBudget(perSecond: 20)
 
     init(sessionLifetime: TimeInterval, signIns: UISignInCookie = UISignInCookie(), shared: SharedSignIns? = nil) {
         self.sessionLifetime = sessionLifetime
@@ -106,7 +108,10 @@ final class UISessionStore: @unchecked Sendable {
             return session
         }
         if let known { return known }
-        guard let shared, let stored = try? await shared.signIn(idDigest: digest), stored.expiresAt > now else { return nil }
+        // A cookie nobody here knows: ask the store, within a budget, so strangers sending
+        // made-up cookies cannot turn every request into a store query (over budget: signed out).
+        guard let shared, locked({ lookups.take(now: now) }),
+              let stored = try? await shared.signIn(idDigest: digest), stored.expiresAt > now else { return nil }
         return locked { remember(stored) }
     }
 
@@ -156,5 +161,25 @@ final class UISessionStore: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return try body()
+    }
+}
+
+/// A token bucket: `perSecond` takes a second, refilled continuously, at most `perSecond` saved.
+struct LookupBudget {
+    let perSecond: Double
+    private var tokens: Double
+    private var last: Date?
+
+    init(perSecond: Double) {
+        self.perSecond = perSecond
+        tokens = perSecond
+    }
+
+    mutating func take(now: Date) -> Bool {
+        if let last { tokens = min(perSecond, tokens + max(0, now.timeIntervalSince(last)) * perSecond) }
+        last = now
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
     }
 }
