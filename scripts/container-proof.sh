@@ -39,13 +39,14 @@ fi
 # 3. The Dockerfile itself, unchanged, with the local images in place of the registry's.
 log "building localhost/gatehouse:latest from the Dockerfile (cold release build: tens of minutes)"
 started=$(date +%s)
-podman build "${limits[@]}" -t localhost/gatehouse:latest \
+# --format docker: the OCI image format has no HEALTHCHECK, and podman would drop it.
+podman build "${limits[@]}" --format docker -t localhost/gatehouse:latest \
   --build-arg SWIFT_IMAGE=localhost/gatehouse-swift-builder:latest \
   --build-arg RUNTIME_IMAGE=localhost/debian:bookworm-slim \
   --volume /opt/swift:/opt/swift:ro --volume /opt/swift-packages:/opt/swift-packages:ro \
   . >"$work/image.log" 2>&1 || { tail -40 "$work/image.log"; exit 1; }
 log "image built in $(( $(date +%s) - started )) s: $(podman image inspect localhost/gatehouse:latest --format '{{.Size}}') bytes"
-podman image inspect localhost/gatehouse:latest --format 'user {{.Config.User}}, entrypoint {{.Config.Entrypoint}}, healthcheck {{.Config.Healthcheck.Test}}'
+podman image inspect localhost/gatehouse:latest --format 'user {{.Config.User}}, entrypoint {{.Config.Entrypoint}}, cmd {{.Config.Cmd}}, healthcheck {{.HealthCheck}}'
 
 # 4. The demo database the quick-start's upstream service holds, on 127.0.0.1:55432.
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
