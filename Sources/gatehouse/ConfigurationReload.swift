@@ -5,13 +5,14 @@ import GatehouseBlobGateway
 import GatehouseConfig
 import GatehouseCore
 import GatehouseGitGateway
+import GatehouseKubeGateway
 import GatehouseMasking
 import GatehousePostgres
 import Logging
 
 /// SIGHUP (or `gatehouse reload`): reads the configuration file again and applies what can change
-/// without a restart (docs/configuration.md, "Reloading"): the PostgreSQL, Git and Azure Blob
-/// connections (added, removed, their classification, approval rules, groups, masking, push
+/// without a restart (docs/configuration.md, "Reloading"): the PostgreSQL, Git, Azure Blob and
+/// Kubernetes connections (added, removed, their classification, approval rules, groups, masking, push
 /// rules, upstream secrets) and the approval rules the API and UI decide by. The new file is recorded in the ledger before it
 /// takes effect; a file that does not load, or whose secrets or TLS settings cannot be used, is
 /// refused and the running configuration stays. Sections that need a restart are named in the log.
@@ -20,18 +21,21 @@ actor ConfigurationReload {
     private let gateway: PostgresGateway
     private let git: GitGateway?
     private let blob: BlobGateway?
+    private let kubernetes: (gateway: KubeGateway, clients: KubeClients)?
     /// The client Blob connections fetch Entra ID tokens with.
     private let httpClient: HTTPClient?
     private let approvals: ApprovalSetup
     private let recorder: any EventRecorder
     private let logger: Logger
 
-    init(_ configuration: GatehouseConfiguration, gateway: PostgresGateway, git: GitGateway?, blob: BlobGateway?, httpClient: HTTPClient?,
-         approvals: ApprovalSetup, recorder: any EventRecorder, logger: Logger) {
+    init(_ configuration: GatehouseConfiguration, gateway: PostgresGateway, git: GitGateway?, blob: BlobGateway?,
+         kubernetes: (gateway: KubeGateway, clients: KubeClients)?, httpClient: HTTPClient?, approvals: ApprovalSetup,
+         recorder: any EventRecorder, logger: Logger) {
         current = configuration
         self.gateway = gateway
         self.git = git
         self.blob = blob
+        self.kubernetes = kubernetes
         self.httpClient = httpClient
         self.approvals = approvals
         self.recorder = recorder
@@ -60,10 +64,18 @@ actor ConfigurationReload {
             logger.error("configuration reload refused; the running configuration stays", metadata: ["error": "\(error)"])
             return false
         }
+        let kube: (connections: [KubeGateway.Connection], clients: [HTTPClient])?
+        do {
+            kube = try kubernetes.map { _ in try KubernetesSetup.connections(fresh) }
+        } catch {
+            logger.error("configuration reload refused; the running configuration stays", metadata: ["error": "\(error)"])
+            return false
+        }
         do {
             // Evidence first: what took effect, and when, is in the ledger before it does.
             try await recorder.record([try LedgerSetup.configurationEvent(fresh)])
         } catch {
+            for client in kube?.clients ?? [] { try? await client.shutdown() }
             logger.error("configuration reload refused: it could not be recorded", metadata: ["error": "\(error)"])
             return false
         }
@@ -75,11 +87,15 @@ actor ConfigurationReload {
         }
         if let gitConnections { git?.reload(connections: gitConnections) }
         if let blobConnections { blob?.reload(connections: blobConnections) }
+        if let kube, let kubernetes {
+            kubernetes.clients.add(kube.clients)
+            kubernetes.gateway.reload(connections: kube.connections)
+        }
         approvals.rules.current = fresh.approvalRulesByConnection
         let later = Self.needingRestart(from: current, to: fresh)
         current = fresh
         logger.notice("configuration reloaded", metadata: [
-            "connections": "\((fresh.connections.map(\.name) + fresh.gitConnections.map(\.name) + fresh.blobConnections.map(\.name)).sorted().joined(separator: ","))",
+            "connections": "\((fresh.connections.map(\.name) + fresh.gitConnections.map(\.name) + fresh.blobConnections.map(\.name) + fresh.kubernetesConnections.map(\.name)).sorted().joined(separator: ","))",
             "needs_restart": "\(later.isEmpty ? "nothing" : later.joined(separator: ","))",
         ])
         return true
@@ -92,7 +108,7 @@ actor ConfigurationReload {
         if old.dataDirectory != new.dataDirectory { sections.append("data_dir") }
         if old.postgresListener != new.postgresListener || old.httpListener != new.httpListener { sections.append("listeners") }
         if old.issuers != new.issuers || old.devIssuer != new.devIssuer { sections.append("identity") }
-        if old.kubernetesConnections != new.kubernetesConnections { sections.append("kubernetes connections") }
+        if old.kubernetesConnections.isEmpty != new.kubernetesConnections.isEmpty { sections.append("the first or last kubernetes connection") }
         if old.gitConnections.isEmpty != new.gitConnections.isEmpty { sections.append("the first or last git connection") }
         if old.blobConnections.isEmpty != new.blobConnections.isEmpty { sections.append("the first or last azure-blob connection") }
         if old.ledger != new.ledger { sections.append("ledger") }

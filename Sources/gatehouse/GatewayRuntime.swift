@@ -177,8 +177,8 @@ struct GatewayRuntime {
             throw ValidationFailure("the HTTP listener could not start on \(configuration.httpListener.address):\(configuration.httpListener.port)")
         }
         announce("gatehouse: http listener on \(configuration.httpListener.address):\(boundHTTPPort)")
-        let reloads = ConfigurationReload(configuration, gateway: gateway, git: git, blob: blob, httpClient: gitClient, approvals: approvals,
-                                          recorder: recording, logger: logger)
+        let reloads = ConfigurationReload(configuration, gateway: gateway, git: git, blob: blob, kubernetes: kubernetes, httpClient: gitClient,
+                                          approvals: approvals, recorder: recording, logger: logger)
         let reloading = Task { for await _ in hangups { await reloads.reload() } }
         defer { reloading.cancel() }
         let pidFile = ProcessIDFile(configuration)
@@ -199,7 +199,7 @@ struct GatewayRuntime {
         }
         _ = await webTask.result
         cutOff.cancel()
-        for client in kubernetes?.clients ?? [] { try? await client.shutdown() }
+        for client in kubernetes?.clients.all ?? [] { try? await client.shutdown() }
         // Notifications already in flight get to finish (or give up) before the process exits.
         await approvals.sender?.shutdown()
         do { try await recorder.flush(all: true) } catch {

@@ -13,10 +13,26 @@ import NIOSSL
 /// client trusting the cluster's CA (and presenting the client certificate), the token source,
 /// the rules and the masking engine. A missing CA, certificate or token stops the start.
 enum KubernetesSetup {
-    /// The gateway, and the HTTP clients to shut down with it.
+    /// The gateway, and the HTTP clients to shut down with it (a reload adds its own).
     static func gateway(_ configuration: GatehouseConfiguration, validator: TokenValidator, recorder: any EventRecorder,
-                        approvals: ApprovalSetup) throws -> (gateway: KubeGateway, clients: [HTTPClient])? {
+                        approvals: ApprovalSetup) throws -> (gateway: KubeGateway, clients: KubeClients)? {
         guard !configuration.kubernetesConnections.isEmpty else { return nil }
+        let (connections, clients) = try connections(configuration)
+        let gateway: KubeGateway
+        do {
+            gateway = KubeGateway(connections: connections, authenticate: { try await validator.validate($0) }, recorder: recorder,
+                                  engine: try MaskingSetup.globalEngine(for: configuration), approvals: approvals.broker,
+                                  approvalURL: approvals.url, notificationKinds: approvals.notificationKinds)
+        } catch {
+            for client in clients { try? client.syncShutdown() }
+            throw error
+        }
+        return (gateway, KubeClients(clients))
+    }
+
+    /// The connections, each with an HTTP client of its own (also for a reload: a CA, certificate
+    /// or token that cannot be read refuses it). The caller shuts the clients down.
+    static func connections(_ configuration: GatehouseConfiguration) throws -> (connections: [KubeGateway.Connection], clients: [HTTPClient]) {
         var clients: [HTTPClient] = []
         var connections: [KubeGateway.Connection] = []
         do {
@@ -60,9 +76,19 @@ enum KubernetesSetup {
             for client in clients { try? client.syncShutdown() }
             throw error
         }
-        let gateway = KubeGateway(connections: connections, authenticate: { try await validator.validate($0) }, recorder: recorder,
-                                  engine: try MaskingSetup.globalEngine(for: configuration), approvals: approvals.broker,
-                                  approvalURL: approvals.url, notificationKinds: approvals.notificationKinds)
-        return (gateway, clients)
+        return (connections, clients)
     }
+}
+
+/// The Kubernetes connections' HTTP clients: those of the start and of every reload since, kept
+/// open while exec sessions may still use them, shut down when the gateway stops.
+final class KubeClients: @unchecked Sendable {
+    private let lock = NSLock()
+    private var clients: [HTTPClient]
+
+    init(_ clients: [HTTPClient]) { self.clients = clients }
+
+    func add(_ more: [HTTPClient]) { lock.withLock { clients += more } }
+
+    var all: [HTTPClient] { lock.withLock { clients } }
 }

@@ -9,10 +9,10 @@ struct ReloadCommand: ParsableCommand {
         commandName: "reload",
         abstract: "Check the configuration file and have the running gateway reload it (SIGHUP).",
         discussion: """
-            PostgreSQL, Git and Azure Blob connections, classification, approval rules and masking \
-            change without dropping sessions; the new file is recorded in the ledger. Listeners, \
-            identity, the ledger, the store, the web UI and Kubernetes connections change at the \
-            next start (docs/configuration.md, "Reloading").
+            Connections of every type, classification, approval rules and masking change without \
+            dropping sessions; the new file is recorded in the ledger. Listeners, identity, the \
+            ledger, the store and the web UI change at the next start (docs/configuration.md, \
+            "Reloading").
             """)
 
     @Option(help: "The YAML configuration file the gateway runs with.")

@@ -6,6 +6,8 @@ its line and the running configuration stays; each configuration taken is a ledg
 Ground truth: the upstream's own rows (read directly) say what an unmasked value is."""
 
 import os
+import secrets
+import shutil
 import signal
 import subprocess
 import threading
@@ -13,13 +15,14 @@ import threading
 import psycopg
 import pytest
 
-from harness import clients, ledger
+from harness import certs, clients, ledger
 from harness.approvals_api import api
 from harness.events import EventStore
 from harness.gateway import Gateway, binary
-from harness.gateway_config import Connection, GatewayConfig, GitConnection, Upstream
+from harness.gateway_config import Connection, GatewayConfig, GitConnection, KubeConnection, Upstream
 from harness.git_repos import clone, make_bare
 from harness.git_server import serve_with_credential
+from harness.kube_server import KubeStandIn
 from harness.ports import free_port
 
 CLASSIFIED = [{"table": "public.customers", "columns": {"full_name": "name"}}]
@@ -176,3 +179,47 @@ def test_a_git_repository_classified_by_reload_is_held_from_the_next_request(tmp
             gw.stop()
     finally:
         serving.close()
+
+
+def test_a_command_refused_by_reload_is_refused_in_the_next_kubectl_exec(tmp_path):
+    """The Kubernetes connection gets a new client and rules; an exec after the reload uses them."""
+    service_token = secrets.token_urlsafe(32)
+    standin = KubeStandIn(service_token, workdir=str(tmp_path / "standin")).start()
+    try:
+        token_file = tmp_path / "service-account-token"
+        token_file.write_text(service_token + "\n")
+        cert, key = certs.write_self_signed(str(tmp_path), "gateway")
+        ports = (free_port(), free_port())
+
+        def yaml(refused: list) -> str:
+            kube = KubeConnection("prod", standin.url, standin.ca_cert, str(token_file), namespaces=["shop"],
+                                  commands={"refused": refused} if refused else None)
+            return GatewayConfig(data_dir=str(tmp_path / "data"), postgres_address="127.0.0.1", postgres_port=ports[0],
+                                 http_port=ports[1], connections=[], http_listener={"tls": {"cert": cert, "key": key}},
+                                 kube_connections=[kube]).yaml()
+        gw = Gateway(str(tmp_path / "gw"), yaml(refused=[]), name="reload-kube").start()
+        try:
+            home = tmp_path / "home"
+            home.mkdir()
+            config = standin.kubeconfig(str(home / "kubeconfig"), token=gw.token("alice"),
+                                        server=f"https://127.0.0.1:{gw.http_address[1]}/k8s/prod", ca_cert=cert)
+            env = dict(os.environ, HOME=str(home), KUBECONFIG=config)
+            pod = "customer-api-7d9f8b6c4-x2k9p"
+
+            def exec_echo():
+                return subprocess.run([shutil.which("kubectl") or "kubectl", "exec", pod, "-n", "shop", "--", "echo", "reloaded"],
+                                      env=env, capture_output=True, text=True, timeout=60)
+            allowed = exec_echo()
+            assert allowed.returncode == 0 and allowed.stdout.strip() == "reloaded", allowed.stderr
+
+            with open(gw.config_path, "w") as f:
+                f.write(yaml(refused=["echo*"]))
+            os.kill(gw.process.pid, signal.SIGHUP)
+            stderr = lambda: open(gw.stderr_path, encoding="utf-8", errors="replace").read()  # noqa: E731
+            assert ledger.wait_until(lambda: "configuration reloaded" in stderr(), timeout=10), stderr()[-2000:]
+            refused = exec_echo()
+            assert refused.returncode != 0 and "reloaded" not in refused.stdout and "refused" in refused.stderr, refused.stderr
+        finally:
+            gw.stop()
+    finally:
+        standin.stop()
