@@ -60,7 +60,9 @@ psql_owner -d postgres -c "CREATE DATABASE shop"
 psql_owner -d shop -f Sources/gatehouse/Demo/demo-seed.sql >/dev/null
 psql_owner -d shop -f deploy/compose/upstream-roles.sql >/dev/null
 agent_password=$(openssl rand -hex 16)
-psql_owner -d shop -v password="$agent_password" -c "ALTER ROLE gh_agent PASSWORD :'password'" >/dev/null
+# The quick-start's own script sets it, as the upstream container would run it at first start.
+POSTGRES_USER=shop_owner POSTGRES_DB=shop GATEHOUSE_AGENT_PASSWORD="$agent_password" PGHOST=127.0.0.1 PGPORT=55432 \
+  PATH="$pgbin:$PATH" sh deploy/compose/agent-password.sh >/dev/null
 
 # 5. The image, as compose.yaml runs it: the quick-start configuration, state in a volume.
 podman volume rm -f gatehouse-proof-state >/dev/null 2>&1 || true
