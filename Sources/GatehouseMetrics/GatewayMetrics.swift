@@ -68,20 +68,20 @@ public final class GatewayMetrics: @unchecked Sendable {
         case .authentication(let authentication):
             let result = authentication.accepted ? "accepted" : "refused"
             counter("gatehouse_authentications_total", "Sign-ins to a connection, and refusals",
-                    ["protocol": kind, "connection": name, "result": result]).increment()
+                    [("connection", name), ("protocol", kind), ("result", result)]).increment()
             if authentication.accepted, kind == "postgres" {
-                gauge("gatehouse_postgres_sessions_active", "PostgreSQL client sessions open", ["connection": name]).increment()
+                gauge("gatehouse_postgres_sessions_active", "PostgreSQL client sessions open", [("connection", name)]).increment()
             }
             if !authentication.accepted { refusal(kind, "authentication") }
         case .sessionEnd:
             if kind == "postgres" {
-                gauge("gatehouse_postgres_sessions_active", "PostgreSQL client sessions open", ["connection": name]).decrement()
+                gauge("gatehouse_postgres_sessions_active", "PostgreSQL client sessions open", [("connection", name)]).decrement()
             }
         case .outcome(let outcome):
             counter("gatehouse_statements_total", "PostgreSQL statements by result: completed, failed (upstream error), not_executed",
-                    ["connection": name, "result": outcome.status.rawValue]).increment()
+                    [("connection", name), ("result", outcome.status.rawValue)]).increment()
             if outcome.status == .failed {
-                counter("gatehouse_upstream_errors_total", "Errors answered by an upstream", ["protocol": kind, "connection": name]).increment()
+                counter("gatehouse_upstream_errors_total", "Errors answered by an upstream", [("connection", name), ("protocol", kind)]).increment()
             }
             masked(outcome.maskedValues, subjects: outcome.subjects, protocol: kind)
         case .git(let git):
@@ -94,7 +94,7 @@ public final class GatewayMetrics: @unchecked Sendable {
             response(kind, name, status: kube.status, masked: kube.maskedValues, subjects: kube.subjects)
         case .approval(let approval):
             counter("gatehouse_approval_steps_total", "Approval steps: requested, approved, denied, expired, cancelled, grant_used, ...",
-                    ["protocol": kind, "connection": name, "step": approval.step.rawValue]).increment()
+                    [("connection", name), ("protocol", kind), ("step", approval.step.rawValue)]).increment()
             decisionTiming(approval, at: event.time)
             if approval.step == .denied || approval.step == .expired { refusal(kind, "approval_\(approval.step.rawValue)") }
         case .statement, .erasure, .configuration, .classification:
@@ -106,29 +106,29 @@ public final class GatewayMetrics: @unchecked Sendable {
         guard let decision else { return }
         let known = RequestEventDecision.all.contains(decision) ? decision : "other"
         counter("gatehouse_requests_total", "Git, Blob and Kubernetes requests by decision: allowed, refused, held",
-                ["protocol": kind, "connection": connection, "decision": known]).increment()
+                [("connection", connection), ("decision", known), ("protocol", kind)]).increment()
         if known == RequestEventDecision.refused { refusal(kind, "policy") }
     }
 
     private func response(_ kind: String, _ connection: String, status: Int?, masked values: Int?, subjects: [SubjectReference]?) {
         if let status, status >= 500 {
-            counter("gatehouse_upstream_errors_total", "Errors answered by an upstream", ["protocol": kind, "connection": connection]).increment()
+            counter("gatehouse_upstream_errors_total", "Errors answered by an upstream", [("connection", connection), ("protocol", kind)]).increment()
         }
         masked(values, subjects: subjects, protocol: kind)
     }
 
     private func masked(_ values: Int?, subjects: [SubjectReference]?, protocol kind: String) {
         if let values, values > 0 {
-            counter("gatehouse_masked_values_total", "Identifiers masked in what clients got", ["protocol": kind]).increment(by: Int64(values))
+            counter("gatehouse_masked_values_total", "Identifiers masked in what clients got", [("protocol", kind)]).increment(by: Int64(values))
         }
         for subject in subjects ?? [] where Self.isName(subject.kind) {
             counter("gatehouse_masked_subjects_total", "People named in responses (distinct per response), by identifier kind or category",
-                    ["kind": subject.kind]).increment()
+                    [("kind", subject.kind)]).increment()
         }
     }
 
     private func refusal(_ kind: String, _ reason: String) {
-        counter("gatehouse_refusals_total", "Requests and statements refused, by reason", ["protocol": kind, "reason": reason]).increment()
+        counter("gatehouse_refusals_total", "Requests and statements refused, by reason", [("protocol", kind), ("reason", reason)]).increment()
     }
 
     private func decisionTiming(_ approval: EventPayload.Approval, at time: Date) {
@@ -152,12 +152,13 @@ public final class GatewayMetrics: @unchecked Sendable {
 
     // MARK: - Handles
 
-    private func counter(_ name: String, _ help: String, _ labels: [String: String] = [:]) -> Counter {
-        registry.makeCounter(name: name, labels: labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, help: help)
+    /// `labels` in the order the name's every use gives them (by key), so no call sorts them.
+    private func counter(_ name: String, _ help: String, _ labels: [(String, String)] = []) -> Counter {
+        registry.makeCounter(name: name, labels: labels, help: help)
     }
 
-    private func gauge(_ name: String, _ help: String, _ labels: [String: String]) -> Gauge {
-        registry.makeGauge(name: name, labels: labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, help: help)
+    private func gauge(_ name: String, _ help: String, _ labels: [(String, String)]) -> Gauge {
+        registry.makeGauge(name: name, labels: labels, help: help)
     }
 
     /// Kinds are detector and category names; anything else (it never should be) is not a label.

@@ -151,17 +151,25 @@ public final class PostgresGateway: Sendable {
         return connections
     }
 
-    /// Takes a changed configuration's PostgreSQL connections (SIGHUP, `gatehouse reload`):
-    /// new sessions use them at once; open sessions adopt them at their next statement when
-    /// their connection still reaches the same upstream login (classification, approval,
-    /// allowed groups, masking categories), and keep what they logged in with otherwise. Throws
-    /// (changing nothing) when a secret or TLS setting cannot be used.
-    /// `dryRun`: only checks that it would succeed.
-    public func reload(configuration: GatehouseConfiguration, masking: [String: MaskingSettings], dryRun: Bool = false) throws {
-        let connections = try Self.makeConnections(configuration, masking: masking, analyzer: analyzer, derived: [:],
-                                                   keeping: self.connections, logger: logger)
-        guard !dryRun else { return }
-        table.withLockedValue { $0 = (generation: $0.generation + 1, connections: connections) }
+    /// A changed configuration's PostgreSQL connections, built and checked, not yet in force.
+    public struct ReloadedConnections: Sendable {
+        let connections: [String: Connection]
+    }
+
+    /// Builds a changed configuration's PostgreSQL connections (SIGHUP, `gatehouse reload`),
+    /// resolving their secrets and TLS settings now: throws, changing nothing, when one cannot
+    /// be used. Nothing changes until `applyReload`.
+    public func prepareReload(configuration: GatehouseConfiguration, masking: [String: MaskingSettings]) throws -> ReloadedConnections {
+        ReloadedConnections(connections: try Self.makeConnections(configuration, masking: masking, analyzer: analyzer, derived: [:],
+                                                                  keeping: connections, logger: logger))
+    }
+
+    /// Puts prepared connections in force: new sessions use them at once; open sessions adopt
+    /// them at their next statement when their connection still reaches the same upstream login
+    /// (classification, approval, allowed groups, masking categories), and keep what they
+    /// logged in with otherwise.
+    public func applyReload(_ reloaded: ReloadedConnections) {
+        table.withLockedValue { $0 = (generation: $0.generation + 1, connections: reloaded.connections) }
     }
 
     /// The configuration generation sessions start from.

@@ -6,7 +6,6 @@ import GatehouseConfig
 import GatehouseCore
 import GatehouseGitGateway
 import GatehouseKubeGateway
-import GatehouseMasking
 import GatehousePostgres
 import Logging
 
@@ -52,20 +51,16 @@ actor ConfigurationReload {
             logger.error("configuration reload refused; the running configuration stays", metadata: ["error": "\(error)"])
             return false
         }
-        let masking: [String: MaskingSettings]
+        // Everything built and checked first; nothing is in force until it is recorded.
+        let postgres: PostgresGateway.ReloadedConnections
         let gitConnections: [GitGateway.Connection]?
         let blobConnections: [BlobGateway.Connection]?
-        do {
-            masking = try MaskingSetup.settings(for: fresh)
-            try gateway.reload(configuration: fresh, masking: masking, dryRun: true)
-            gitConnections = try git.map { _ in try GitSetup.connections(fresh) }
-            blobConnections = try blob.flatMap { _ in try httpClient.map { try BlobSetup.connections(fresh, httpClient: $0) } }
-        } catch {
-            logger.error("configuration reload refused; the running configuration stays", metadata: ["error": "\(error)"])
-            return false
-        }
         let kube: (connections: [KubeGateway.Connection], clients: [HTTPClient])?
         do {
+            postgres = try gateway.prepareReload(configuration: fresh, masking: try MaskingSetup.settings(for: fresh))
+            gitConnections = try git.map { _ in try GitSetup.connections(fresh) }
+            blobConnections = try blob.flatMap { _ in try httpClient.map { try BlobSetup.connections(fresh, httpClient: $0) } }
+            // Last: its HTTP clients are the only thing a refusal must undo.
             kube = try kubernetes.map { _ in try KubernetesSetup.connections(fresh) }
         } catch {
             logger.error("configuration reload refused; the running configuration stays", metadata: ["error": "\(error)"])
@@ -79,12 +74,7 @@ actor ConfigurationReload {
             logger.error("configuration reload refused: it could not be recorded", metadata: ["error": "\(error)"])
             return false
         }
-        do {
-            try gateway.reload(configuration: fresh, masking: masking)
-        } catch {
-            logger.error("configuration reload failed; the running configuration stays", metadata: ["error": "\(error)"])
-            return false
-        }
+        gateway.applyReload(postgres)
         if let gitConnections { git?.reload(connections: gitConnections) }
         if let blobConnections { blob?.reload(connections: blobConnections) }
         if let kube, let kubernetes {
