@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         // Vocabulary shared by every other module: principals, requests, decisions, events.
@@ -246,8 +247,19 @@ let package = Package(
         .target(name: "GatehouseApproval", dependencies: ["GatehouseCore", "GatehousePolicy"]),
 
         // The `gatehouse` command: serve, demo, token, check-config, approvals, audit.
+        // The MCP endpoint (/mcp, Streamable HTTP): tools for agents that run through the same
+        // identity, analysis, approval, masking and recording as the native protocols (docs/mcp.md).
+        .target(name: "GatehouseMCP", dependencies: [
+            "GatehouseCore", "GatehouseHTTPProxy", "GatehouseIdentity", "GatehousePostgres", "GatehousePostgresWire", "GatehouseSQL",
+            .product(name: "MCP", package: "swift-sdk"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         .executableTarget(name: "gatehouse", dependencies: [
-            "GatehouseCore", "GatehouseConfig", "GatehouseIdentity", "GatehousePostgres", "GatehouseMetrics",
+            "GatehouseCore", "GatehouseConfig", "GatehouseIdentity", "GatehousePostgres", "GatehouseMetrics", "GatehouseMCP",
             "GatehouseStore", "GatehouseWeb", "GatehouseMasking", "GatehouseApproval", "GatehousePolicy", "GatehouseNotify",
             "GatehouseGitGateway", "GatehouseGitScan", "GatehouseHTTPProxy", "GatehouseBlob", "GatehouseBlobGateway",
             "GatehouseKubernetes", "GatehouseKubeGateway", "GatehouseLedger", "GatehouseSQL", "GatehouseStorePostgres",
@@ -300,6 +312,10 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "GatehouseMCPTests", dependencies: [
+            "GatehouseMCP", "GatehouseCore", "GatehouseSQL", "GatehousePostgresWire", "GatehousePostgres",
+            .product(name: "MCP", package: "swift-sdk"),
         ]),
         .testTarget(name: "GatehouseWebTests", dependencies: [
             "GatehouseWeb", "GatehouseApproval", "GatehousePolicy", "GatehouseCore", "GatehouseIdentity", "GatehouseStore", "GatehouseLedger",

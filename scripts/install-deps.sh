@@ -30,6 +30,7 @@ declare -A PIP_PACKAGES=(
   ["pexpect"]="pexpect"   # tests/integration/test_kube_standin.py (kubectl exec -it on a terminal)
   ["check-jsonschema"]="check_jsonschema"   # tests/integration/test_container_files.py (compose.yaml)
   ["PyYAML"]="yaml"   # tests/integration/test_container_files.py (reads compose.yaml)
+  ["mcp"]="mcp"   # tests/integration/test_mcp.py (the official MCP Python SDK as the client of /mcp)
 )
 # pip requirement -> the command that proves it is installed (packages that ship only a binary)
 declare -A PIP_COMMANDS=(

@@ -29,6 +29,8 @@ public struct GatehouseConfiguration: Sendable {
     public var web: WebConfiguration
     /// Where durable state lives: the data directory, or a shared PostgreSQL store.
     public var store: StoreConfiguration
+    /// The MCP endpoint (`/mcp`).
+    public var mcp: MCPConfiguration
 
     public init(
         sourcePath: String, dataDirectory: String,
@@ -39,8 +41,9 @@ public struct GatehouseConfiguration: Sendable {
         blobConnections: [BlobConnectionConfiguration] = [], kubernetesConnections: [KubernetesConnectionConfiguration] = [],
         masking: MaskingConfiguration = MaskingConfiguration(),
         ledger: LedgerConfiguration = LedgerConfiguration(), notifications: [NotificationConfiguration] = [],
-        web: WebConfiguration = WebConfiguration(), store: StoreConfiguration = .sqlite
+        web: WebConfiguration = WebConfiguration(), store: StoreConfiguration = .sqlite, mcp: MCPConfiguration = MCPConfiguration()
     ) {
+        self.mcp = mcp
         self.sourcePath = sourcePath
         self.dataDirectory = dataDirectory
         self.postgresListener = postgresListener

@@ -47,6 +47,8 @@ public enum EventPayload: Sendable, Codable, Equatable {
     case blob(BlobActivity)
     /// A Kubernetes API request, when decided and when answered.
     case kubernetes(KubeActivity)
+    /// An MCP tool call on the `/mcp` endpoint, when decided and when answered.
+    case mcp(MCPActivity)
     /// Columns a statement let through filled from classified data, classified from then on.
     case classification(DerivedClassification)
 
@@ -62,6 +64,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case .git: return "git"
         case .blob: return "blob"
         case .kubernetes: return "kubernetes"
+        case .mcp: return "mcp"
         case .classification: return "classification"
         }
     }
@@ -83,6 +86,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case "git": self = .git(try GitActivity(from: decoder))
         case "blob": self = .blob(try BlobActivity(from: decoder))
         case "kubernetes": self = .kubernetes(try KubeActivity(from: decoder))
+        case "mcp": self = .mcp(try MCPActivity(from: decoder))
         case "classification": self = .classification(try DerivedClassification(from: decoder))
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown event kind '\(kind)'"))
@@ -103,6 +107,7 @@ public enum EventPayload: Sendable, Codable, Equatable {
         case .git(let value): try value.encode(to: encoder)
         case .blob(let value): try value.encode(to: encoder)
         case .kubernetes(let value): try value.encode(to: encoder)
+        case .mcp(let value): try value.encode(to: encoder)
         case .classification(let value): try value.encode(to: encoder)
         }
     }

@@ -1,4 +1,4 @@
-/// The phases of an HTTP adapter's request events (`blob`, `kubernetes`): recorded once when
+/// The phases of an HTTP adapter's request events (`blob`, `kubernetes`, `mcp`): recorded once when
 /// decided, before anything is forwarded, and once when the client has had its answer.
 public enum RequestEventPhase {
     public static let request = "request"

@@ -19,6 +19,8 @@ extension LedgerEntryEnvelope {
         case blob(Blob)
         /// A Kubernetes API request: the digests of whom a masked answer named are sealed, the rest is clear.
         case kubernetes(Kubernetes)
+        /// An MCP tool call: its arguments and the error the agent was told are sealed, the rest is clear.
+        case mcp(MCP)
         /// Derived classification names tables, columns and categories only: all clear.
         case classification(EventPayload.DerivedClassification)
 
@@ -34,6 +36,7 @@ extension LedgerEntryEnvelope {
             case .git: return "git"
             case .blob: return "blob"
             case .kubernetes: return "kubernetes"
+            case .mcp: return "mcp"
             case .classification: return "classification"
             }
         }

@@ -86,6 +86,8 @@ extension LedgerEntryEnvelope {
             return .blob(try readBlob(&fields))
         case "kubernetes":
             return .kubernetes(try readKubernetes(&fields))
+        case "mcp":
+            return .mcp(try readMCP(&fields))
         case "configuration":
             return .configuration(EventPayload.Configuration(path: try fields.string("path"), sha256: try fields.string("sha256"),
                                                              connections: try readStrings("connections", &fields)))

@@ -37,6 +37,10 @@ extension LedgerEntryEnvelope {
             sealed.text = value.command
             sealed.data = value.data
             payload = .kubernetes(Kubernetes(value))
+        case .mcp(let value):
+            sealed.text = value.arguments
+            sealed.errorMessage = value.error
+            payload = .mcp(MCP(value))
         case .statement(let value):
             sealed.text = value.text
             sealed.parameters = value.parameters
@@ -87,6 +91,8 @@ extension LedgerEntryEnvelope {
             eventPayload = .blob(value.joined(subjects: sealed.subjects))
         case .kubernetes(let value):
             eventPayload = .kubernetes(value.joined(subjects: sealed.subjects, command: sealed.text, data: sealed.data))
+        case .mcp(let value):
+            eventPayload = .mcp(value.joined(arguments: sealed.text, error: sealed.errorMessage))
         case .statement(let value):
             let text = sealed.text ?? ""
             let clear = value.analysis

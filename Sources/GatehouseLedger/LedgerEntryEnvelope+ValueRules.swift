@@ -3,7 +3,7 @@ import GatehouseCore
 /// The value rules docs/evidence.md states beyond types and key order, checked on every entry
 /// read (`audit verify`, bundles, the index): two verifiers written from the document accept the
 /// same entries. The field-by-field readers already refuse unknown enumerations of `outcome`,
-/// `approval`, `git`, `blob` and `kubernetes`; these are the rest.
+/// `approval`, `git`, `blob`, `kubernetes` and `mcp`; these are the rest.
 extension LedgerEntryEnvelope {
     func checkValueRules() throws {
         switch payload {
@@ -36,6 +36,9 @@ extension LedgerEntryEnvelope {
             if let sha256 = blob.activity.sha256, !Self.isLowerHex(sha256, lengths: [64]) { throw LedgerEntryError.invalidValue("payload.sha256") }
         case .kubernetes(let kube):
             if let sha256 = kube.activity.sha256, !Self.isLowerHex(sha256, lengths: [64]) { throw LedgerEntryError.invalidValue("payload.sha256") }
+        case .mcp(let call):
+            guard !call.activity.tool.isEmpty else { throw LedgerEntryError.invalidValue("payload.tool") }
+            if let rows = call.activity.rows, rows < 0 { throw LedgerEntryError.invalidValue("payload.rows") }
         case .authentication, .sessionEnd, .outcome, .classification:
             break
         }

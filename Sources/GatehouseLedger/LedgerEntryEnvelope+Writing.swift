@@ -99,6 +99,8 @@ extension LedgerEntryEnvelope {
             try Self.write(value, into: &writer)
         case .kubernetes(let value):
             try Self.write(value, into: &writer)
+        case .mcp(let value):
+            try Self.write(value, into: &writer)
         case .configuration(let value):
             writer.key("connections")
             Self.write(strings: value.connections, into: &writer)

@@ -53,6 +53,9 @@ extension SealedFields {
             data = try fields.optionalString("data")
             subjects = try Self.readSubjects(&fields)
             text = try fields.optionalString("text")
+        case "mcp":
+            errorMessage = try fields.optionalString("errorMessage")
+            text = try fields.optionalString("text")
         default:
             break
         }

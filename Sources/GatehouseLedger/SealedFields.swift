@@ -11,6 +11,7 @@ import GatehouseCore
 /// - git: `commits` (one per clear commit, same order: names, emails, message; present exactly
 ///   when the payload has commits), `subjects` (the email digests);
 /// - kubernetes: `text` (an exec's command), `data` (a stream chunk), `subjects`;
+/// - mcp: `text` (the call's arguments), `errorMessage` (what the agent was told of a failure);
 /// - session_end, erasure, configuration: none (no box).
 struct SealedFields: Sendable, Equatable {
     var analysisText: String?

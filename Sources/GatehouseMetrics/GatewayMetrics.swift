@@ -92,6 +92,8 @@ public final class GatewayMetrics: @unchecked Sendable {
         case .kubernetes(let kube):
             if kube.phase == RequestEventPhase.request { request(kind, name, decision: kube.decision) }
             response(kind, name, status: kube.status, masked: kube.maskedValues, subjects: kube.subjects)
+        case .mcp(let call):
+            toolCall(call, connection: name)
         case .approval(let approval):
             counter("gatehouse_approval_steps_total", "Approval steps: requested, approved, denied, expired, cancelled, grant_used, ...",
                     [("connection", name), ("protocol", kind), ("step", approval.step.rawValue)]).increment()
@@ -105,9 +107,27 @@ public final class GatewayMetrics: @unchecked Sendable {
     private func request(_ kind: String, _ connection: String, decision: String?) {
         guard let decision else { return }
         let known = RequestEventDecision.all.contains(decision) ? decision : "other"
-        counter("gatehouse_requests_total", "Git, Blob and Kubernetes requests by decision: allowed, refused, held",
+        counter("gatehouse_requests_total", "Git, Blob, Kubernetes and MCP requests by decision: allowed, refused, held",
                 [("connection", connection), ("decision", known), ("protocol", kind)]).increment()
         if known == RequestEventDecision.refused { refusal(kind, "policy") }
+    }
+
+    /// An MCP call counts as a request of protocol `mcp` (whatever its connection's protocol: the
+    /// agent came through the endpoint), and by tool. Masked values and upstream errors are not
+    /// counted here: the statement it ran counts them in its own PostgreSQL session.
+    private func toolCall(_ call: MCPActivity, connection: String) {
+        let tool = MCPActivity.Tool.all.contains(call.tool) ? call.tool : MCPActivity.Tool.unknown
+        if call.phase == MCPActivity.Phase.request, let decision = call.decision {
+            request("mcp", connection, decision: decision)
+            let known = MCPActivity.Decision.all.contains(decision) ? decision : "other"
+            counter("gatehouse_mcp_tool_calls_total", "MCP tool calls by tool and decision: allowed, refused, held",
+                    [("decision", known), ("tool", tool)]).increment()
+        }
+        if call.phase == MCPActivity.Phase.response, let outcome = call.outcome {
+            let known = MCPActivity.Outcome.all.contains(outcome) ? outcome : "other"
+            counter("gatehouse_mcp_tool_results_total", "MCP tool calls answered, by tool and outcome: ok, error, held, denied",
+                    [("outcome", known), ("tool", tool)]).increment()
+        }
     }
 
     private func response(_ kind: String, _ connection: String, status: Int?, masked values: Int?, subjects: [SubjectReference]?) {

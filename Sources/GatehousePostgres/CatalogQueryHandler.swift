@@ -27,7 +27,7 @@ final class CatalogQueryHandler: ChannelInboundHandler {
         let frame = unwrapInboundIn(data)
         switch frame.type {
         case UInt8(ascii: "D"):
-            rows.append(Self.textValues(frame.body))
+            rows.append(BackendMessage.readDataRowText(frame.body))
         case BackendMessage.errorType:
             failure = ProtocolViolation("catalog query failed: \(ErrorFields.decode(frame.body).message)")
         case BackendMessage.readyForQueryType:
@@ -47,15 +47,5 @@ final class CatalogQueryHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         result.fail(error)
         context.close(promise: nil)
-    }
-
-    /// DataRow values, text format.
-    private static func textValues(_ body: ByteBuffer) -> [String?] {
-        var body = body
-        guard let count: Int16 = body.readInteger() else { return [] }
-        return (0..<Int(max(count, 0))).map { _ in
-            guard let length: Int32 = body.readInteger(), length >= 0 else { return nil }
-            return body.readString(length: Int(length))
-        }
     }
 }

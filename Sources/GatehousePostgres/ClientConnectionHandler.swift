@@ -32,15 +32,20 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// Closes the connection unless the client is signed in by then.
     private var authenticationDeadline: Scheduled<Void>?
     private var logger: Logger
+    /// Set for a session of the gateway's own (`PostgresGateway.openInProcessSession`): what is
+    /// recorded as its client address. Its socket never leaves the process, so the token it sends
+    /// needs no TLS.
+    private let inProcessClient: String?
 
-    init(gateway: PostgresGateway) {
+    init(gateway: PostgresGateway, inProcessClient: String? = nil) {
         self.gateway = gateway
+        self.inProcessClient = inProcessClient
         self.logger = gateway.logger
         logger[metadataKey: "session"] = "\(sessionID)"
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        clientAddress = context.channel.remoteAddress?.ipAddress
+        clientAddress = inProcessClient ?? context.channel.remoteAddress?.ipAddress
         let seconds = gateway.listener.authenticationTimeoutSeconds
         let handler = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         authenticationDeadline = context.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
@@ -147,7 +152,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         case .cancel(let key):
             forwardCancel(key, context: context)
         case .startup(let parameters):
-            guard isEncrypted || gateway.acceptsCleartextToken else {
+            guard isEncrypted || gateway.acceptsCleartextToken || inProcessClient != nil else {
                 refuse(.fatal(code: SQLState.invalidAuthorizationSpecification,
                               message: "gatehouse: refusing to accept a token over a connection without TLS",
                               hint: "Connect with sslmode=require (or stronger)."), context: context)

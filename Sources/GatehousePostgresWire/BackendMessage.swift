@@ -75,6 +75,16 @@ public enum BackendMessage {
         return body.readNullTerminatedString()
     }
 
+    /// A DataRow's values as text (nil for SQL NULL): the simple query protocol's format.
+    public static func readDataRowText(_ body: ByteBuffer) -> [String?] {
+        var body = body
+        guard let count: Int16 = body.readInteger() else { return [] }
+        return (0..<Int(max(count, 0))).map { _ in
+            guard let length: Int32 = body.readInteger(), length >= 0 else { return nil }
+            return body.readString(length: Int(length))
+        }
+    }
+
     /// ParameterStatus name and value.
     public static func readParameterStatus(_ body: ByteBuffer) -> (name: String, value: String)? {
         var body = body
@@ -155,6 +165,8 @@ public enum SQLState {
     public static let connectionFailure = "08006"
     public static let sqlClientUnableToEstablishConnection = "08001"
     public static let featureNotSupported = "0A000"
+    public static let readOnlySQLTransaction = "25006"
+    public static let invalidParameterValue = "22023"
     public static let insufficientPrivilege = "42501"
     public static let syntaxError = "42601"
     public static let queryCanceled = "57014"

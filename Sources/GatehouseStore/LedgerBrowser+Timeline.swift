@@ -8,7 +8,8 @@ import GatehouseLedger
 public struct TimelineEntry: Sendable, Equatable {
     public var index: UInt64
     public var time: Date
-    /// `authentication`, `statement`, `outcome`, `approval`, `git`, `session_end`, `erasure`, `configuration`.
+    /// `authentication`, `statement`, `outcome`, `approval`, `git`, `blob`, `kubernetes`, `mcp`, `session_end`,
+    /// `erasure`, `configuration`, `classification`.
     public var kind: String
     public var headline: String
     public var details: [TimelineDetail]
@@ -77,6 +78,8 @@ private struct TimelineDescriber {
             return describe(blob.activity)
         case .kubernetes(let request):
             return describe(request.activity)
+        case .mcp(let call):
+            return describe(call.activity)
         case .sessionEnd(let end):
             add("reason", end.reason)
             add("statements", String(end.statements))
@@ -129,6 +132,34 @@ private struct TimelineDescriber {
                                            bytesFromUpstream: request.bytesFromUpstream, bytesToClient: request.bytesToClient,
                                            sha256: request.sha256, maskedValues: request.maskedValues)
         return "kubernetes \(request.operation) \(target.isEmpty ? request.path : target) — \(outcome)"
+    }
+
+    /// "mcp query — allowed", "mcp query — ok, 12 rows (truncated)", "mcp query — error". The
+    /// arguments and the error told to the agent are sealed: shown only once opened.
+    private mutating func describe(_ call: MCPActivity) -> String {
+        add("tool", call.tool)
+        add("MCP session", call.mcpSession)
+        add("client", [call.clientName, call.clientVersion].compactMap { $0 }.joined(separator: " "))
+        add("decision", call.decision)
+        add("reason", call.reason)
+        add("approval", call.approval)
+        add("outcome", call.outcome)
+        add("PostgreSQL session", call.postgresSession)
+        add("rows", call.rows.map(String.init))
+        if call.truncated == true { add("truncated", "yes: the row limit cut the result") }
+        if case .mcp(let opened)? = opened {
+            add("arguments", opened.arguments)
+            add("error", opened.error)
+        } else {
+            addSealed("arguments and error", nil)
+        }
+        let outcome: String
+        if call.phase == MCPActivity.Phase.request {
+            outcome = (call.decision ?? "decided") + (call.reason.map { ": \($0)" } ?? "")
+        } else {
+            outcome = (call.outcome ?? "answered") + (call.rows.map { ", \($0) rows" } ?? "") + (call.truncated == true ? " (truncated)" : "")
+        }
+        return "mcp \(call.tool) — \(outcome)"
     }
 
     /// The details an HTTP adapter's request event shares (`blob`, `kubernetes`), and the end of

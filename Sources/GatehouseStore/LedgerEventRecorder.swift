@@ -81,6 +81,8 @@ public final class LedgerEventRecorder: EventRecorder, @unchecked Sendable {
         case .blob(let blob): return blob.subjects ?? []
         // Whom a masked Kubernetes answer (pod details, logs) named.
         case .kubernetes(let request): return request.subjects ?? []
+        // None: whom a tool's statement named is in its PostgreSQL session's own events.
+        case .mcp: return []
         default: return []
         }
     }

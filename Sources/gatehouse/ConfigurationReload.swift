@@ -6,6 +6,7 @@ import GatehouseConfig
 import GatehouseCore
 import GatehouseGitGateway
 import GatehouseKubeGateway
+import GatehouseMCP
 import GatehousePostgres
 import Logging
 
@@ -21,6 +22,7 @@ actor ConfigurationReload {
     private let git: GitGateway?
     private let blob: BlobGateway?
     private let kubernetes: (gateway: KubeGateway, clients: KubeClients)?
+    private let mcp: MCPEndpoint?
     /// The client Blob connections fetch Entra ID tokens with.
     private let httpClient: HTTPClient?
     private let approvals: ApprovalSetup
@@ -28,13 +30,14 @@ actor ConfigurationReload {
     private let logger: Logger
 
     init(_ configuration: GatehouseConfiguration, gateway: PostgresGateway, git: GitGateway?, blob: BlobGateway?,
-         kubernetes: (gateway: KubeGateway, clients: KubeClients)?, httpClient: HTTPClient?, approvals: ApprovalSetup,
+         kubernetes: (gateway: KubeGateway, clients: KubeClients)?, mcp: MCPEndpoint?, httpClient: HTTPClient?, approvals: ApprovalSetup,
          recorder: any EventRecorder, logger: Logger) {
         current = configuration
         self.gateway = gateway
         self.git = git
         self.blob = blob
         self.kubernetes = kubernetes
+        self.mcp = mcp
         self.httpClient = httpClient
         self.approvals = approvals
         self.recorder = recorder
@@ -82,6 +85,7 @@ actor ConfigurationReload {
             kubernetes.gateway.reload(connections: kube.connections)
         }
         approvals.rules.current = fresh.approvalRulesByConnection
+        mcp?.connections.replace(with: MCPSetup.connections(fresh))
         let later = Self.needingRestart(from: current, to: fresh)
         current = fresh
         logger.notice("configuration reloaded", metadata: [
@@ -105,6 +109,7 @@ actor ConfigurationReload {
         if old.notifications != new.notifications { sections.append("notifications") }
         if old.web != new.web { sections.append("web") }
         if old.store != new.store { sections.append("store") }
+        if old.mcp != new.mcp { sections.append("mcp") }
         if old.connections.isEmpty != new.connections.isEmpty { sections.append("the postgres listener (bound only with postgres connections)") }
         return sections
     }

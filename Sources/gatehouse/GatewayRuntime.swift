@@ -5,6 +5,7 @@ import GatehouseConfig
 import GatehouseCore
 import GatehouseIdentity
 import GatehouseKubeGateway
+import GatehouseMCP
 import GatehouseMetrics
 import GatehousePostgres
 import GatehouseSQL
@@ -132,6 +133,11 @@ struct GatewayRuntime {
         if let git { extraRoutes.append { git.register(on: $0) } }
         if let blob { extraRoutes.append { blob.register(on: $0) } }
         if let kubernetes = kubernetes?.gateway { extraRoutes.append { kubernetes.register(on: $0) } }
+        let mcp = MCPSetup.endpoint(configuration, issuers: issuers, validator: validator, postgres: gateway, recorder: recording,
+                                    group: group, logger: logger)
+        if let mcp { extraRoutes.append { mcp.register(on: $0) } }
+        let mcpIdle = Task { await mcp?.closeIdleSessions() }
+        defer { mcpIdle.cancel() }
         let limits = connectionLimits()
         let servesPostgres = !configuration.connections.isEmpty
         let web = WebServer(address: configuration.httpListener.address, port: configuration.httpListener.port,
@@ -177,8 +183,8 @@ struct GatewayRuntime {
             throw ValidationFailure("the HTTP listener could not start on \(configuration.httpListener.address):\(configuration.httpListener.port)")
         }
         announce("gatehouse: http listener on \(configuration.httpListener.address):\(boundHTTPPort)")
-        let reloads = ConfigurationReload(configuration, gateway: gateway, git: git, blob: blob, kubernetes: kubernetes, httpClient: gitClient,
-                                          approvals: approvals, recorder: recording, logger: logger)
+        let reloads = ConfigurationReload(configuration, gateway: gateway, git: git, blob: blob, kubernetes: kubernetes, mcp: mcp,
+                                          httpClient: gitClient, approvals: approvals, recorder: recording, logger: logger)
         let reloading = Task { for await _ in hangups { await reloads.reload() } }
         defer { reloading.cancel() }
         let pidFile = ProcessIDFile(configuration)
@@ -190,6 +196,8 @@ struct GatewayRuntime {
         let signal = await waitForTerminationSignal()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         if servesPostgres { await gateway.stop() }
+        // Held MCP calls end with their sessions (their approval requests are withdrawn).
+        await mcp?.closeAllSessions()
         // Requests in flight finish; a connection that stays open (an exec session, a slow
         // client) is cut after a few seconds.
         await web.shutDownGracefully()

@@ -247,4 +247,21 @@ import Testing
             try LedgerEntryCodec.decode(try edited(blob) { payload(&$0) { $0["sha256"] = .string(String(repeating: "AB", count: 32)) } })
         }
     }
+
+    @Test func anMCPEntrysPhaseOutcomeToolAndRowsAreThoseTheFormatDefines() throws {
+        let answered = Events.event(.mcp(LedgerEntryMCPTests.answered))
+        #expect(try LedgerEntryCodec.decode(try edited(answered) { _ in }, dataKey: Events.key) == .event(answered))
+        let refusals: [(String, CanonicalJSONValue)] = [("phase", .string("stream")), ("outcome", .string("fine")),
+                                                        ("decision", .string("perhaps")), ("tool", .string("")), ("rows", .integer(-1))]
+        for (key, value) in refusals {
+            #expect(throws: LedgerEntryError.invalidValue("payload.\(key)")) {
+                try LedgerEntryCodec.decode(try edited(answered) { payload(&$0) { $0[key] = value } })
+            }
+        }
+        #expect(throws: LedgerEntryError.unexpectedField("sealed.data")) {
+            try SealedFields(canonicalBytes: Array(#"{"data":"x","text":"{}"}"#.utf8), kind: "mcp")
+        }
+        let sealed = try SealedFields(canonicalBytes: Array(#"{"errorMessage":"e","text":"{}"}"#.utf8), kind: "mcp")
+        #expect(sealed.text == "{}" && sealed.errorMessage == "e")
+    }
 }

@@ -54,4 +54,21 @@ import Testing
         #expect(output.contains(#"gatehouse_approval_decision_seconds_bucket{le="5.0"} 0"#))
         #expect(output.contains(#"gatehouse_approval_decision_seconds_bucket{le="15.0"} 1"#))
     }
+
+    @Test func mcpCallsCountByToolDecisionAndOutcomeAndAnUnknownToolIsNoLabel() {
+        let allowed = MCPActivity(phase: MCPActivity.Phase.request, tool: MCPActivity.Tool.query, mcpSession: "m",
+                                  decision: MCPActivity.Decision.allowed, arguments: #"{"sql":"SELECT 'ann@example.com'"}"#)
+        let answered = MCPActivity(phase: MCPActivity.Phase.response, tool: MCPActivity.Tool.query, mcpSession: "m",
+                                   outcome: MCPActivity.Outcome.ok, rows: 3)
+        let madeUp = MCPActivity(phase: MCPActivity.Phase.request, tool: "drop_everything\"} 1", mcpSession: "m",
+                                 decision: MCPActivity.Decision.refused, reason: "no such tool")
+        metrics.appended([allowed, answered, madeUp].map { event("shop", .mcp($0)) }, after: .milliseconds(1), committed: true)
+        let output = text()
+        #expect(output.contains(#"gatehouse_mcp_tool_calls_total{decision="allowed",tool="query"} 1"#))
+        #expect(output.contains(#"gatehouse_mcp_tool_calls_total{decision="refused",tool="unknown"} 1"#))
+        #expect(output.contains(#"gatehouse_mcp_tool_results_total{outcome="ok",tool="query"} 1"#))
+        #expect(output.contains(#"gatehouse_requests_total{connection="shop",decision="allowed",protocol="mcp"} 1"#))
+        #expect(output.contains(#"gatehouse_refusals_total{protocol="mcp",reason="policy"} 1"#))
+        #expect(!output.contains("drop_everything") && !output.contains("ann@example.com"))
+    }
 }

@@ -14,6 +14,11 @@ Classes 7 and 8 are about what an approved statement returns: they run on the sa
 exactly as an approved one is), in transactions that are rolled back. Class 4 has a test of its
 own (test_extended_protocol_differential.py).
 
+Every test that attacks through the agent runs with two transports: a PostgreSQL client
+(psycopg), and the MCP endpoint's `query` tool (docs/mcp.md), which must give the same result
+(its connections allow writes here, so every statement reaches the gateway's analysis as a psql
+client's does; a text of several statements is refused by the tool itself, before anything runs).
+
 Every test runs twice: on the gateway's analysis alone (the upstream role owns what it needs,
 risk accepted), and with the database backstop (`gatehouse db-setup`: the gateway logs in as
 `gh_agent`, which cannot read classified columns, and runs what it lets through as reaching
@@ -23,7 +28,8 @@ straight against PostgreSQL as `gh_agent`, to show that the database alone stops
 import psycopg
 import pytest
 
-from harness import ledger
+from harness import ground_truth, ledger, mcp_client
+from harness.ground_truth import leaked
 
 HELD = "GH003"  # needs approval, and the connection has no approvers: refused at once
 FORBIDDEN = "42501"
@@ -93,11 +99,13 @@ def attack_objects(upstream):
         conn.execute(DROP_ATTACK_OBJECTS)
 
 
-@pytest.fixture(scope="module", params=["analysis", "backstop"])
+@pytest.fixture(scope="module", params=["analysis", "backstop", "analysis-mcp", "backstop-mcp"])
 def gw(request, tmp_path_factory, upstream, attack_objects):
-    # Started after the attack objects exist: its catalog knows them.
+    # Started after the attack objects exist: its catalog knows them. The MCP transport has
+    # gateways of its own: what a test leaves behind in a gateway (classification derived from an
+    # approved write, a catalog snapshot) must not decide the other transport's run.
     from harness.stack import DEMO_PERSONAL_DATA
-    backstop = request.param == "backstop"
+    backstop = request.param.startswith("backstop")
     # The demo's classification (customers.notes too: free text that holds e-mail addresses and
     # phone numbers, which the backstop covers only once classified), and a classified table
     # outside public whose name public also has.
@@ -106,7 +114,9 @@ def gw(request, tmp_path_factory, upstream, attack_objects):
     classification = demo + [{"table": "gh_other.payroll", "columns": {"full_name": "name", "iban": "financial"}}]
     gateway = ledger.LedgerGateway(str(tmp_path_factory.mktemp("bypass")), upstream, name=f"bypass-{request.param}",
                                    personal_data=classification, backstop=backstop,
-                                   approval={"mode": "personal-data", "hold_seconds": 5, "break_glass_groups": ["incident"]})
+                                   approval={"mode": "personal-data", "hold_seconds": 5, "break_glass_groups": ["incident"]},
+                                   mcp={"enabled": True}, mcp_writes=("shop_approval", "shop_masked"))
+    gateway.transport = "mcp" if request.param.endswith("-mcp") else "psycopg"
     if backstop:
         # Approved work may create tables (stashing is tested through it) and replace the shared view.
         upstream.server.psql(f"GRANT CREATE ON SCHEMA public TO {ledger.BACKSTOP_APPROVED_ROLE}; "
@@ -127,18 +137,14 @@ def login_role(gw) -> str:
 @pytest.fixture(scope="module")
 def raw(upstream):
     """Every personal value of the classified customers table, read directly: the ground truth."""
-    with psycopg.connect(upstream.admin_dsn("shop")) as conn:
-        rows = conn.execute("SELECT full_name, email, phone, national_id, card_number, iban FROM customers").fetchall()
-    values = {str(v) for row in rows for v in row if v is not None and len(str(v)) >= 6}
-    assert len(values) > 100
-    return values
+    return ground_truth.personal_values(upstream)
 
 
 @pytest.fixture
 def agent(gw, upstream):
     token = gw.gateway.token("agent-mallory", groups=("engineers",), username="mallory", agent="injected-agent")
     with psycopg.connect(ledger_dsn(gw, token), autocommit=True) as conn:
-        client = Client(conn)
+        client = Client(conn) if gw.transport == "psycopg" else MCPClient(mcp_client.endpoint(gw.gateway), token, "shop_approval")
         if not gw.backstop:
             yield client
             return
@@ -207,18 +213,49 @@ class Client:
             return None, error
 
 
+class MCPClient:
+    """The same agent through the MCP endpoint's `query` tool: each attempt is one call in an MCP
+    session of its own, and the answer is read the way `Client` reads psycopg's."""
+
+    def __init__(self, url: str, token: str, connection: str):
+        self.url, self.token, self.connection = url, token, connection
+        self.database = None
+        self.notices: list[str] = []
+
+    def attempt(self, sql: str):
+        result = mcp_client.call(self.url, self.token, "query", {"connection": self.connection, "sql": sql})
+        if result.is_error:
+            return None, ToolError(result.content[0].text)
+        assert result.structured_content.get("status") != "pending", "held: this connection has no approvers, so it refuses at once"
+        # Values come as PostgreSQL's text; whole numbers are read back as psycopg reads them.
+        return [tuple(int(v) if isinstance(v, str) and v.lstrip("-").isdigit() else v for v in row)
+                for row in result.structured_content["rows"]], None
+
+
+class ToolError(Exception):
+    """A tool error, `ERROR <SQLSTATE>: message` with DETAIL and HINT lines, as a psycopg error."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        lines = text.splitlines()
+        head = lines[0].split(" ", 2) if lines else []
+        self.sqlstate = head[1].rstrip(":") if len(head) == 3 and head[0] == "ERROR" else None
+        fields = {line.split(":", 1)[0]: line.split(":", 1)[1].strip() for line in lines[1:] if ":" in line}
+
+        class Diagnostic:
+            message_primary = head[2] if len(head) == 3 else text
+            message_detail = fields.get("DETAIL")
+            message_hint = fields.get("HINT")
+            context = None
+        self.diag = Diagnostic()
+
+
 def received_text(rows, error, client: Client) -> str:
     parts = [repr(rows)] + client.notices
     if error is not None:
         diag = error.diag
         parts += [str(error), str(diag.message_detail), str(diag.message_hint), str(diag.context)]
     return "\n".join(parts)
-
-
-def leaked(text: str, raw: set) -> list:
-    """Raw values in `text`, whatever their case (`upper(full_name)` is the same name)."""
-    folded = text.lower()
-    return sorted(value for value in raw if value.lower() in folded)
 
 
 def attempt_directly(conn, sql: str) -> str:
@@ -383,7 +420,11 @@ def test_statistics_views_count_as_the_data_they_describe(agent, direct, raw, sq
     "RESET standard_conforming_strings",
 ])
 def test_string_literals_cannot_be_made_to_read_differently(agent, sql):
-    assert "standard_conforming_strings" in str(assert_refused(agent, sql, FORBIDDEN))
+    if isinstance(agent, MCPClient) and ";" in sql:
+        # Two statements: the tool refuses the text before the gateway sees any of it.
+        assert "one statement per call" in str(assert_refused(agent, sql, "0A000"))
+    else:
+        assert "standard_conforming_strings" in str(assert_refused(agent, sql, FORBIDDEN))
     rows, error = agent.attempt("SHOW standard_conforming_strings")
     assert error is None and rows == [("on",)]
 
@@ -490,6 +531,8 @@ def test_an_unqualified_name_is_decided_whatever_the_search_path(agent, direct, 
 
 
 def test_scratch_and_temporary_tables_flow_without_holds(gw, agent):
+    if isinstance(agent, MCPClient):
+        pytest.skip("temporary tables live in a session; each MCP query call is a database session of its own (docs/mcp.md)")
     # Creating a table is not reading one; a table that holds nothing classified is read freely.
     scratch = ["CREATE TEMP TABLE gh_scratch (id int, note text)",
                "INSERT INTO gh_scratch SELECT id, name FROM products",

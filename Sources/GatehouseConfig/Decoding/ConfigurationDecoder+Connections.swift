@@ -1,5 +1,6 @@
 extension ConfigurationDecoder {
-    private static let connectionKeys = ["name", "type", "upstream", "allowed_groups", "personal_data", "masking", "retention_days", "approval"]
+    private static let connectionKeys = ["name", "type", "upstream", "allowed_groups", "personal_data", "masking", "retention_days", "approval",
+                                         "mcp_writes"]
     private static let upstreamKeys = ["host", "port", "database", "user", "password_env", "password_file", "sslmode", "ca_file", "approved_role",
                                        "accept_risk", "login_timeout_seconds"]
 
@@ -58,7 +59,8 @@ extension ConfigurationDecoder {
                     personalData: personalData,
                     masking: try decodeConnectionMasking(entry.optional("masking")),
                     retentionDays: try entry.optional("retention_days")?.integer(in: Self.retentionDayRange),
-                    approval: try decodeApproval(entry.optional("approval"), classification: personalData)))
+                    approval: try decodeApproval(entry.optional("approval"), classification: personalData),
+                    mcpWrites: try entry.optional("mcp_writes")?.bool() ?? false))
         }
         return decoded
     }

@@ -6,7 +6,7 @@ struct ConfigurationDecoder {
     let paths: PathResolver
 
     func decodeConfiguration(_ root: ConfigValue, sourcePath: String) throws -> GatehouseConfiguration {
-        let document = try root.mapping(allowedKeys: ["data_dir", "listeners", "identity", "connections", "masking", "ledger", "notifications", "web", "store"])
+        let document = try root.mapping(allowedKeys: ["data_dir", "listeners", "identity", "connections", "masking", "ledger", "notifications", "web", "store", "mcp"])
         let dataDirectory = try absolutePath(document.required("data_dir"))
         let (postgresListener, httpListener) = try decodeListeners(document.optional("listeners"))
         let (issuers, devIssuer) = try decodeIdentity(document.optional("identity"), in: document)
@@ -16,6 +16,7 @@ struct ConfigurationDecoder {
         let notifications = try decodeNotifications(document.optional("notifications"))
         let web = try decodeWeb(document.optional("web"), issuers: issuers)
         let store = try decodeStore(document.optional("store"))
+        let mcp = try decodeMCP(document.optional("mcp"))
         if case .postgres = store, ledger.masterKey == nil, let section = try document.optional("store") {
             // A generated key file would differ per instance: each could read only its own sealed fields.
             throw section.error("with type postgres, every instance needs the same master key: set ledger.master_key_env or ledger.master_key_file")
@@ -32,7 +33,7 @@ struct ConfigurationDecoder {
             sourcePath: sourcePath, dataDirectory: dataDirectory, postgresListener: postgresListener,
             httpListener: httpListener, issuers: issuers, devIssuer: devIssuer, connections: decoded.postgres, gitConnections: decoded.git,
             blobConnections: decoded.blob, kubernetesConnections: decoded.kubernetes,
-            masking: masking, ledger: ledger, notifications: notifications, web: web, store: store)
+            masking: masking, ledger: ledger, notifications: notifications, web: web, store: store, mcp: mcp)
     }
 
     func absolutePath(_ value: ConfigValue) throws -> String {

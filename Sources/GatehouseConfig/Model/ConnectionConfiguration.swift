@@ -28,12 +28,16 @@ public struct ConnectionConfiguration: Sendable {
     public var retentionDays: Int?
     /// When statements wait for a human's approval, who approves, and the limits of a grant.
     public var approval: ApprovalRules
+    /// Whether the MCP `query` tool may run statements that write (`mcp_writes`); otherwise it
+    /// runs reads only, inside a read-only transaction (docs/mcp.md).
+    public var mcpWrites: Bool
 
     public init(
         name: String, type: ConnectionType = .postgres, upstream: PostgresUpstream, allowedGroups: [String],
         personalData: DataClassification = DataClassification(), masking: MaskingRules = MaskingRules(), retentionDays: Int? = nil,
-        approval: ApprovalRules? = nil
+        approval: ApprovalRules? = nil, mcpWrites: Bool = false
     ) {
+        self.mcpWrites = mcpWrites
         self.name = name
         self.type = type
         self.upstream = upstream

@@ -107,6 +107,11 @@ def joined_payload(kind: str, clear: dict, sealed: dict) -> dict:
         payload["command"] = sealed["text"]  # docs/evidence.md: an exec's command, sealed as `text`
     if kind == "kubernetes" and "data" in sealed:
         payload["data"] = sealed["data"]  # a stream chunk: what was typed, or the masked output
+    if kind == "mcp" and "text" in sealed:
+        payload["arguments"] = sealed["text"]  # docs/evidence.md: a tool call's arguments, sealed as `text`
+    if kind == "mcp" and "errorMessage" in sealed:
+        payload["error"] = sealed["errorMessage"]  # what the agent was told when the call failed
+        sealed = {k: v for k, v in sealed.items() if k != "errorMessage"}
     for field in ("subjects", "errorMessage", "clientAddress", "purpose", "statement", "comment"):
         if field in sealed:
             payload[field] = sealed[field]

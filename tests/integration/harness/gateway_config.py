@@ -41,6 +41,8 @@ class Connection:
     # The `approval` section ({"mode": "personal-data", "approver_groups": ["dpo"], ...}); None
     # leaves Gatehouse's default (personal-data when personal_data is set).
     approval: dict | None = None
+    # `mcp_writes: true`: the MCP query tool may run statements that write.
+    mcp_writes: bool = False
 
 
 @dataclass
@@ -184,6 +186,8 @@ class GatewayConfig:
     http_listener: dict = field(default_factory=dict)
     # The `store` section ({"type": "postgres", "host": ..., ...}); None: the embedded default.
     store: dict | None = None
+    # The `mcp` section ({"enabled": True, "max_rows": 50}); None leaves the endpoint off.
+    mcp: dict | None = None
 
     def yaml(self) -> str:
         q = json.dumps
@@ -232,6 +236,8 @@ class GatewayConfig:
                 lines.append(f"    retention_days: {connection.retention_days}")
             if connection.approval is not None:
                 lines.append(f"    approval: {q(connection.approval)}")
+            if connection.mcp_writes:
+                lines.append("    mcp_writes: true")
         for git in self.git_connections:
             lines += git.yaml_lines()
         for blob in self.blob_connections:
@@ -251,4 +257,6 @@ class GatewayConfig:
             lines += ["", f"web: {q(self.web)}"]
         if self.store is not None:
             lines += ["", f"store: {q(self.store)}"]
+        if self.mcp is not None:
+            lines += ["", f"mcp: {q(self.mcp)}"]
         return "\n".join(lines) + "\n"

@@ -82,7 +82,8 @@ class LedgerGateway:
     def __init__(self, directory: str, upstream, *, ledger: dict | None = None, name: str = "ledger-gw",
                  approval: dict | None = None, personal_data: list | None = None, notifications: list | None = None,
                  issuers: list | None = None, web: dict | None = None, git_connections: list | None = None,
-                 backstop: bool = False, store: dict | None = None, env: dict | None = None):
+                 backstop: bool = False, store: dict | None = None, env: dict | None = None, mcp: dict | None = None,
+                 mcp_writes: tuple = ()):
         """`approval`: when given, a third connection `shop_approval` (the demo classification)
         holds statements under these approval settings; `notifications`: the targets list;
         `issuers` (harness `Issuer`s) and `web`: the identity issuers and the web UI section;
@@ -90,7 +91,8 @@ class LedgerGateway:
         `shop_approval` (the demo's by default); `backstop`: the connections with personal data
         log in as `gh_agent` and run approved statements as `gh_approved`, set up by
         `gatehouse db-setup --apply` before the first start (no risk accepted); `store`: the `store`
-        section (a shared PostgreSQL store), `env`: more environment (its password, the master key)."""
+        section (a shared PostgreSQL store), `env`: more environment (its password, the master key);
+        `mcp`: the `mcp` section (the MCP endpoint); `mcp_writes`: the connections whose MCP query tool may write."""
         from .stack import DEMO_MASKING, DEMO_PERSONAL_DATA  # stack imports nothing from here
 
         password = ensure_ledger_role(upstream)
@@ -121,7 +123,10 @@ class LedgerGateway:
             web=web,
             git_connections=git_connections or [],
             store=store,
+            mcp=mcp,
         )
+        for connection in config.connections:
+            connection.mcp_writes = connection.name in mcp_writes
         self.yaml = config.yaml()
         self.env = {LEDGER_PASSWORD_ENV: password, **(env or {})}
         if backstop:
