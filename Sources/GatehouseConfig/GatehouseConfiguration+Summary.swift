@@ -38,6 +38,14 @@ extension GatehouseConfiguration {
         lines.append(contentsOf: describeMasking())
         lines.append(contentsOf: describeLedger())
         lines.append(contentsOf: describeWeb())
+        lines.append("MCP endpoint")
+        if mcp.enabled {
+            let writable = connections.filter(\.mcpWrites).map(\.name)
+            lines.append("  \(publicBaseURL)/mcp: at most \(mcp.maxRows) rows a query; sessions close after \(mcp.sessionIdleMinutes) idle minutes")
+            lines.append("  query may write on: " + (writable.isEmpty ? "none (reads only)" : writable.joined(separator: ", ")))
+        } else {
+            lines.append("  off (mcp.enabled)")
+        }
         lines.append("Notifications")
         if notifications.isEmpty { lines.append("  none") }
         for target in notifications {

@@ -128,7 +128,25 @@ struct DemoCommand: AsyncParsableCommand {
             `\(gatehouse) audit subject --config \(configPath) --email <address>`.
             Mint more tokens:  \(gatehouse) token --config \(configPath) --sub bob@example.com --groups engineers
             """ + (blob ? blobInstructions(token: token, certificate: certificate) : "")
-            + (kubernetes ? kubernetesInstructions(configPath: configPath, gatehouse: gatehouse) : "") + "\nStop with Ctrl-C.")
+            + (kubernetes ? kubernetesInstructions(configPath: configPath, gatehouse: gatehouse) : "")
+            + mcpInstructions(configuration: configuration, certificate: certificate) + "\nStop with Ctrl-C.")
+    }
+
+    /// The MCP endpoint, as an MCP client registers it (docs/mcp.md).
+    private func mcpInstructions(configuration: GatehouseConfiguration, certificate: String) -> String {
+        """
+
+
+            MCP: agents that use tool servers reach the same data through \(configuration.publicBaseURL)/mcp
+            (docs/mcp.md). Register it in an MCP client, e.g. a .mcp.json beside the agent's work:
+
+              {"mcpServers": {"gatehouse": {"type": "http", "url": "\(configuration.publicBaseURL)/mcp",
+                "headers": {"Authorization": "Bearer ${GATEHOUSE_TOKEN}"}}}}
+
+            with GATEHOUSE_TOKEN set to a token as above, and the client trusting \(certificate)
+            (NODE_EXTRA_CA_CERTS for Node-based clients, SSL_CERT_FILE for Python). Its query tool holds
+            the same statements for approval and masks the same columns.
+            """
     }
 
     private func demoConfiguration(postgres: DemoPostgres, storage: DemoStandIn?, cluster: DemoStandIn?,
@@ -203,6 +221,8 @@ struct DemoCommand: AsyncParsableCommand {
         web:
           auditor_groups: [auditors]
           admin_groups: [admins]
+        mcp:
+          enabled: true
         """
     }
 }

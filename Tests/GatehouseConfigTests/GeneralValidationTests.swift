@@ -10,7 +10,7 @@ import Testing
     @Test func unknownTopLevelKeyIsAnError() {
         fixture.expectError(
             "data_dir: data\n" + MinimalConfig.identity + "\nlistner: {}\n" + MinimalConfig.connections,
-            line: 5, column: 1, keyPath: "listner", problem: "unknown key (expected one of data_dir, listeners, identity, connections, masking, ledger, notifications, web, store)")
+            line: 5, column: 1, keyPath: "listner", problem: "unknown key (expected one of data_dir, listeners, identity, connections, masking, ledger, notifications, web, store, mcp)")
     }
 
     @Test func unknownNestedKeyIsAnError() {

@@ -94,8 +94,9 @@ def test_an_unclassified_table_reads_exactly_as_directly(url, agent, upstream):
     async def scenario():
         async with mcp_client.session(url, agent) as mcp:
             tools = {tool.name for tool in (await mcp.list_tools()).tools}
-            return tools, await mcp.call_tool("query", {"connection": "shop", "sql": sql, "purpose": "TICKET-1 price check"})
-    tools, result = mcp_client.run(scenario())
+            return mcp.protocol_version, tools, await mcp.call_tool("query", {"connection": "shop", "sql": sql, "purpose": "TICKET-1 price check"})
+    version, tools, result = mcp_client.run(scenario())
+    assert version == "2025-11-25"  # the newest revision the MCP Swift SDK speaks (the client asks for a later one)
     assert tools == {"list_connections", "describe", "query", "approval_status"}
     assert not result.is_error, text_of(result)
     direct = direct_text_rows(upstream, sql)
@@ -186,6 +187,20 @@ def test_a_held_read_is_released_by_approval_with_masked_rows(gw, url, agent, ap
     events = gw.events.wait_for(lambda es: any(e.kind == "outcome" for e in es), seq=before, timeout=10)
     steps = [e.payload.get("step") for e in events if e.kind == "approval" and e.payload.get("requestID") == request_id]
     assert steps[:3] == ["requested", "approved", "grant_used"], steps
+
+
+def test_a_time_boxed_grant_lets_later_calls_run_without_a_hold(gw, url, approver, raw_personal):
+    agent = gw.gateway.token("agent-noor", username="noor")
+
+    def grant(request_id):
+        status, body = api(gw, approver, "POST", f"/api/v1/approvals/{request_id}/approve",
+                           {"reason": "incident 42", "grant": {"kind": "time-boxed", "minutes": 10}})
+        assert status == 200, body
+    _, _, final, _ = held_call(url, agent, "SELECT id, email FROM customers WHERE id = 1", grant)
+    assert not final.is_error, text_of(final)
+    later = mcp_client.call(url, agent, "query", {"connection": "shop_approval", "sql": "SELECT id, email FROM customers WHERE id = 2"})
+    assert not later.is_error and later.structured_content["rows"][0][0] == "2", text_of(later)
+    assert not leaked(text_of(later), raw_personal)
 
 
 def test_a_denied_read_is_a_clear_error_and_never_reaches_the_database(gw, url, agent, approver, upstream):

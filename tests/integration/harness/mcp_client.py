@@ -3,7 +3,9 @@ Streamable HTTP with an OIDC token as the bearer token, as an agent's MCP client
 
 import asyncio
 import contextlib
+import ssl
 
+import httpx2
 from mcp import ClientSession
 from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
 from mcp.types import Implementation
@@ -14,10 +16,18 @@ def endpoint(gateway) -> str:
     return f"http://{host}:{port}/mcp"
 
 
+def http_client(token: str, cafile: str | None = None) -> httpx2.AsyncClient:
+    """The SDK's own HTTP client, or over TLS one that trusts `cafile` (the demo's certificate)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    if cafile is None:
+        return create_mcp_http_client(headers=headers)
+    return httpx2.AsyncClient(headers=headers, verify=ssl.create_default_context(cafile=cafile), timeout=httpx2.Timeout(30, read=300))
+
+
 @contextlib.asynccontextmanager
-async def session(url: str, token: str, client_name: str = "pytest-agent"):
+async def session(url: str, token: str, client_name: str = "pytest-agent", cafile: str | None = None):
     """An initialised MCP session."""
-    async with create_mcp_http_client(headers={"Authorization": f"Bearer {token}"}) as http:
+    async with http_client(token, cafile) as http:
         async with streamable_http_client(url, http_client=http) as streams:
             async with ClientSession(streams[0], streams[1], client_info=Implementation(name=client_name, version="1.0")) as mcp:
                 await mcp.initialize()
