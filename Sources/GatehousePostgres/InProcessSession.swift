@@ -172,8 +172,15 @@ extension PostgresGateway {
     /// with the gateway's own FATAL error in `serverError`.
     public func openInProcessSession(connection: String, user: String, token: String, applicationName: String, clientLabel: String,
                                      on eventLoop: EventLoop) async throws -> InProcessPostgresSession {
+        // In-process sessions count against the listener's limit: they reach the upstream too.
+        let slots = self.slots.withLockedValue { $0 }
+        if let slots, !slots.acquire() {
+            throw UpstreamLoginError("too many clients", serverError: .fatal(code: SQLState.tooManyConnections,
+                                                                             message: "gatehouse: sorry, too many clients already (limit \(slots.limit))"))
+        }
         var fds: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
+            slots?.release()
             throw InProcessSessionError("cannot open an in-process session: socketpair failed (errno \(errno))")
         }
         let maxMessageBytes = listener.maxMessageBytes
@@ -190,8 +197,10 @@ extension PostgresGateway {
         } catch {
             close(fds[0])
             close(fds[1])
+            slots?.release()
             throw error
         }
+        gatewayEnd.closeFuture.whenComplete { _ in slots?.release() }
         let loggedIn = eventLoop.makePromise(of: UpstreamSession.self)
         let machine = UpstreamLoginStateMachine(user: user, database: connection, password: token, applicationName: applicationName)
         let timeout = listener.authenticationTimeoutSeconds

@@ -84,6 +84,8 @@ public final class PostgresGateway: Sendable {
     let notificationKinds: [String]
     let logger: Logger
     private let serverChannel = NIOLockedValueBox<Channel?>(nil)
+    /// The listener's connection slots, shared with the sessions the gateway opens on itself.
+    let slots = NIOLockedValueBox<ConnectionSlots?>(nil)
 
     /// Resolves every upstream secret and TLS setting now, so a broken configuration stops the
     /// gateway at start rather than failing a client later. `masking` has an entry per connection.
@@ -214,6 +216,7 @@ public final class PostgresGateway: Sendable {
     public func start(group: EventLoopGroup, maxConnections: Int) async throws -> SocketAddress {
         let maxMessageBytes = listener.maxMessageBytes
         let slots = ConnectionSlots(limit: maxConnections)
+        self.slots.withLockedValue { $0 = slots }
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)

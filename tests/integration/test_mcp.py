@@ -12,7 +12,7 @@ import uuid
 import psycopg
 import pytest
 
-from harness import ground_truth, jwt_forge, ledger, mcp_client
+from harness import clients, ground_truth, jwt_forge, ledger, mcp_client
 from harness.ground_truth import leaked
 from harness.approvals_api import api
 from harness.stack import DEMO_PERSONAL_DATA
@@ -305,6 +305,24 @@ def test_a_connection_that_allows_writes_runs_them(url, agent, upstream):
     assert not result.is_error, text_of(result)
     assert result.structured_content["command"] == "INSERT 0 1"
     assert direct_text_rows(upstream, f"SELECT note FROM mcp_notes WHERE note = '{marker}'") == [[marker]]
+
+
+def test_statements_of_mcp_calls_count_against_the_listeners_connection_limit(tmp_path_factory, upstream):
+    small = ledger.LedgerGateway(str(tmp_path_factory.mktemp("mcp-limit")), upstream, name="mcp-limit-gw", mcp={"enabled": True},
+                                 postgres_listener={"max_connections": 2})
+    small.start()
+    try:
+        token = small.gateway.token("agent-mia", username="mia")
+        url = mcp_client.endpoint(small.gateway)
+        first = psycopg.connect(clients.gateway_dsn(small.port, "shop", token, sslmode="disable"))
+        with psycopg.connect(clients.gateway_dsn(small.port, "shop", token, sslmode="disable")):
+            refused = mcp_client.call(url, token, "query", {"connection": "shop", "sql": "SELECT 1"})
+            assert refused.is_error and "53300" in refused.content[0].text and "too many clients" in refused.content[0].text
+        first.close()
+        ran = mcp_client.call(url, token, "query", {"connection": "shop", "sql": "SELECT 1"})
+        assert not ran.is_error and ran.structured_content["rows"] == [["1"]], text_of(ran)
+    finally:
+        small.stop()
 
 
 # --- Sessions and transport -----------------------------------------------------------------------

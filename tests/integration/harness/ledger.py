@@ -83,7 +83,7 @@ class LedgerGateway:
                  approval: dict | None = None, personal_data: list | None = None, notifications: list | None = None,
                  issuers: list | None = None, web: dict | None = None, git_connections: list | None = None,
                  backstop: bool = False, store: dict | None = None, env: dict | None = None, mcp: dict | None = None,
-                 mcp_writes: tuple = ()):
+                 mcp_writes: tuple = (), postgres_listener: dict | None = None):
         """`approval`: when given, a third connection `shop_approval` (the demo classification)
         holds statements under these approval settings; `notifications`: the targets list;
         `issuers` (harness `Issuer`s) and `web`: the identity issuers and the web UI section;
@@ -92,7 +92,8 @@ class LedgerGateway:
         log in as `gh_agent` and run approved statements as `gh_approved`, set up by
         `gatehouse db-setup --apply` before the first start (no risk accepted); `store`: the `store`
         section (a shared PostgreSQL store), `env`: more environment (its password, the master key);
-        `mcp`: the `mcp` section (the MCP endpoint); `mcp_writes`: the connections whose MCP query tool may write."""
+        `mcp`: the `mcp` section (the MCP endpoint); `mcp_writes`: the connections whose MCP query tool may write;
+        `postgres_listener`: further `listeners.postgres` keys ({"max_connections": 2})."""
         from .stack import DEMO_MASKING, DEMO_PERSONAL_DATA  # stack imports nothing from here
 
         password = ensure_ledger_role(upstream)
@@ -124,6 +125,7 @@ class LedgerGateway:
             git_connections=git_connections or [],
             store=store,
             mcp=mcp,
+            postgres_listener=postgres_listener or {},
         )
         for connection in config.connections:
             connection.mcp_writes = connection.name in mcp_writes
