@@ -15,7 +15,7 @@ import threading
 import psycopg
 import pytest
 
-from harness import certs, clients, ledger
+from harness import certs, clients, ledger, mcp_client
 from harness.approvals_api import api
 from harness.events import EventStore
 from harness.gateway import Gateway, binary
@@ -37,13 +37,14 @@ class Reloadable:
         self.ports = (free_port(), free_port())
         self.gateway = Gateway(self.directory, self.yaml(classified=False), env=upstream.env(), name="reload")
 
-    def yaml(self, classified: bool) -> str:
+    def yaml(self, classified: bool, mcp_writes: bool = False) -> str:
         server = self.upstream.server
         shop = Connection("shop", Upstream(server.host, server.port, "shop", "gh_scram", "GH_SCRAM_PASSWORD"),
-                          personal_data=CLASSIFIED if classified else None, approval={"mode": "never"} if classified else None)
+                          personal_data=CLASSIFIED if classified else None, approval={"mode": "never"} if classified else None,
+                          mcp_writes=mcp_writes)
         return GatewayConfig(data_dir=os.path.join(self.directory, "data"), postgres_address="127.0.0.1",
                              postgres_port=self.ports[0], http_port=self.ports[1], connections=[shop],
-                             allow_cleartext_token_on_loopback=True).yaml()
+                             allow_cleartext_token_on_loopback=True, mcp={"enabled": True}).yaml()
 
     def write(self, text: str) -> None:
         with open(self.gateway.config_path, "w") as f:
@@ -129,6 +130,27 @@ def test_a_broken_file_is_refused_with_its_line_and_the_running_configuration_st
     with psycopg.connect(clients.gateway_dsn(gw.port, "shop", token, sslmode="disable"), autocommit=True) as conn:
         assert truth not in conn.execute("SELECT full_name FROM customers ORDER BY id LIMIT 1").fetchone()[0]
     assert gw.alive()
+
+
+def test_the_mcp_tools_follow_a_reload(reloadable):
+    gw = reloadable.gateway
+    token = gw.token("agent-mia", username="mia")
+    url = mcp_client.endpoint(gw)
+    write = {"connection": "shop", "sql": "CREATE TEMP TABLE mcp_reloaded (a int)"}
+    refused = mcp_client.call(url, token, "query", write)
+    assert refused.is_error and "25006" in refused.content[0].text
+    described = mcp_client.call(url, token, "describe", {"connection": "shop", "table": "customers"}).structured_content
+    assert all(c["personal_data"] is None for c in described["tables"][0]["columns"])
+
+    reloadable.write(reloadable.yaml(classified=True, mcp_writes=True))
+    os.kill(gw.process.pid, signal.SIGHUP)
+    assert ledger.wait_until(lambda: "configuration reloaded" in reloadable.stderr(), timeout=10), reloadable.stderr()[-2000:]
+    listed = mcp_client.call(url, token, "list_connections", {}).structured_content["connections"]
+    assert listed == [{"name": "shop", "type": "postgres", "tools": ["describe", "query"], "writes": True}]
+    ran = mcp_client.call(url, token, "query", write)
+    assert not ran.is_error, ran.content[0].text
+    described = mcp_client.call(url, token, "describe", {"connection": "shop", "table": "customers"}).structured_content
+    assert {c["name"]: c["personal_data"] for c in described["tables"][0]["columns"]}["full_name"] == "name"
 
 
 def test_a_git_repository_classified_by_reload_is_held_from_the_next_request(tmp_path, upstream):

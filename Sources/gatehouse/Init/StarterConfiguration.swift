@@ -77,6 +77,12 @@ enum StarterConfiguration {
         masking:
           key_env: GATEHOUSE_MASKING_KEY    # 32+ bytes: keys pseudonyms, so the same value masks the same way
 
+        # Agents that use MCP tool servers get Gatehouse's own at <public_url>/mcp (docs/mcp.md),
+        # with the same token, holds, masking and record; reads only unless a connection says
+        # mcp_writes: true.
+        # mcp:
+        #   enabled: true
+
         # Several instances behind a load balancer share one PostgreSQL store (docs/deployment.md):
         # store:
         #   type: postgres
