@@ -250,7 +250,8 @@ let package = Package(
         // The MCP endpoint (/mcp, Streamable HTTP): tools for agents that run through the same
         // identity, analysis, approval, masking and recording as the native protocols (docs/mcp.md).
         .target(name: "GatehouseMCP", dependencies: [
-            "GatehouseCore", "GatehouseHTTPProxy", "GatehouseIdentity", "GatehousePostgres", "GatehousePostgresWire", "GatehouseSQL",
+            "GatehouseApproval", "GatehouseCore", "GatehouseHTTPProxy", "GatehouseIdentity", "GatehousePostgres", "GatehousePostgresWire",
+            "GatehouseSQL",
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -89,6 +89,7 @@ public struct ApprovalFlow: Sendable {
                      announce: @Sendable (ApprovalRequest) async -> Void = { _ in }) async -> Outcome {
         guard await recordRequested(request) else { return .notRecorded }
         await announce(request)
+        HeldRequestObserver.observe?(request.id, approvalURL(request.id))
         return await decision(on: request, spendingOneTime: spendingOneTime)
     }
 

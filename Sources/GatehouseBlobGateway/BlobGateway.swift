@@ -135,7 +135,7 @@ public struct BlobGateway: Sendable {
         let logger: Logger
     }
 
-    func handle<Context: RequestContext>(_ request: Request, context: Context) async -> Response {
+    public func handle<Context: RequestContext>(_ request: Request, context: Context) async -> Response {
         let requestID = UUID().uuidString.lowercased()
         let path = request.uri.path
         guard let name = BlobRequest.connectionName(of: path) else {

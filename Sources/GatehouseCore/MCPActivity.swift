@@ -25,12 +25,15 @@ public struct MCPActivity: Sendable, Codable, Equatable {
         public static let describe = "describe"
         public static let query = "query"
         public static let approvalStatus = "approval_status"
+        public static let blobList = "blob_list"
+        public static let blobRead = "blob_read"
         public static let unknown = "unknown"
-        public static let all: Set<String> = [listConnections, describe, query, approvalStatus, unknown]
+        public static let all: Set<String> = [listConnections, describe, query, approvalStatus, blobList, blobRead, unknown]
     }
 
     public var phase: String
-    /// The tool called (`list_connections`, `describe`, `query`, `approval_status`), or `unknown`.
+    /// The tool called (`list_connections`, `describe`, `query`, `approval_status`, `blob_list`,
+    /// `blob_read`), or `unknown`.
     public var tool: String
     /// The MCP session (`Mcp-Session-Id`).
     public var mcpSession: String

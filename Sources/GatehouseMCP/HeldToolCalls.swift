@@ -1,5 +1,4 @@
 import Foundation
-import GatehousePostgres
 import MCP
 
 /// A call's final answer, with what its response event records.
@@ -11,14 +10,14 @@ struct FinishedCall: Sendable, Error {
     var truncated: Bool?
 }
 
-/// The `query` calls of one MCP session that an approval request holds: the statement goes on
-/// waiting in the gateway's own session after the agent was answered, and `approval_status`
-/// collects its result here. Ending the MCP session ends those sessions, which withdraws the
-/// requests.
+/// The calls of one MCP session that an approval request holds: the statement (or Blob request)
+/// goes on waiting in the gateway after the agent was answered, and `approval_status` collects
+/// its result here. Ending the MCP session cancels them, which withdraws the requests.
 actor HeldToolCalls {
     private struct Entry {
         let approvalURL: String?
-        let session: InProcessPostgresSession
+        /// Ends the waiting work (its session, or its task), which withdraws the request.
+        let cancel: @Sendable () -> Void
         var finished: FinishedCall?
         /// `approval_status` calls waiting for the decision, by waiter.
         var waiters: [UUID: CheckedContinuation<FinishedCall?, Never>] = [:]
@@ -27,8 +26,8 @@ actor HeldToolCalls {
     private var entries: [String: Entry] = [:]
 
     /// Keeps the call until its answer is collected; `answer` finishes when the statement does.
-    func add(requestID: String, approvalURL: String?, session: InProcessPostgresSession, answer: Task<FinishedCall, Never>) {
-        entries[requestID] = Entry(approvalURL: approvalURL, session: session)
+    func add(requestID: String, approvalURL: String?, cancel: @escaping @Sendable () -> Void, answer: Task<FinishedCall, Never>) {
+        entries[requestID] = Entry(approvalURL: approvalURL, cancel: cancel)
         Task { self.finish(requestID, with: await answer.value) }
     }
 
@@ -73,7 +72,7 @@ actor HeldToolCalls {
     /// Ends every held call's session (the MCP session ended).
     func closeAll() {
         for entry in entries.values {
-            entry.session.close()
+            entry.cancel()
             for waiter in entry.waiters.values { waiter.resume(returning: nil) }
         }
         entries = [:]

@@ -23,6 +23,7 @@ public final class MCPEndpoint: Sendable {
     public let connections: MCPConnectionTable
     let validator: TokenValidator
     let postgres: PostgresGateway?
+    let blob: InProcessHTTPHandler?
     let recorder: any EventRecorder
     let analyzer = StatementAnalyzer()
     let eventLoopGroup: EventLoopGroup
@@ -31,7 +32,8 @@ public final class MCPEndpoint: Sendable {
     private let originCheck: OriginValidator
 
     public init(settings: MCPSettings, connections: MCPConnectionTable, validator: TokenValidator, postgres: PostgresGateway?,
-                recorder: any EventRecorder, eventLoopGroup: EventLoopGroup, logger: Logger) {
+                blob: InProcessHTTPHandler?, recorder: any EventRecorder, eventLoopGroup: EventLoopGroup, logger: Logger) {
+        self.blob = blob
         self.settings = settings
         self.connections = connections
         self.validator = validator
@@ -139,13 +141,13 @@ public final class MCPEndpoint: Sendable {
             validationPipeline: StandardValidationPipeline(validators: [
                 AcceptHeaderValidator(mode: .sseRequired), ContentTypeValidator(), ProtocolVersionValidator(), SessionValidator(),
             ]))
-        let tools = MCPTools(settings: settings, connections: connections, postgres: postgres, recorder: recorder, analyzer: analyzer,
-                             eventLoopGroup: eventLoopGroup, logger: logger)
+        let tools = MCPTools(settings: settings, connections: connections, postgres: postgres, blob: blob, recorder: recorder,
+                             analyzer: analyzer, eventLoopGroup: eventLoopGroup, logger: logger)
         let server = Server(name: "gatehouse", version: "1", title: "Gatehouse",
                             instructions: Self.instructions, capabilities: .init(tools: .init(listChanged: false)))
         let client = ClientInfoBox()
-        let maxRows = settings.maxRows
-        await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: MCPToolCatalog.tools(maxRows: maxRows)) }
+        let offered = MCPToolCatalog.tools(maxRows: settings.maxRows, blob: blob != nil)
+        await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: offered) }
         await server.withMethodHandler(CallTool.self) { [validator] parameters in
             // The HTTP request carrying this call was authenticated as the session's owner; its
             // token opens the gateway's own database session in the caller's name.

@@ -7,8 +7,48 @@ enum MCPToolCatalog {
     static let describe = "describe"
     static let query = "query"
     static let approvalStatus = "approval_status"
+    static let blobList = "blob_list"
+    static let blobRead = "blob_read"
 
-    static func tools(maxRows: Int) -> [Tool] {
+    /// The tools; the Blob ones when the gateway serves Azure Blob connections.
+    static func tools(maxRows: Int, blob: Bool) -> [Tool] {
+        postgresTools(maxRows: maxRows) + (blob ? blobTools(maxRows: maxRows) : [])
+    }
+
+    static func blobTools(maxRows: Int) -> [Tool] {
+        [
+            Tool(name: blobList, title: "List containers or blobs",
+                 description: "Containers of an Azure Blob connection, or the blobs and folders of one container (names masked "
+                    + "where they hold identifiers), at most \(maxRows) entries.",
+                 inputSchema: .object([
+                    "type": "object",
+                    "properties": .object([
+                        "connection": .object(["type": "string", "description": "The connection's name (see list_connections)."]),
+                        "container": .object(["type": "string", "description": "List this container's blobs (omit to list containers)."]),
+                        "prefix": .object(["type": "string", "description": "Only names starting with this (a folder: end it with /)."]),
+                    ]),
+                    "required": .array(["connection"]), "additionalProperties": false,
+                 ]),
+                 annotations: .init(readOnlyHint: true)),
+            Tool(name: blobRead, title: "Read a blob",
+                 description: "The content of a blob as text, with personal identifiers masked (at most 1 MiB). A blob on a path "
+                    + "that holds personal data is held until a human approves: the result then names the approval request; call "
+                    + "approval_status with its request_id. State why in `purpose`.",
+                 inputSchema: .object([
+                    "type": "object",
+                    "properties": .object([
+                        "connection": .object(["type": "string", "description": "The connection's name (see list_connections)."]),
+                        "container": .object(["type": "string"]),
+                        "blob": .object(["type": "string", "description": "The blob's name, with its folders."]),
+                        "purpose": .object(["type": "string", "description": "Why you need this data: shown to the approver and recorded."]),
+                    ]),
+                    "required": .array(["connection", "container", "blob"]), "additionalProperties": false,
+                 ]),
+                 annotations: .init(readOnlyHint: true)),
+        ]
+    }
+
+    static func postgresTools(maxRows: Int) -> [Tool] {
         [
             Tool(name: listConnections, title: "List connections",
                  description: "The Gatehouse connections your groups allow, with their type and which MCP tools work on them.",

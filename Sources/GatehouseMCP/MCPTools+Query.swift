@@ -20,11 +20,22 @@ extension MCPTools {
         case .success(let opened): session = opened
         }
         let readOnly = !connection.writesAllowed
+        return await answerOrHold(cancel: { session.close() }) { held in
+            defer { session.close() }
+            return await Self.runStatement(text, maxRows: maxRows, readOnly: readOnly, on: session) { notice in
+                if let notice = HeldNotice(notice) { held(notice) }
+            }
+        }
+    }
+
+    /// Runs `work` and answers with its result; or, when an approval request holds it first,
+    /// answers at once that it is held, and keeps the work going for `approval_status`.
+    /// `cancel` ends the work when the MCP session ends (nil: cancel its task).
+    func answerOrHold(cancel: (@Sendable () -> Void)? = nil,
+                      _ work: @escaping @Sendable (_ held: @escaping @Sendable (HeldNotice) -> Void) async -> FinishedCall) async -> Answer {
         let progress = AsyncStream<FirstAnswer>.makeStream()
         let answer = Task { () -> FinishedCall in
-            let finished = await Self.runStatement(text, maxRows: maxRows, readOnly: readOnly, on: session) { notice in
-                if let held = HeldNotice(notice) { progress.continuation.yield(.held(held)) }
-            }
+            let finished = await work { progress.continuation.yield(.held($0)) }
             progress.continuation.yield(.finished(finished))
             progress.continuation.finish()
             return finished
@@ -36,15 +47,13 @@ extension MCPTools {
         }
         switch first {
         case .held(let notice):
-            await held.add(requestID: notice.requestID, approvalURL: notice.approvalURL, session: session, answer: answer)
+            await held.add(requestID: notice.requestID, approvalURL: notice.approvalURL, cancel: cancel ?? { answer.cancel() }, answer: answer)
             return Answer(call: FinishedCall(result: QueryToolResult.held(notice, holdSeconds: nil), outcome: MCPActivity.Outcome.held),
                           approval: notice.requestID)
         case .finished(let finished):
-            session.close()
             return Answer(call: finished)
         case nil:
-            session.close()
-            return Answer(call: Self.failed("gatehouse: the statement ended without an answer"))
+            return Answer(call: Self.failed("gatehouse: the call ended without an answer"))
         }
     }
 

@@ -15,17 +15,20 @@ final class MCPTools: Sendable {
     let settings: MCPSettings
     let connections: MCPConnectionTable
     let postgres: PostgresGateway?
+    /// The Blob adapter's handler, when the gateway serves Azure Blob connections.
+    let blob: InProcessHTTPHandler?
     let recorder: any EventRecorder
     let analyzer: StatementAnalyzer
     let eventLoopGroup: EventLoopGroup
     let held = HeldToolCalls()
     let logger: Logger
 
-    init(settings: MCPSettings, connections: MCPConnectionTable, postgres: PostgresGateway?, recorder: any EventRecorder,
-         analyzer: StatementAnalyzer, eventLoopGroup: EventLoopGroup, logger: Logger) {
+    init(settings: MCPSettings, connections: MCPConnectionTable, postgres: PostgresGateway?, blob: InProcessHTTPHandler?,
+         recorder: any EventRecorder, analyzer: StatementAnalyzer, eventLoopGroup: EventLoopGroup, logger: Logger) {
         self.settings = settings
         self.connections = connections
         self.postgres = postgres
+        self.blob = blob
         self.recorder = recorder
         self.analyzer = analyzer
         self.eventLoopGroup = eventLoopGroup
@@ -71,6 +74,8 @@ final class MCPTools: Sendable {
         case describe(MCPConnection, table: RelationName?)
         case query(MCPConnection, text: String, maxRows: Int)
         case approvalStatus(requestID: String, waitSeconds: Int)
+        case blobList(MCPConnection, container: String?, prefix: String?)
+        case blobRead(MCPConnection, container: String, blob: String, purpose: String?)
     }
 
     enum Decision {
@@ -111,12 +116,19 @@ final class MCPTools: Sendable {
             }
             let wait = min(max(arguments.integer("wait_seconds") ?? 0, 0), Self.maxWaitSeconds)
             return .run(.approvalStatus(requestID: id, waitSeconds: wait))
+        case MCPToolCatalog.blobList, MCPToolCatalog.blobRead:
+            return decideBlob(tool, arguments: arguments, caller: caller)
         default:
             return .refuse(ToolRefusal(SQLState.featureNotSupported, "there is no such tool (see tools/list)"))
         }
     }
 
     private func postgresConnection(_ arguments: ToolArguments, caller: MCPCaller) -> Result<MCPConnection, ToolRefusal> {
+        usableConnection(arguments, caller: caller, type: "postgres", typeName: "PostgreSQL")
+    }
+
+    /// The connection the `connection` argument names, when the caller may use it and it is of `type`.
+    func usableConnection(_ arguments: ToolArguments, caller: MCPCaller, type: String, typeName: String) -> Result<MCPConnection, ToolRefusal> {
         guard let name = arguments.string("connection") else {
             return .failure(ToolRefusal(SQLState.invalidParameterValue, "the connection argument is required"))
         }
@@ -125,11 +137,31 @@ final class MCPTools: Sendable {
             return .failure(ToolRefusal(SQLState.invalidAuthorizationSpecification,
                                         "\(caller.principal.displayName) may not use a connection named \(name) (see list_connections)"))
         }
-        guard connection.type == "postgres" else {
+        guard connection.type == type else {
             return .failure(ToolRefusal(SQLState.featureNotSupported,
-                                        "connection \(name) is of type \(connection.type): this tool works on PostgreSQL connections"))
+                                        "connection \(name) is of type \(connection.type): this tool works on \(typeName) connections"))
         }
         return .success(connection)
+    }
+
+    private func decideBlob(_ tool: String, arguments: ToolArguments, caller: MCPCaller) -> Decision {
+        guard blob != nil else { return .refuse(ToolRefusal(SQLState.featureNotSupported, "this gateway serves no Azure Blob connection")) }
+        let connection: MCPConnection
+        switch usableConnection(arguments, caller: caller, type: "azure-blob", typeName: "Azure Blob") {
+        case .failure(let refusal): return .refuse(refusal)
+        case .success(let found): connection = found
+        }
+        let container = arguments.string("container")
+        if let container, !BlobToolRequests.isContainerName(container) {
+            return .refuse(ToolRefusal(SQLState.invalidParameterValue, "container must be 3 to 63 lower-case letters, digits and hyphens"))
+        }
+        if tool == MCPToolCatalog.blobList {
+            return .run(.blobList(connection, container: container, prefix: arguments.string("prefix")))
+        }
+        guard let container, let name = arguments.string("blob"), !name.contains("\u{0}") else {
+            return .refuse(ToolRefusal(SQLState.invalidParameterValue, "the container and blob arguments are required"))
+        }
+        return .run(.blobRead(connection, container: container, blob: name, purpose: arguments.string("purpose")))
     }
 
     /// `name` or `schema.name`, plain identifiers only (they are put into a catalog query).
@@ -160,6 +192,10 @@ final class MCPTools: Sendable {
             return Answer(call: await describe(connection, table: table, caller: caller))
         case .query(let connection, let text, let maxRows):
             return await query(connection, text: text, maxRows: maxRows, caller: caller)
+        case .blobList(let connection, let container, let prefix):
+            return await blobList(connection, container: container, prefix: prefix, caller: caller)
+        case .blobRead(let connection, let container, let name, let purpose):
+            return await blobRead(connection, container: container, blob: name, purpose: purpose, caller: caller)
         case .approvalStatus(let id, let wait):
             switch await held.state(of: id, waitSeconds: wait) {
             case .unknown:
@@ -178,6 +214,7 @@ final class MCPTools: Sendable {
         let listed: [Value] = usable.map { connection in
             var tools: [Value] = []
             if connection.type == "postgres" { tools = [.string(MCPToolCatalog.describe), .string(MCPToolCatalog.query)] }
+            if connection.type == "azure-blob", blob != nil { tools = [.string(MCPToolCatalog.blobList), .string(MCPToolCatalog.blobRead)] }
             var entry: [String: Value] = ["name": .string(connection.name), "type": .string(connection.type), "tools": .array(tools)]
             if connection.type == "postgres" { entry["writes"] = .bool(connection.writesAllowed) }
             return .object(entry)

@@ -133,8 +133,8 @@ struct GatewayRuntime {
         if let git { extraRoutes.append { git.register(on: $0) } }
         if let blob { extraRoutes.append { blob.register(on: $0) } }
         if let kubernetes = kubernetes?.gateway { extraRoutes.append { kubernetes.register(on: $0) } }
-        let mcp = MCPSetup.endpoint(configuration, issuers: issuers, validator: validator, postgres: gateway, recorder: recording,
-                                    group: group, logger: logger)
+        let mcp = MCPSetup.endpoint(configuration, issuers: issuers, validator: validator, postgres: gateway, blob: blob,
+                                    recorder: recording, group: group, logger: logger)
         if let mcp { extraRoutes.append { mcp.register(on: $0) } }
         let mcpIdle = Task { await mcp?.closeIdleSessions() }
         defer { mcpIdle.cancel() }

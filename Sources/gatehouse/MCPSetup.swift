@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseBlobGateway
 import GatehouseConfig
 import GatehouseCore
 import GatehouseIdentity
@@ -11,7 +12,7 @@ import NIOCore
 enum MCPSetup {
     static func endpoint(
         _ configuration: GatehouseConfiguration, issuers: [IssuerConfiguration], validator: TokenValidator, postgres: PostgresGateway?,
-        recorder: any EventRecorder, group: EventLoopGroup, logger: Logger
+        blob: BlobGateway?, recorder: any EventRecorder, group: EventLoopGroup, logger: Logger
     ) -> MCPEndpoint? {
         let mcp = configuration.mcp
         guard mcp.enabled else { return nil }
@@ -22,7 +23,8 @@ enum MCPSetup {
             maxRows: mcp.maxRows, sessionIdleSeconds: mcp.sessionIdleMinutes * 60,
             approvalURL: { configuration.approvalPageURL(requestID: $0) })
         return MCPEndpoint(settings: settings, connections: MCPConnectionTable(connections(configuration)), validator: validator,
-                           postgres: postgres, recorder: recorder, eventLoopGroup: group, logger: logger)
+                           postgres: postgres, blob: blob.map { blob in { request, context in await blob.handle(request, context: context) } },
+                           recorder: recorder, eventLoopGroup: group, logger: logger)
     }
 
     /// Every connection, as the tools list them.
