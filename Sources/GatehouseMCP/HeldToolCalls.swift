@@ -8,6 +8,8 @@ struct FinishedCall: Sendable, Error {
     var error: String?
     var rows: Int?
     var truncated: Bool?
+    /// The gateway's own PostgreSQL session the statement ran in.
+    var postgresSession: String?
 }
 
 /// The calls of one MCP session that an approval request holds: the statement (or Blob request)

@@ -17,11 +17,9 @@ public struct MCPSettings: Sendable {
     public var sessionIdleSeconds: Int
     /// Sessions one person may hold open at once.
     public var sessionsPerPrincipal: Int
-    /// The URL of an approval request's page.
-    public var approvalURL: @Sendable (String) -> String
 
     public init(resourceURL: String, authorizationServers: [String], allowedHosts: [String], allowedOrigins: [String], maxRows: Int,
-                sessionIdleSeconds: Int, sessionsPerPrincipal: Int = 16, approvalURL: @escaping @Sendable (String) -> String) {
+                sessionIdleSeconds: Int, sessionsPerPrincipal: Int = 16) {
         self.resourceURL = resourceURL
         self.authorizationServers = authorizationServers
         self.allowedHosts = allowedHosts
@@ -29,7 +27,6 @@ public struct MCPSettings: Sendable {
         self.maxRows = maxRows
         self.sessionIdleSeconds = sessionIdleSeconds
         self.sessionsPerPrincipal = sessionsPerPrincipal
-        self.approvalURL = approvalURL
     }
 
     /// Where the Protected Resource Metadata (RFC 9728) of `resourceURL` is served: the

@@ -20,12 +20,16 @@ extension MCPTools {
         case .success(let opened): session = opened
         }
         let readOnly = !connection.writesAllowed
-        return await answerOrHold(cancel: { session.close() }) { held in
+        var answer = await answerOrHold(cancel: { session.close() }) { held in
             defer { session.close() }
-            return await Self.runStatement(text, maxRows: maxRows, readOnly: readOnly, on: session) { notice in
+            var finished = await Self.runStatement(text, maxRows: maxRows, readOnly: readOnly, on: session) { notice in
                 if let notice = HeldNotice(notice) { held(notice) }
             }
+            finished.postgresSession = session.id
+            return finished
         }
+        answer.call.postgresSession = session.id
+        return answer
     }
 
     /// Runs `work` and answers with its result; or, when an approval request holds it first,
@@ -48,7 +52,7 @@ extension MCPTools {
         switch first {
         case .held(let notice):
             await held.add(requestID: notice.requestID, approvalURL: notice.approvalURL, cancel: cancel ?? { answer.cancel() }, answer: answer)
-            return Answer(call: FinishedCall(result: QueryToolResult.held(notice, holdSeconds: nil), outcome: MCPActivity.Outcome.held),
+            return Answer(call: FinishedCall(result: QueryToolResult.held(notice), outcome: MCPActivity.Outcome.held),
                           approval: notice.requestID)
         case .finished(let finished):
             return Answer(call: finished)
@@ -112,7 +116,7 @@ extension MCPTools {
         let described = DescribedTables(rows: result.rows, classification: classification)
         let structured = described.value(truncated: result.truncated)
         return FinishedCall(result: QueryToolResult.success(structured),
-                            outcome: MCPActivity.Outcome.ok, rows: result.rows.count, truncated: result.truncated)
+                            outcome: MCPActivity.Outcome.ok, rows: result.rows.count, truncated: result.truncated, postgresSession: session.id)
     }
 
     static let describeRowLimit = 5000

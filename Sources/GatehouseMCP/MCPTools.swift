@@ -64,6 +64,7 @@ final class MCPTools: Sendable {
         response.rows = finished.rows
         response.truncated = finished.truncated
         response.approval = finished.approval
+        response.postgresSession = finished.call.postgresSession
         guard await record(response, connection: connection, caller: caller) else { return Self.notRecorded }
         return finished.call.result
     }

@@ -32,7 +32,7 @@ enum QueryToolResult {
     }
 
     /// A held statement: which request holds it, where it is decided, how to get the result.
-    static func held(_ notice: HeldNotice, holdSeconds: String?) -> CallTool.Result {
+    static func held(_ notice: HeldNotice) -> CallTool.Result {
         var structured: [String: Value] = [
             "status": "pending",
             "request_id": .string(notice.requestID),

@@ -22,7 +22,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     private let gateway: PostgresGateway
-    private let sessionID = UUID().uuidString.lowercased()
+    private let sessionID: String
     private var phase: Phase = .awaitingStartup
     private var isEncrypted = false
     private var clientAddress: String?
@@ -37,8 +37,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// needs no TLS.
     private let inProcessClient: String?
 
-    init(gateway: PostgresGateway, inProcessClient: String? = nil) {
+    init(gateway: PostgresGateway, inProcessClient: String? = nil, sessionID: String = UUID().uuidString.lowercased()) {
         self.gateway = gateway
+        self.sessionID = sessionID
         self.inProcessClient = inProcessClient
         self.logger = gateway.logger
         logger[metadataKey: "session"] = "\(sessionID)"

@@ -9,9 +9,12 @@ import NIOPosix
 /// masked and recorded exactly as a psql session's would be. Nothing here decides anything.
 public final class InProcessPostgresSession: Sendable {
     private let channel: Channel
+    /// The gateway session's ID: the `sessionID` of everything it records.
+    public let id: String
 
-    init(channel: Channel) {
+    init(channel: Channel, id: String) {
         self.channel = channel
+        self.id = id
     }
 
     /// Runs `sql` with the simple query protocol (as psql does) and collects the answer: at most
@@ -184,13 +187,15 @@ extension PostgresGateway {
             throw InProcessSessionError("cannot open an in-process session: socketpair failed (errno \(errno))")
         }
         let maxMessageBytes = listener.maxMessageBytes
+        let sessionID = UUID().uuidString.lowercased()
         let gatewayEnd: Channel
         do {
             gatewayEnd = try await ClientBootstrap(group: eventLoop)
                 .channelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrontendPacketDecoder(maxMessageBytes: maxMessageBytes)))
-                        try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(gateway: self, inProcessClient: clientLabel))
+                        try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(gateway: self, inProcessClient: clientLabel,
+                                                                                                   sessionID: sessionID))
                     }
                 }
                 .withConnectedSocket(fds[0]).get()
@@ -230,6 +235,6 @@ extension PostgresGateway {
             clientEnd.close(promise: nil)
             throw error
         }
-        return InProcessPostgresSession(channel: clientEnd)
+        return InProcessPostgresSession(channel: clientEnd, id: sessionID)
     }
 }

@@ -20,8 +20,7 @@ enum MCPSetup {
         let settings = MCPSettings(
             resourceURL: publicURL + MCPEndpoint.path, authorizationServers: issuers.map(\.issuer),
             allowedHosts: allowedHosts(configuration), allowedOrigins: [origin(of: publicURL)] + mcp.allowedOrigins,
-            maxRows: mcp.maxRows, sessionIdleSeconds: mcp.sessionIdleMinutes * 60,
-            approvalURL: { configuration.approvalPageURL(requestID: $0) })
+            maxRows: mcp.maxRows, sessionIdleSeconds: mcp.sessionIdleMinutes * 60)
         return MCPEndpoint(settings: settings, connections: MCPConnectionTable(connections(configuration)), validator: validator,
                            postgres: postgres, blob: blob.map { blob in { request, context in await blob.handle(request, context: context) } },
                            recorder: recorder, eventLoopGroup: group, logger: logger)

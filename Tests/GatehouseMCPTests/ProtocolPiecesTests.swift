@@ -9,7 +9,7 @@ import Testing
 @Suite struct ProtectedResourceMetadataTests {
     func settings(_ resource: String) -> MCPSettings {
         MCPSettings(resourceURL: resource, authorizationServers: ["https://login.example/tenant/v2.0"], allowedHosts: [], allowedOrigins: [],
-                    maxRows: 100, sessionIdleSeconds: 60, approvalURL: { "https://gh.example/ui/approvals/\($0)" })
+                    maxRows: 100, sessionIdleSeconds: 60)
     }
 
     @Test func theMetadataPathIsInsertedBeforeTheResourcePath() {

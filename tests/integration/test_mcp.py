@@ -383,6 +383,9 @@ def test_every_call_is_recorded_with_its_outcome(gw, url, agent):
     # The statements ran in the gateway's own sessions, recorded as psql's are, naming the MCP session.
     logins = [e for e in events if e.kind == "authentication" and e.payload.get("accepted")]
     assert logins and all(session in e.payload["clientApplication"] and e.payload["clientAddress"] == "mcp" for e in logins)
+    statement_sessions = {e.session_id for e in events if e.kind == "statement"}
+    answered = [e.payload for e in calls if e.payload["phase"] == "response" and e.payload["tool"] == "query"]
+    assert len(answered) == 2 and all(a["postgresSession"] in statement_sessions for a in answered), answered
     texts = [e.payload.get("text", "") for e in events if e.kind == "statement"]
     assert any("SELECT name FROM products WHERE id = 1" in t and "purpose: TICKET-9" in t for t in texts), texts
     assert not any("DELETE FROM products" in t for t in texts)
