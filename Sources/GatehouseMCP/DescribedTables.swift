@@ -11,8 +11,10 @@ struct DescribedTables {
     }
 
     var tables: [Table] = []
+    private let classification: DataClassification
 
     init(rows: [[String?]], classification: DataClassification) {
+        self.classification = classification
         for row in rows where row.count == 5 {
             guard let schema = row[0], let name = row[1], let column = row[3] else { continue }
             let relation = RelationName(schema: schema, name: name)
@@ -22,10 +24,7 @@ struct DescribedTables {
             let category = classification.category(of: ColumnReference(relation: relation, column: column))
             tables[tables.count - 1].columns.append((column, row[4] ?? "", category))
         }
-        self.classification = classification
     }
-
-    private var classification: DataClassification
 
     static func kindName(_ relkind: String?) -> String {
         switch relkind {

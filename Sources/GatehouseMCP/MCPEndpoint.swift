@@ -8,6 +8,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import MCP
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// The Streamable HTTP endpoint at `/mcp` (docs/mcp.md) and its Protected Resource Metadata.
@@ -145,7 +146,7 @@ public final class MCPEndpoint: Sendable {
                              analyzer: analyzer, eventLoopGroup: eventLoopGroup, logger: logger)
         let server = Server(name: "gatehouse", version: "1", title: "Gatehouse",
                             instructions: Self.instructions, capabilities: .init(tools: .init(listChanged: false)))
-        let client = ClientInfoBox()
+        let client = NIOLockedValueBox<Client.Info?>(nil)
         let offered = MCPToolCatalog.tools(maxRows: settings.maxRows, blob: blob != nil)
         await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: offered) }
         await server.withMethodHandler(CallTool.self) { [validator] parameters in
@@ -155,11 +156,11 @@ public final class MCPEndpoint: Sendable {
                 throw MCPError.invalidRequest("the call arrived without a bearer token")
             }
             let principal = try await validator.validatedToken(token).principal
-            let info = client.value
+            let info = client.withLockedValue { $0 }
             return await tools.call(parameters, caller: MCPCaller(principal: principal, token: token, mcpSession: id,
                                                                   clientName: info?.name, clientVersion: info?.version))
         }
-        try await server.start(transport: transport) { info, _ in client.value = info }
+        try await server.start(transport: transport) { info, _ in client.withLockedValue { $0 = info } }
         let session = MCPSessionTable.Session(transport: transport, server: server, tools: tools, owner: owner, lastUsed: Date())
         await sessions.add(id, session)
         return session
@@ -220,14 +221,4 @@ public final class MCPEndpoint: Sendable {
 private struct FixedSessionID: SessionIDGenerator {
     let id: String
     func generateSessionID() -> String { id }
-}
-
-/// The `clientInfo` of the session's `initialize`, for the record.
-private final class ClientInfoBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var info: Client.Info?
-    var value: Client.Info? {
-        get { lock.withLock { info } }
-        set { lock.withLock { info = newValue } }
-    }
 }

@@ -25,9 +25,5 @@ struct ToolArguments: Sendable {
     }
 
     /// The arguments as sorted JSON: what the ledger seals.
-    var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(values)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
-    }
+    var json: String { QueryToolResult.jsonText(.object(values)) }
 }

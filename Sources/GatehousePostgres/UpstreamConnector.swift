@@ -40,21 +40,29 @@ struct UpstreamConnector: Sendable {
     /// Runs one query on a connection of the gateway's own and returns the rows as text.
     func query(_ sql: String, on eventLoop: EventLoop) -> EventLoopFuture<[[String?]]> {
         connect(on: eventLoop, applicationName: "gatehouse catalog").flatMap { channel, _ in
-            let result = eventLoop.makePromise(of: [[String?]].self)
+            let answer = eventLoop.makePromise(of: SimpleQueryResult.self)
             do {
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(PostgresFrameDecoder(maxMessageBytes: 64 << 20)))
-                try channel.pipeline.syncOperations.addHandler(CatalogQueryHandler(sql: sql, result: result))
+                try channel.pipeline.syncOperations.addHandler(SimpleQueryHandler())
             } catch {
                 channel.close(promise: nil)
-                result.fail(error)
+                return eventLoop.makeFailedFuture(error)
             }
+            let query = SimpleQuery(sql: sql, rowLimit: .max, byteLimit: .max, onNotice: { _ in }, result: answer)
+            channel.writeAndFlush(SimpleQueryRequest.query(query)).whenFailure { answer.fail($0) }
             // A catalog read that never finishes would hold every login waiting for the catalog.
             let deadline = eventLoop.scheduleTask(in: Self.queryTimeout) {
-                result.fail(UpstreamLoginError("the upstream server did not answer a catalog query within \(Self.queryTimeout.nanoseconds / 1_000_000_000) s"))
+                answer.fail(UpstreamLoginError("the upstream server did not answer a catalog query within \(Self.queryTimeout.nanoseconds / 1_000_000_000) s"))
                 channel.close(promise: nil)
             }
-            result.futureResult.whenComplete { _ in deadline.cancel() }
-            return result.futureResult
+            answer.futureResult.whenComplete { _ in
+                deadline.cancel()
+                channel.writeAndFlush(SimpleQueryRequest.terminate).whenComplete { _ in channel.close(promise: nil) }
+            }
+            return answer.futureResult.flatMapThrowing { result in
+                if let error = result.error { throw ProtocolViolation("catalog query failed: \(error.message)") }
+                return result.rows
+            }
         }
     }
 
