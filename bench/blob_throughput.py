@@ -13,7 +13,8 @@ a dev-issuer token over TLS. Figures are the best of `--runs`:
 - download of an unclassified binary blob (streamed through untouched), MB/s and the ratio, also
   against the account over TLS (the client leg through Gatehouse is TLS, the direct one is not);
 - download of a classified JSON export (read whole, masked, cut into the SDK's ranges), MB/s of
-  masked content, first download (masking included) and a second one (served from the masked copy);
+  masked content, first download (masking included, with the gateway's CPU time for it) and a
+  second one (served from the masked copy);
 - upload of a text blob without identifiers in 8 MiB blocks, scanned by `upload_scan: reject`.
 
 The gateway is the binary GATEHOUSE_BIN names (default: the debug build); use a release build.
@@ -38,7 +39,7 @@ from harness.blob_server import BlobStandIn  # noqa: E402
 from harness.gateway import Gateway, binary  # noqa: E402
 from harness.gateway_config import BlobConnection, GatewayConfig  # noqa: E402
 from harness.ports import free_port  # noqa: E402
-from timing import best  # noqa: E402
+from timing import best, process_cpu_seconds  # noqa: E402
 
 MIB = 1024 * 1024
 
@@ -113,14 +114,16 @@ def main() -> int:
               f"direct over TLS {size / MIB / direct_tls_s:7.1f} MB/s, Gatehouse (TLS) {size / MIB / gateway_s:7.1f} MB/s, "
               f"ratio {direct_s / gateway_s:.2f}x (to TLS: {direct_tls_s / gateway_s:.2f}x)")
 
-        start = time.perf_counter()
+        cpu_before, start = process_cpu_seconds(gateway.process.pid), time.perf_counter()
         masked = download(through, "exports/customers.json")
         first_s = time.perf_counter() - start
+        first_cpu = process_cpu_seconds(gateway.process.pid) - cpu_before
         again_s = best(args.runs, lambda: download(through, "exports/customers.json"))
         direct_json_s = best(args.runs, lambda: download(direct, "exports/customers.json", len(export)))
         assert b"@example.com" not in masked
         print(f"  download {len(export) // MIB} MiB classified JSON: direct {len(export) / MIB / direct_json_s:7.1f} MB/s, "
-              f"Gatehouse first (fetch + mask) {len(masked) / MIB / first_s:7.1f} MB/s, "
+              f"Gatehouse first (fetch + mask) {len(masked) / MIB / first_s:7.1f} MB/s "
+              f"({first_cpu:.2f} s of gateway CPU, {first_cpu * 1000 / (len(export) / MIB):.1f} ms per MiB), "
               f"again (masked copy) {len(masked) / MIB / again_s:7.1f} MB/s")
 
         line = b"quarterly report line without identifiers, revenue and growth figures 12345\n"

@@ -38,7 +38,7 @@ from harness.gateway import Gateway, binary  # noqa: E402
 from harness.gateway_config import GatewayConfig, KubeConnection  # noqa: E402
 from harness.kube_server import KubePod, KubeStandIn  # noqa: E402
 from harness.ports import free_port  # noqa: E402
-from timing import best  # noqa: E402
+from timing import best, process_cpu_seconds  # noqa: E402
 
 MIB = 1024 * 1024
 NS, POD = "bench", "app-0"
@@ -106,19 +106,14 @@ def main() -> int:
             with open(os.devnull, "wb") as sink:
                 subprocess.run(["kubectl", "exec", "-n", NS, POD, "--", "cat", "/data/app.log"], env=env, stdout=sink, check=True)
 
-        def cpu_seconds(pid: int) -> float:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
         def cpu_of_one_cat(env) -> dict:
             """CPU seconds each party spends on one cat (kubectl: a child of this process; the
             stand-in runs in this process)."""
-            children, own, gw = os.times(), cpu_seconds(os.getpid()), cpu_seconds(gateway.process.pid)
+            children, own, gw = os.times(), process_cpu_seconds(os.getpid()), process_cpu_seconds(gateway.process.pid)
             cat(env)
             after = os.times()
             return {"kubectl": (after.children_user + after.children_system) - (children.children_user + children.children_system),
-                    "stand-in": cpu_seconds(os.getpid()) - own, "gateway": cpu_seconds(gateway.process.pid) - gw}
+                    "stand-in": process_cpu_seconds(os.getpid()) - own, "gateway": process_cpu_seconds(gateway.process.pid) - gw}
 
         print(f"kubectl exec, direct vs Gatehouse ({binary()}); best of {args.runs}")
         seconds = {name: best(args.runs, lambda env=env: cat(env)) for name, env in envs.items()}

@@ -33,6 +33,7 @@ from harness.gateway_config import Connection, GatewayConfig, Upstream  # noqa: 
 from harness.pgbouncer import PgBouncer  # noqa: E402
 from harness.ports import free_port  # noqa: E402
 from harness.postgres_server import PostgresServer  # noqa: E402
+from timing import process_cpu_seconds  # noqa: E402
 
 ROLE, DATABASE = "bench_user", "bench"
 
@@ -69,13 +70,6 @@ def measure(result) -> dict:
     done = clients.transactions_processed(result.stdout)
     return {"tps": float(tps.group(1)) if tps else None, "latency": float(latency.group(1)) if latency else None,
             "transactions": done[0] if done else None}
-
-
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time the process has used so far (its threads included)."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def fdatasync_latency_ms(directory: str, samples: int = 200) -> float:

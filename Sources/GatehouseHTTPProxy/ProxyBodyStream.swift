@@ -23,8 +23,10 @@ public struct ProxyBodyStream: AsyncSequence, Sendable {
 
 extension AsyncSequence where Element == ByteBuffer {
     /// Reads the whole sequence into one buffer, throwing `tooLarge` as soon as it passes `limit` bytes.
-    func collect(limit: Int, orThrow tooLarge: @autoclosure () -> ProxyError) async throws -> ByteBuffer {
+    func collect(limit: Int, expected: Int? = nil, orThrow tooLarge: @autoclosure () -> ProxyError) async throws -> ByteBuffer {
         var collected = ByteBuffer()
+        // A large body is collected into room made once, not grown by doubling.
+        if let expected, expected > 0 { collected.reserveCapacity(Swift.min(expected, limit)) }
         for try await chunk in self {
             guard collected.readableBytes + chunk.readableBytes <= limit else { throw tooLarge() }
             var chunk = chunk

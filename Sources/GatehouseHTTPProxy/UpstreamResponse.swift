@@ -22,7 +22,8 @@ public struct UpstreamResponse: Sendable {
     /// Reads the whole body, refusing (`ProxyError.upstreamResponseTooLarge`, 502) more than `limit` bytes.
     public func collectBody(upTo limit: Int) async throws -> ByteBuffer {
         do {
-            return try await body.collect(limit: limit, orThrow: .upstreamResponseTooLarge(host: host, limit: limit))
+            return try await body.collect(limit: limit, expected: headers[.contentLength].flatMap(Int.init),
+                                          orThrow: .upstreamResponseTooLarge(host: host, limit: limit))
         } catch {
             throw ProxyError.classify(error, host: host)
         }

@@ -56,18 +56,14 @@ public struct MaskingEngine: Sendable {
     func mask(_ bytes: UnsafeRawBufferPointer, detections: [Detection], collecting hits: inout SubjectHitCollector) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + detections.count * 16)
-        // Typed views copy with memcpy; slices of a raw buffer would copy byte by byte.
-        let typed = bytes.assumingMemoryBound(to: UInt8.self)
         var cursor = 0
         for detection in detections {
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: typed[cursor..<detection.range.lowerBound]))
-            let value = Array(UnsafeBufferPointer(rebasing: typed[detection.range]))
-            output.append(contentsOf: replacement(
-                for: value, kind: detection.kind, name: detection.name,
-                strategy: strategy(for: detection.kind), hits: &hits))
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[cursor..<detection.range.lowerBound]))
+            appendReplacement(for: UnsafeRawBufferPointer(rebasing: bytes[detection.range]), kind: detection.kind, name: detection.name,
+                              strategy: strategy(for: detection.kind), hits: &hits, to: &output)
             cursor = detection.range.upperBound
         }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: typed[cursor...]))
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[cursor...]))
         return output
     }
 
@@ -98,19 +94,21 @@ public struct MaskingEngine: Sendable {
     public func maskClassifiedValue(_ bytes: UnsafeRawBufferPointer, category: String,
                                     collecting hits: inout SubjectHitCollector) -> [UInt8]? {
         guard !bytes.isEmpty else { return nil }
-        let value = Array(bytes.assumingMemoryBound(to: UInt8.self))
-        let content = ClassifiedValue.trimmedRange(of: value)
+        let content = asciiTrimmedRange(of: bytes) ?? 0..<bytes.count
+        var output: [UInt8] = []
+        output.reserveCapacity(max(bytes.count, 16))
         let detections = detectors.detect(in: bytes)
         if detections.count == 1, detections[0].range == content, detections[0].kind != .custom {
             let kind = detections[0].kind
-            var output = Array(value[..<content.lowerBound])
-            output += replacement(for: Array(value[content]), kind: kind, name: kind.rawValue,
-                                  strategy: strategy(for: kind), hits: &hits)
-            output += value[content.upperBound...]
-            return output
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[..<content.lowerBound]))
+            appendReplacement(for: UnsafeRawBufferPointer(rebasing: bytes[content]), kind: kind, name: kind.rawValue,
+                              strategy: strategy(for: kind), hits: &hits, to: &output)
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[content.upperBound...]))
+        } else {
+            appendReplacement(for: bytes, kind: .custom, name: category, strategy: categoryStrategies[category] ?? defaultStrategy,
+                              hits: &hits, to: &output)
         }
-        return replacement(for: value, kind: .custom, name: category,
-                           strategy: categoryStrategies[category] ?? defaultStrategy, hits: &hits)
+        return output
     }
 
     /// The subject hit of a row's data-subject key (`subjectKeyText`), or nil when the engine
@@ -129,27 +127,26 @@ public struct MaskingEngine: Sendable {
         bytes.withUnsafeBytes { maskClassifiedValue($0, category: category) }
     }
 
-    private func replacement(
-        for value: [UInt8], kind: IdentifierKind, name: String, strategy: MaskingStrategy,
-        hits: inout SubjectHitCollector
-    ) -> [UInt8] {
-        if strategy != .pseudonym && !collectsSubjects {
-            return strategy == .redact ? Redaction.render(kind: kind, name: name) : PartialMask.render(value, kind: kind)
+    /// Appends what replaces `value` and adds its subject to `hits`. Redaction, the common case,
+    /// copies nothing: the value is normalised on the stack and the label written in place.
+    private func appendReplacement(
+        for value: UnsafeRawBufferPointer, kind: IdentifierKind, name: String, strategy: MaskingStrategy,
+        hits: inout SubjectHitCollector, to output: inout [UInt8]
+    ) {
+        if strategy == .pseudonym {
+            let normalised = normalisedIdentifier(Array(value), kind: kind)
+            if collectsSubjects { hits.add(kind: kind, mac: subjectHash.digest(normalised)) }
+            return output.append(contentsOf: pseudonym.render(Array(value), kind: kind, name: name, normalised: normalised))
         }
-        let normalised = normalisedIdentifier(value, kind: kind)
-        if collectsSubjects { hits.add(kind: kind, mac: subjectHash.digest(normalised)) }
+        if collectsSubjects {
+            // Only the hash in the closure: capturing `self` would copy (retain) every part of the engine.
+            let subjectHash = self.subjectHash
+            hits.add(kind: kind, mac: withNormalisedIdentifier(value, kind: kind) { subjectHash.digest($0) })
+        }
         switch strategy {
-        case .redact: return Redaction.render(kind: kind, name: name)
-        case .partial: return PartialMask.render(value, kind: kind)
-        case .pseudonym: return pseudonym.render(value, kind: kind, name: name, normalised: normalised)
+        case .redact: Redaction.append(kind: kind, name: name, to: &output)
+        case .partial: output.append(contentsOf: PartialMask.render(Array(value), kind: kind))
+        case .pseudonym: break
         }
-    }
-}
-
-enum ClassifiedValue {
-    /// The value without leading and trailing ASCII whitespace (the whole range if all blank).
-    static func trimmedRange(of value: [UInt8]) -> Range<Int> {
-        let trimmed = trimmedASCIIWhitespace(value)
-        return trimmed.isEmpty ? 0..<value.count : trimmed.startIndex..<trimmed.endIndex
     }
 }

@@ -5,19 +5,15 @@ import GatehouseCore
 /// once, in order of first appearance. Allocates nothing until the first hit.
 ///
 /// Distinct subjects are told apart by a 128-bit key taken from the digest, not by the digest
-/// text: a document naming a million people costs a million small fixed-size set inserts, and
-/// the hex text of a digest is written only for the hits that are kept. With `limit`, only the
-/// first `limit` hits are kept; `distinctCount` still counts every subject seen.
+/// text: a document naming a million people costs a million small fixed-size inserts
+/// (`SubjectKeySet`), and the hex text of a digest is written only for the hits that are kept.
+/// With `limit`, only the first `limit` hits are kept; `distinctCount` still counts every subject seen.
 public struct SubjectHitCollector: Sendable {
     public private(set) var hits: [SubjectHit] = []
     /// Every distinct subject seen, kept in `hits` or not.
-    public var distinctCount: Int { keys.isEmpty ? seen.count : keys.count }
+    public var distinctCount: Int { seen.count }
     public let limit: Int
-    /// The keys while there are few (a row holds a handful: a linear scan beats hashing)...
-    private var keys: [SubjectKey] = []
-    /// ...then a set.
-    private var seen: Set<SubjectKey> = []
-    private static let linearLimit = 16
+    private var seen = SubjectKeySet()
 
     public init(limit: Int = .max) {
         self.limit = limit
@@ -26,7 +22,7 @@ public struct SubjectHitCollector: Sendable {
     /// Returns whether the subject is new to this collector (kept or only counted).
     @discardableResult
     public mutating func add(_ hit: SubjectHit) -> Bool {
-        guard insert(SubjectKey(hit)) else { return false }
+        guard seen.insert(SubjectKey(hit)) else { return false }
         if hits.count < limit { hits.append(hit) }
         return true
     }
@@ -39,42 +35,28 @@ public struct SubjectHitCollector: Sendable {
     /// order, then the rest of its subjects (counted).
     public mutating func merge(_ other: SubjectHitCollector) {
         add(other.hits)
-        if !seen.isEmpty { seen.reserveCapacity(seen.count + other.distinctCount) }
-        for key in other.keys { _ = insert(key) }
-        for key in other.seen { _ = insert(key) }
+        seen.formUnion(other.seen)
     }
 
     /// A hit from a raw HMAC digest: its hex text is written only when it is new and kept.
     mutating func add(kind: IdentifierKind, mac: SHA256.Digest) {
-        if insert(SubjectKey(kind: kind, mac: mac)) && hits.count < limit {
+        if seen.insert(SubjectKey(kind: kind, mac: mac)) && hits.count < limit {
             hits.append(SubjectHit(kind: kind, digest: mac.withUnsafeBytes { hexString($0) }))
         }
-    }
-
-    /// True when `key` was not seen before.
-    private mutating func insert(_ key: SubjectKey) -> Bool {
-        guard seen.isEmpty else { return seen.insert(key).inserted }
-        guard !keys.contains(key) else { return false }
-        keys.append(key)
-        if keys.count > Self.linearLimit {
-            seen = Set(keys)
-            keys = []
-        }
-        return true
     }
 }
 
 /// What tells two subject hits apart: the kind and the first 128 bits of the digest. A digest
 /// that is not 64 lower-case hex digits (none the engine makes) is keyed by its SHA-256 instead.
-struct SubjectKey: Hashable, Sendable {
+struct SubjectKey: Sendable {
     let kind: IdentifierKind
+    /// A keyed MAC's (or SHA-256's) bits, which no one can aim at one slot of `SubjectKeySet`.
     let high: UInt64
     let low: UInt64
 
-    // The words are already a keyed MAC's (or SHA-256's) bits, which no one can aim at one
-    // bucket: the set uses them as they are instead of hashing them again.
-    func hash(into hasher: inout Hasher) { hasher.combine(high) }
-    func _rawHashValue(seed: Int) -> Int { Int(truncatingIfNeeded: high) ^ seed }
+    init(kind: IdentifierKind, high: UInt64, low: UInt64) {
+        (self.kind, self.high, self.low) = (kind, high, low)
+    }
 
     init(kind: IdentifierKind, mac: SHA256.Digest) {
         self.kind = kind

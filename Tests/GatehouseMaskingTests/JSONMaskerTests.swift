@@ -89,6 +89,16 @@ import Testing
         #expect(sameStructure(try parsed(json), try parsed(out)))
     }
 
+    /// A member name is matched as decoded: escapes and non-ASCII names find their paths, and a
+    /// name that only starts like a path's does not.
+    @Test func memberNamesAreMatchedDecoded() throws {
+        let fields = ["$.name": "name", "$.straße": "contact"]
+        let json = #"{"n\u0061me": "Ada", "stra\u00dfe": "Hauptstr. 1", "straße": "Ring 2", "names": "kept", "nam": "kept"}"#
+        let object = try #require(try parsed(try masked(json, fields)) as? [String: String])
+        #expect(object["name"] == "[NAME]" && object["straße"] == "[CONTACT]")
+        #expect(object["names"] == "kept" && object["nam"] == "kept")
+    }
+
     @Test func keysAreNeverMasked() throws {
         let json = #"{"alice@example.com": "bob@example.org"}"#
         #expect(try masked(json) == #"{"alice@example.com": "[EMAIL]"}"#)

@@ -3,13 +3,13 @@ import Testing
 @testable import GatehouseMasking
 
 /// Hits are kept once each, in order of first appearance, however many there are (across the
-/// switch from a linear scan to a set).
+/// growth of the table that tells them apart).
 @Suite struct SubjectHitCollectorTests {
     static func hit(_ n: Int, kind: IdentifierKind = .email) -> SubjectHit {
         SubjectHit(kind: kind, digest: SHA256.hash(data: Array("subject \(n)".utf8)).map { String(format: "%02x", $0) }.joined())
     }
 
-    @Test func eachHitOnceInOrderOfFirstAppearanceAcrossTheSwitchToASet() {
+    @Test func eachHitOnceInOrderOfFirstAppearanceAsTheTableGrows() {
         var collector = SubjectHitCollector()
         let distinct = (0..<5_000).map { Self.hit($0) }
         // Every hit three times, the repeats interleaved, kinds kept apart for the same digest.
@@ -45,5 +45,25 @@ import Testing
         let odd = (0..<40).map { SubjectHit(kind: .custom, digest: "NOT-HEX-\($0)") }
         for hit in odd + odd.reversed() { collector.add(hit) }
         #expect(collector.hits == odd)
+    }
+
+    /// The table of distinct keys: every kind is its own subject for one digest, the key whose
+    /// bits fold to zero (the empty slot's pattern) counts once, and a union counts each key once.
+    @Test func theKeyTableCountsEachKindAndDigestOnce() {
+        let kinds = IdentifierKind.allCases
+        var set = SubjectKeySet()
+        let digest = SHA256.hash(data: Array("one subject".utf8))
+        for kind in kinds + kinds { _ = set.insert(SubjectKey(kind: kind, mac: digest)) }
+        #expect(set.count == kinds.count)
+        // email's tag folds into the low word's top byte; this key's slot is all zeros.
+        let email = UInt64(withUnsafeBytes(of: IdentifierKind.email) { $0[0] }) + 1
+        let zero = SubjectKey(kind: .email, high: 0, low: email << 56)
+        #expect(set.insert(zero) && !set.insert(zero))
+        var other = SubjectKeySet()
+        for n in 0..<10_000 { _ = other.insert(SubjectKey(kind: .phone, mac: SHA256.hash(data: Array("subject \(n)".utf8)))) }
+        _ = other.insert(zero)
+        _ = other.insert(SubjectKey(kind: .phone, mac: digest))
+        set.formUnion(other)
+        #expect(set.count == kinds.count + 1 + 10_000)
     }
 }

@@ -25,8 +25,12 @@ struct KeyedHash: @unchecked Sendable {
 
     /// The MAC as a digest value: no array for callers that only read it.
     func digest(_ message: [UInt8]) -> SHA256.Digest {
+        message.withUnsafeBytes { digest($0) }
+    }
+
+    func digest(_ message: UnsafeRawBufferPointer) -> SHA256.Digest {
         var inner = self.inner
-        message.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        inner.update(bufferPointer: message)
         let innerDigest = inner.finalize()
         var outer = self.outer
         innerDigest.withUnsafeBytes { outer.update(bufferPointer: $0) }

@@ -6,13 +6,24 @@ enum Redaction {
     }
 
     static func render(kind: IdentifierKind, name: String) -> [UInt8] {
-        if kind != .custom, let bytes = builtinLabels[kind] { return bytes }
-        // Category and pattern names are almost always ASCII: upper-cased without a String.
-        if name.utf8.allSatisfy({ $0 < 0x80 }) { return [UInt8(ascii: "[")] + name.utf8.map(ASCII.upper) + [UInt8(ascii: "]")] }
-        return Array("[\(label(kind: kind, name: name))]".utf8)
+        var bytes: [UInt8] = []
+        append(kind: kind, name: name, to: &bytes)
+        return bytes
     }
 
-    /// Built once: redaction runs for every identifier in every row.
-    private static let builtinLabels: [IdentifierKind: [UInt8]] = Dictionary(
-        uniqueKeysWithValues: IdentifierKind.allCases.map { ($0, Array("[\($0.label)]".utf8)) })
+    /// `render`'s bytes appended to `output`, with no array of their own: redaction runs for every
+    /// identifier in every row, on every core at once, so nothing shared is retained either (a
+    /// built-in label is a string literal).
+    static func append(kind: IdentifierKind, name: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "["))
+        if kind != .custom {
+            output.append(contentsOf: kind.label.utf8)
+        } else if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            // Category and pattern names are almost always ASCII: upper-cased without a String.
+            for byte in name.utf8 { output.append(ASCII.upper(byte)) }
+        } else {
+            output.append(contentsOf: name.uppercased().utf8)
+        }
+        output.append(UInt8(ascii: "]"))
+    }
 }

@@ -107,6 +107,7 @@ struct CSVMaskingPass {
             masker.engine.mask(cell.content, collecting: &hits)
         }
         guard let value = masked else { return }
+        if !changed { output.reserveCapacity(input.count + 64) }   // as `JSONMaskingPass` does
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<cell.token.lowerBound]))
         let delimiter = masker.options.delimiter
         if cell.quoted || value.contains(where: { $0 == delimiter || $0 == Self.quote || $0 == Self.cr || $0 == Self.lf }) {

@@ -21,6 +21,7 @@ public struct JSONMasker: Sendable {
 
     public let engine: MaskingEngine
     public let fields: [JSONField]
+    let fieldTable: JSONFieldTable
     /// The result keeps the hits of the first this many subjects (and counts all of them): a
     /// caller that records a bounded number need not hold a million digests for a large document.
     public var subjectLimit = Int.max
@@ -33,6 +34,7 @@ public struct JSONMasker: Sendable {
     public init(engine: MaskingEngine, fields: [JSONField] = []) {
         self.engine = engine
         self.fields = fields
+        fieldTable = JSONFieldTable(fields)
     }
 
     /// Fields as path → category, e.g. `["$.customer.email": "contact"]` (order of a dictionary
@@ -80,10 +82,6 @@ public struct JSONMasker: Sendable {
         try json.withUnsafeBytes { try mask($0) }
     }
 
-    /// The category of the first field naming `location`.
-    func category(at location: [JSONLocation]) -> String? {
-        fields.first { $0.path.matches(location) }?.category
-    }
 }
 
 /// A field path masked whole by `category` (contact, national-id, financial, name, ...).

@@ -22,7 +22,7 @@ struct JSONMaskingPass {
     mutating func run() throws {
         skipWhitespace()
         // `$` names the whole document.
-        try value(depth: 0, category: masker.category(at: []))
+        try value(depth: 0, category: masker.fieldTable.category(at: []))
         skipWhitespace()
         guard i == input.count else { throw fail("unexpected data after the document") }
     }
@@ -30,7 +30,7 @@ struct JSONMaskingPass {
     /// A run of a top-level array's elements cut by `JSONArraySplitter`: `value (, value)*`,
     /// numbered from `firstIndex`, as `array` would read them.
     mutating func runElements(firstIndex: Int) throws {
-        let category = masker.category(at: [])
+        let category = masker.fieldTable.category(at: [])
         var index = firstIndex
         skipWhitespace()
         while true {
@@ -71,14 +71,20 @@ struct JSONMaskingPass {
         if i < input.count && input[i] == UInt8(ascii: "}") { i += 1; return }
         while true {
             guard i < input.count && input[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-            let content = try stringContent()
-            scratch.removeAll(keepingCapacity: true)
-            try JSONStringCodec.decode(input, content, into: &scratch)   // validates the key
+            let (content, plain) = try stringContent()
+            let key: Int
+            if plain {
+                key = masker.fieldTable.keyNumber(UnsafeRawBufferPointer(rebasing: input[content]))
+            } else {
+                scratch.removeAll(keepingCapacity: true)
+                try JSONStringCodec.decode(input, content, into: &scratch)   // validates the key
+                key = scratch.withUnsafeBytes { masker.fieldTable.keyNumber($0) }
+            }
             skipWhitespace()
             guard i < input.count && input[i] == UInt8(ascii: ":") else { throw fail("expected :") }
             i += 1
             skipWhitespace()
-            try child(.key(scratch), depth: depth, category: category)
+            try child(.key(key), depth: depth, category: category)
             skipWhitespace()
             guard i < input.count else { throw fail("unterminated object") }
             if input[i] == UInt8(ascii: ",") { i += 1; skipWhitespace(); continue }
@@ -106,18 +112,26 @@ struct JSONMaskingPass {
 
     /// A member or element: inherits the container's category, else takes its own path's.
     private mutating func child(_ step: JSONLocation, depth: Int, category: String?) throws {
-        guard !masker.fields.isEmpty else { return try value(depth: depth, category: nil) }
+        guard !masker.fieldTable.isEmpty else { return try value(depth: depth, category: nil) }
         location.append(step)
         defer { location.removeLast() }
-        try value(depth: depth, category: category ?? masker.category(at: location))
+        try value(depth: depth, category: category ?? masker.fieldTable.category(at: location))
     }
 
     private mutating func stringValue(category: String?) throws {
         let start = i
-        let content = try stringContent()
-        scratch.removeAll(keepingCapacity: true)
-        try JSONStringCodec.decode(input, content, into: &scratch)
-        try maskScalar(scratch, token: start..<i, category: category)
+        let (content, plain) = try stringContent()
+        if plain {
+            return try maskScalar(UnsafeRawBufferPointer(rebasing: input[content]), token: start..<i, category: category)
+        }
+        // Moved out of `self` while it is read, so that masking it may change `self`.
+        var decoded = scratch
+        scratch = []
+        defer { scratch = decoded }
+        decoded.removeAll(keepingCapacity: true)
+        try JSONStringCodec.decode(input, content, into: &decoded)
+        let token = start..<i
+        try decoded.withUnsafeBytes { try maskScalar($0, token: token, category: category) }
     }
 
     private mutating func number(category: String?) throws {
@@ -136,11 +150,11 @@ struct JSONMaskingPass {
             guard i < input.count, ASCII.isDigit(input[i]) else { throw fail("invalid number") }
             skipDigits()
         }
-        try maskScalar(Array(input[start..<i]), token: start..<i, category: category)
+        try maskScalar(UnsafeRawBufferPointer(rebasing: input[start..<i]), token: start..<i, category: category)
     }
 
     /// Masks one decoded scalar; a masked value replaces the token as a JSON string.
-    private mutating func maskScalar(_ decoded: [UInt8], token: Range<Int>, category: String?) throws {
+    private mutating func maskScalar(_ decoded: UnsafeRawBufferPointer, token: Range<Int>, category: String?) throws {
         // No copy of the engine per value: each would retain and release all of its parts.
         let masked = if let category {
             masker.engine.maskClassifiedValue(decoded, category: category, collecting: &hits)
@@ -148,21 +162,32 @@ struct JSONMaskingPass {
             masker.engine.mask(decoded, collecting: &hits)
         }
         guard let replacement = masked else { return }
+        // Sized once for the whole document: growing a large one by doubling copies it and
+        // faults in fresh pages again and again.
+        if !changed { output.reserveCapacity(input.count + 64) }
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[copied..<token.lowerBound]))
         JSONStringCodec.encode(replacement, into: &output)
         copied = token.upperBound
         changed = true
     }
 
-    /// Skips a string token (at its opening quote); returns the range between the quotes.
-    /// Content is validated by `JSONStringCodec.decode`.
-    private mutating func stringContent() throws -> Range<Int> {
+    /// Skips a string token (at its opening quote); returns the range between the quotes, and
+    /// whether it is plain: printable ASCII without escapes, so its bytes are its decoded text and
+    /// valid as they are. Other content is validated by `JSONStringCodec.decode`.
+    private mutating func stringContent() throws -> (range: Range<Int>, plain: Bool) {
         i += 1
         let start = i
+        var plain = true
         while i < input.count {
             let c = input[i]
-            if c == UInt8(ascii: "\"") { i += 1; return start..<(i - 1) }
-            i += c == UInt8(ascii: "\\") ? 2 : 1
+            if c == UInt8(ascii: "\"") { i += 1; return (start..<(i - 1), plain) }
+            if c == UInt8(ascii: "\\") {
+                plain = false
+                i += 2
+                continue
+            }
+            if c &- 0x20 >= 0x60 { plain = false }   // a control character, or not ASCII
+            i += 1
         }
         throw MalformedInputError(.json, offset: start - 1, reason: "unterminated string")
     }

@@ -32,26 +32,6 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         return JSONPath(segments: (inArray ? [.wildcard] : []) + [.key(Array(name.utf8))],
                         description: "$" + (inArray ? "[*]" : "") + quoted)
     }
-
-    /// True when the path names exactly the value at `location`.
-    func matches(_ location: [JSONLocation]) -> Bool {
-        guard location.count == segments.count else { return false }
-        for (segment, step) in zip(segments, location) {
-            switch (segment, step) {
-            case (.wildcard, _): continue
-            case (.key(let name), .key(let key)) where name == key: continue
-            case (.index(let n), .index(let i)) where n == i: continue
-            default: return false
-            }
-        }
-        return true
-    }
-}
-
-/// One step from the document root to a value: a member name (decoded UTF-8) or an array index.
-enum JSONLocation: Equatable {
-    case key([UInt8])
-    case index(Int)
 }
 
 public struct JSONPathError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -57,16 +57,18 @@ enum JSONStringCodec {
     /// Appends `value` (UTF-8) as a JSON string literal, quotes included. Only what JSON requires
     /// is escaped (quote, backslash, control characters); other text stays as UTF-8.
     static func encode(_ value: [UInt8], into out: inout [UInt8]) {
-        let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
         out.append(0x22)
         for c in value {
             switch c {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
-            case 0..<0x20: out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(c >> 4)], hexDigits[Int(c & 0xF)]]
+            case 0x22, 0x5C: out.append(0x5C); out.append(c)
+            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+            case 0..<0x20:
+                // \u00XX; the digit after 00 is 0 or 1.
+                out.append(0x5C); out.append(UInt8(ascii: "u")); out.append(0x30); out.append(0x30)
+                out.append(0x30 + c >> 4)
+                out.append(c & 0xF < 10 ? 0x30 + c & 0xF : UInt8(ascii: "a") - 10 + c & 0xF)
             default: out.append(c)
             }
         }

@@ -21,11 +21,12 @@ public enum ParallelRuns {
             guard let output = try? maskRun(k, UnsafeRawBufferPointer(rebasing: input[runs[k]]), &hits) else { return }
             parts[k] = (output, hits)   // each thread writes its own slot
         }
-        var hits = SubjectHitCollector(limit: subjectLimit)
-        for part in parts {
-            guard let part else { return nil }
-            hits.merge(part.hits)
-        }
+        guard !parts.contains(where: { $0 == nil }) else { return nil }
+        // The first run's collector is the start as it is (merging it would insert each of its
+        // subjects again); it leaves its slot first so that it is not copied when it grows.
+        var hits = parts[0]!.hits
+        parts[0]!.hits = SubjectHitCollector()
+        for part in parts.dropFirst() { hits.merge(part!.hits) }
         guard parts.contains(where: { $0?.output != nil }) else {
             return MaskResult(output: nil, hits: hits.hits, distinctSubjects: hits.distinctCount)
         }
