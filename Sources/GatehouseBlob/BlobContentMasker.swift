@@ -94,7 +94,7 @@ public struct BlobContentMasker: Sendable {
         guard masker.parallelism > 1, content.count >= JSONMasker.parallelMinimumBytes,
               let runs = ParallelRuns.lines(in: content, parts: masker.parallelism) else { return nil }
         return ParallelRuns.mask(content, runs: runs, subjectLimit: masker.subjectLimit) { _, run, hits in
-            try maskLines(run, with: masker, collecting: &hits)
+            try maskLines(run, with: masker.unsharedHashes(), collecting: &hits)
         }
     }
 

@@ -125,23 +125,37 @@ struct CanonicalJSONWriter {
         separate()
         bytes.append(UInt8(ascii: "\""))
         let start = bytes.count
-        let length = (value.count + 2) / 3 * 4
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "="), count: length))
-        bytes.withUnsafeMutableBufferPointer { out in
-            var o = start
-            var iterator = value.makeIterator()
-            while let a = iterator.next() {
-                let b = iterator.next(), c = b == nil ? nil : iterator.next()
-                let group = UInt32(a) << 16 | UInt32(b ?? 0) << 8 | UInt32(c ?? 0)
-                out[o] = Self.base64Alphabet[Int(group >> 18)]
-                out[o + 1] = Self.base64Alphabet[Int(group >> 12 & 0x3F)]
-                if b != nil { out[o + 2] = Self.base64Alphabet[Int(group >> 6 & 0x3F)] }
-                if c != nil { out[o + 3] = Self.base64Alphabet[Int(group & 0x3F)] }
-                o += 4
-            }
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "="), count: (value.count + 2) / 3 * 4))
+        if value.withContiguousStorageIfAvailable({ Self.writeBase64($0, into: &bytes, at: start) }) == nil {
+            Array(value).withUnsafeBufferPointer { Self.writeBase64($0, into: &bytes, at: start) }
         }
         bytes.append(UInt8(ascii: "\""))
         afterValue = true
+    }
+
+    /// Writes `input`'s base64 over the padding already in `output` from `start`: whole groups of
+    /// three bytes in one loop over raw buffers (a box holds a whole exec chunk), then the rest.
+    private static func writeBase64(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8], at start: Int) {
+        output.withUnsafeMutableBufferPointer { out in
+            base64Alphabet.withUnsafeBufferPointer { alphabet in
+                var i = 0, o = start
+                while i + 3 <= input.count {
+                    let group = Int(input[i]) << 16 | Int(input[i + 1]) << 8 | Int(input[i + 2])
+                    out[o] = alphabet[group >> 18]
+                    out[o + 1] = alphabet[group >> 12 & 0x3F]
+                    out[o + 2] = alphabet[group >> 6 & 0x3F]
+                    out[o + 3] = alphabet[group & 0x3F]
+                    i += 3
+                    o += 4
+                }
+                guard i < input.count else { return }
+                let second = i + 1 < input.count ? Int(input[i + 1]) : 0
+                let group = Int(input[i]) << 16 | second << 8
+                out[o] = alphabet[group >> 18]
+                out[o + 1] = alphabet[group >> 12 & 0x3F]
+                if i + 1 < input.count { out[o + 2] = alphabet[group >> 6 & 0x3F] }
+            }
+        }
     }
 
     private static let base64Alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)

@@ -9,8 +9,8 @@ public struct MaskingEngine: Sendable {
     public let defaultStrategy: MaskingStrategy
     /// Strategy per classification category for `maskClassifiedValue` (else `defaultStrategy`).
     public let categoryStrategies: [String: MaskingStrategy]
-    let pseudonym: Pseudonym
-    let subjectHash: KeyedHash
+    private(set) var pseudonym: Pseudonym
+    private(set) var subjectHash: KeyedHash
     /// When false, no subject hits are computed (saves an HMAC per masked value): for callers
     /// that already hold as many subjects as they keep.
     public var collectsSubjects = true
@@ -32,6 +32,15 @@ public struct MaskingEngine: Sendable {
     }
 
     public func strategy(for kind: IdentifierKind) -> MaskingStrategy { strategies[kind] ?? defaultStrategy }
+
+    /// The same engine with hash states of its own (`KeyedHash.unshared`), for one of several
+    /// cores masking side by side.
+    public func unsharedHashes() -> MaskingEngine {
+        var copy = self
+        copy.subjectHash = subjectHash.unshared()
+        copy.pseudonym.hash = pseudonym.hash.unshared()
+        return copy
+    }
 
     /// Masks every detection in `bytes`. Returns nil output when nothing was found (the caller
     /// forwards the original bytes untouched, zero copies).
@@ -138,11 +147,7 @@ public struct MaskingEngine: Sendable {
             if collectsSubjects { hits.add(kind: kind, mac: subjectHash.digest(normalised)) }
             return output.append(contentsOf: pseudonym.render(Array(value), kind: kind, name: name, normalised: normalised))
         }
-        if collectsSubjects {
-            // Only the hash in the closure: capturing `self` would copy (retain) every part of the engine.
-            let subjectHash = self.subjectHash
-            hits.add(kind: kind, mac: withNormalisedIdentifier(value, kind: kind) { subjectHash.digest($0) })
-        }
+        if collectsSubjects { hits.add(kind: kind, mac: subjectHash.digest(normalising: value, kind: kind)) }
         switch strategy {
         case .redact: Redaction.append(kind: kind, name: name, to: &output)
         case .partial: output.append(contentsOf: PartialMask.render(Array(value), kind: kind))

@@ -39,8 +39,11 @@ public struct SubjectHitCollector: Sendable {
     }
 
     /// A hit from a raw HMAC digest: its hex text is written only when it is new and kept.
+    /// Past the limit, where a subject is only counted, whether it is new need not be known at
+    /// once: the engine's hits (a large document's million people) are counted in batches.
     mutating func add(kind: IdentifierKind, mac: SHA256.Digest) {
-        if seen.insert(SubjectKey(kind: kind, mac: mac)) && hits.count < limit {
+        guard hits.count < limit else { return seen.insertLater(SubjectKey(kind: kind, mac: mac)) }
+        if seen.insert(SubjectKey(kind: kind, mac: mac)) {
             hits.append(SubjectHit(kind: kind, digest: mac.withUnsafeBytes { hexString($0) }))
         }
     }

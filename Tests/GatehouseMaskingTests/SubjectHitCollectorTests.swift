@@ -66,4 +66,22 @@ import Testing
         set.formUnion(other)
         #expect(set.count == kinds.count + 1 + 10_000)
     }
+
+    /// Keys only counted are inserted in batches: the count is right while some wait (repeats
+    /// among them, and of keys already in the table), after they are settled, and after a union.
+    @Test func keysInsertedLaterAreCountedOnce() {
+        func key(_ n: Int) -> SubjectKey { SubjectKey(kind: .email, mac: SHA256.hash(data: Array("later \(n)".utf8))) }
+        var set = SubjectKeySet()
+        for n in 0..<100 { _ = set.insert(key(n)) }
+        for n in 50..<130 { set.insertLater(key(n)); set.insertLater(key(n)) }
+        #expect(set.count == 130)
+        for n in 130..<1_000 { set.insertLater(key(n)) }
+        #expect(set.count == 1_000)
+        #expect(!set.insert(key(999)) && set.insert(key(1_000)))
+        var other = SubjectKeySet()
+        for n in 900..<1_100 { other.insertLater(key(n)) }
+        set.insertLater(key(1_200))
+        set.formUnion(other)
+        #expect(set.count == 1_101)   // 0...1000, 1001..<1100, 1200
+    }
 }

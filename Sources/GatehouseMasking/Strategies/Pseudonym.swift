@@ -16,7 +16,7 @@ import Crypto
 /// | phone, tax ID, BSN, DNI | digits for digits, letters for letters, separators kept |
 /// | custom, classified values | `<name>_<12 hex>` |
 struct Pseudonym: Sendable {
-    let hash: KeyedHash
+    var hash: KeyedHash
 
     init(key: SymmetricKey) { hash = KeyedHash(key: key) }
 

@@ -19,7 +19,7 @@
 public struct JSONMasker: Sendable {
     public static let maxDepth = 512
 
-    public let engine: MaskingEngine
+    public private(set) var engine: MaskingEngine
     public let fields: [JSONField]
     let fieldTable: JSONFieldTable
     /// The result keeps the hits of the first this many subjects (and counts all of them): a
@@ -58,7 +58,7 @@ public struct JSONMasker: Sendable {
         guard parallelism > 1, json.count >= Self.parallelMinimumBytes,
               let runs = JSONArraySplitter.runs(in: json, parts: parallelism) else { return nil }
         return ParallelRuns.mask(json, runs: runs.map(\.range), subjectLimit: subjectLimit) { k, run, hits in
-            try mask(run, collecting: &hits) { try $0.runElements(firstIndex: runs[k].firstIndex) }
+            try unsharedHashes().mask(run, collecting: &hits) { try $0.runElements(firstIndex: runs[k].firstIndex) }
         }
     }
 
@@ -76,6 +76,14 @@ public struct JSONMasker: Sendable {
         defer { hits = pass.hits }
         try read(&pass)
         return pass.finishedOutput()
+    }
+
+    /// This masker with an engine of its own (`MaskingEngine.unsharedHashes`), for one run of
+    /// several masked side by side.
+    public func unsharedHashes() -> JSONMasker {
+        var copy = self
+        copy.engine = engine.unsharedHashes()
+        return copy
     }
 
     public func mask(_ json: [UInt8]) throws -> MaskResult {
