@@ -110,7 +110,7 @@ extension BlobGateway {
         if request.headers[HTTPField.Name("x-ms-range-get-content-md5")!]?.lowercased() == "true" {
             headers[HTTPField.Name("Content-MD5")!] = Data(Insecure.MD5.hash(data: slice)).base64EncodedString()
         }
-        let sent = request.method == .head ? [] : Array(slice)
+        let sent = request.method == .head ? slice[slice.startIndex..<slice.startIndex] : slice
         _ = await record(responseActivity(call, status: status.code, fromUpstream: entry.upstreamBytes, toClient: sent.count,
                                           sha256: Self.sha256(sent), masked: entry.distinctSubjects, subjects: Self.subjects(entry.hits)), call)
         if request.method == .head { return Response(status: .ok, headers: headers) }

@@ -87,7 +87,7 @@ extension BlobGateway {
         return "\(listenerScheme)://\(host)\(BlobRequest.prefix)\(connection)/"
     }
 
-    static func sha256(_ bytes: [UInt8]) -> String {
+    static func sha256<Bytes: DataProtocol>(_ bytes: Bytes) -> String {
         hexString(SHA256.hash(data: bytes))
     }
 }

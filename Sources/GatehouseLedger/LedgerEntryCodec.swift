@@ -10,13 +10,13 @@ public enum LedgerEntryCodec {
     /// The event as entry bytes, its personal-data fields sealed under `key` with a fresh random
     /// nonce. Throws `LedgerEntryError` (`.timeOutOfRange`, `.integerOutOfRange`).
     public static func encode(_ event: GatehouseEvent, sealingWith key: DataKey) throws -> [UInt8] {
-        try encode(event, sealingWith: { key }, nonce: AES.GCM.Nonce())
+        try encode(event, sealingWith: { key }, nonce: SealingNonces.next())
     }
 
     /// Asks for the key only when the event has a field to seal (a session end has none), so a
     /// recorder creates a session's data key when the session first needs one.
     public static func encode(_ event: GatehouseEvent, sealingWith key: () throws -> DataKey) throws -> [UInt8] {
-        try encode(event, sealingWith: key, nonce: AES.GCM.Nonce())
+        try encode(event, sealingWith: key, nonce: SealingNonces.next())
     }
 
     /// With a chosen nonce: for the golden test vector only (a nonce must never repeat under a key).

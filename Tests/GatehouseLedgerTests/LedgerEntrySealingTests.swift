@@ -31,6 +31,19 @@ import Testing
         #expect(!contains(completed, Events.emailSubject.digest))
     }
 
+    /// Nonces come from a pool refilled 341 at a time: never the same twice, across refills and
+    /// from several threads at once, and each sealed entry gets its own.
+    @Test func everySealGetsANonceOfItsOwn() async throws {
+        let nonces = await withTaskGroup(of: [[UInt8]].self) { group in
+            for _ in 0..<4 { group.addTask { (0..<1_000).map { _ in Array(SealingNonces.next()) } } }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(nonces.count == 4_000 && Set(nonces).count == 4_000 && nonces.allSatisfy { $0.count == 12 })
+        let first = try LedgerEntryCodec.encode(Events.simpleStatement, sealingWith: Events.key)
+        let second = try LedgerEntryCodec.encode(Events.simpleStatement, sealingWith: Events.key)
+        #expect(first != second)
+    }
+
     @Test func theStructureStaysInClear() throws {
         let statement = try LedgerEntryCodec.encode(Events.extendedStatement, sealingWith: Events.key)
         for clear in ["\"principal\":", "\"subject\":\"alice@example.com\"", "\"kind\":\"copy\"", "\"name\":\"exports\"",
